@@ -1,0 +1,3 @@
+declare const preset: Record<string, unknown>;
+export default preset;
+export { preset };
