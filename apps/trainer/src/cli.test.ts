@@ -1,0 +1,47 @@
+import { describe, expect, it, vi } from 'vitest';
+import { main } from './cli.js';
+import { commands } from './commands/index.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  return { out, err, restore: () => (o.mockRestore(), e.mockRestore()) };
+}
+
+describe('ecamp CLI', () => {
+  it('lists every command in its help', async () => {
+    const c = capture();
+    const code = await main(['--help']);
+    c.restore();
+    expect(code).toBe(0);
+    for (const cmd of commands) expect(c.out.join('')).toContain(cmd.name);
+  });
+
+  it.each(commands.map((c) => c.name))('has a help text for %s', async (name) => {
+    const c = capture();
+    const code = await main([name, '--help']);
+    c.restore();
+    expect(code).toBe(0);
+    expect(c.out.join('')).toMatch(/^Usage: ecamp /);
+  });
+
+  it('rejects unknown commands and flags with exit code 2', async () => {
+    const c = capture();
+    expect(await main(['frobnicate'])).toBe(2);
+    expect(await main(['config', '--nope'])).toBe(2);
+    c.restore();
+    expect(c.err.join('')).toMatch(/unknown command 'frobnicate'/);
+    expect(c.err.join('')).toMatch(/--nope/);
+  });
+
+  it('prints a resolved config and reports a bad override by field', async () => {
+    const c = capture();
+    expect(await main(['config', '--set', 'optim.steps=7'])).toBe(0);
+    expect(await main(['config', '--set', 'optim.steps=-1'])).toBe(2);
+    c.restore();
+    expect(JSON.parse(c.out.join('')).optim.steps).toBe(7);
+    expect(c.err.join('')).toMatch(/optim\.steps/);
+  });
+});

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, deepMerge, loadConfig, parseOverride } from './load.js';
+
+function tempFile(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ecamp-config-'));
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('loadConfig', () => {
+  it('loads the tiny preset with every default filled in', () => {
+    const c = loadConfig('tiny');
+    expect(c.model.vit).toBe('tiny');
+    expect(c.objectives.mim.enabled).toBe(true);
+    expect(c.optim.betas).toEqual([0.9, 0.95]);
+  });
+
+  it('follows extends and applies --set overrides in order', () => {
+    const p = tempFile('a.yaml', 'extends: tiny\nseed: 3\nobjectives:\n  mlm:\n    enabled: false\n');
+    const c = loadConfig(p, ['optim.lr=0.001', 'objectives.superres.weight=2', 'name=abl']);
+    expect(c.seed).toBe(3);
+    expect(c.objectives.mlm.enabled).toBe(false);
+    expect(c.objectives.superres.weight).toBe(2);
+    expect(c.optim.lr).toBe(0.001);
+    expect(c.name).toBe('abl');
+  });
+
+  it('names the file and field of an invalid value', () => {
+    const p = tempFile('bad.json', JSON.stringify({ optim: { lr: 'fast' } }));
+    expect(() => loadConfig(p)).toThrow(ConfigError);
+    expect(() => loadConfig(p)).toThrow(/bad\.json[\s\S]*optim\.lr/);
+  });
+
+  it('rejects unknown fields (typos) by name', () => {
+    const p = tempFile('typo.json', JSON.stringify({ optim: { learningRate: 1 } }));
+    expect(() => loadConfig(p)).toThrow(/optim[\s\S]*learningRate/);
+  });
+
+  it('reports unparsable files, missing files and unknown presets clearly', () => {
+    expect(() => loadConfig(tempFile('x.json', '{ nope'))).toThrow(/x\.json: cannot parse/);
+    expect(() => loadConfig('/nonexistent/c.json')).toThrow(/not found: \/nonexistent\/c\.json/);
+    expect(() => loadConfig('nosuchpreset')).toThrow(/no preset named 'nosuchpreset'/);
+  });
+});
+
+describe('overrides', () => {
+  it('parses JSON values and keeps other text as strings', () => {
+    expect(parseOverride('a.b=3')).toEqual({ a: { b: 3 } });
+    expect(parseOverride('a=[1,2]')).toEqual({ a: [1, 2] });
+    expect(parseOverride('a=hello')).toEqual({ a: 'hello' });
+    expect(() => parseOverride('noequals')).toThrow(/key\.path=value/);
+  });
+
+  it('merges objects deeply and replaces arrays', () => {
+    expect(deepMerge({ a: { b: 1, c: [1] } }, { a: { c: [2] } })).toEqual({ a: { b: 1, c: [2] } });
+  });
+});

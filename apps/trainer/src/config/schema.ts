@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration of a pre-training + evaluation run. Every random
+ * choice flows from `seed`; every objective can be switched off or re-weighted,
+ * which is how ablations are expressed (a list of overrides of this object).
+ */
+
+const objective = z.strictObject({
+  enabled: z.boolean().default(true),
+  weight: z.number().nonnegative().default(1),
+});
+
+export const ConfigSchema = z.strictObject({
+  /** Human-readable run name; the run directory is `<outDir>/<name>`. */
+  name: z.string().min(1).default('run'),
+  seed: z.number().int().nonnegative().default(0),
+  /** `wasm` (SIMD, default), `cpu`, or `tensorflow` (tfjs-node-gpu / tfjs-node when installed). */
+  backend: z.enum(['wasm', 'cpu', 'tensorflow', 'webgpu']).optional(),
+  outDir: z.string().default('runs'),
+
+  data: z.strictObject({
+    /** `synthetic`: the embedded generator; `csv`: the authors' `img_path, report, llm_output` CSV. */
+    source: z.enum(['synthetic', 'csv']).default('synthetic'),
+    /** For `synthetic`: number of images generated (train split); for `csv`: the CSV path. */
+    syntheticCount: z.number().int().positive().default(256),
+    csv: z.string().optional(),
+    imageRoot: z.string().optional(),
+    /** Optional authors'-format window CSV (`label_i, label_j`), row-aligned with the pairs. */
+    windowCsv: z.string().optional(),
+    batchSize: z.number().int().positive().default(8),
+    onBadSample: z.enum(['skip', 'fail']).default('skip'),
+    /** Probability of inserting the distilled entity context into the report (paper: 0.8). */
+    contextInsertProbability: z.number().min(0).max(1).default(0.8),
+  }).prefault({}),
+
+  model: z.strictObject({
+    vit: z.enum(['tiny', 'small', 'base']).default('tiny'),
+    imageSize: z.number().int().positive().default(224),
+    patchSize: z.number().int().positive().default(16),
+    maskRatio: z.number().gt(0).lt(1).default(0.75),
+    normPixLoss: z.boolean().default(false),
+    decoder: z.strictObject({
+      dim: z.number().int().positive().default(128),
+      depth: z.number().int().positive().default(2),
+      heads: z.number().int().positive().default(4),
+    }).prefault({}),
+    text: z.strictObject({
+      dim: z.number().int().positive().default(192),
+      layers: z.number().int().positive().default(2),
+      heads: z.number().int().positive().default(3),
+      intermediate: z.number().int().positive().default(384),
+      maxLength: z.number().int().positive().default(128),
+    }).prefault({}),
+    /** Multi-scale context fusion variant (ablation): see @ecamp/fusion. */
+    fusion: z.enum(['patches+pooled', 'patches', 'pooled', 'none']).default('patches+pooled'),
+    superres: z.strictObject({
+      finalActivation: z.enum(['none', 'relu']).default('none'),
+      hidden: z.number().int().positive().default(3),
+      windowCells: z.number().int().positive().default(12),
+    }).prefault({}),
+  }).prefault({}),
+
+  tokenizer: z.strictObject({
+    /** A Hugging Face tokenizer.json; absent → a WordPiece vocabulary is trained on the run's reports. */
+    path: z.string().optional(),
+    vocabSize: z.number().int().positive().default(4000),
+  }).prefault({}),
+
+  objectives: z.strictObject({
+    mim: objective.prefault({}),
+    superres: objective.extend({
+      /** Where the SR window comes from: `online` (current model's detached attention), `csv`, `center`. */
+      window: z.enum(['online', 'csv', 'center']).default('online'),
+    }).prefault({}),
+    mlm: objective.extend({
+      masking: z.enum(['paper', 'authors-code', 'random']).default('paper'),
+      lossNormalisation: z.enum(['real-tokens', 'authors-code']).default('real-tokens'),
+    }).prefault({}),
+  }).prefault({}),
+
+  optim: z.strictObject({
+    lr: z.number().positive().default(1.5e-4),
+    minLr: z.number().nonnegative().default(0),
+    betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.95]),
+    weightDecay: z.number().nonnegative().default(0.05),
+    warmupSteps: z.number().int().nonnegative().default(10),
+    steps: z.number().int().positive().default(100),
+    accumulate: z.number().int().positive().default(1),
+    clipNorm: z.number().positive().optional(),
+  }).prefault({}),
+
+  log: z.strictObject({
+    every: z.number().int().positive().default(5),
+    checkpointEvery: z.number().int().positive().default(50),
+    pictureEvery: z.number().int().positive().default(50),
+  }).prefault({}),
+
+  evaluate: z.strictObject({
+    protocol: z.enum(['linear-probe', 'finetune']).default('linear-probe'),
+    epochs: z.number().int().positive().default(5),
+    lr: z.number().positive().default(1e-3),
+    batchSize: z.number().int().positive().default(16),
+    syntheticCount: z.number().int().positive().default(256),
+    /** Also train the same head on a randomly initialised encoder, to show what pre-training bought. */
+    compareWithScratch: z.boolean().default(true),
+  }).prefault({}),
+});
+
+/** A fully resolved configuration (every default filled in). */
+export type Config = z.infer<typeof ConfigSchema>;
+/** What a config file may hold (everything optional). */
+export type ConfigInput = z.input<typeof ConfigSchema>;
