@@ -1,0 +1,94 @@
+/**
+ * Runs the PyTorch performance anchor (`../shared/anchors/torch_ecamp_step.py`, beside the
+ * repository) with the same shapes as our benchmark and parses its output contract:
+ * `median ms/step=<ms>  min=…  images/s=<n>  achieved GFLOP/s=<n>` and a `load check` line.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Shapes and threads handed to the anchor (its flag names). */
+export interface AnchorOptions {
+  threads: number;
+  batch: number;
+  steps: number;
+  warmup: number;
+  dim: number;
+  depth: number;
+  heads: number;
+  decDim: number;
+  decDepth: number;
+  decHeads: number;
+  maskRatio: number;
+}
+
+/** What the anchor reported. */
+export interface AnchorResult {
+  medianMs: number;
+  minMs: number;
+  imagesPerSecond: number;
+  gflops?: number;
+  /** The anchor's `load check …` line, verbatim. */
+  loadCheck?: string;
+  /** The anchor's first line (torch version, threads, params). */
+  header?: string;
+}
+
+/** Why the anchor did not run, or its result. */
+export type AnchorOutcome = { ok: true; result: AnchorResult } | { ok: false; reason: string };
+
+const PYTHON = '/usr/bin/python3';
+
+/** Absolute path of the anchor script (`<repo>/../shared/anchors/torch_ecamp_step.py`). */
+export function anchorScriptPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return resolve(here, '..', '..', '..', '..', 'shared', 'anchors', 'torch_ecamp_step.py');
+}
+
+/** Parses the anchor's stdout; throws naming the missing line when the contract is not met. */
+export function parseAnchorOutput(text: string): AnchorResult {
+  const lines = text.split('\n');
+  const medianLine = lines.find((l) => l.startsWith('median ms/step='));
+  if (!medianLine) throw new Error('anchor output has no "median ms/step=" line');
+  const num = (re: RegExp): number | undefined => {
+    const m = re.exec(medianLine);
+    return m ? Number(m[1]) : undefined;
+  };
+  const medianMs = num(/median ms\/step=([\d.]+)/);
+  const minMs = num(/min=([\d.]+)/);
+  const imagesPerSecond = num(/images\/s=([\d.]+)/);
+  if (medianMs === undefined || minMs === undefined || imagesPerSecond === undefined) {
+    throw new Error(`anchor median line is malformed: ${medianLine}`);
+  }
+  return {
+    medianMs,
+    minMs,
+    imagesPerSecond,
+    gflops: num(/achieved GFLOP\/s=([\d.]+)/),
+    loadCheck: lines.find((l) => l.startsWith('load check')),
+    header: lines.find((l) => l.startsWith('torch ')),
+  };
+}
+
+/** Runs the anchor (MAE step only: `--no-sr --no-mlm`), or says why it cannot. */
+export function runTorchAnchor(o: AnchorOptions): AnchorOutcome {
+  const script = anchorScriptPath();
+  if (!existsSync(script)) return { ok: false, reason: `anchor script not found at ${script}` };
+  if (!existsSync(PYTHON)) return { ok: false, reason: `${PYTHON} not found` };
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { ok: false, reason: `${PYTHON} cannot import torch (apt-get install python3-torch libopenblas0-openmp)` };
+  const args = [
+    script, '--no-sr', '--no-mlm', '--threads', String(o.threads), '--batch', String(o.batch),
+    '--steps', String(o.steps), '--warmup', String(o.warmup), '--dim', String(o.dim), '--depth', String(o.depth),
+    '--heads', String(o.heads), '--dec-dim', String(o.decDim), '--dec-depth', String(o.decDepth),
+    '--dec-heads', String(o.decHeads), '--mask-ratio', String(o.maskRatio),
+  ];
+  const run = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(o.threads) } });
+  if (run.status !== 0) return { ok: false, reason: `anchor exited with ${run.status}: ${(run.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
+  try {
+    return { ok: true, result: parseAnchorOutput(run.stdout) };
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message };
+  }
+}

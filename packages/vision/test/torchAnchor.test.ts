@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseAnchorOutput } from '../bench/torchAnchor.js';
+
+describe('parseAnchorOutput', () => {
+  it('reads the median line and the load check', () => {
+    const text = [
+      'torch 1.13.0a0 threads=1 batch=8 sr=off mlm=off params=3.10M',
+      'losses: mim=1.0000 total=1.0000',
+      'step ms: 230 224 221',
+      'median ms/step=224.3  min=221.0  mean=225.1  images/s=35.667  achieved GFLOP/s=40.12',
+      'load check over timed steps: wall=1.2s own CPU=1.1s machine busy CPU=1.3s  -> other processes ~0.2 CPU-s',
+    ].join('\n');
+    const r = parseAnchorOutput(text);
+    expect(r.medianMs).toBe(224.3);
+    expect(r.minMs).toBe(221);
+    expect(r.imagesPerSecond).toBe(35.667);
+    expect(r.gflops).toBe(40.12);
+    expect(r.loadCheck).toMatch(/^load check/);
+    expect(r.header).toMatch(/threads=1/);
+  });
+
+  it('names the missing line', () => {
+    expect(() => parseAnchorOutput('nothing here')).toThrow(/median ms\/step=/);
+  });
+});
