@@ -1,1 +1,35 @@
-export {};
+/**
+ * @ecamp/superres — context-guided super-resolution for ECAMP.ts: the attention-window
+ * generator (integral-image choice over entity attention, window CSV, mapping through
+ * crop/flip augmentation), the SR head and its windowed loss.
+ */
+
+/** Grid geometry, the (i, j) = (row, column) window convention and helpers. */
+export {
+  ECAMP_WINDOW_GEOMETRY,
+  centredWindow,
+  isValidWindow,
+  positionsPerAxis,
+  validateGeometry,
+  viewSizePx,
+  windowPixelBox,
+  type ContextWindow,
+  type WindowGeometry,
+} from './window/grid.js';
+/** Integral image and the largest-mass window choice. */
+export { boxSum, integralImage, selectWindow, type WindowChoice } from './window/select.js';
+/** Entity-attention map of one example on the patch grid. */
+export { entityAttentionMap, type EntityMapOptions, type ExampleAttention, type UnseenCellFill } from './window/entity-map.js';
+/** Batch-side selector with the no-entity fall-back and its counters. */
+export { WindowSelector, type SelectedWindow, type WindowSelectionCounts, type WindowSource } from './window/selector.js';
+/** Mapping a stored window through the crop/flip augmentation of the 448 view. */
+export { mapWindowThroughCrop, type CropGeometry, type MappedWindow, type PixelBox } from './window/augment-map.js';
+/** The authors' window CSV (`label_i`, `label_j`): reader and atomic writer. */
+export {
+  formatWindowCsv,
+  parseWindowCsv,
+  readWindowCsv,
+  writeWindowCsv,
+  type WindowCsvEntry,
+  type WindowCsvRow,
+} from './window/window-csv.js';
