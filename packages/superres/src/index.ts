@@ -33,3 +33,6 @@ export {
   type WindowCsvEntry,
   type WindowCsvRow,
 } from './window/window-csv.js';
+/** PNG pictures of SR examples (input, target, output, window). */
+export { encodePng, crc32 } from './picture/png.js';
+export { renderPanel, writePanelPng, type PanelImage, type PanelOptions, type RgbImage } from './picture/panel.js';
