@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { prepareMlmExample } from './prepare-example.js';
+import { fixtureTokenizer } from '../../test/fixture-tokenizer.js';
+import { testRng } from '../../test/test-rng.js';
+import { IGNORE_INDEX } from './mask-tokens.js';
+import { wordSpans } from './analyse-tokens.js';
+
+const tok = fixtureTokenizer();
+const report = 'There is no pleural effusion. Mild cardiomegaly.';
+
+describe('prepareMlmExample', () => {
+  it('gives [CLS]-first, padded arrays with conserved weights and entity positions', () => {
+    const ex = prepareMlmExample(report, { rng: testRng(1), tokenizer: tok });
+    const L = tok.maxLength;
+    for (const a of [ex.inputIds, ex.labels, ex.weights, ex.attentionMask]) expect(a.length).toBe(L);
+    expect(ex.inputIds[0]).toBe(tok.specialIds.cls);
+    expect(ex.labels[0]).toBe(IGNORE_INDEX);
+    const real = ex.stats.realTokens;
+    const wsum = ex.weights.reduce((s, v) => s + v, 0);
+    expect(wsum).toBeCloseTo(real, 4);
+    expect(ex.stats.templateTokens).toBe(3);
+    expect(ex.stats.hasEntity).toBe(true);
+    const enc = tok.encode(report);
+    const entityWords = wordSpans(enc).filter((w) => w.text === 'effusion' || w.text === 'cardiomegaly');
+    expect(ex.entityPositions).toEqual(entityWords.flatMap((w) => Array.from({ length: w.end - w.start }, (_, k) => w.start + k)));
+    // Masked positions carry the original id.
+    for (let i = 0; i < L; i++) if (ex.labels[i] !== IGNORE_INDEX) expect(ex.labels[i]).toBe(enc.ids[i]);
+    for (let i = real; i < L; i++) {
+      expect(ex.attentionMask[i]).toBe(0);
+      expect(ex.weights[i]).toBe(0);
+    }
+  });
+
+  it('inserts the context about 80 % of the time and is deterministic per seed', () => {
+    const rng = testRng(2);
+    let inserted = 0;
+    for (let i = 0; i < 2000; i++) if (prepareMlmExample(report, { rng, tokenizer: tok, context: 'effusion absent' }).stats.contextInserted) inserted++;
+    expect(Math.abs(inserted / 2000 - 0.8)).toBeLessThan(0.03);
+    const a = prepareMlmExample(report, { rng: testRng(3), tokenizer: tok, context: 'effusion absent' });
+    const b = prepareMlmExample(report, { rng: testRng(3), tokenizer: tok, context: 'effusion absent' });
+    expect(a.text).toBe(b.text);
+    expect(Array.from(a.inputIds)).toEqual(Array.from(b.inputIds));
+  });
+
+  it('random mode masks about 15 % and rebalance=false gives unit weights', () => {
+    const rng = testRng(4);
+    let masked = 0;
+    let maskable = 0;
+    for (let i = 0; i < 2000; i++) {
+      const ex = prepareMlmExample(report, { rng, tokenizer: tok, mode: 'random', rebalance: false });
+      masked += ex.stats.maskedTokens;
+      maskable += ex.stats.realTokens - 1;
+      expect(ex.weights.reduce((s, v) => s + v, 0)).toBe(ex.stats.realTokens);
+    }
+    expect(Math.abs(masked / maskable - 0.15)).toBeLessThan(0.01);
+  });
+
+  it('rejects a bad mode or report naming the field', () => {
+    expect(() => prepareMlmExample(report, { rng: testRng(1), tokenizer: tok, mode: 'bert' as never })).toThrow(/mode/);
+    expect(() => prepareMlmExample(undefined as never, { rng: testRng(1), tokenizer: tok })).toThrow(/report/);
+  });
+});
