@@ -1,1 +1,65 @@
-export {};
+/**
+ * @ecamp/core — tensor runtime of ECAMP.ts: backend choice, modules and layers, kernels with
+ * gradients on every backend, AdamW and schedules, seeded RNG, safetensors checkpoints.
+ * @packageDocumentation
+ */
+
+/** The set-up TensorFlow.js namespace (gradients and chained ops registered, wasm backend available). */
+export { tf } from './tf.js';
+export { initBackend, type BackendInfo, type BackendName, type InitBackendOptions } from './backend.js';
+
+export { Rng, type RngState } from './rng.js';
+export { xavierUniform, truncNormal, uniformInit, zeros, ones, type Initializer } from './init.js';
+export { isTensorData, tensorFromData, tensorToData, type TensorData } from './tensor_data.js';
+export { Module, ModuleList, type Parameter, type AddParameterOptions, type LoadStateDictOptions } from './module.js';
+
+export { linear } from './kernels/linear.js';
+export { gatherRows } from './kernels/gather_rows.js';
+export { scatterAddRows } from './kernels/scatter_add_rows.js';
+export { takeAlongAxis1 } from './kernels/take_along_axis.js';
+export { softmaxCrossEntropyWithIntLabels } from './kernels/softmax_cross_entropy.js';
+export { depthToSpace, pixelShuffle } from './kernels/pixel_shuffle.js';
+export { stridedSlice } from './kernels/strided_slice.js';
+export { resizeBilinear } from './kernels/resize_bilinear.js';
+export { gelu } from './kernels/gelu.js';
+export { conv2d, im2col, conv2dPadAmounts, type Conv2dOptions, type Conv2dPadding } from './kernels/conv2d.js';
+export { scaledDotProductAttention, type AttentionCoreResult } from './kernels/attention.js';
+
+export { Linear, type LinearOptions } from './layers/linear.js';
+export { LayerNorm, type LayerNormOptions } from './layers/layer_norm.js';
+export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
+export {
+  MultiHeadAttention,
+  type MultiHeadAttentionOptions,
+  type AttentionForwardOptions,
+  type AttentionOutput,
+} from './layers/attention.js';
+export { Mlp, type MlpOptions } from './layers/mlp.js';
+export { TransformerBlock, type TransformerBlockOptions } from './layers/transformer_block.js';
+export { Conv2d, type Conv2dLayerOptions } from './layers/conv2d.js';
+export { Dropout } from './layers/dropout.js';
+
+export { AdamW, type AdamWOptions, type StepReport } from './optim/adamw.js';
+export { cosineWithWarmup, type CosineScheduleOptions } from './optim/schedule.js';
+export { clipGradNorm } from './optim/clip_grad_norm.js';
+export { globalNorm, type NamedGrads } from './optim/grads.js';
+export { GradientAccumulator } from './optim/gradient_accumulator.js';
+export {
+  trainStep,
+  namedGradients,
+  disposeGrads,
+  type TrainStepOptions,
+  type TrainStepResult,
+} from './optim/train_step.js';
+
+export { readSafetensors, writeSafetensors, type SafetensorsFile, type WritableTensor } from './io/safetensors.js';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  OPTIMIZER_PREFIX,
+  type SaveCheckpointOptions,
+  type LoadCheckpointOptions,
+} from './io/checkpoint.js';
+export { torchLinearToTf, torchConvToTf } from './io/torch.js';
+
+export { checkGradients, type GradCheckOptions, type GradCheckResult } from './testing/grad_check.js';

@@ -1,0 +1,59 @@
+import { tf } from '../tf.js';
+import { customOp } from './custom_op.js';
+
+/**
+ * y = x·W + b with a custom gradient written as plain 2-D, untransposed matmuls.
+ *
+ * Why: on the wasm backend only 2-D untransposed `MatMul` takes the fast XNNPACK path;
+ * the default gradient uses `transposeA/transposeB` and runs a naive loop ~10× slower.
+ * So `x` is flattened to 2-D and the gradient transposes operands explicitly.
+ *
+ * @param x [..., in]
+ * @param weight [in, out] (TF layout; PyTorch stores [out, in] — see `torchLinearToTf`)
+ * @param bias [out] or undefined
+ * @returns [..., out]
+ */
+export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
+  const [inF, outF] = weight.shape as number[];
+  if (weight.rank !== 2) throw new Error(`linear: weight must be [in, out], got [${weight.shape}]`);
+  if (x.shape[x.rank - 1] !== inF) {
+    throw new Error(`linear: input last dim ${x.shape[x.rank - 1]} does not match weight [${weight.shape}]`);
+  }
+  if (bias !== undefined && (bias.rank !== 1 || bias.shape[0] !== outF)) {
+    throw new Error(`linear: bias must be [${outF}], got [${bias.shape}]`);
+  }
+  const outShape: number[] = [...x.shape.slice(0, -1), outF];
+  const rows = x.size / inF;
+  if (bias === undefined) {
+    const f = customOp(([xi, wi], save) => {
+      const x2 = tf.reshape(xi, [rows, inF]);
+      save([x2, wi]);
+      return {
+        value: tf.reshape(tf.matMul(x2, wi), outShape),
+        gradFunc: (dy, saved) => {
+          const [sx, sw] = saved;
+          const dy2 = tf.reshape(dy, [rows, outF]);
+          return [tf.reshape(tf.matMul(dy2, tf.transpose(sw)), xi.shape), tf.matMul(tf.transpose(sx), dy2)];
+        },
+      };
+    });
+    return f(x, weight);
+  }
+  const f = customOp(([xi, wi, bi], save) => {
+    const x2 = tf.reshape(xi, [rows, inF]);
+    save([x2, wi]);
+    return {
+      value: tf.reshape(tf.add(tf.matMul(x2, wi), bi), outShape),
+      gradFunc: (dy, saved) => {
+        const [sx, sw] = saved;
+        const dy2 = tf.reshape(dy, [rows, outF]);
+        return [
+          tf.reshape(tf.matMul(dy2, tf.transpose(sw)), xi.shape),
+          tf.matMul(tf.transpose(sx), dy2),
+          tf.sum(dy2, 0),
+        ];
+      },
+    };
+  });
+  return f(x, weight, bias);
+}

@@ -1,0 +1,49 @@
+import { tf } from '../tf.js';
+import { customOp } from './custom_op.js';
+
+/**
+ * Per-row cross-entropy −log softmax(logits)[label] for integer labels, without a one-hot
+ * [N, V] tensor: the forward picks the label logit with a flat gather, and the gradient
+ * (softmax − onehot)·dy subtracts dy at the label positions in one pass.
+ * Rows whose label is negative (e.g. −100, PyTorch's ignore_index) get loss 0 and gradient 0.
+ *
+ * @param logits float32 [N, V]
+ * @param labels int32 [N], in [0, V) or negative to ignore
+ * @returns float32 [N] per-row loss
+ */
+export function softmaxCrossEntropyWithIntLabels(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  if (logits.rank !== 2) throw new Error(`softmaxCrossEntropyWithIntLabels: logits must be [N, V], got [${logits.shape}]`);
+  const [n, v] = logits.shape;
+  if (labels.size !== n) throw new Error(`softmaxCrossEntropyWithIntLabels: labels [${labels.shape}] do not match N=${n}`);
+  const labelValues = Int32Array.from(labels.dataSync());
+  const valid = new Float32Array(n);
+  const flatPick = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = labelValues[i];
+    if (l >= v) throw new Error(`softmaxCrossEntropyWithIntLabels: label ${l} at row ${i} is >= V=${v}`);
+    valid[i] = l >= 0 ? 1 : 0;
+    flatPick[i] = i * v + Math.max(l, 0);
+  }
+  const f = customOp(([lg], save) => {
+    const lse = tf.logSumExp(lg, 1); // [N]
+    const picked = tf.gather(tf.reshape(lg, [n * v]), tf.tensor1d(flatPick, 'int32'));
+    const validT = tf.tensor1d(valid, 'float32');
+    // Only saved tensors outlive the forward pass.
+    save([lg, lse, validT]);
+    return {
+      value: tf.mul(tf.sub(lse, picked), validT),
+      gradFunc: (dy, saved) => {
+        const [slg, slse, svalid] = saved;
+        const w = tf.mul(dy, svalid); // [N]
+        const probs = tf.exp(tf.sub(slg, tf.reshape(slse, [n, 1])));
+        const g = tf.mul(probs, tf.reshape(w, [n, 1]));
+        // Subtract w[i] at (i, label_i): copy once, patch N entries.
+        const gv = new Float32Array(g.dataSync() as Float32Array);
+        const wv = w.dataSync();
+        for (let i = 0; i < n; i++) if (valid[i] !== 0) gv[flatPick[i]] -= wv[i];
+        return [tf.tensor(gv, [n, v], 'float32')];
+      },
+    };
+  });
+  return f(logits);
+}
