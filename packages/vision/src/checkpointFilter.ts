@@ -18,6 +18,8 @@
 
 /** A dense float32 tensor as plain data (row-major). */
 export interface TensorData {
+  /** Always float32 here; present so the result can go straight into core's `loadStateDict`. */
+  dtype?: 'float32';
   shape: number[];
   data: Float32Array;
 }
@@ -67,7 +69,7 @@ export function transposeLinear(w: TensorData, key = 'weight'): TensorData {
   const [out, inp] = w.shape;
   const data = new Float32Array(out * inp);
   for (let o = 0; o < out; o++) for (let i = 0; i < inp; i++) data[i * out + o] = w.data[o * inp + i];
-  return { shape: [inp, out], data };
+  return { dtype: 'float32', shape: [inp, out], data };
 }
 
 /** Conv kernel `[D, C, p, p]` → flattened-patch Linear weight `[p*p*C, D]`, rows ordered (p, q, c). */
@@ -84,7 +86,7 @@ export function convToPatchLinear(w: TensorData, key = 'patch_embed.proj.weight'
           const row = (pi * p + qi) * c + ch;
           data[row * d + o] = w.data[((o * c + ch) * p + pi) * p + qi];
         }
-  return { shape: [p * p * c, d], data };
+  return { dtype: 'float32', shape: [p * p * c, d], data };
 }
 
 /** Inverse of {@link convToPatchLinear}: `[p*p*C, D]` → `[D, C, p, p]`. */
@@ -99,7 +101,7 @@ export function patchLinearToConv(w: TensorData, channels: number, key = 'patch_
     for (let ch = 0; ch < channels; ch++)
       for (let pi = 0; pi < p; pi++)
         for (let qi = 0; qi < p; qi++) data[((o * channels + ch) * p + pi) * p + qi] = w.data[((pi * p + qi) * channels + ch) * d + o];
-  return { shape: [d, channels, p, p], data };
+  return { dtype: 'float32', shape: [d, channels, p, p], data };
 }
 
 /**
@@ -147,7 +149,7 @@ export function timmToEcamp(state: Map<string, TensorData>, options: CheckpointF
     } else if (key.endsWith('.weight') && t.shape.length === 2) {
       tensors.set(key, transposeLinear(t, rawKey));
     } else {
-      tensors.set(key, { shape: [...t.shape], data: t.data });
+      tensors.set(key, { dtype: 'float32', shape: [...t.shape], data: t.data });
     }
   }
   return { tensors, skipped, unused };
@@ -163,7 +165,7 @@ export function ecampToTimm(params: Map<string, TensorData>, options: { channels
     if (!isKnownKey(key)) throw new Error(`${key}: no timm counterpart`);
     if (key === 'patch_embed.proj.weight') out.set(key, patchLinearToConv(t, options.channels ?? 3, key));
     else if (key.endsWith('.weight') && t.shape.length === 2) out.set(key, transposeLinear(t, key));
-    else out.set(key, { shape: [...t.shape], data: t.data });
+    else out.set(key, { dtype: 'float32', shape: [...t.shape], data: t.data });
   }
   for (const [key, t] of Object.entries(options.posEmbed ?? {})) out.set(key, t);
   return out;
