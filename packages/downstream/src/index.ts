@@ -17,3 +17,35 @@ export {
   type ApOptions,
   type ImageDetections,
 } from './metrics/detection-map.js';
+
+export { prefixTokens, tokensToFeatureMap, type EncoderFeatures, type FeatureEncoder, type ForwardFeaturesOptions } from './encoder.js';
+export { bceWithLogits } from './losses/bce-with-logits.js';
+export { softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
+
+export { selectFraction, type FractionOptions } from './classification/fraction.js';
+export { ClassificationHead, type ClassificationHeadOptions } from './classification/head.js';
+export {
+  classificationLoss,
+  classificationScores,
+  labelRows,
+  type BatchLabels,
+  type ClassificationTask,
+} from './classification/task.js';
+export {
+  fitClassifier,
+  trainableParameters,
+  type ClassificationBatch,
+  type ClassificationBatches,
+  type ClassificationProtocol,
+  type ClassifierOptimiserSettings,
+  type ClassifierProgress,
+  type FitClassifierOptions,
+  type FitClassifierResult,
+} from './classification/fit.js';
+export {
+  evaluateClassification,
+  type ClassificationEvaluation,
+  type EvaluateClassificationOptions,
+} from './classification/evaluate.js';
+
+export { focalLoss, segmentationLoss, softDice, type SegmentationLossOptions } from './segmentation/mixed-loss.js';

@@ -1,0 +1,174 @@
+import { AdamW, cosineWithWarmup, Rng, tf, trainStep, type Parameter } from '@ecamp/core';
+import type { FeatureEncoder } from '../encoder.js';
+import type { ClassificationHead } from './head.js';
+import { classificationLoss, labelRows, type BatchLabels, type ClassificationTask } from './task.js';
+
+/** One training or evaluation batch. */
+export interface ClassificationBatch {
+  /** [B, H, W, 3] normalised images. The loops take ownership and dispose it after use. */
+  images: tf.Tensor4D;
+  /** Multi-label: [B·C] row-major 0/1; multi-class: [B] class indices. */
+  labels: BatchLabels;
+}
+
+/** Batches of one epoch; `rng` is a per-epoch stream for shuffling and augmentation. */
+export type ClassificationBatches = (epoch: number, rng: Rng) => Iterable<ClassificationBatch> | AsyncIterable<ClassificationBatch>;
+
+/** `finetune`: encoder and head train. `linear-probe`: the encoder is frozen, only the head trains. */
+export type ClassificationProtocol = 'finetune' | 'linear-probe';
+
+/** Optimiser settings of {@link fitClassifier} (AdamW from `@ecamp/core`). */
+export interface ClassifierOptimiserSettings {
+  /** Peak learning rate. */
+  lr: number;
+  /** Decoupled weight decay (default 0.05), never on biases and norm weights. */
+  weightDecay?: number;
+  /** Adam betas (default [0.9, 0.999], the usual fine-tuning choice). */
+  betas?: [number, number];
+  /** Linear warm-up steps (default 0). */
+  warmupSteps?: number;
+  /** With `stepsPerEpoch` set the rate follows a half-cosine to `minLr` over all epochs; otherwise it stays at `lr` after warm-up. */
+  stepsPerEpoch?: number;
+  /** Floor of the cosine (default 0). */
+  minLr?: number;
+  /** Clip the global gradient norm (default: no clipping). */
+  maxGradNorm?: number;
+}
+
+/** Reported after every step. */
+export interface ClassifierProgress {
+  /** 0-based epoch. */
+  epoch: number;
+  /** 0-based global step. */
+  step: number;
+  /** Loss of this step's batch. */
+  loss: number;
+  /** Learning rate used. */
+  lr: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  /** False when the non-finite guard skipped the update. */
+  applied: boolean;
+}
+
+/** Options of {@link fitClassifier}. */
+export interface FitClassifierOptions {
+  /** The pre-trained vision encoder. */
+  encoder: FeatureEncoder;
+  /** The head to train (see {@link ClassificationHead}). */
+  head: ClassificationHead;
+  /** Source of each epoch's batches. */
+  batches: ClassificationBatches;
+  /** Number of passes. */
+  epochs: number;
+  /** Loss choice: BCE-with-logits or softmax cross-entropy. */
+  task: ClassificationTask;
+  /** Fine-tuning or linear probing. */
+  protocol: ClassificationProtocol;
+  /** AdamW and schedule. */
+  optimiser: ClassifierOptimiserSettings;
+  /** Seeds the per-epoch batch streams (`rng.fork('epoch:<e>')`). */
+  rng: Rng;
+  /** Called after each step. */
+  onProgress?: (progress: ClassifierProgress) => void;
+}
+
+/** What {@link fitClassifier} did. */
+export interface FitClassifierResult {
+  /** Optimiser steps applied. */
+  steps: number;
+  /** Steps skipped by the non-finite guard. */
+  skipped: number;
+  /** Loss per step, in order. */
+  losses: number[];
+  /** The optimiser (its moments stay allocated; call `dispose()` on the result to free them). */
+  optimiser: AdamW;
+  /** Free the optimiser state. */
+  dispose(): void;
+}
+
+/**
+ * The parameters the optimiser updates: the head's, plus the encoder's
+ * (names prefixed `encoder.`) when fine-tuning. In a linear probe the encoder
+ * is absent from this list, so it can neither receive an update nor decay.
+ */
+export function trainableParameters(encoder: FeatureEncoder, head: ClassificationHead, protocol: ClassificationProtocol): Parameter[] {
+  const headParams = head.namedParameters();
+  if (protocol === 'linear-probe') return headParams;
+  if (protocol !== 'finetune') throw new Error(`fitClassifier: unknown protocol '${String(protocol)}' (use 'finetune' or 'linear-probe')`);
+  return [...encoder.namedParameters().map((p) => ({ ...p, name: `encoder.${p.name}` })), ...headParams];
+}
+
+/**
+ * Train a classification head (and, when fine-tuning, the encoder) with AdamW.
+ *
+ * Linear probe: the encoder runs in evaluation mode and its pooled features
+ * are computed outside the gradient tape, so no gradient reaches it and only
+ * the head's parameters go to the optimiser. Fine-tune: encoder and head are
+ * in training mode and all their trainable parameters are updated.
+ *
+ * Every step frees what it allocated: after the first step (which creates the
+ * AdamW moments) `tf.memory().numTensors` is the same after each step.
+ *
+ * @example
+ * const r = await fitClassifier({ encoder, head, batches, epochs: 10, task: 'multi-label',
+ *   protocol: 'linear-probe', optimiser: { lr: 1e-3 }, rng: new Rng(0) });
+ * r.dispose();
+ */
+export async function fitClassifier(options: FitClassifierOptions): Promise<FitClassifierResult> {
+  const { encoder, head, batches, epochs, task, protocol, optimiser: settings, rng, onProgress } = options;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fitClassifier: epochs must be a non-negative integer, got ${epochs}`);
+  if (!(settings.lr > 0)) throw new Error(`fitClassifier: optimiser.lr must be > 0, got ${settings.lr}`);
+  const params = trainableParameters(encoder, head, protocol);
+  const optimiser = new AdamW(params, {
+    lr: settings.lr,
+    betas: settings.betas ?? [0.9, 0.999],
+    weightDecay: settings.weightDecay ?? 0.05,
+  });
+  const warmupSteps = settings.warmupSteps ?? 0;
+  const lrAt = settings.stepsPerEpoch
+    ? cosineWithWarmup({ baseLr: settings.lr, warmupSteps, totalSteps: Math.max(warmupSteps, 1, settings.stepsPerEpoch * epochs), minLr: settings.minLr })
+    : (step: number) => (step < warmupSteps ? (settings.lr * (step + 1)) / (warmupSteps + 1) : settings.lr);
+  const finetune = protocol === 'finetune';
+  encoder.train?.(finetune);
+  head.train(true);
+  const losses: number[] = [];
+  let step = 0;
+  let skipped = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
+      try {
+        labelRows(task, batch.labels, head.numClasses);
+        const lr = lrAt(step);
+        // Linear probe: features are a constant input to the loss (no tape, no encoder gradient).
+        const frozen = finetune ? null : tf.tidy(() => head.pool(encoder.forwardFeatures(batch.images).tokens));
+        try {
+          const report = trainStep(
+            params,
+            () => {
+              const logits = frozen ? head.classify(frozen) : head.forward(encoder.forwardFeatures(batch.images).tokens);
+              return classificationLoss(task, logits, batch.labels);
+            },
+            optimiser,
+            { lr, maxGradNorm: settings.maxGradNorm },
+          );
+          losses.push(report.loss);
+          if (!report.applied) skipped++;
+          onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
+        } finally {
+          frozen?.dispose();
+        }
+      } finally {
+        batch.images.dispose();
+      }
+      step++;
+    }
+  }
+  return {
+    steps: step - skipped,
+    skipped,
+    losses,
+    optimiser,
+    dispose: () => optimiser.dispose(),
+  };
+}

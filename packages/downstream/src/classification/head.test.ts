@@ -1,0 +1,54 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, Rng, tf } from '@ecamp/core';
+import { ClassificationHead } from './head.js';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu', quiet: true });
+});
+
+describe('ClassificationHead', () => {
+  it('has timm global-pool parameter names and shapes', () => {
+    const head = new ClassificationHead(8, 3, { rng: new Rng(1) });
+    expect(head.namedParameters().map((p) => [p.name, p.variable.shape])).toEqual([
+      ['fc_norm.weight', [8]],
+      ['fc_norm.bias', [8]],
+      ['head.weight', [8, 3]],
+      ['head.bias', [3]],
+    ]);
+    head.dispose();
+  });
+
+  it('pools patch tokens only (the cls token does not change the output)', () => {
+    const head = new ClassificationHead(4, 2, { rng: new Rng(2) });
+    tf.tidy(() => {
+      const patches = tf.randomNormal([2, 9, 4], 0, 1, 'float32', 3);
+      const a = head.forward(tf.concat([tf.zeros([2, 1, 4]), patches], 1));
+      const b = head.forward(tf.concat([tf.fill([2, 1, 4], 100), patches], 1));
+      expect(a.shape).toEqual([2, 2]);
+      expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+      // pool = mean over the 9 patch tokens
+      const pooled = head.pool(tf.concat([tf.zeros([2, 1, 4]), patches], 1));
+      const expected = patches.mean(1);
+      expect(tf.max(tf.abs(pooled.sub(expected))).dataSync()[0]).toBeLessThan(1e-6);
+    });
+    head.dispose();
+  });
+
+  it('computes LayerNorm then Linear by hand', () => {
+    const head = new ClassificationHead(2, 1, { numPrefixTokens: 0 });
+    head.head.weight.assign(tf.tensor2d([[2], [-1]]));
+    head.head.bias!.assign(tf.tensor1d([0.5]));
+    // tokens mean = [1, 3] → normalised ≈ [−1, 1] → 2·(−1) − 1·1 + 0.5 = −2.5
+    const out = tf.tidy(() => head.forward(tf.tensor3d([[[0, 2], [2, 4]]])).dataSync()[0]);
+    expect(out).toBeCloseTo(-2.5, 4);
+    head.dispose();
+  });
+
+  it('rejects tokens of the wrong width', () => {
+    const head = new ClassificationHead(4, 2);
+    tf.tidy(() => {
+      expect(() => head.forward(tf.zeros([1, 5, 3]))).toThrow(/not \[B, 1 \+ N, 4\]/);
+    });
+    head.dispose();
+  });
+});

@@ -1,0 +1,44 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '@ecamp/core';
+import { prefixTokens, tokensToFeatureMap } from './encoder.js';
+import { TinyEncoder } from '../test/helpers/tiny-encoder.js';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu', quiet: true });
+});
+
+describe('tokensToFeatureMap', () => {
+  it('drops the prefix and lays patch tokens out row-major on the grid', () => {
+    tf.tidy(() => {
+      // token k (after one cls token) carries value k in every channel
+      const tokens = tf.tensor1d([-1, 0, 1, 2, 3, 4, 5]).reshape([1, 7, 1]).tile([1, 1, 2]);
+      const map = tokensToFeatureMap(tokens.slice([0, 0, 0], [1, 5, 2]), 2, 1);
+      expect(map.shape).toEqual([1, 2, 2, 2]);
+      expect(Array.from(map.dataSync())).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
+    });
+  });
+  it('rejects a token count that does not fit the grid', () => {
+    tf.tidy(() => {
+      expect(() => tokensToFeatureMap(tf.zeros([1, 6, 2]), 2, 1)).toThrow(/not \[B, 1 \+ 2², D\]/);
+    });
+  });
+  it('counts one prefix token unless told otherwise', () => {
+    expect(prefixTokens({})).toBe(1);
+    expect(prefixTokens({ numPrefixTokens: 0 })).toBe(0);
+  });
+});
+
+describe('TinyEncoder (test helper) matches FeatureEncoder', () => {
+  it('returns tokens and requested intermediates in the asked order', () => {
+    const enc = new TinyEncoder(2, 4, 8, 3);
+    const before = tf.memory().numTensors;
+    const images = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const out = enc.forwardFeatures(images, { layers: [2, 0] });
+    expect(out.tokens.shape).toEqual([2, 5, 8]);
+    expect(out.intermediates!.map((t) => t.shape)).toEqual([[2, 5, 8], [2, 5, 8]]);
+    expect(out.intermediates![0]).not.toBe(out.intermediates![1]);
+    tf.dispose([images, out.tokens, ...out.intermediates!]);
+    expect(tf.memory().numTensors).toBe(before);
+    enc.dispose();
+  });
+});
