@@ -1,1 +1,17 @@
-export {};
+/**
+ * @ecamp/fusion — ECAMP's multi-scale context fusion (the text decoder's first layer:
+ * text self-attention, cross-attention to image patch tokens, the projected pooled image
+ * token) and feature pyramids for dense downstream heads.
+ */
+
+/** The context-fusion layer (satisfies `@ecamp/mlm`'s `FirstTextLayer`). */
+export {
+  ContextFusionLayer,
+  type ContextFusionInput,
+  type ContextFusionLayerOptions,
+  type ContextFusionOutput,
+} from './context-fusion-layer.js';
+/** Ablation variants of the fusion layer. */
+export { FUSION_VARIANTS, parseFusionVariant, usesPatches, usesPooled, type FusionVariant } from './variant.js';
+/** Import of PyTorch-layout weights into the fusion layer. */
+export { fusionStateFromTorch } from './torch-import.js';
