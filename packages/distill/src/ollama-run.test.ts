@@ -1,0 +1,174 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ChatScript, type TestOllamaServer, answerWith, startTestOllama } from '../test/ollama-test-server.js';
+import { Journal } from './journal.js';
+import { type OllamaRunOptions, distillWithOllama } from './ollama-run.js';
+import type { ReportInput } from './reports-input.js';
+import type { RunEvent } from './run-types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'distill-run-'));
+let fileNo = 0;
+const servers: TestOllamaServer[] = [];
+const journals: Journal[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+  for (const j of journals.splice(0)) j.close();
+});
+
+async function serve(script: ChatScript, models?: string[]) {
+  const s = await startTestOllama(script, models);
+  servers.push(s);
+  return s;
+}
+function journal(path = join(dir, `j${fileNo++}.jsonl`)) {
+  const j = Journal.open(path);
+  journals.push(j);
+  return j;
+}
+const reports = (n: number, prefix = 'report'): ReportInput[] => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, text: `${prefix} ${i}: small effusion.` }));
+const ok: ChatScript = () => ({ kind: 'content', content: answerWith('effusion') });
+const fast = { backoffMs: 5, maxBackoffMs: 20, benchMs: 50, timeoutMs: 2000 } satisfies Partial<OllamaRunOptions>;
+
+describe('distillWithOllama', () => {
+  it('distils, journals, renders, and a rerun redoes nothing', async () => {
+    const s = await serve(ok);
+    const j = journal();
+    const first = await distillWithOllama(reports(5), { ...fast, hosts: [{ url: s.url, parallel: 2 }], model: 'test-model', journal: j });
+    expect(first).toMatchObject({ total: 5, done: 5, cached: 0, failed: 0, interrupted: false });
+    expect(s.chats).toHaveLength(5);
+    expect([...j.values()].map((r) => r.context)).toEqual(Array(5).fill('effusion.'));
+    const again = await distillWithOllama(reports(5), { ...fast, hosts: [{ url: s.url, parallel: 2 }], model: 'test-model', journal: j });
+    expect(again).toMatchObject({ total: 5, done: 0, cached: 5 });
+    expect(s.chats).toHaveLength(5);
+  });
+
+  it('re-distils when the model changes, and dedupes identical texts and skips empty ones', async () => {
+    const s = await serve(ok, ['test-model', 'other']);
+    const j = journal();
+    const input = [...reports(2), { id: 'dup', text: reports(1)[0].text }, { id: 'empty', text: '  ' }];
+    const r = await distillWithOllama(input, { ...fast, hosts: [{ url: s.url, parallel: 1 }], model: 'test-model', journal: j });
+    expect(r).toMatchObject({ total: 4, done: 3, cached: 1 });
+    expect(s.chats).toHaveLength(2);
+    await distillWithOllama(input, { ...fast, hosts: [{ url: s.url, parallel: 1 }], model: 'other', journal: j });
+    expect(s.chats).toHaveLength(4);
+  });
+
+  it('re-asks after invalid answers quoting the validation error', async () => {
+    const s = await serve((_r, n) => ({ kind: 'content', content: n === 0 ? '{"entities": [' : n === 1 ? '{"entities":[{"entity":"mass","status":"huge"}]}' : answerWith('mass') }));
+    const j = journal();
+    const events: RunEvent[] = [];
+    const r = await distillWithOllama(reports(1), { ...fast, hosts: [{ url: s.url, parallel: 1 }], model: 'test-model', journal: j, onEvent: (e) => events.push(e) });
+    expect(r.done).toBe(1);
+    expect(s.chats).toHaveLength(3);
+    const second = s.chats[1].messages;
+    expect(second.at(-2)).toEqual({ role: 'assistant', content: '{"entities": [' });
+    expect(second.at(-1)?.content).toContain('not valid JSON');
+    expect(s.chats[2].messages.at(-1)?.content).toContain('entities.0.status');
+    expect(s.chats[2].messages).toHaveLength(4); // re-asks do not pile up
+    expect(events.filter((e) => e.type === 'retry').map((e) => (e as { reason: string }).reason)).toEqual(['invalid-json', 'invalid-schema']);
+    expect([...j.values()][0]).toMatchObject({ status: 'done', attempts: 3, context: 'mass.' });
+  });
+
+  it('retries 500s, timeouts and dropped connections, then succeeds', async () => {
+    const s = await serve((_r, n) =>
+      n === 0 ? { kind: 'status', status: 500 } : n === 1 ? { kind: 'content', content: answerWith('mass'), delayMs: 1500 } : n === 2 ? { kind: 'drop' } : { kind: 'content', content: answerWith('mass') },
+    );
+    const events: RunEvent[] = [];
+    const r = await distillWithOllama(reports(1), {
+      ...fast,
+      timeoutMs: 300,
+      benchAfter: 10,
+      hosts: [{ url: s.url, parallel: 1 }],
+      model: 'test-model',
+      journal: journal(),
+      onEvent: (e) => events.push(e),
+    });
+    expect(r).toMatchObject({ done: 1, failed: 0 });
+    expect(events.filter((e) => e.type === 'retry').map((e) => (e as { reason: string }).reason)).toEqual(['http-500', 'timeout', 'connection']);
+  });
+
+  it('records a report as failed after the attempt cap; a rerun keeps it failed unless told to retry', async () => {
+    const s = await serve(() => ({ kind: 'content', content: 'I cannot answer in JSON.' }));
+    const j = journal();
+    const opts = { ...fast, hosts: [{ url: s.url, parallel: 1 }], model: 'test-model', journal: j, maxAttempts: 3 };
+    const r = await distillWithOllama(reports(2), opts);
+    expect(r).toMatchObject({ total: 2, done: 0, failed: 2, failedByReason: { 'invalid-json': 2 } });
+    expect(s.chats).toHaveLength(6);
+    expect([...j.values()][0]).toMatchObject({ status: 'failed', reason: 'invalid-json', attempts: 3 });
+    expect(await distillWithOllama(reports(2), opts)).toMatchObject({ failed: 2, done: 0 });
+    expect(s.chats).toHaveLength(6);
+    await distillWithOllama(reports(2), { ...opts, retryFailed: true });
+    expect(s.chats).toHaveLength(12);
+  });
+
+  it('benches a failing host and lets the healthy one take the work', async () => {
+    const bad = await serve(() => ({ kind: 'status', status: 503 }));
+    const good = await serve(() => ({ kind: 'content', content: answerWith('edema'), delayMs: 5 }));
+    const events: RunEvent[] = [];
+    const r = await distillWithOllama(reports(12), {
+      ...fast,
+      benchAfter: 2,
+      benchMs: 10_000,
+      maxAttempts: 5,
+      hosts: [
+        { url: bad.url, parallel: 2 },
+        { url: good.url, parallel: 2 },
+      ],
+      model: 'test-model',
+      journal: journal(),
+      onEvent: (e) => events.push(e),
+    });
+    expect(r).toMatchObject({ total: 12, done: 12, failed: 0 });
+    expect(events.some((e) => e.type === 'benched' && e.host === bad.url)).toBe(true);
+    expect(bad.chats.length).toBeLessThanOrEqual(4); // two per slot before the bench, none after
+    expect(good.chats.length).toBe(12);
+  });
+
+  it('spreads work by speed: a fast host takes more than a slow one', async () => {
+    const slow = await serve(() => ({ kind: 'content', content: answerWith('mass'), delayMs: 150 }));
+    const quick = await serve(() => ({ kind: 'content', content: answerWith('mass'), delayMs: 5 }));
+    const r = await distillWithOllama(reports(30), {
+      ...fast,
+      hosts: [
+        { url: slow.url, parallel: 1 },
+        { url: quick.url, parallel: 1 },
+      ],
+      model: 'test-model',
+      journal: journal(),
+    });
+    expect(r.done).toBe(30);
+    expect(quick.chats.length).toBeGreaterThan(3 * slow.chats.length);
+  });
+
+  it('benches a host that fails the probe and refuses when none is usable', async () => {
+    const noModel = await serve(ok, ['something-else']);
+    const good = await serve(ok);
+    const events: RunEvent[] = [];
+    const r = await distillWithOllama(reports(3), {
+      ...fast,
+      benchMs: 60_000,
+      hosts: [{ url: noModel.url, parallel: 1 }, { url: good.url, parallel: 1 }],
+      model: 'test-model',
+      journal: journal(),
+      onEvent: (e) => events.push(e),
+    });
+    expect(r.done).toBe(3);
+    expect(noModel.chats).toHaveLength(0);
+    expect(events.find((e) => e.type === 'host-down')).toMatchObject({ host: noModel.url });
+    await expect(distillWithOllama(reports(1), { ...fast, hosts: [{ url: noModel.url, parallel: 1 }], model: 'test-model', journal: journal() })).rejects.toThrow(/no usable Ollama host.*not pulled/);
+  });
+
+  it('stops on abort without recording unfinished reports', async () => {
+    const s = await serve(() => ({ kind: 'content', content: answerWith('mass'), delayMs: 100 }));
+    const j = journal();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 250);
+    const r = await distillWithOllama(reports(20), { ...fast, hosts: [{ url: s.url, parallel: 1 }], model: 'test-model', journal: j, signal: ac.signal });
+    expect(r.interrupted).toBe(true);
+    expect(r.done).toBeGreaterThan(0);
+    expect(r.done).toBeLessThan(20);
+    expect(j.size).toBe(r.done);
+  });
+});

@@ -1,0 +1,219 @@
+import type { Message, Ollama } from 'ollama';
+import { cacheKey } from './cache-key.js';
+import { HostHealth, type HostHealthOptions } from './host-health.js';
+import type { Journal, JournalRecord } from './journal.js';
+import { type Lexicon, defaultChestXrayLexicon } from './lexicon.js';
+import { type ChatSettings, chatAttempt } from './llm-attempt.js';
+import { type HostSpec, createOllamaClient, probeHost } from './ollama-host.js';
+import { buildMessages, promptFingerprint, reaskMessages } from './prompt.js';
+import { renderContext } from './render.js';
+import type { ReportInput } from './reports-input.js';
+import { type RunEvent, type RunSummary, emptySummary } from './run-types.js';
+import { WorkQueue } from './work-queue.js';
+
+/** Options of {@link distillWithOllama}. */
+export interface OllamaRunOptions extends HostHealthOptions {
+  /** Ollama servers; each gets `parallel` concurrent requests. */
+  hosts: HostSpec[];
+  model: string;
+  /** Durable cache: finished reports are skipped, new ones appended and fsync'd. */
+  journal: Journal;
+  lexicon?: Lexicon;
+  /** Default 0. */
+  temperature?: number;
+  /** Default 0. */
+  seed?: number;
+  /** Per-request timeout (default 120 s). */
+  timeoutMs?: number;
+  /** Requests per report, re-asks included, before it is recorded as failed (default 4). */
+  maxAttempts?: number;
+  /** First retry delay after a transport failure; doubles per attempt (default 1 s). */
+  backoffMs?: number;
+  /** Longest retry delay (default 30 s). */
+  maxBackoffMs?: number;
+  /** Re-distil reports the journal records as failed (default false: they stay failed). */
+  retryFailed?: boolean;
+  /** Ollama `keep_alive` for the model. */
+  keepAlive?: string | number;
+  /** Probe `/api/version` and `/api/tags` first; a host failing it starts benched (default true). */
+  probe?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+}
+
+interface Task {
+  id: string;
+  key: string;
+  base: Message[];
+  messages: Message[];
+  attempts: number;
+  reason?: string;
+  detail?: string;
+}
+
+interface Host {
+  spec: HostSpec;
+  client: Ollama;
+  health: HostHealth;
+}
+
+/**
+ * Distils reports through one or more Ollama servers. Reports the journal already holds are
+ * skipped (cached); every other report is requested with the versioned prompt and a JSON-schema
+ * `format`, validated, rendered and appended to the journal (fsync'd) before it counts as done.
+ * Failures are retried: transport failures (timeout, 5xx, dropped connection) after an
+ * exponential back-off, possibly on another host; invalid answers at once with a re-ask quoting
+ * the validation error. After `maxAttempts` requests the report is recorded as failed with the
+ * last reason. All hosts' workers pull from one queue (work stealing); a host that fails
+ * repeatedly is benched and retried later. Identical report texts are distilled once.
+ */
+export async function distillWithOllama(reports: AsyncIterable<ReportInput> | Iterable<ReportInput>, options: OllamaRunOptions): Promise<RunSummary> {
+  if (options.hosts.length === 0) throw new Error('distillWithOllama: no hosts given');
+  const lexicon = options.lexicon ?? defaultChestXrayLexicon();
+  const fingerprint = promptFingerprint(lexicon);
+  const journal = options.journal;
+  const emit = options.onEvent ?? (() => undefined);
+  const maxAttempts = options.maxAttempts ?? 4;
+  const backoffMs = options.backoffMs ?? 1000;
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const settings: ChatSettings = {
+    model: options.model,
+    temperature: options.temperature ?? 0,
+    seed: options.seed ?? 0,
+    keepAlive: options.keepAlive,
+  };
+  const summary = emptySummary();
+  const fail = (reason: string) => {
+    summary.failed += 1;
+    summary.failedByReason[reason] = (summary.failedByReason[reason] ?? 0) + 1;
+  };
+
+  const hosts: Host[] = options.hosts.map((spec) => ({
+    spec,
+    client: createOllamaClient(spec.url, options.timeoutMs ?? 120_000, options.signal),
+    health: new HostHealth(options),
+  }));
+  if (options.probe ?? true) {
+    const probes = await Promise.all(hosts.map((h) => probeHost(h.client, options.model)));
+    probes.forEach((p, i) => {
+      if (p.ok) emit({ type: 'host-ready', host: hosts[i].spec.url, version: p.version, parallel: hosts[i].spec.parallel });
+      else {
+        emit({ type: 'host-down', host: hosts[i].spec.url, reason: p.reason });
+        hosts[i].health.bench();
+      }
+    });
+    if (probes.every((p) => !p.ok)) {
+      const why = probes.map((p, i) => `${hosts[i].spec.url}: ${p.ok ? '' : p.reason}`).join('; ');
+      throw new Error(`no usable Ollama host (${why})`);
+    }
+  }
+
+  const totalSlots = hosts.reduce((s, h) => s + h.spec.parallel, 0);
+  const queue = new WorkQueue<Task>(Math.max(16, 4 * totalSlots));
+  const inFlight = new Set<string>();
+  const onAbort = () => queue.stop();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const record = (task: Task, host: string, rec: Partial<JournalRecord> & Pick<JournalRecord, 'status'>) =>
+    journal.append({
+      key: task.key,
+      id: task.id,
+      model: options.model,
+      promptVersion: fingerprint,
+      attempts: task.attempts,
+      host,
+      at: new Date().toISOString(),
+      ...rec,
+    });
+
+  const worker = async (host: Host): Promise<void> => {
+    for (;;) {
+      const wait = host.health.benchedFor();
+      if (wait > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise((r) => (timer = setTimeout(r, wait))), queue.whenFinished()]);
+        clearTimeout(timer);
+        if (queue.done) return;
+        continue;
+      }
+      const task = await queue.take();
+      if (!task) return;
+      if (host.health.benchedFor() > 0) {
+        queue.retry(task); // benched by a sibling worker while this one waited: leave it to others
+        continue;
+      }
+      task.attempts += 1;
+      const out = await chatAttempt(host.client, task.messages, settings, lexicon);
+      if (options.signal?.aborted) return; // unacknowledged: the next run redoes it
+      if (out.kind === 'ok') {
+        host.health.recordSuccess();
+        record(task, host.spec.url, { status: 'done', distillation: out.distillation, context: renderContext(out.distillation) });
+        summary.done += 1;
+        inFlight.delete(task.key);
+        queue.complete();
+        emit({ type: 'done', id: task.id, host: host.spec.url, attempts: task.attempts });
+        continue;
+      }
+      task.reason = out.reason;
+      task.detail = out.error;
+      if (out.kind === 'transport') {
+        const benched = host.health.recordFailure();
+        if (benched) emit({ type: 'benched', host: host.spec.url, ms: benched, reason: out.reason });
+      } else {
+        task.messages = reaskMessages(task.base, out.raw, out.error);
+      }
+      if (task.attempts >= maxAttempts) {
+        record(task, host.spec.url, { status: 'failed', reason: out.reason, detail: out.error });
+        fail(out.reason);
+        inFlight.delete(task.key);
+        queue.complete();
+        emit({ type: 'failed', id: task.id, reason: out.reason, detail: out.error, cached: false });
+        continue;
+      }
+      emit({ type: 'retry', id: task.id, host: host.spec.url, reason: out.reason, attempt: task.attempts });
+      const delay = out.kind === 'invalid' ? 0 : Math.min(maxBackoffMs, backoffMs * 2 ** (task.attempts - 1));
+      queue.retry(task, delay);
+    }
+  };
+  const workers = hosts.flatMap((h) => Array.from({ length: h.spec.parallel }, () => worker(h)));
+
+  try {
+    for await (const report of reports) {
+      if (options.signal?.aborted) break;
+      summary.total += 1;
+      const key = cacheKey(fingerprint, options.model, report.text);
+      const prior = journal.get(key);
+      if (prior?.status === 'done' || inFlight.has(key)) {
+        summary.cached += 1;
+        emit({ type: 'cached', id: report.id });
+        continue;
+      }
+      if (prior?.status === 'failed' && !options.retryFailed) {
+        fail(prior.reason ?? 'unknown');
+        emit({ type: 'failed', id: report.id, reason: prior.reason ?? 'unknown', cached: true });
+        continue;
+      }
+      const task: Task = { id: report.id, key, base: buildMessages(report.text, lexicon), messages: [], attempts: 0 };
+      if (!report.text.trim()) {
+        // Nothing to ask a model about: an empty report has no entities.
+        record(task, '', { status: 'done', distillation: { entities: [] }, context: '' });
+        summary.done += 1;
+        emit({ type: 'done', id: report.id, host: '', attempts: 0 });
+        continue;
+      }
+      task.messages = task.base;
+      inFlight.add(key);
+      await queue.waitForRoom();
+      queue.push(task);
+    }
+  } catch (err) {
+    queue.stop(); // bad input: stop handing out work; unfinished reports are redone next run
+    throw err;
+  } finally {
+    queue.closeInput();
+    await Promise.all(workers);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  summary.interrupted = Boolean(options.signal?.aborted) || summary.done + summary.cached + summary.failed < summary.total;
+  return summary;
+}

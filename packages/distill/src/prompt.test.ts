@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { createLexicon, defaultChestXrayLexicon } from './lexicon.js';
+import { PROMPT_VERSION, buildMessages, promptFingerprint, reaskMessages } from './prompt.js';
+
+describe('prompt', () => {
+  const lex = defaultChestXrayLexicon();
+  it('lists the lexicon and carries the report', () => {
+    const m = buildMessages('  No effusion.  ', lex);
+    expect(m[0].role).toBe('system');
+    expect(m[0].content).toContain('pneumothorax, sarcoidosis');
+    expect(m[1].content).toBe('Report:\nNo effusion.');
+  });
+  it('fingerprints prompt version and lexicon', () => {
+    expect(promptFingerprint(lex)).toContain(PROMPT_VERSION);
+    expect(promptFingerprint(lex)).toBe(promptFingerprint(defaultChestXrayLexicon()));
+    expect(promptFingerprint(createLexicon(['drusen']))).not.toBe(promptFingerprint(lex));
+  });
+  it('re-asks quoting the validation error', () => {
+    const m = reaskMessages(buildMessages('x', lex), '{bad', 'not valid JSON (Unexpected token)');
+    expect(m).toHaveLength(4);
+    expect(m[2]).toEqual({ role: 'assistant', content: '{bad' });
+    expect(m[3].content).toContain('not valid JSON (Unexpected token)');
+  });
+});
