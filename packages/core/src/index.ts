@@ -20,10 +20,11 @@ export { takeAlongAxis1 } from './kernels/take_along_axis.js';
 export { softmaxCrossEntropyWithIntLabels } from './kernels/softmax_cross_entropy.js';
 export { depthToSpace, pixelShuffle } from './kernels/pixel_shuffle.js';
 export { stridedSlice } from './kernels/strided_slice.js';
-export { resizeBilinear } from './kernels/resize_bilinear.js';
+export { resizeBilinear, bilinearMatrix } from './kernels/resize_bilinear.js';
 export { gelu } from './kernels/gelu.js';
 export { conv2d, im2col, conv2dPadAmounts, type Conv2dOptions, type Conv2dPadding } from './kernels/conv2d.js';
 export { scaledDotProductAttention, type AttentionCoreResult } from './kernels/attention.js';
+export { customOp, type CustomOpForward } from './kernels/custom_op.js';
 
 export { Linear, type LinearOptions } from './layers/linear.js';
 export { LayerNorm, type LayerNormOptions } from './layers/layer_norm.js';
