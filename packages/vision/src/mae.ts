@@ -10,6 +10,7 @@
  * every backend (GatherNd has none).
  */
 import { LayerNorm, Linear, ModuleList, Rng, takeAlongAxis1, tf, TransformerBlock } from '@ecamp/core';
+import { broadcastToken } from './broadcastToken.js';
 import { maeLoss } from './maeLoss.js';
 import { randomMaskingIndices, type MaskingIndices, type UniformSource } from './masking.js';
 import { patchify } from './patchify.js';
@@ -112,7 +113,8 @@ export class MaskedAutoencoder extends VisionTransformer {
       const idsKeep = tf.tensor2d(m.idsKeep, [b, m.lenKeep], 'int32');
       const patches = this.patchEmbed.patchify(imgs); // [B, L, p*p*C]
       const visiblePixels = takeAlongAxis1(patches, idsKeep); // [B, keep, p*p*C]
-      const positions = takeAlongAxis1(tf.tile(this.patchPositions(), [b, 1, 1]), idsKeep); // [B, keep, D]
+      // fixed table, no gradient needed: a plain row gather [L, D] → [B, keep, D]
+      const positions = tf.gather(tf.reshape(this.patchPositions(), [this.numPatches, this.embedDim]), idsKeep);
       const visible = tf.add(this.patchEmbed.embedPatches(visiblePixels), positions);
       const x = tf.concat([this.clsTokens(b), visible], 1);
       const latent = this.runBlocks(x).tokens;
@@ -142,7 +144,7 @@ export class MaskedAutoencoder extends VisionTransformer {
       const x = this.decoderEmbed.forward(latent); // [B, 1+keep, Dd]
       const cls = tf.slice(x, [0, 0, 0], [b, 1, dd]);
       const visible = tf.slice(x, [0, 1, 0], [b, n1 - 1, dd]);
-      const maskTokens = tf.tile(this.maskToken, [b, L + 1 - n1, 1]);
+      const maskTokens = broadcastToken(this.maskToken, b, L + 1 - n1);
       const shuffled = tf.concat([visible, maskTokens], 1); // [B, L, Dd] in shuffle order
       const ordered = takeAlongAxis1(shuffled, idsRestore); // [B, L, Dd] in patch order
       let h: tf.Tensor = tf.add(tf.concat([cls, ordered], 1), this.decoderPosEmbed);

@@ -5,6 +5,7 @@
  * `blocks.0.attn.qkv.weight`, `norm.weight`), so `checkpointFilter` maps checkpoints by layout only.
  */
 import { LayerNorm, Module, ModuleList, Rng, tf, TransformerBlock } from '@ecamp/core';
+import { broadcastToken } from './broadcastToken.js';
 import { PatchEmbed } from './patchEmbed.js';
 import { sincosPositionEmbedding2d } from './posEmbed.js';
 import { validateVitConfig, type VitConfig } from './vitConfig.js';
@@ -79,7 +80,7 @@ export class VisionTransformer extends Module {
   protected clsTokens(batch: number): tf.Tensor3D {
     return tf.tidy(() => {
       const cls = tf.add(this.clsToken, tf.slice(this.posEmbed, [0, 0, 0], [1, 1, -1]));
-      return tf.tile(cls, [batch, 1, 1]) as tf.Tensor3D;
+      return broadcastToken(cls, batch, 1);
     });
   }
 
