@@ -49,3 +49,17 @@ export {
 } from './classification/evaluate.js';
 
 export { focalLoss, segmentationLoss, softDice, type SegmentationLossOptions } from './segmentation/mixed-loss.js';
+export { BatchNorm2d, type BatchNorm2dOptions } from './segmentation/batch-norm.js';
+export { DecoderStage, SegmentationDecoder, type SegmentationDecoderOptions } from './segmentation/decoder.js';
+export { boxesToMask } from './segmentation/box-mask.js';
+export {
+  fitSegmenter,
+  frozenFeatureMap,
+  type FitSegmenterOptions,
+  type FitSegmenterResult,
+  type SegmentationBatch,
+  type SegmentationBatches,
+  type SegmenterProgress,
+} from './segmentation/fit.js';
+export { evaluateSegmentation, type EvaluateSegmentationOptions, type SegmentationEvaluation } from './segmentation/evaluate.js';
+export { createOptimiser, type OptimiserSettings } from './training/optimiser.js';

@@ -1,4 +1,5 @@
-import { AdamW, cosineWithWarmup, Rng, tf, trainStep, type Parameter } from '@ecamp/core';
+import { AdamW, Rng, tf, trainStep, type Parameter } from '@ecamp/core';
+import { createOptimiser, type OptimiserSettings } from '../training/optimiser.js';
 import type { FeatureEncoder } from '../encoder.js';
 import type { ClassificationHead } from './head.js';
 import { classificationLoss, labelRows, type BatchLabels, type ClassificationTask } from './task.js';
@@ -18,22 +19,7 @@ export type ClassificationBatches = (epoch: number, rng: Rng) => Iterable<Classi
 export type ClassificationProtocol = 'finetune' | 'linear-probe';
 
 /** Optimiser settings of {@link fitClassifier} (AdamW from `@ecamp/core`). */
-export interface ClassifierOptimiserSettings {
-  /** Peak learning rate. */
-  lr: number;
-  /** Decoupled weight decay (default 0.05), never on biases and norm weights. */
-  weightDecay?: number;
-  /** Adam betas (default [0.9, 0.999], the usual fine-tuning choice). */
-  betas?: [number, number];
-  /** Linear warm-up steps (default 0). */
-  warmupSteps?: number;
-  /** With `stepsPerEpoch` set the rate follows a half-cosine to `minLr` over all epochs; otherwise it stays at `lr` after warm-up. */
-  stepsPerEpoch?: number;
-  /** Floor of the cosine (default 0). */
-  minLr?: number;
-  /** Clip the global gradient norm (default: no clipping). */
-  maxGradNorm?: number;
-}
+export type ClassifierOptimiserSettings = OptimiserSettings;
 
 /** Reported after every step. */
 export interface ClassifierProgress {
@@ -117,18 +103,8 @@ export function trainableParameters(encoder: FeatureEncoder, head: Classificatio
  */
 export async function fitClassifier(options: FitClassifierOptions): Promise<FitClassifierResult> {
   const { encoder, head, batches, epochs, task, protocol, optimiser: settings, rng, onProgress } = options;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fitClassifier: epochs must be a non-negative integer, got ${epochs}`);
-  if (!(settings.lr > 0)) throw new Error(`fitClassifier: optimiser.lr must be > 0, got ${settings.lr}`);
   const params = trainableParameters(encoder, head, protocol);
-  const optimiser = new AdamW(params, {
-    lr: settings.lr,
-    betas: settings.betas ?? [0.9, 0.999],
-    weightDecay: settings.weightDecay ?? 0.05,
-  });
-  const warmupSteps = settings.warmupSteps ?? 0;
-  const lrAt = settings.stepsPerEpoch
-    ? cosineWithWarmup({ baseLr: settings.lr, warmupSteps, totalSteps: Math.max(warmupSteps, 1, settings.stepsPerEpoch * epochs), minLr: settings.minLr })
-    : (step: number) => (step < warmupSteps ? (settings.lr * (step + 1)) / (warmupSteps + 1) : settings.lr);
+  const { optimiser, lrAt } = createOptimiser(params, settings, epochs);
   const finetune = protocol === 'finetune';
   encoder.train?.(finetune);
   head.train(true);
