@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { AdamW, trainStep, initBackend, Linear, Module, readSafetensors, Rng, tf, torchLinearToTf, type TensorData } from '@ecamp/core';
+import { AdamW, checkGradients, trainStep, initBackend, Linear, Module, readSafetensors, Rng, tf, torchLinearToTf, type TensorData } from '@ecamp/core';
 import { TextDecoder } from './text-decoder.js';
 import { textDecoderConfig } from './config.js';
 import type { FirstTextLayer, FirstTextLayerInput, FirstTextLayerOutput } from './first-layer.js';
@@ -187,6 +187,24 @@ describe('TextDecoder behaviour', () => {
     expect(() => dec.loss({ inputIds, attentionMask, labels: new Int32Array(3), weights })).toThrow(/labels have 3 entries/);
     expect(() => dec.loss({ inputIds, attentionMask, labels: labels.map((l) => (l >= 0 ? 99 : l)), weights })).toThrow(/vocabSize/);
     tf.dispose([inputIds, attentionMask, r.loss, a.loss, none.loss]);
+    dec.dispose();
+  });
+
+  it('passes a finite-difference gradient check of the weighted loss through every layer', () => {
+    // Gradient w.r.t. the pooled image token flows through all layers, the head and the cross-entropy.
+    const dec = new TextDecoder(cfg, { firstLayer: new PooledAddLayer(8, 4), rng: new Rng(6) });
+    const inputIds = tf.tensor2d([[2, 3, 6, 3, 0]], [1, 5], 'int32');
+    const attentionMask = tf.tensor2d([[1, 1, 1, 1, 0]], [1, 5], 'int32');
+    const patches = tf.zeros([1, 2, 4]) as tf.Tensor3D;
+    const labels = Int32Array.from([-100, 11, -100, 14, -100]);
+    const weights = Float32Array.from([1, 0.7, 1, 1.8, 0]);
+    const pooled = tf.randomNormal([1, 4], 0, 1, 'float32', 8);
+    const r = checkGradients(
+      (p) => dec.loss({ inputIds, attentionMask, labels, weights, image: { patches, pooled: p as tf.Tensor2D } }).loss,
+      [pooled],
+      { eps: 1e-2, probes: 4 },
+    );
+    expect(r.maxRelError).toBeLessThan(2e-2);
     dec.dispose();
   });
 
