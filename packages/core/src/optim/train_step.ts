@@ -14,6 +14,7 @@ export interface TrainStepOptions {
 
 /** What {@link trainStep} did. */
 export interface TrainStepResult extends StepReport {
+  // gradNorm is the global norm before clipping.
   /** Loss value. */
   loss: number;
 }
@@ -63,12 +64,19 @@ export function trainStep(
   const lossValue = loss.dataSync()[0];
   loss.dispose();
   let toApply = grads;
-  if (opts.maxGradNorm !== undefined) toApply = clipGradNorm(grads, opts.maxGradNorm).grads;
+  let preClipNorm: number | undefined;
+  if (opts.maxGradNorm !== undefined) {
+    const clipped = clipGradNorm(grads, opts.maxGradNorm);
+    toApply = clipped.grads;
+    preClipNorm = clipped.norm;
+  }
   try {
     if (!Number.isFinite(lossValue)) {
       return { applied: false, gradNorm: NaN, reason: `non-finite loss ${lossValue}`, step: optimizer.stepCount, loss: lossValue };
     }
-    return { ...optimizer.step(toApply), loss: lossValue };
+    const report = optimizer.step(toApply);
+    // Report the norm before clipping: that is what tells a user the gradients are exploding.
+    return { ...report, gradNorm: preClipNorm ?? report.gradNorm, loss: lossValue };
   } finally {
     if (toApply !== grads) disposeGrads(toApply);
     disposeGrads(grads);

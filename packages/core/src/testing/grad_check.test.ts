@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { useBackend } from '../../test/backends.js';
+import { tf } from '../tf.js';
+import { customOp } from '../kernels/custom_op.js';
+import { checkGradients } from './grad_check.js';
+
+describe('checkGradients', () => {
+  useBackend('cpu');
+
+  it('passes a correct gradient and catches a wrong one', () => {
+    const x = tf.tensor1d([0.3, -1.2, 2]);
+    expect(checkGradients((a) => tf.mul(tf.square(a), 3), [x]).maxRelError).toBeLessThan(1e-2);
+    const wrong = customOp(([a], save) => {
+      save([a]);
+      return { value: tf.square(a), gradFunc: (dy, [s]) => [tf.mul(dy, s)] }; // should be 2·a·dy
+    });
+    expect(checkGradients((a) => wrong(a), [x]).maxRelError).toBeGreaterThan(0.1);
+  });
+
+  it('reports an error per input and frees its temporaries', () => {
+    const a = tf.tensor1d([1, 2]);
+    const b = tf.tensor1d([3, 4]);
+    const before = tf.memory().numTensors;
+    const r = checkGradients((p, q) => tf.mul(p, q), [a, b]);
+    expect(r.perInput.length).toBe(2);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
