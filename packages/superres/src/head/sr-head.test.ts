@@ -62,7 +62,7 @@ describe('SrHead: PyTorch parity', () => {
 
 describe('SrHead: behaviour', () => {
   const rng = new Rng(9);
-  const rand = (shape: number[]) => tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape, 'float32') as tf.Tensor4D;
+  const rand = (shape: number[]) => tf.tensor4d(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape as [number, number, number, number]);
 
   it('is the bilinear upsampling plus a learned residual: zero conv2 gives exactly the upsampled input', () => {
     const head = new SrHead({ hidden: 4 });

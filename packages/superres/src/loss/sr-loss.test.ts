@@ -8,7 +8,7 @@ beforeAll(async () => {
 
 const geometry = { gridSize: 4, windowCells: 2, cellPx: 2 }; // 8×8 view, windows of 4×4 px
 const rng = new Rng(21);
-const rand = (shape: number[]) => tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape, 'float32') as tf.Tensor4D;
+const rand = (shape: number[]) => tf.tensor4d(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape as [number, number, number, number]);
 
 describe('srWindowLoss', () => {
   it('is the mean squared error over the window pixels, averaged over the batch', () => {
