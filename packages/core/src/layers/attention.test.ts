@@ -7,8 +7,8 @@ import { MultiHeadAttention } from './attention.js';
 
 /** Straightforward reference: per-head loops over plain tensors, timm column order. */
 function reference(x: tf.Tensor, ctx: tf.Tensor, wq: tf.Tensor, bq: tf.Tensor, wk: tf.Tensor, bk: tf.Tensor, wv: tf.Tensor, bv: tf.Tensor, wo: tf.Tensor, bo: tf.Tensor, heads: number, mask?: tf.Tensor): tf.Tensor {
-  const [b, n, d] = x.shape;
-  const m = ctx.shape[1];
+  const [b, n, d] = x.shape as number[];
+  const m = ctx.shape[1] as number;
   const hd = d / heads;
   const q = tf.add(tf.matMul(tf.reshape(x, [b * n, d]), wq), bq).reshape([b, n, d]);
   const k = tf.add(tf.matMul(tf.reshape(ctx, [b * m, -1]), wk), bk).reshape([b, m, d]);
