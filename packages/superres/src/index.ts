@@ -41,3 +41,12 @@ export { SrHead, type SrFinalActivation, type SrHeadOptions } from './head/sr-he
 /** The windowed SR loss and its per-pixel window mask. */
 export { srWindowLoss, type SrLossOptions } from './loss/sr-loss.js';
 export { windowMask } from './loss/window-mask.js';
+/** Online window source: straight from the fusion layer's (detached) attention tensors. */
+export { selectWindowsFromAttention, windowsOnly, type BatchAttention, type BatchRows } from './window/from-attention.js';
+/** Offline window source: a pass over a checkpoint's attention for a dataset, written as the authors' CSV. */
+export {
+  offlineWindowPass,
+  type OfflineWindowBatch,
+  type OfflineWindowPassOptions,
+  type OfflineWindowPassResult,
+} from './window/offline-pass.js';
