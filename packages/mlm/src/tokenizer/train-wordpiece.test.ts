@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { trainWordPiece, DEFAULT_SPECIAL_TOKENS } from './train-wordpiece.js';
 import { loadTokenizer } from './load-tokenizer.js';
+import { saveTokenizer } from './save-tokenizer.js';
+import { readIuXrayReports } from '../io/iu-xray.js';
+import { sharedDataPath, skipWithoutSharedData } from '@ecamp/vitest-preset/shared-data';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const corpus = [
   'There is no pneumothorax or pleural effusion.',
@@ -59,5 +65,31 @@ describe('trainWordPiece', () => {
   it('rejects a vocabulary too small for the special tokens and non-string corpus items', () => {
     expect(() => trainWordPiece(corpus, { vocabSize: 3 })).toThrow(/vocabSize/);
     expect(() => trainWordPiece(['ok', 5 as unknown as string], { vocabSize: 50 })).toThrow(/item 2/);
+  });
+});
+
+const CSV = 'iu-xray/reports-dev.csv';
+describe.runIf(!skipWithoutSharedData(CSV, 'training a WordPiece vocabulary on real reports'))('trainWordPiece on the IU X-ray reports', () => {
+  it('builds a vocabulary that encodes every report without [UNK] and survives a save/load round trip', () => {
+    const reports = readIuXrayReports(sharedDataPath(CSV)!).map((r) => r.text);
+    const t0 = performance.now();
+    const json = trainWordPiece(reports, { vocabSize: 2000, minFrequency: 2 });
+    console.log(`[iu-xray] WordPiece 2000 trained on ${reports.length} reports in ${(performance.now() - t0).toFixed(0)} ms`);
+    expect(Object.keys(json.model.vocab as object).length).toBe(2000);
+    const dir = mkdtempSync(join(tmpdir(), 'mlm-wp-'));
+    saveTokenizer(join(dir, 'tokenizer.json'), json);
+    const a = loadTokenizer(json, { maxLength: 256 });
+    const b = loadTokenizer(join(dir, 'tokenizer.json'), { maxLength: 256 });
+    let unk = 0;
+    let differ = 0;
+    for (const r of reports) {
+      const ea = a.pieces(r);
+      if (ea.ids.includes(a.specialIds.unk)) unk++;
+      if (b.pieces(r).ids.join() !== ea.ids.join()) differ++;
+    }
+    expect(unk).toBe(0);
+    expect(differ).toBe(0);
+    // Frequent report words are whole tokens.
+    for (const w of ['pneumothorax', 'effusion', 'cardiomediastinal']) expect(a.pieces(w).ids).toHaveLength(1);
   });
 });
