@@ -1,1 +1,63 @@
-export {};
+/**
+ * @ecamp/distill — entity-centred context distillation (ECAMP step 1, docs/method.md §2):
+ * an LLM path through Ollama (schema-constrained, validated, cached in a durable journal,
+ * resumable after kill -9, spread over several servers) and an offline rule-based distiller that
+ * produces the same JSON. No tensor code.
+ */
+
+/** Lexicon: the authors' 44 entities, custom lexicons, entity-name normalisation. */
+export { type Lexicon, createLexicon, defaultChestXrayLexicon, lexiconFromJson, normaliseEntityName, pluralForms, readLexiconFile } from './lexicon.js';
+/** The distillation JSON, its zod and Ollama `format` schemas, validation and canonical order. */
+export {
+  type Distillation,
+  type EntityFinding,
+  type EntityStatus,
+  type Laterality,
+  type ValidationResult,
+  canonicalDistillation,
+  llmAnswerSchema,
+  ollamaFormatSchema,
+  validateLlmAnswer,
+} from './schema.js';
+/** Deterministic rendering of a distillation into the context text the MLM inserts. */
+export { renderContext } from './render.js';
+/** The versioned prompt. */
+export { PROMPT_VERSION, buildMessages, promptFingerprint, reaskMessages, systemPrompt } from './prompt.js';
+/** Cache key (prompt version, model, report text). */
+export { cacheKey } from './cache-key.js';
+/** Durable append-only JSONL journal (cache and resumable output). */
+export { Journal, type JournalRecord } from './journal.js';
+/** Ollama hosts: `--host` parsing, client with per-request timeout, start-up probe. */
+export { type HostSpec, type ProbeResult, createOllamaClient, parseHostSpec, probeHost } from './ollama-host.js';
+/** One validated chat request and transport-error classification. */
+export { type AttemptOutcome, type ChatSettings, chatAttempt, classifyTransportError } from './llm-attempt.js';
+/** Per-host failure tracking and benching. */
+export { HostHealth, type HostHealthOptions } from './host-health.js';
+/** The shared work queue all hosts pull from. */
+export { WorkQueue } from './work-queue.js';
+/** The LLM run: cached, retried, multi-host distillation of many reports. */
+export { type OllamaRunOptions, distillWithOllama } from './ollama-run.js';
+/** Run events and summary. */
+export { type RunEvent, type RunSummary, emptySummary } from './run-types.js';
+/** Offline rule-based distiller and its data. */
+export { RuleDistiller, type RuleDistillerOptions, mergeFindings } from './rule-distiller.js';
+/** Rule data (surface forms, NegEx-style triggers, descriptors) and its schema. */
+export { type EntityRules, type RuleData, defaultRuleData, ruleDataFromJson, ruleDataSchema } from './rule-data.js';
+/** Sentence splitting, tokenisation and whole-word phrase matching. */
+export { PhraseMatcher, type PhraseMatch, type Token, splitSentences, tokenize } from './text.js';
+/** Report input: CSV / JSONL readers. */
+export { type ReadReportsOptions, type ReportInput, readReports } from './reports-input.js';
+/** Outputs: JSONL and the authors' CSV (`img_path, report, llm_output`), written atomically. */
+export { type OutputPaths, type OutputRow, csvField, journalRows, ruleRows, writeOutputs } from './outputs.js';
+/** Atomic file writes (temp + fsync + rename). */
+export { AtomicFile } from './atomic-file.js';
+/** Progress bar / log lines and the summary line. */
+export { Progress, type ProgressOptions, type ProgressStream, formatDuration, formatSummary } from './progress.js';
+/** Quality evaluation against expert MeSH tags (IU X-ray). */
+export { type GoldEntity, type MeshTable, type QualityReport, type ScoreOptions, defaultMeshTable, goldEntitiesFromMesh, scoreEntityPresence } from './quality.js';
+/** The `ecamp-distill` command, callable in-process. */
+export { type CliIo, runCli } from './cli-main.js';
+/** Command-line parsing and usage text. */
+export { type CliOptions, USAGE, parseCliArgs } from './cli-args.js';
+/** Package data-file helpers. */
+export { packageDataPath, readJsonFile } from './data-file.js';

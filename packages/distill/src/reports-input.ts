@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { accessSync, constants, createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 
@@ -36,6 +36,11 @@ const IMAGE_DEFAULTS = ['img_path', 'image_path', 'path'];
  * reader of `@ecamp/data` mapped to `{ id, text }`) can be distilled the same way.
  */
 export async function* readReports(path: string, options: ReadReportsOptions = {}): AsyncGenerator<ReportInput> {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (err) {
+    throw new Error(`cannot read reports ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   const format = options.format ?? (/\.jsonl?$/i.test(path) ? 'jsonl' : 'csv');
   if (format === 'jsonl') yield* readJsonl(path, options);
   else yield* readCsv(path, options);
@@ -70,7 +75,9 @@ function toReport(row: Record<string, unknown>, cols: ReturnType<typeof resolveC
 }
 
 async function* readCsv(path: string, options: ReadReportsOptions): AsyncGenerator<ReportInput> {
-  const parser = createReadStream(path).pipe(parse({ columns: true, bom: true, relax_column_count: false, info: true }));
+  const source = createReadStream(path);
+  const parser = source.pipe(parse({ columns: true, bom: true, relax_column_count: false, info: true }));
+  source.once('error', (err) => parser.destroy(err)); // pipe() does not forward read errors
   let cols: ReturnType<typeof resolveColumns> | undefined;
   try {
     for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {

@@ -1,0 +1,101 @@
+import { dirname, join } from 'node:path';
+import { type CliOptions, USAGE, parseCliArgs } from './cli-args.js';
+import { Journal } from './journal.js';
+import { type Lexicon, defaultChestXrayLexicon, readLexiconFile } from './lexicon.js';
+import { distillWithOllama } from './ollama-run.js';
+import { journalRows, ruleRows, writeOutputs } from './outputs.js';
+import { Progress, type ProgressStream, formatSummary } from './progress.js';
+import { promptFingerprint } from './prompt.js';
+import { type ReadReportsOptions, readReports } from './reports-input.js';
+import { RuleDistiller } from './rule-distiller.js';
+
+/** Streams the CLI writes to. */
+export interface CliIo {
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+}
+
+/**
+ * Runs `ecamp-distill` with the given arguments and returns its exit status (0 all distilled,
+ * 3 some failed, 130 interrupted through `signal`, 1 usage or input error).
+ */
+export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }, signal?: AbortSignal): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseCliArgs(argv);
+  } catch (err) {
+    io.stderr.write(`ecamp-distill: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (opts.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    const lexicon = opts.lexicon ? readLexiconFile(opts.lexicon) : defaultChestXrayLexicon();
+    const readOpts: ReadReportsOptions = { format: opts.format, idColumn: opts.idColumn, textColumns: opts.textColumns, imageColumn: opts.imageColumn };
+    const paths = { jsonl: opts.outJsonl, csv: opts.outCsv };
+    if (opts.hosts.length === 0) return await runOffline(opts, lexicon, readOpts, paths, io);
+    return await runOllama(opts, lexicon, readOpts, paths, io, signal);
+  } catch (err) {
+    io.stderr.write(`ecamp-distill: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function runOffline(opts: CliOptions, lexicon: Lexicon, readOpts: ReadReportsOptions, paths: { jsonl?: string; csv?: string }, io: CliIo) {
+  io.stderr.write('ecamp-distill: no --host given: distilling OFFLINE with the rule-based distiller (no LLM). Pass --host and --model to use Ollama.\n');
+  const started = Date.now();
+  const n = await writeOutputs(ruleRows(readReports(opts.input!, readOpts), new RuleDistiller({ lexicon })), paths);
+  io.stderr.write(`${formatSummary({ total: n, done: n, cached: 0, failed: 0, failedByReason: {}, interrupted: false })} (rule-based) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+  return 0;
+}
+
+async function runOllama(
+  opts: CliOptions,
+  lexicon: Lexicon,
+  readOpts: ReadReportsOptions,
+  paths: { jsonl?: string; csv?: string },
+  io: CliIo,
+  signal?: AbortSignal,
+) {
+  let total = 0;
+  for await (const _ of readReports(opts.input!, readOpts)) total += 1;
+  const firstOut = opts.outJsonl ?? opts.outCsv;
+  const journalPath = opts.journal ?? join(firstOut ? dirname(firstOut) : '.', 'distill-journal.jsonl');
+  const journal = Journal.open(journalPath);
+  try {
+    const progress = new Progress({ total, stream: io.stderr });
+    progress.log(
+      `ecamp-distill: ${total} reports, model ${opts.model}, ${opts.hosts.length} host(s), journal ${journalPath} (${journal.size} records${journal.truncatedBytes ? `, cut a torn last line of ${journal.truncatedBytes} bytes` : ''})`,
+    );
+    const summary = await distillWithOllama(readReports(opts.input!, readOpts), {
+      hosts: opts.hosts,
+      model: opts.model!,
+      journal,
+      lexicon,
+      temperature: opts.temperature,
+      seed: opts.seed,
+      timeoutMs: opts.timeoutMs,
+      maxAttempts: opts.maxAttempts,
+      backoffMs: opts.backoffMs,
+      benchAfter: opts.benchAfter,
+      benchMs: opts.benchMs,
+      retryFailed: opts.retryFailed,
+      keepAlive: opts.keepAlive,
+      signal,
+      onEvent: (e) => progress.onEvent(e),
+    });
+    progress.finish(summary);
+    if (summary.interrupted) {
+      io.stderr.write('ecamp-distill: interrupted; finished reports are in the journal, rerun the same command to resume.\n');
+      return 130;
+    }
+    if (paths.jsonl || paths.csv) {
+      await writeOutputs(journalRows(readReports(opts.input!, readOpts), journal, promptFingerprint(lexicon), opts.model!), paths);
+    }
+    return summary.failed > 0 ? 3 : 0;
+  } finally {
+    journal.close();
+  }
+}
