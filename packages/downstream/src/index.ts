@@ -19,7 +19,7 @@ export {
 } from './metrics/detection-map.js';
 
 export { prefixTokens, tokensToFeatureMap, type EncoderFeatures, type FeatureEncoder, type ForwardFeaturesOptions } from './encoder.js';
-export { bceWithLogits } from './losses/bce-with-logits.js';
+export { bceWithLogits, bceWithLogitsElementwise } from './losses/bce-with-logits.js';
 export { softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
 
 export { selectFraction, type FractionOptions } from './classification/fraction.js';
@@ -63,3 +63,20 @@ export {
 } from './segmentation/fit.js';
 export { evaluateSegmentation, type EvaluateSegmentationOptions, type SegmentationEvaluation } from './segmentation/evaluate.js';
 export { createOptimiser, type OptimiserSettings } from './training/optimiser.js';
+
+export { checkDetectionConfig, yoloV3Config, type DetectionConfig, type DetectionScale } from './detection/anchors.js';
+export { decodeBox, encodeBox, shapeIou, type EncodedBox } from './detection/box-coding.js';
+export { assignTargets, type DetectionTargets, type ScaleTargets } from './detection/targets.js';
+export { nonMaxSuppression, type NmsOptions } from './detection/nms.js';
+export { DetectionHead, DetectionScaleHead, resampleFeatureMap, type DetectionHeadOptions } from './detection/head.js';
+export { ignoreMask, yoloLoss, type YoloLossOptions, type YoloLossParts } from './detection/yolo-loss.js';
+export { decodeAll, decodeDetections, type DecodedDetections, type DecodeOptions } from './detection/decode.js';
+export {
+  fitDetector,
+  type DetectionBatch,
+  type DetectionBatches,
+  type DetectorProgress,
+  type FitDetectorOptions,
+  type FitDetectorResult,
+} from './detection/fit.js';
+export { evaluateDetection, type DetectionEvaluation, type EvaluateDetectionOptions } from './detection/evaluate.js';

@@ -1,4 +1,5 @@
 import { tf } from '@ecamp/core';
+import { bceWithLogitsElementwise } from '../losses/bce-with-logits.js';
 
 /** Options of {@link segmentationLoss}. */
 export interface SegmentationLossOptions {
@@ -30,7 +31,7 @@ export function focalLoss(logits: tf.Tensor, targets: tf.Tensor, gamma = 2): tf.
   return tf.tidy(() => {
     const x = logits.toFloat();
     const t = targets.toFloat();
-    const bce = tf.relu(x).sub(x.mul(t)).add(tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
+    const bce = bceWithLogitsElementwise(x, t);
     const sign = t.mul(2).sub(1);
     // log σ(−x·s) = −softplus(x·s): log of the probability of the wrong class.
     const logWrong = tf.neg(tf.softplus(x.mul(sign)));

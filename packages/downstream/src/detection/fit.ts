@@ -1,0 +1,122 @@
+import { AdamW, Rng, tf, trainStep } from '@ecamp/core';
+import type { FeatureEncoder } from '../encoder.js';
+import type { Box } from '../metrics/box.js';
+import { frozenFeatureMap } from '../segmentation/fit.js';
+import { createOptimiser, type OptimiserSettings } from '../training/optimiser.js';
+import type { DetectionHead } from './head.js';
+import { assignTargets } from './targets.js';
+import { yoloLoss, type YoloLossOptions } from './yolo-loss.js';
+
+/** One detection batch. */
+export interface DetectionBatch {
+  /** [B, H, W, 3] normalised images (H = W = the config's image size). Disposed after use. */
+  images: tf.Tensor4D;
+  /** [B] true boxes `[x1, y1, x2, y2]` per image, in input pixels (may be empty). */
+  boxes: Box[][];
+  /** [B] class per box (default all 0). */
+  labels?: number[][];
+}
+
+/** Batches of one epoch; `rng` is a per-epoch stream for shuffling and augmentation. */
+export type DetectionBatches = (epoch: number, rng: Rng) => Iterable<DetectionBatch> | AsyncIterable<DetectionBatch>;
+
+/** Reported after every step. */
+export interface DetectorProgress {
+  /** 0-based epoch. */
+  epoch: number;
+  /** 0-based global step. */
+  step: number;
+  /** Total loss of this step's batch. */
+  loss: number;
+  /** Learning rate used. */
+  lr: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  /** False when the non-finite guard skipped the update. */
+  applied: boolean;
+  /** Boxes that lost their anchor slot to another box of the same image in this batch. */
+  collisions: number;
+}
+
+/** Options of {@link fitDetector}. */
+export interface FitDetectorOptions {
+  /** The pre-trained vision encoder (frozen). */
+  encoder: FeatureEncoder;
+  /** The head to train. */
+  head: DetectionHead;
+  /** Source of each epoch's batches. */
+  batches: DetectionBatches;
+  /** Number of passes. */
+  epochs: number;
+  /** AdamW and schedule. */
+  optimiser: OptimiserSettings;
+  /** Seeds the per-epoch batch streams. */
+  rng: Rng;
+  /** Ignore threshold of the objectness loss (default 0.5). */
+  loss?: YoloLossOptions;
+  /** Called after each step. */
+  onProgress?: (progress: DetectorProgress) => void;
+}
+
+/** What {@link fitDetector} did. */
+export interface FitDetectorResult {
+  /** Optimiser steps applied. */
+  steps: number;
+  /** Steps skipped by the non-finite guard. */
+  skipped: number;
+  /** Loss per step. */
+  losses: number[];
+  /** The optimiser (moments stay allocated until `dispose()`). */
+  optimiser: AdamW;
+  /** Free the optimiser state. */
+  dispose(): void;
+}
+
+/**
+ * Train a YOLOv3-style head on a frozen encoder (the paper's detection
+ * protocol): features outside the gradient tape, only the head's trainable
+ * parameters in AdamW, {@link yoloLoss} against {@link assignTargets}.
+ * Leak-free per step after the first.
+ */
+export async function fitDetector(options: FitDetectorOptions): Promise<FitDetectorResult> {
+  const { encoder, head, batches, epochs, rng, onProgress } = options;
+  const params = head.namedParameters();
+  const { optimiser, lrAt } = createOptimiser(params, options.optimiser, epochs);
+  encoder.train?.(false);
+  head.train(true);
+  const losses: number[] = [];
+  let step = 0;
+  let skipped = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
+      try {
+        if (batch.boxes.length !== batch.images.shape[0]) {
+          throw new Error(`fitDetector: batch has ${batch.images.shape[0]} images but boxes for ${batch.boxes.length}`);
+        }
+        const targets = assignTargets(batch.boxes, head.config, batch.labels);
+        const features = frozenFeatureMap(encoder, batch.images);
+        try {
+          const lr = lrAt(step);
+          const report = trainStep(
+            params,
+            () => {
+              const parts = yoloLoss(head.forward(features), targets, batch.boxes, head.config, options.loss);
+              return parts.total;
+            },
+            optimiser,
+            { lr, maxGradNorm: options.optimiser.maxGradNorm },
+          );
+          losses.push(report.loss);
+          if (!report.applied) skipped++;
+          onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied, collisions: targets.collisions });
+        } finally {
+          features.dispose();
+        }
+      } finally {
+        batch.images.dispose();
+      }
+      step++;
+    }
+  }
+  return { steps: step - skipped, skipped, losses, optimiser, dispose: () => optimiser.dispose() };
+}
