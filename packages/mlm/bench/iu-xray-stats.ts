@@ -24,7 +24,7 @@ const reports = readIuXrayReports(csvPath).map((r) => r.text);
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 for (const mode of ['paper', 'authors-code', 'random'] as MaskingMode[]) {
   const t0 = performance.now();
-  const s = mlmCorpusStats(reports, { rng: new Rng(2024), tokenizer, mode, rebalance: mode !== 'random' });
+  const s = mlmCorpusStats(reports, { rng: new Rng(2024), tokenizer, mode });
   const ms = performance.now() - t0;
   console.log(`\n== mode ${mode} (${reports.length} reports, ${(ms / reports.length).toFixed(2)} ms per report incl. re-analysis)`);
   if (mode === 'paper') {

@@ -42,17 +42,25 @@ describe('prepareMlmExample', () => {
     expect(Array.from(a.inputIds)).toEqual(Array.from(b.inputIds));
   });
 
-  it('random mode masks about 15 % and rebalance=false gives unit weights', () => {
+  it('random mode masks about 15 % with unit weights by default', () => {
     const rng = testRng(4);
     let masked = 0;
     let maskable = 0;
     for (let i = 0; i < 2000; i++) {
-      const ex = prepareMlmExample(report, { rng, tokenizer: tok, mode: 'random', rebalance: false });
+      const ex = prepareMlmExample(report, { rng, tokenizer: tok, mode: 'random' });
       masked += ex.stats.maskedTokens;
       maskable += ex.stats.realTokens - 1;
       expect(ex.weights.reduce((s, v) => s + v, 0)).toBe(ex.stats.realTokens);
     }
     expect(Math.abs(masked / maskable - 0.15)).toBeLessThan(0.01);
+  });
+
+  it('rebalance=false gives unit weights in paper mode, and random mode can be re-balanced', () => {
+    const plain = prepareMlmExample(report, { rng: testRng(5), tokenizer: tok, rebalance: false });
+    expect(Array.from(plain.weights.slice(0, plain.stats.realTokens)).every((w) => w === 1)).toBe(true);
+    expect(plain.stats.movedMass).toBe(0);
+    const reb = prepareMlmExample(report, { rng: testRng(5), tokenizer: tok, mode: 'random', rebalance: true });
+    expect(reb.weights[1]).toBeCloseTo(0.05, 6); // "there" opens the template "there is no"
   });
 
   it('rejects a bad mode or report naming the field', () => {

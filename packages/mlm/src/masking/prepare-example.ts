@@ -30,7 +30,10 @@ export interface PrepareMlmOptions {
   probabilities?: Partial<MaskProbabilities>;
   /** Template token weight (default 0.05). */
   templateWeight?: number;
-  /** Apply the re-balanced factor (default true; false gives weight 1 to every real token). */
+  /**
+   * Apply the re-balanced factor (default true for `paper` and `authors-code`, false for the
+   * `random` baseline); false gives weight 1 to every real token.
+   */
   rebalance?: boolean;
 }
 
@@ -100,8 +103,9 @@ export function prepareMlmExample(report: string, opts: PrepareMlmOptions): MlmE
     isDescriptor: analysis.isDescriptor,
     templateWeight: opts.templateWeight,
   });
+  const rebalance = opts.rebalance ?? mode !== 'random';
   let weights = reb.weights;
-  if (opts.rebalance === false) {
+  if (!rebalance) {
     weights = new Float32Array(enc.ids.length);
     weights.fill(1, 0, enc.length);
   }
@@ -122,7 +126,7 @@ export function prepareMlmExample(report: string, opts: PrepareMlmOptions): MlmE
       templateTokens: reb.templateTokens,
       maskedTokens,
       realTokens: enc.length,
-      movedMass: opts.rebalance === false ? 0 : reb.movedMass,
+      movedMass: rebalance ? reb.movedMass : 0,
       truncated: enc.truncated,
     },
   };
