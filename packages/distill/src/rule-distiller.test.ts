@@ -1,0 +1,112 @@
+import { sharedDataPath, skipWithoutSharedData } from '@ecamp/vitest-preset/shared-data';
+import { describe, expect, it } from 'vitest';
+import { createLexicon } from './lexicon.js';
+import { defaultMeshTable, goldEntitiesFromMesh, scoreEntityPresence } from './quality.js';
+import { readReports } from './reports-input.js';
+import { RuleDistiller, mergeFindings } from './rule-distiller.js';
+import type { EntityFinding } from './schema.js';
+
+const rules = new RuleDistiller();
+const statuses = (text: string) => Object.fromEntries(rules.distill(text).entities.map((f) => [f.entity, f.status]));
+const find = (text: string, entity: string) => rules.distill(text).entities.find((f) => f.entity === entity);
+
+describe('RuleDistiller: entities and whole words', () => {
+  it('matches synonyms and plurals on whole words only', () => {
+    expect(statuses('Bilateral opacities. Patchy airspace disease. Scattered granulomas.')).toEqual({ opacity: 'present', granuloma: 'present' });
+    expect(statuses('Masses of bowel gas. Massive.')).toEqual({ mass: 'present' });
+    expect(statuses('Massively dilated.')).toEqual({ dilation: 'present' });
+  });
+  it('treats an adjective that modifies another entity as a descriptor, not a finding', () => {
+    expect(statuses('Calcified granuloma.')).toEqual({ granuloma: 'present' });
+    expect(statuses('Scattered calcified lymph nodes.')).toEqual({ calcification: 'present' });
+  });
+});
+
+describe('RuleDistiller: negation and uncertainty', () => {
+  it('applies pre-triggers to the sentence end', () => {
+    expect(statuses('No focal consolidation, pleural effusion or pneumothorax.')).toEqual({ consolidation: 'absent', effusion: 'absent', pneumothorax: 'absent' });
+    expect(statuses('There is no evidence of pneumonia.')).toEqual({ pneumonia: 'absent' });
+  });
+  it('stops scope at the sentence end and at termination terms', () => {
+    expect(statuses('No pneumothorax. Small effusion.')).toEqual({ pneumothorax: 'absent', effusion: 'present' });
+    expect(statuses('No pneumothorax but there is a small effusion.')).toEqual({ pneumothorax: 'absent', effusion: 'present' });
+  });
+  it('handles post-triggers, uncertainty and pseudo-triggers', () => {
+    expect(statuses('Pneumothorax is not seen.')).toEqual({ pneumothorax: 'absent' });
+    expect(statuses('Previously seen effusion has resolved.')).toEqual({ effusion: 'absent' });
+    expect(statuses('Findings may represent atelectasis.')).toEqual({ atelectasis: 'uncertain' });
+    expect(statuses('Pneumonia cannot be excluded.')).toEqual({ pneumonia: 'uncertain' });
+    expect(statuses('No change in the left effusion.')).toEqual({ effusion: 'present' });
+    expect(find('No change in the left effusion.', 'effusion')?.change).toBe('unchanged');
+  });
+  it('lets the nearest trigger win', () => {
+    expect(statuses('No effusion, possible pneumonia.')).toEqual({ effusion: 'absent', pneumonia: 'uncertain' });
+  });
+});
+
+describe('RuleDistiller: anatomy words need a qualifier', () => {
+  it('present when abnormal, absent when normal, nothing when bare', () => {
+    expect(statuses('The aorta is tortuous.')).toEqual({ aorta: 'present' });
+    expect(statuses('Normal aorta.')).toEqual({ aorta: 'absent' });
+    expect(statuses('The aorta is seen.')).toEqual({});
+    expect(statuses('The heart is not enlarged.')).toEqual({ cardiomegaly: 'absent' });
+    expect(statuses('Heart size is mildly enlarged.')).toEqual({ cardiomegaly: 'present' });
+    expect(find('Heart size is mildly enlarged.', 'cardiomegaly')?.severity).toBe('mild');
+  });
+  it('shares a qualifier between coordinated subjects', () => {
+    expect(statuses('Heart size and mediastinal contour are within normal limits.')).toEqual({ cardiomegaly: 'absent', contour: 'absent' });
+  });
+});
+
+describe('RuleDistiller: descriptors', () => {
+  it('attaches severity, side, location and change to the right entity', () => {
+    const d = rules.distill('Small left pleural effusion, increased. Right lower lobe opacity. Stable bibasilar atelectasis.').entities;
+    expect(d.find((f) => f.entity === 'effusion')).toMatchObject({ severity: 'small', laterality: 'left', location: 'pleural', change: 'increased' });
+    expect(d.find((f) => f.entity === 'opacity')).toMatchObject({ laterality: 'right', location: 'lower lobe' });
+    expect(d.find((f) => f.entity === 'atelectasis')).toMatchObject({ laterality: 'bilateral', location: 'basilar', change: 'stable' });
+  });
+  it('attaches post-nominal descriptors to the entity before them', () => {
+    expect(find('There is an opacity in the right upper lobe.', 'opacity')).toMatchObject({ laterality: 'right', location: 'upper lobe' });
+  });
+  it('merges both sides into bilateral', () => {
+    expect(find('Left effusion. Right effusion.', 'effusion')?.laterality).toBe('bilateral');
+  });
+});
+
+describe('mergeFindings', () => {
+  const f = (status: EntityFinding['status'], laterality: EntityFinding['laterality'] = null): EntityFinding => ({
+    entity: 'effusion',
+    status,
+    laterality,
+    severity: null,
+    location: null,
+    change: null,
+  });
+  it('keeps a negation of the other side, drops an unsided one', () => {
+    expect(mergeFindings([f('present', 'right'), f('absent', 'left')]).map((x) => `${x.status}:${x.laterality}`)).toEqual(['present:right', 'absent:left']);
+    expect(mergeFindings([f('present', 'right'), f('absent')]).map((x) => x.status)).toEqual(['present']);
+    expect(mergeFindings([f('uncertain'), f('present')]).map((x) => x.status)).toEqual(['present']);
+  });
+});
+
+describe('RuleDistiller: custom lexicon', () => {
+  it('matches entities without rule data by their name', () => {
+    const fundus = new RuleDistiller({ lexicon: createLexicon(['drusen', 'hemorrhage']) });
+    expect(fundus.distill('Scattered drusen. No hemorrhages.').entities.map((e) => `${e.entity}:${e.status}`)).toEqual(['drusen:present', 'hemorrhage:absent']);
+  });
+});
+
+describe('RuleDistiller on IU X-ray reports with expert MeSH tags', () => {
+  it('reaches entity presence F1 >= 0.85', async () => {
+    if (skipWithoutSharedData('iu-xray/reports-dev.csv', 'rule-distiller quality on IU X-ray')) return;
+    const table = defaultMeshTable();
+    const items = [];
+    for await (const r of readReports(sharedDataPath('iu-xray/reports-dev.csv')!)) {
+      items.push({ gold: goldEntitiesFromMesh(r.fields?.MeSH ?? '', table), predicted: rules.distill(r.text) });
+    }
+    const q = scoreEntityPresence(items, table);
+    console.log(`IU X-ray dev: P ${q.precision.toFixed(3)} R ${q.recall.toFixed(3)} F1 ${q.f1.toFixed(3)} laterality ${q.lateralityAccuracy.toFixed(3)}`);
+    expect(q.f1).toBeGreaterThanOrEqual(0.85);
+    expect(q.lateralityAccuracy).toBeGreaterThanOrEqual(0.7);
+  });
+});
