@@ -49,6 +49,8 @@ export interface ChestGeometry {
   inLungTemplate(side: Side, u: number, v: number): boolean;
   /** Costophrenic-angle height (template v) per side. */
   cpV: Record<Side, number>;
+  /** Height of the top of each hemidiaphragm dome (template v). */
+  domeV: Record<Side, number>;
   /** Lateralness in [0, 1] of template u within a lung (1 = lateral chest wall). */
   lateralness(side: Side, u: number): number;
   /** Inner thoracic width in pixels (for the cardiothoracic ratio). */
@@ -165,6 +167,7 @@ export function buildGeometry(rng: SeededRng, size: number, heartScale = 1): Che
     hilum: { right: toPx(0.415, 0.43), left: toPx(0.59, 0.42) },
     inLungTemplate,
     cpV: { right: shapes.right.cpV, left: shapes.left.cpV },
+    domeV: { right: shapes.right.peakV, left: shapes.left.peakV },
     lateralness,
     thoraxWidthPx: inner,
     mirror,

@@ -120,7 +120,9 @@ export function renderEffusion(g: ChestGeometry, img: Float32Array, spec: Extrac
   const mask = new Uint8Array(size * size);
   const fluid = newLayer(size);
   for (const side of spec.sides) {
-    const h = { small: 0.065, moderate: 0.14, large: 0.27 }[spec.size] * rng.uniform(0.85, 1.15);
+    // Fluid level relative to the dome top (template v), and how far the meniscus climbs laterally.
+    const [below, rise] = { small: [0.07, 0.05], moderate: [-0.03, 0.09], large: [-0.14, 0.12] }[spec.size];
+    const level = g.domeV[side] + below * rng.uniform(0.85, 1.15);
     const cp = g.cpV[side];
     const lung = g.lung[side];
     for (let y = 0; y < size; y++) {
@@ -131,7 +133,7 @@ export function renderEffusion(g: ChestGeometry, img: Float32Array, spec: Extrac
         const { u, v } = g.toTemplate(x + 0.5, y + 0.5);
         if ((u < 0.5) !== (side === 'right')) continue;
         const lat = g.lateralness(side, u);
-        const top = cp - h * (0.45 + 0.55 * lat ** 1.5);
+        const top = Math.min(level, cp - 0.03) - rise * lat ** 2;
         const a = smoothstep(top, top + 0.025, v);
         if (a > 0) fluid[i] = Math.max(fluid[i], a);
         if (lung[i] && v >= top + 0.006) mask[i] = 1;

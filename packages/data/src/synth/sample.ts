@@ -58,6 +58,12 @@ export interface SynthSample {
    * covers the most finding-mask pixels (centre (1, 1) for normal images).
    */
   window: ContextWindow;
+  /**
+   * Normal lung fields as drawn before any finding, `height × width`:
+   * 0 outside, 1 the patient's right lung (image left), 2 the left lung.
+   * Useful for lung-zone probes and as a lung-segmentation target.
+   */
+  lungMask: Uint8Array;
 }
 
 /** Options of {@link synthesizeSample}. */
@@ -140,5 +146,6 @@ export function synthesizeSample(seed: number, index: number, options: SynthSamp
     labels: LABEL_NAMES.map((l) => (present.has(l) ? 1 : 0)),
     findings,
     window: contextWindow(windowMasks, size, size),
+    lungMask: g.lung.right.map((r, i) => (r ? 1 : g.lung.left[i] ? 2 : 0)),
   };
 }

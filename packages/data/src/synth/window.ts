@@ -35,8 +35,9 @@ export function contextWindow(masks: Uint8Array[], width: number, height: number
     for (let j = 0; j <= 2; j++) {
       let mass = 0;
       for (let r = i; r < i + 12; r++) for (let c = j; c < j + 12; c++) mass += grid[r * 14 + c];
-      // Prefer the centre on ties so normal-looking windows stay centred.
-      if (mass > bestMass || (mass === bestMass && i === 1 && j === 1)) {
+      // On ties prefer the window nearest the centre, so findings that fit anywhere stay centred.
+      const nearer = Math.abs(i - 1) + Math.abs(j - 1) < Math.abs(best.i - 1) + Math.abs(best.j - 1);
+      if (mass > bestMass || (mass === bestMass && nearer)) {
         bestMass = mass;
         best = { i, j };
       }
