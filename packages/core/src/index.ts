@@ -23,7 +23,13 @@ export { stridedSlice } from './kernels/strided_slice.js';
 export { resizeBilinear, bilinearMatrix } from './kernels/resize_bilinear.js';
 export { gelu } from './kernels/gelu.js';
 export { conv2d, im2col, conv2dPadAmounts, type Conv2dOptions, type Conv2dPadding } from './kernels/conv2d.js';
-export { scaledDotProductAttention, type AttentionCoreResult } from './kernels/attention.js';
+export { scaledDotProductAttention, type AttentionCoreResult, type AttentionCoreOptions } from './kernels/attention.js';
+export {
+  batchMatMul,
+  setBatchMatMulStrategy,
+  resolveBatchMatMulStrategy,
+  type BatchMatMulStrategy,
+} from './kernels/batch_matmul.js';
 export { customOp, type CustomOpForward } from './kernels/custom_op.js';
 
 export { Linear, type LinearOptions } from './layers/linear.js';

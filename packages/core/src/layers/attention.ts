@@ -140,11 +140,11 @@ export class MultiHeadAttention extends Module {
         this.heads(k, b, m),
         this.heads(v, b, m),
         this.scale,
-        opts.keyPaddingMask,
+        { keyPaddingMask: opts.keyPaddingMask, returnProbs: opts.returnAttention },
       );
       const merged = tf.reshape(tf.transpose(core.output, [0, 2, 1, 3]), [b, n, d]);
       const out: Record<string, tf.Tensor> = { output: this.proj.forward(merged) };
-      if (opts.returnAttention) out.attention = core.probs;
+      if (opts.returnAttention && core.probs) out.attention = core.probs;
       return out;
     });
     return result as unknown as AttentionOutput;

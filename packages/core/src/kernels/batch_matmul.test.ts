@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, useBackend } from '../../test/backends.js';
+import { tf } from '../tf.js';
+import { checkGradients } from '../testing/grad_check.js';
+import { batchMatMul, resolveBatchMatMulStrategy } from './batch_matmul.js';
+
+describe.each(BACKENDS)('batchMatMul on %s', (backend) => {
+  useBackend(backend);
+
+  it.each(['loop', 'batched'] as const)('%s equals tf.matMul and has correct gradients', (strategy) => {
+    const a = tf.randomNormal([3, 4, 5], 0, 1, 'float32', 1) as tf.Tensor3D;
+    const b = tf.randomNormal([3, 5, 2], 0, 1, 'float32', 2) as tf.Tensor3D;
+    const y = batchMatMul(a, b, strategy);
+    expect(y.shape).toEqual([3, 4, 2]);
+    expect(tf.max(tf.abs(tf.sub(y, tf.matMul(a, b)))).dataSync()[0]).toBeLessThan(1e-5);
+    expect(checkGradients((x, w) => batchMatMul(x as tf.Tensor3D, w as tf.Tensor3D, strategy), [a, b]).maxRelError).toBeLessThan(1e-2);
+  });
+
+  it('resolves auto to loop on wasm and batched elsewhere; rejects non-chaining shapes', () => {
+    expect(resolveBatchMatMulStrategy('auto')).toBe(backend === 'wasm' ? 'loop' : 'batched');
+    expect(() => batchMatMul(tf.zeros([2, 3, 4]) as tf.Tensor3D, tf.zeros([2, 5, 1]) as tf.Tensor3D)).toThrow(/do not chain/);
+  });
+});
