@@ -12,6 +12,7 @@ import { loadTokenizer } from '../src/tokenizer/load-tokenizer.js';
 import { readIuXrayReports } from '../src/io/iu-xray.js';
 import { mlmCorpusStats } from '../src/stats/corpus-stats.js';
 import type { MaskingMode } from '../src/masking/mask-tokens.js';
+import { chestXrayEntities } from '../src/lexicon/lexicon.js';
 
 const tokPath = sharedDataPath('tokenizers/mimic_wordpiece.json');
 const csvPath = sharedDataPath('iu-xray/reports-dev.csv');
@@ -40,3 +41,6 @@ for (const mode of ['paper', 'authors-code', 'random'] as MaskingMode[]) {
   const r = s.maskRate;
   console.log(`mask rate: entity ${pct(r.entity)}, descriptor ${pct(r.descriptor)}, other ${pct(r.other)}, no-entity reports ${pct(r.noEntity)}`);
 }
+
+const plural = mlmCorpusStats(reports, { rng: new Rng(2024), tokenizer, lexicon: { ...chestXrayEntities(), matchPlurals: true } });
+console.log(`\n== paper mode with matchPlurals: reports with entities ${plural.withEntities} (${pct(plural.withEntities / plural.reports)}), mean entity tokens ${plural.meanEntityTokens.toFixed(2)}, mean moved mass ${plural.meanMovedMass.toFixed(3)}`);

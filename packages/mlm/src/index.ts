@@ -45,7 +45,7 @@ export { insertContext, type ContextInsertion, type TextRng } from './text/conte
 
 // Masking and weights
 /** Whole-word entity / descriptor / template analysis of an encoded report. */
-export { analyseTokens, wordSpans, markTemplates, templateIds, type TokenAnalysis, type WordSpan } from './masking/analyse-tokens.js';
+export { analyseTokens, wordSpans, markTemplates, templateIds, singularCandidates, type TokenAnalysis, type WordSpan } from './masking/analyse-tokens.js';
 /** Entity-aware and random (BERT) masking. */
 export {
   maskEntityAware,

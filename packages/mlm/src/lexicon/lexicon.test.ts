@@ -30,6 +30,8 @@ describe('lexicons', () => {
     expect(() => entityLexiconFrom({ entities: ['ok', 3] }, 'my.json')).toThrow(/my\.json: entities\[1\]/);
     expect(() => entityLexiconFrom({ entities: ['pleural effusion'] }, 'my.json')).toThrow(/one word/);
     expect(() => templateLexiconFrom({ templates: [] }, 't.json')).toThrow(/t\.json: field "templates"/);
+    expect(entityLexiconFrom({ entities: ['mass'], matchPlurals: true }).matchPlurals).toBe(true);
+    expect(() => entityLexiconFrom({ entities: ['mass'], matchPlurals: 'yes' }, 'p.json')).toThrow(/p\.json: field "matchPlurals"/);
   });
 
   it('reads files and names the file on errors', () => {

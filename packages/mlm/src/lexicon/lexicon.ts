@@ -13,6 +13,11 @@ import { fileURLToPath } from 'node:url';
 export interface EntityLexicon {
   name: string;
   entities: string[];
+  /**
+   * Also match regular English plurals of the entries (opacities → opacity, effusions →
+   * effusion, masses → mass). Default false: the authors' list matches exact words only.
+   */
+  matchPlurals?: boolean;
 }
 
 /** Boiler-plate phrases matched as token sequences. */
@@ -66,7 +71,12 @@ export function entityLexiconFrom(obj: unknown, source = '<object>'): EntityLexi
   for (const [i, e] of entities.entries()) {
     if (/\s/.test(e)) throw new Error(`entity lexicon: ${source}: entities[${i}] "${e}" must be one word (matching is per whole word)`);
   }
-  return { name: typeof o.name === 'string' ? o.name : source, entities };
+  if (o.matchPlurals !== undefined && typeof o.matchPlurals !== 'boolean') {
+    throw new Error(`entity lexicon: ${source}: field "matchPlurals" must be true or false`);
+  }
+  const lex: EntityLexicon = { name: typeof o.name === 'string' ? o.name : source, entities };
+  if (o.matchPlurals !== undefined) lex.matchPlurals = o.matchPlurals as boolean;
+  return lex;
 }
 
 /** Validate a template lexicon object. */

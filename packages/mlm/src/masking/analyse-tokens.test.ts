@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sharedDataPath, skipWithoutSharedData } from '@ecamp/vitest-preset/shared-data';
-import { analyseTokens, markTemplates, wordSpans } from './analyse-tokens.js';
+import { analyseTokens, markTemplates, singularCandidates, wordSpans } from './analyse-tokens.js';
 import { chestXrayEntities, negationTemplates } from '../lexicon/lexicon.js';
 import { fixtureTokenizer } from '../../test/fixture-tokenizer.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
@@ -45,6 +45,16 @@ describe('analyseTokens', () => {
     for (let i = aerateSpan.start; i < aerateSpan.end; i++) expect(a.entityPositions).toContain(i);
     // A word that only starts like an entity is not one.
     expect(analyseTokens(tok.encode('effusions'), tok, lexicon, templates).hasEntity).toBe(false);
+  });
+
+  it('matches regular plurals only when the lexicon asks for it', () => {
+    const enc = tok.encode('bilateral effusions and opacities');
+    expect(analyseTokens(enc, tok, lexicon, templates).hasEntity).toBe(false);
+    const a = analyseTokens(enc, tok, { ...lexicon, matchPlurals: true }, templates);
+    const texts = wordSpans(enc).filter((_, w) => a.entityWord[w]).map((w) => w.text);
+    expect(texts).toEqual(['effusions', 'opacities']);
+    expect(singularCandidates('masses')).toContain('mass');
+    expect(singularCandidates('mass')).toEqual([]);
   });
 
   it('matches templates only on word boundaries', () => {
