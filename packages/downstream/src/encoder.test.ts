@@ -22,6 +22,12 @@ describe('tokensToFeatureMap', () => {
       expect(() => tokensToFeatureMap(tf.zeros([1, 6, 2]), 2, 1)).toThrow(/not \[B, 1 \+ 2², D\]/);
     });
   });
+  it('infers a square grid when no size is given', () => {
+    tf.tidy(() => {
+      expect(tokensToFeatureMap(tf.zeros([2, 10, 3]), undefined, 1).shape).toEqual([2, 3, 3, 3]);
+      expect(() => tokensToFeatureMap(tf.zeros([2, 9, 3]), undefined, 1)).toThrow(/do not form a square grid/);
+    });
+  });
   it('counts one prefix token unless told otherwise', () => {
     expect(prefixTokens({})).toBe(1);
     expect(prefixTokens({ numPrefixTokens: 0 })).toBe(0);
@@ -35,9 +41,9 @@ describe('TinyEncoder (test helper) matches FeatureEncoder', () => {
     const images = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const out = enc.forwardFeatures(images, { layers: [2, 0] });
     expect(out.tokens.shape).toEqual([2, 5, 8]);
-    expect(out.intermediates!.map((t) => t.shape)).toEqual([[2, 5, 8], [2, 5, 8]]);
-    expect(out.intermediates![0]).not.toBe(out.intermediates![1]);
-    tf.dispose([images, out.tokens, ...out.intermediates!]);
+    expect(out.layers!.map((t) => t.shape)).toEqual([[2, 5, 8], [2, 5, 8]]);
+    expect(out.layers![0]).not.toBe(out.layers![1]);
+    tf.dispose([images, out.tokens, ...out.layers!]);
     expect(tf.memory().numTensors).toBe(before);
     enc.dispose();
   });

@@ -2,34 +2,34 @@ import type { Parameter, tf } from '@ecamp/core';
 
 /** Options of {@link FeatureEncoder.forwardFeatures}. */
 export interface ForwardFeaturesOptions {
-  /** Indices of transformer blocks whose outputs are also returned as `intermediates`, in this order. */
+  /** Indices of transformer blocks whose outputs are also returned as `layers`, in this order. */
   layers?: number[];
 }
 
 /** What {@link FeatureEncoder.forwardFeatures} returns. */
 export interface EncoderFeatures {
-  /** [B, P + N, D] final tokens: P prefix tokens (the cls token, P = 1) then N = gridSize² patch tokens. */
+  /** [B, P + N, D] final tokens: P prefix tokens (the cls token, P = 1) then N = grid² patch tokens, row-major. */
   tokens: tf.Tensor;
-  /** [B, P + N, D] outputs of the blocks named in `layers`. */
-  intermediates?: tf.Tensor[];
+  /** [B, P + N, D] outputs of the blocks named in `options.layers`, in that order. */
+  layers?: tf.Tensor[];
 }
 
 /**
  * The vision encoder as downstream evaluation sees it: a structural type, so
- * any ViT works (the `@ecamp/vision` ViT matches it; this package never imports it).
+ * any ViT works. `@ecamp/vision`'s `VisionTransformer` matches it as is
+ * (this package never imports it): `embedDim`, `forwardFeatures(images,
+ * { layers }) → { tokens, layers }`, `namedParameters()`, `train()`.
  */
 export interface FeatureEncoder {
   /** Token width D. */
   readonly embedDim: number;
-  /** Patch side in pixels (16 for ViT-B/16). */
-  readonly patchSize: number;
-  /** Patches per image side (14 for 224 / 16). */
-  readonly gridSize: number;
-  /** Prefix tokens before the patch tokens (1 = the cls token; default 1 when absent). */
+  /** Patches per image side (14 for 224 / 16); inferred from the token count (a square grid) when absent. */
+  readonly gridSize?: number;
+  /** Prefix tokens before the patch tokens (default 1: the cls token). */
   readonly numPrefixTokens?: number;
   /**
    * Encode full (unmasked) images.
-   * @param images [B, H, W, 3] normalised, H = W = gridSize · patchSize
+   * @param images [B, H, W, 3] normalised
    */
   forwardFeatures(images: tf.Tensor4D, options?: ForwardFeaturesOptions): EncoderFeatures;
   /** Every parameter with its dotted name (trainable and frozen). */
@@ -47,16 +47,19 @@ export function prefixTokens(encoder: Pick<FeatureEncoder, 'numPrefixTokens'>): 
  * The patch tokens of an encoder output as a channels-last feature map.
  *
  * @param tokens [B, P + N, D]
- * @param gridSize √N
+ * @param gridSize √N; inferred from N when omitted (N must then be a square)
  * @param numPrefix P
  * @returns [B, gridSize, gridSize, D]
  */
-export function tokensToFeatureMap(tokens: tf.Tensor, gridSize: number, numPrefix: number): tf.Tensor4D {
+export function tokensToFeatureMap(tokens: tf.Tensor, gridSize: number | undefined, numPrefix: number): tf.Tensor4D {
   const [batch, length, dim] = tokens.shape;
-  if (tokens.rank !== 3 || length !== numPrefix + gridSize * gridSize) {
+  const grid = gridSize ?? Math.round(Math.sqrt(length - numPrefix));
+  if (tokens.rank !== 3 || length !== numPrefix + grid * grid) {
     throw new Error(
-      `tokensToFeatureMap: tokens [${tokens.shape}] are not [B, ${numPrefix} + ${gridSize}², D] for a ${gridSize}×${gridSize} grid`,
+      gridSize === undefined
+        ? `tokensToFeatureMap: tokens [${tokens.shape}] minus ${numPrefix} prefix tokens do not form a square grid`
+        : `tokensToFeatureMap: tokens [${tokens.shape}] are not [B, ${numPrefix} + ${grid}², D] for a ${grid}×${grid} grid`,
     );
   }
-  return tokens.slice([0, numPrefix, 0], [batch, gridSize * gridSize, dim]).reshape([batch, gridSize, gridSize, dim]) as tf.Tensor4D;
+  return tokens.slice([0, numPrefix, 0], [batch, grid * grid, dim]).reshape([batch, grid, grid, dim]) as tf.Tensor4D;
 }

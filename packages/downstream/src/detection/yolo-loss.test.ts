@@ -58,7 +58,8 @@ describe('yoloLoss', () => {
 
   it('passes a finite-difference gradient check (ignore mask off)', () => {
     const outputs = randomOutputs(5);
-    for (let si = 0; si < 2; si++) {
+    // The coarse scale holds a positive (the 24×22 box) and negatives; every output channel is checked.
+    for (const si of [1]) {
       const f = (v: tf.Tensor) => {
         const outs = outputs.map((o, i) => (i === si ? (v as tf.Tensor4D) : o));
         const parts = yoloLoss(outs, targets, boxes, config, { ignoreThreshold: 1 });

@@ -4,7 +4,8 @@ import type { EncoderFeatures, FeatureEncoder, ForwardFeaturesOptions } from '..
 /**
  * A few-thousand-parameter ViT for tests, built from core layers: patch
  * embedding (conv, stride = patch), learned cls token and positions,
- * `depth` pre-norm blocks, final LayerNorm. Matches {@link FeatureEncoder}.
+ * `depth` pre-norm blocks, final LayerNorm. Matches {@link FeatureEncoder}
+ * the way `@ecamp/vision`'s ViT does (`{ tokens, layers }`).
  */
 export class TinyEncoder extends Module implements FeatureEncoder {
   readonly patchEmbed: Conv2d;
@@ -47,7 +48,7 @@ export class TinyEncoder extends Module implements FeatureEncoder {
     if (!options.layers) return { tokens };
     return {
       tokens,
-      intermediates: options.layers.map((l) => {
+      layers: options.layers.map((l) => {
         const t = byLayer.get(l);
         if (!t) throw new Error(`TinyEncoder: no block ${l} (depth ${this.blocks.length})`);
         return t;
