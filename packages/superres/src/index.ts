@@ -50,3 +50,5 @@ export {
   type OfflineWindowPassOptions,
   type OfflineWindowPassResult,
 } from './window/offline-pass.js';
+/** The picture of one SR example (input, target, output, window, attention). */
+export { srExamplePanels, writeSrExamplePng, type SrExample, type SrExamplePictureOptions } from './picture/sr-example.js';
