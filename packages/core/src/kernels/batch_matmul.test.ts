@@ -16,8 +16,9 @@ describe.each(BACKENDS)('batchMatMul on %s', (backend) => {
     expect(checkGradients((x, w) => batchMatMul(x as tf.Tensor3D, w as tf.Tensor3D, strategy), [a, b]).maxRelError).toBeLessThan(1e-2);
   });
 
-  it('resolves auto to loop on wasm and batched elsewhere; rejects non-chaining shapes', () => {
-    expect(resolveBatchMatMulStrategy('auto')).toBe(backend === 'wasm' ? 'loop' : 'batched');
+  it('resolves auto to batched (the measured winner); rejects non-chaining shapes', () => {
+    expect(resolveBatchMatMulStrategy('auto')).toBe('batched');
+    expect(resolveBatchMatMulStrategy('loop')).toBe('loop');
     expect(() => batchMatMul(tf.zeros([2, 3, 4]) as tf.Tensor3D, tf.zeros([2, 5, 1]) as tf.Tensor3D)).toThrow(/do not chain/);
   });
 });
