@@ -33,3 +33,23 @@ export { groundTruthContext } from './synth/context.js';
 export { contextWindow, type ContextWindow } from './synth/window.js';
 /** Box type `[x1, y1, x2, y2]` (pixels, x2/y2 exclusive). */
 export type { Box } from './synth/findings.js';
+
+/** Opening images (PNG 8/16-bit, JPEG, TIFF, GIF via sharp; DICOM via dicom-parser). */
+export { openImage, type OpenedImage } from './image/source.js';
+/** DICOM decoding (uncompressed transfer syntaxes, modality + VOI window, MONOCHROME1 inversion). */
+export { decodeDicom, isDicom, UNCOMPRESSED_TRANSFER_SYNTAXES, type DicomImage } from './image/dicom.js';
+/** Transform geometry: crop boxes, flips and mapping of points and boxes. */
+export { sampleResizedCrop, centerCropBox, mapPoint, mapBox, type CropBox, type TransformGeometry } from './image/geometry.js';
+/** Normalisation constants and the LUT writer into float32 NHWC buffers. */
+export { PRETRAIN_NORM, DOWNSTREAM_NORM, normalizationLut, writeNormalized } from './image/normalize.js';
+/** Pre-training and downstream transforms, and masks carried through a geometry. */
+export {
+  pretrainTransform,
+  downstreamTransform,
+  transformMask,
+  centerCropForResize,
+  type PretrainView,
+  type PretrainTransformOptions,
+  type DownstreamTransformOptions,
+  type TransformResult,
+} from './image/transforms.js';

@@ -1,0 +1,55 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedDataPath, skipWithoutSharedData } from '@ecamp/vitest-preset/shared-data';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTestDicom } from '../../test/helpers/dicom-writer.js';
+import { openImage } from './source.js';
+
+describe('openImage', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ecamp-img-'));
+    const grey = Buffer.from(Uint8Array.from({ length: 40 * 30 }, (_, i) => i % 256));
+    await sharp(grey, { raw: { width: 40, height: 30, channels: 1 } }).toColourspace('b-w').png().toFile(join(dir, 'g8.png'));
+    await sharp(grey, { raw: { width: 40, height: 30, channels: 1 } }).toColourspace('b-w').jpeg().toFile(join(dir, 'g.jpg'));
+    const g16 = new Uint16Array(40 * 30).fill(50000);
+    await sharp(g16, { raw: { width: 40, height: 30, channels: 1 } }).toColourspace('grey16').png().toFile(join(dir, 'g16.png'));
+    await writeFile(join(dir, 'x.dcm'), writeTestDicom({ width: 8, height: 4, pixels: Array.from({ length: 32 }, (_, i) => i * 100) }));
+    await writeFile(join(dir, 'broken.png'), Buffer.from('not a png at all'));
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('opens 8-bit and 16-bit PNG, JPEG and DICOM with size, channels and depth', async () => {
+    const g8 = await openImage(join(dir, 'g8.png'));
+    expect([g8.width, g8.height, g8.channels, g8.bitDepth]).toEqual([40, 30, 1, 8]);
+    const g16 = await openImage(join(dir, 'g16.png'));
+    expect([g16.channels, g16.bitDepth]).toEqual([1, 16]);
+    const raw16 = await g16.pipeline().raw({ depth: 'ushort' }).toBuffer();
+    expect(raw16.readUInt16LE(0)).toBe(50000);
+    const jpg = await openImage(join(dir, 'g.jpg'));
+    expect([jpg.width, jpg.height, jpg.channels, jpg.bitDepth]).toEqual([40, 30, 1, 8]);
+    const dcm = await openImage(join(dir, 'x.dcm'));
+    expect([dcm.width, dcm.height, dcm.channels, dcm.bitDepth]).toEqual([8, 4, 1, 16]);
+    const px = await dcm.pipeline().raw({ depth: 'ushort' }).toBuffer();
+    expect(px.length).toBe(8 * 4 * 2);
+    expect(px.readUInt16LE(0)).toBe(0);
+    expect(px.readUInt16LE(2)).toBe(Math.round((100 / 3100) * 65535));
+    expect(px.readUInt16LE(62)).toBe(65535);
+  });
+
+  it('names the file when it is missing or corrupt', async () => {
+    await expect(openImage(join(dir, 'nope.png'))).rejects.toThrow(/nope\.png: cannot decode image/);
+    await expect(openImage(join(dir, 'broken.png'))).rejects.toThrow(/broken\.png: cannot decode image/);
+    await expect(openImage(join(dir, 'nope.dcm'))).rejects.toThrow(/nope\.dcm: cannot read image file \(ENOENT\)/);
+  });
+
+  it('opens the real DRIVE fundus TIFF (RGB) and GIF mask', async () => {
+    if (skipWithoutSharedData('drive/training/images/21_training.tif', 'DRIVE TIFF decoding')) return;
+    const tif = await openImage(sharedDataPath('drive/training/images/21_training.tif')!);
+    expect([tif.width, tif.height, tif.channels, tif.bitDepth]).toEqual([565, 584, 3, 8]);
+    const gif = await openImage(sharedDataPath('drive/training/1st_manual/21_manual1.gif')!);
+    expect([gif.width, gif.height]).toEqual([565, 584]);
+  });
+});
