@@ -21,6 +21,10 @@ describe('goldEntitiesFromMesh', () => {
       ['hyperinflate', null],
     ]);
   });
+  it('adds anatomy entities located by a pathological tag, not by devices', () => {
+    const gold = goldEntitiesFromMesh('Calcinosis/lung/hilum/lymph nodes/right;Atherosclerosis/aorta;Surgical Instruments/hilum', table);
+    expect(gold.map((g) => g.entity).sort()).toEqual(['aorta', 'calcification', 'hilar']);
+  });
 });
 
 describe('scoreEntityPresence', () => {

@@ -1,14 +1,26 @@
 import { packageDataPath, readJsonFile } from './data-file.js';
 import type { Distillation, Laterality } from './schema.js';
 
-/** MeSH heading (or "Heading/qualifier") → lexicon entities; see `data/mesh-to-lexicon.json`. */
-export type MeshTable = Readonly<Record<string, readonly string[]>>;
+/** How MeSH tags become lexicon entities; see `data/mesh-to-lexicon.json`. */
+export interface MeshTable {
+  /** MeSH heading (or "Heading/qualifier") → lexicon entities. */
+  map: Readonly<Record<string, readonly string[]>>;
+  /** Tag qualifier naming an anatomy entity ("hilum" → "hilar"): a pathological tag located there makes it present. */
+  anatomyQualifiers?: Readonly<Record<string, string>>;
+  /** Headings that are no pathology (devices, markings), ignored for anatomy qualifiers. */
+  notPathological?: readonly string[];
+}
 
 /** The shipped IU X-ray MeSH → lexicon table (`data/mesh-to-lexicon.json`). */
 export function defaultMeshTable(): MeshTable {
-  const json = readJsonFile(packageDataPath('mesh-to-lexicon.json')) as { map?: unknown };
+  const json = readJsonFile(packageDataPath('mesh-to-lexicon.json')) as Partial<MeshTable>;
   if (!json.map || typeof json.map !== 'object') throw new Error('data/mesh-to-lexicon.json: missing "map" object');
-  return json.map as MeshTable;
+  return { map: json.map, anatomyQualifiers: json.anatomyQualifiers, notPathological: json.notPathological };
+}
+
+/** Every entity the table can produce (the scored set). */
+export function meshTableEntities(table: MeshTable): Set<string> {
+  return new Set([...Object.values(table.map).flat(), ...Object.values(table.anatomyQualifiers ?? {})]);
 }
 
 /** A gold entity parsed from one MeSH tag, with the side the tag names (if any). */
@@ -27,8 +39,14 @@ export function goldEntitiesFromMesh(mesh: string, table: MeshTable): GoldEntity
   const out: GoldEntity[] = [];
   for (const tag of mesh.split(';').map((t) => t.trim()).filter(Boolean)) {
     const [heading, ...qualifiers] = tag.split('/').map((p) => p.trim());
-    const qualified = qualifiers.map((q) => table[`${heading}/${q}`]).find(Boolean);
-    const entities = qualified ?? table[heading] ?? [];
+    const qualified = qualifiers.map((q) => table.map[`${heading}/${q}`]).find(Boolean);
+    const entities = new Set(qualified ?? table.map[heading] ?? []);
+    if (!table.notPathological?.includes(heading)) {
+      for (const q of qualifiers) {
+        const anatomy = table.anatomyQualifiers?.[q];
+        if (anatomy) entities.add(anatomy);
+      }
+    }
     const side = qualifiers.find((q) => q === 'left' || q === 'right' || q === 'bilateral') as Laterality | undefined;
     for (const entity of entities) out.push({ entity, laterality: side ?? null, tag });
   }
@@ -70,7 +88,7 @@ export function scoreEntityPresence(
   table: MeshTable,
   options: ScoreOptions = {},
 ): QualityReport {
-  const scored = new Set(Object.values(table).flat());
+  const scored = meshTableEntities(table);
   const positive = new Set(options.uncertainAsPresent === false ? ['present'] : ['present', 'uncertain']);
   const perEntity: QualityReport['perEntity'] = {};
   const bump = (e: string, k: 'tp' | 'fp' | 'fn') => ((perEntity[e] ??= { tp: 0, fp: 0, fn: 0 })[k] += 1);

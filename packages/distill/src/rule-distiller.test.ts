@@ -68,8 +68,21 @@ describe('RuleDistiller: descriptors', () => {
   it('attaches post-nominal descriptors to the entity before them', () => {
     expect(find('There is an opacity in the right upper lobe.', 'opacity')).toMatchObject({ laterality: 'right', location: 'upper lobe' });
   });
-  it('merges both sides into bilateral', () => {
-    expect(find('Left effusion. Right effusion.', 'effusion')?.laterality).toBe('bilateral');
+  it('keeps separately described sides apart and merges one side mentioned twice', () => {
+    const sides = (t: string) => rules.distill(t).entities.filter((f) => f.entity === 'effusion').map((f) => `${f.severity} ${f.laterality}`);
+    expect(sides('Large left effusion. Small right effusion.')).toEqual(['large left', 'small right']);
+    expect(sides('Left effusion. The effusion is small.')).toEqual(['small left']);
+    expect(find('Effusions in the right and left bases.', 'effusion')?.laterality).toBe('bilateral');
+  });
+  it('shares place within a noun phrase and across a bare conjunction', () => {
+    expect(find('Calcified right hilar nodules.', 'nodule')?.laterality).toBe('right');
+    expect(find('Atelectasis or infiltrate in the right base.', 'atelectasis')).toMatchObject({ laterality: 'right', location: 'basilar' });
+    expect(find('Left basilar atelectasis and/or infiltrate.', 'infiltrate')).toMatchObject({ laterality: 'left', location: 'basilar' });
+  });
+  it('keeps the abnormal attribute of an anatomy word and reads a finding beside it as abnormal', () => {
+    expect(find('Elevated right hemidiaphragm.', 'hemidiaphragm')).toMatchObject({ status: 'present', severity: 'elevated', laterality: 'right' });
+    expect(find('Aortic calcification.', 'aorta')?.status).toBe('present');
+    expect(find('No hilar mass.', 'hilar')?.status).toBe('absent');
   });
 });
 

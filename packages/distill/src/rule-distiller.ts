@@ -22,6 +22,8 @@ interface Mention extends PhraseMatch<{ entity: string; kind: MentionKind }> {
   /** Token positions whose negation/uncertainty decides the status (the mention and its qualifier). */
   anchors: number[];
   fixedStatus?: EntityStatus;
+  /** The abnormal attribute of an anatomy word ("tortuous" aorta), kept as a descriptor. */
+  attribute?: string;
   finding?: EntityFinding;
 }
 
@@ -91,7 +93,7 @@ export class RuleDistiller {
 
   /** Distils one report's text (findings and impression) into canonical entity findings. */
   distill(text: string): Distillation {
-    const mentions = splitSentences(text).flatMap((s) => this.sentenceFindings(tokenize(s)));
+    const mentions = splitSentences(text).flatMap((s) => this.sentenceFindings(joinAndOr(tokenize(s))));
     return canonicalDistillation(mergeFindings(mentions), this.lexicon);
   }
 
@@ -103,14 +105,20 @@ export class RuleDistiller {
     raw.forEach((m, k) => {
       if (m.value.kind === 'adjective') {
         // "calcified granuloma": the adjective describes the next entity; it is no finding of its own.
+        // A following anatomy word ("calcified aorta") is where the finding sits, so it stays a finding.
         const next = raw[k + 1];
-        if (next && next.start - m.end <= 1) return;
+        if (next && next.value.kind === 'form' && next.start - m.end <= 1) return;
         mentions.push({ ...m, anchors: [m.start] });
       } else if (m.value.kind === 'subject') {
         const q = this.qualifierFor(m, tokens, segment, raw);
         if (!q) return;
         if (q.value === 'normal') mentions.push({ ...m, anchors: [m.start], fixedStatus: 'absent' });
-        else mentions.push({ ...m, anchors: [m.start, q.start] });
+        else {
+          // Entity-specific qualifiers ("enlarged" heart → cardiomegaly) are the entity itself, not an attribute.
+          const generic = !this.rules.entities[m.value.entity]?.qualified?.abnormal;
+          const attribute = generic && !('beside' in q) ? tokens.slice(q.start, q.end).map((t) => t.text).join(' ') : undefined;
+          mentions.push({ ...m, anchors: [m.start, q.start], attribute });
+        }
       } else mentions.push({ ...m, anchors: [m.start] });
     });
     for (const m of mentions) {
@@ -132,6 +140,10 @@ export class RuleDistiller {
         else if (f[kind] === null) f[kind] = d.value;
       }
     }
+    for (const m of mentions) {
+      if (m.attribute) m.finding!.severity = m.finding!.severity ? `${m.finding!.severity} ${m.attribute}` : m.attribute;
+    }
+    shareAcrossConjunction(mentions, tokens);
     return mentions.map((m) => m.finding!);
   }
 
@@ -163,6 +175,12 @@ export class RuleDistiller {
     };
     const own = pick(segment[m.start]);
     if (own) return own;
+    // A finding right beside the anatomy word ("aortic calcification", "hilar mass",
+    // "calcifications of the aortic arch") is located in it: the anatomy is abnormal there.
+    const beside = raw.find(
+      (r) => r !== m && (r.value as { kind: MentionKind }).kind !== 'subject' && segment[r.start] === segment[m.start] && (r.start - m.end <= 2 && r.start >= m.end || m.start - r.end <= 3 && r.end <= m.start),
+    );
+    if (beside) return { start: beside.start, end: beside.end, value: 'abnormal' as const, beside: true };
     const nextSeg = segment[m.start] + 1;
     const joinedByAnd = tokens.some((t, i) => segment[i] === nextSeg && i > 0 && segment[i - 1] !== nextSeg && t.text === 'and');
     if (!joinedByAnd) return undefined;
@@ -205,16 +223,45 @@ function attachTarget(d: PhraseMatch<string>, mentions: Mention[], segment: numb
   return mentions.length === 1 && (mentions[0].end <= d.start || mentions[0].start >= d.end) ? mentions[0] : undefined;
 }
 
+/** "and/or" reads as "or": one conjunction, not a clause break. */
+function joinAndOr(tokens: Token[]): Token[] {
+  return tokens.filter((t, i) => !(t.text === 'and' && tokens[i + 1]?.text === 'or'));
+}
+
+/**
+ * Findings in one noun phrase share their place: adjacent entity words ("right hilar nodules",
+ * "aortic calcification") and entities joined by a bare "and"/"or" ("atelectasis or infiltrate
+ * in the right base") fill a missing side and location from each other.
+ */
+function shareAcrossConjunction(mentions: Mention[], tokens: Token[]): void {
+  const ordered = [...mentions].sort((a, b) => a.start - b.start);
+  for (let k = 1; k < ordered.length; k++) {
+    const a = ordered[k - 1].finding!;
+    const b = ordered[k].finding!;
+    const between = tokens.slice(ordered[k - 1].end, ordered[k].start).map((t) => t.text);
+    if (between.length > 1 || (between.length === 1 && between[0] !== 'and' && between[0] !== 'or')) continue;
+    if (a.laterality === null && a.location === null) {
+      a.laterality = b.laterality;
+      a.location = b.location;
+    } else if (b.laterality === null && b.location === null) {
+      b.laterality = a.laterality;
+      b.location = a.location;
+    }
+  }
+}
+
 function mergeLaterality(a: Laterality | null, b: Laterality): Laterality {
   if (a === null || a === b) return b;
   return 'bilateral';
 }
 
 /**
- * Merges per-mention findings into per-entity findings: all positive mentions of an entity
- * (present wins over uncertain) become one finding with united laterality and the first stated
- * severity/location/change; an absent mention survives only when no positive mention exists or
- * it names a side the positive one does not cover ("right effusion; no left effusion").
+ * Merges per-mention findings into per-entity findings. Positive mentions (present wins over
+ * uncertain) are grouped by side: mentions naming the same side merge, unsided mentions join the
+ * first sided group, so "Large left effusion. Small right effusion." stays two findings while
+ * "Left effusion. The effusion is small." becomes one. The first stated severity, location and
+ * change win. An absent mention survives only when no positive one exists, or when it names a
+ * side the positive ones do not cover ("right effusion; no left effusion").
  */
 export function mergeFindings(mentions: readonly EntityFinding[]): EntityFinding[] {
   const byEntity = new Map<string, EntityFinding[]>();
@@ -223,30 +270,36 @@ export function mergeFindings(mentions: readonly EntityFinding[]): EntityFinding
   for (const [entity, list] of byEntity) {
     const positives = list.filter((m) => m.status !== 'absent');
     const status: EntityStatus | null = positives.some((m) => m.status === 'present') ? 'present' : positives.length ? 'uncertain' : null;
-    let positive: EntityFinding | undefined;
-    if (status) {
-      positive = { entity, status, severity: null, laterality: null, location: null, change: null };
-      for (const m of positives.filter((p) => p.status === status)) {
-        if (m.laterality) positive.laterality = mergeLaterality(positive.laterality, m.laterality);
-        positive.severity ??= m.severity;
-        positive.location ??= m.location;
-        positive.change ??= m.change;
-      }
-      out.push(positive);
-    }
     const absents = list.filter((m) => m.status === 'absent');
-    if (!positive) {
+    if (!status) {
       const merged: EntityFinding = { entity, status: 'absent', severity: null, laterality: null, location: null, change: null };
-      // An unqualified "no X" covers every side; only keep a side when every negation names the same one.
+      // An unsided "no X" covers every side; keep a side only when every negation names the same one.
       const sides = new Set(absents.map((a) => a.laterality));
       if (sides.size === 1) merged.laterality = absents[0].laterality;
       merged.location = absents.every((a) => a.location === absents[0].location) ? absents[0].location : null;
       out.push(merged);
-    } else {
-      for (const a of absents) {
-        if (a.laterality && positive.laterality && positive.laterality !== 'bilateral' && a.laterality !== positive.laterality) {
-          out.push({ ...a, severity: null, change: null });
-        }
+      continue;
+    }
+    const chosen = positives.filter((p) => p.status === status);
+    const groups = new Map<Laterality | null, EntityFinding>();
+    const sided = chosen.filter((m) => m.laterality !== null);
+    const firstSide = sided[0]?.laterality ?? null;
+    for (const m of chosen) {
+      const side = m.laterality ?? firstSide;
+      let g = groups.get(side);
+      if (!g) {
+        g = { entity, status, severity: null, laterality: side, location: null, change: null };
+        groups.set(side, g);
+      }
+      g.severity ??= m.severity;
+      g.location ??= m.location;
+      g.change ??= m.change;
+    }
+    out.push(...groups.values());
+    const covered = new Set(groups.keys());
+    for (const a of absents) {
+      if (a.laterality && a.laterality !== 'bilateral' && !covered.has(a.laterality) && !covered.has('bilateral') && !covered.has(null)) {
+        out.push({ ...a, severity: null, change: null });
       }
     }
   }

@@ -11,7 +11,7 @@ export interface EntityFinding {
   /** Canonical lexicon entity name. */
   entity: string;
   status: EntityStatus;
-  /** Size or severity ("small", "mild", "moderate"), lowercase; null when not stated. */
+  /** Size, severity or abnormal attribute ("small", "mild", "tortuous"), lowercase; null when not stated. */
   severity: string | null;
   laterality: Laterality | null;
   /** Anatomical location ("lower lobe", "basilar"), lowercase; null when not stated. */
