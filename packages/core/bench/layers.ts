@@ -9,6 +9,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import {
+  Embedding,
   initBackend,
   linear,
   MultiHeadAttention,
@@ -44,7 +45,8 @@ function time(f: () => void): number {
 
 function report(backend: string, what: string, n: number, flops: number, ms: number): void {
   console.log(
-    `${backend.padEnd(5)} ${what.padEnd(44)} N=${String(n).padEnd(4)} ${ms.toFixed(1).padStart(8)} ms ${(flops / ms / 1e6).toFixed(2).padStart(7)} GFLOP/s`,
+    `${backend.padEnd(5)} ${what.padEnd(48)} N=${String(n).padEnd(4)} ${ms.toFixed(1).padStart(8)} ms` +
+      (flops > 0 ? ` ${(flops / ms / 1e6).toFixed(2).padStart(7)} GFLOP/s` : ''),
   );
 }
 
@@ -104,4 +106,23 @@ for (const backend of backends) {
     attn.dispose();
     tf.dispose([x, w, bias]);
   }
+
+  // Embedding 30k × 192, 8×197 ids, fwd+bwd: ours (JS scatter-add) vs tfjs gather autodiff
+  // (UnsortedSegmentSum; absent on wasm, minutes on cpu for 30k rows — run with BENCH_PLAIN_EMBEDDING=1).
+  const emb = new Embedding(30000, D, { rng: new Rng(1) });
+  const ids = tf.tensor2d(Int32Array.from({ length: B * 197 }, (_, i) => (i * 7919) % 30000), [B, 197], 'int32');
+  const embStep = (useOurs: boolean) => () =>
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(
+        () => tf.sum(useOurs ? emb.forward(ids) : tf.gather(emb.weight, ids)) as tf.Scalar,
+        emb.parameters(),
+      );
+      Object.values(grads).forEach((t) => t.dataSync());
+    });
+  report(backend, 'Embedding 30k×192 fwd+bwd (ours)', 197, 0, time(embStep(true)));
+  if (process.env.BENCH_PLAIN_EMBEDDING === '1' && backend === 'cpu') {
+    report(backend, 'Embedding 30k×192 fwd+bwd (tf.gather autodiff)', 197, 0, time(embStep(false)));
+  }
+  emb.dispose();
+  ids.dispose();
 }
