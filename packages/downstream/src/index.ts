@@ -23,7 +23,9 @@ export { bceWithLogits, bceWithLogitsElementwise } from './losses/bce-with-logit
 export { softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
 
 export { selectFraction, type FractionOptions } from './classification/fraction.js';
-export { ClassificationHead, type ClassificationHeadOptions } from './classification/head.js';
+export { ClassificationHead, meanPatchTokens, type ClassificationHeadOptions } from './classification/head.js';
+export { extractPooledFeatures, featureRows, type ExtractFeaturesOptions, type PooledFeatures } from './classification/features.js';
+export { evaluatePooledFeatures, fitLinearProbe, type FitLinearProbeOptions } from './classification/fit-probe.js';
 export {
   classificationLoss,
   classificationScores,
@@ -43,6 +45,7 @@ export {
   type FitClassifierResult,
 } from './classification/fit.js';
 export {
+  classificationMetrics,
   evaluateClassification,
   type ClassificationEvaluation,
   type EvaluateClassificationOptions,

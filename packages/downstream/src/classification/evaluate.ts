@@ -52,40 +52,49 @@ export async function evaluateClassification(options: EvaluateClassificationOpti
   head.eval();
   const scores: number[] = [];
   const targets: number[] = [];
-  let count = 0;
   for await (const batch of batches) {
     try {
       const rows = labelRows(task, batch.labels, classes);
       if (rows !== batch.images.shape[0]) {
         throw new Error(`evaluateClassification: batch has ${batch.images.shape[0]} images but labels for ${rows}`);
       }
-      const s = tf.tidy(() => classificationScores(task, head.forward(encoder.forwardFeatures(batch.images).tokens)).dataSync());
-      for (const v of s) scores.push(v);
+      const scoreTensor = tf.tidy(() => classificationScores(task, head.forward(encoder.forwardFeatures(batch.images).tokens)));
+      for (const v of scoreTensor.dataSync()) scores.push(v);
+      scoreTensor.dispose();
       for (let i = 0; i < batch.labels.length; i++) targets.push(batch.labels[i]);
-      count += rows;
     } finally {
       batch.images.dispose();
     }
   }
-  const scoreArray = Float32Array.from(scores);
-  const targetArray = Float32Array.from(targets);
+  return classificationMetrics(task, Float32Array.from(scores), Float32Array.from(targets), classes);
+}
+
+/**
+ * The metrics of {@link evaluateClassification} from scores already computed.
+ *
+ * @param scores [N, C] row-major probabilities
+ * @param targets multi-label [N·C] 0/1, multi-class [N] class indices
+ * @param classes C
+ */
+export function classificationMetrics(task: ClassificationTask, scores: Float32Array, targets: Float32Array, classes: number): ClassificationEvaluation {
+  const count = scores.length / classes;
   if (task === 'multi-label') {
-    const a = multiLabelAuroc(scoreArray, targetArray, classes);
-    return { count, auroc: a.mean, perLabelAuroc: a.perLabel, accuracy: binaryAccuracy(scoreArray, targetArray), scores: scoreArray, targets: targetArray };
+    const a = multiLabelAuroc(scores, targets, classes);
+    return { count, auroc: a.mean, perLabelAuroc: a.perLabel, accuracy: binaryAccuracy(scores, targets), scores, targets };
   }
   // One-vs-rest targets for the per-class AUROC.
   const oneHot = new Float32Array(count * classes);
-  targetArray.forEach((t, i) => {
+  targets.forEach((t, i) => {
     oneHot[i * classes + t] = 1;
   });
-  const a = multiLabelAuroc(scoreArray, oneHot, classes);
+  const a = multiLabelAuroc(scores, oneHot, classes);
   return {
     count,
     auroc: a.mean,
     perLabelAuroc: a.perLabel,
-    accuracy: topOneAccuracy(scoreArray, targetArray, classes),
-    confusion: confusionMatrix(argmaxRows(scoreArray, classes), targetArray, classes),
-    scores: scoreArray,
-    targets: targetArray,
+    accuracy: topOneAccuracy(scores, targets, classes),
+    confusion: confusionMatrix(argmaxRows(scores, classes), targets, classes),
+    scores,
+    targets,
   };
 }

@@ -1,5 +1,15 @@
 import { LayerNorm, Linear, Module, Rng, tf } from '@ecamp/core';
 
+/**
+ * Mean of the patch tokens, the prefix (cls) tokens left out.
+ * @param tokens [B, P + N, D] @returns [B, D]
+ */
+export function meanPatchTokens(tokens: tf.Tensor, numPrefixTokens: number): tf.Tensor2D {
+  const [batch, length, dim] = tokens.shape;
+  if (tokens.rank !== 3 || length <= numPrefixTokens) throw new Error(`meanPatchTokens: tokens [${tokens.shape}] have no patch tokens after ${numPrefixTokens} prefix tokens`);
+  return tf.tidy(() => tokens.slice([0, numPrefixTokens, 0], [batch, length - numPrefixTokens, dim]).mean(1)) as tf.Tensor2D;
+}
+
 /** Options of {@link ClassificationHead}. */
 export interface ClassificationHeadOptions {
   /** Prefix (cls) tokens to skip before pooling (default 1). */
@@ -44,11 +54,11 @@ export class ClassificationHead extends Module {
    * @param tokens [B, P + N, D] @returns [B, D]
    */
   pool(tokens: tf.Tensor): tf.Tensor2D {
-    const [batch, length, dim] = tokens.shape;
+    const [, length, dim] = tokens.shape;
     if (tokens.rank !== 3 || dim !== this.embedDim || length <= this.numPrefixTokens) {
       throw new Error(`ClassificationHead.pool: tokens [${tokens.shape}] are not [B, ${this.numPrefixTokens} + N, ${this.embedDim}]`);
     }
-    return tf.tidy(() => tokens.slice([0, this.numPrefixTokens, 0], [batch, length - this.numPrefixTokens, dim]).mean(1)) as tf.Tensor2D;
+    return meanPatchTokens(tokens, this.numPrefixTokens);
   }
 
   /**

@@ -1,0 +1,36 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '@ecamp/core';
+import { extractPooledFeatures, featureRows } from './features.js';
+import { PixelEncoder } from '../../test/helpers/pixel-encoder.js';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu', quiet: true });
+});
+
+describe('extractPooledFeatures', () => {
+  it('keeps the mean patch token of every image with its labels, leak-free', async () => {
+    const before = tf.memory().numTensors;
+    // 1×2 images: pooled feature = mean of the two pixels
+    const batches = [
+      { images: tf.tensor4d([1, 2, 3, 3, 4, 5], [1, 1, 2, 3]), labels: [1, 0] },
+      { images: tf.tensor4d([0, 0, 0, 2, 2, 2, 4, 4, 4, 6, 6, 6], [2, 1, 2, 3]), labels: [0, 1, 1, 1] },
+    ];
+    const r = await extractPooledFeatures({ encoder: new PixelEncoder(1), batches, task: 'multi-label', numClasses: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.count).toBe(3);
+    expect(r.dim).toBe(3);
+    expect(Array.from(r.features)).toEqual([2, 3, 4, 1, 1, 1, 5, 5, 5]);
+    expect(Array.from(r.labels)).toEqual([1, 0, 0, 1, 1, 1]);
+    const rows = featureRows(r, [2, 0], 'multi-label', 2);
+    expect(Array.from(rows.features.dataSync())).toEqual([5, 5, 5, 2, 3, 4]);
+    expect(Array.from(rows.labels)).toEqual([1, 1, 1, 0]);
+    rows.features.dispose();
+    expect(() => featureRows(r, [3], 'multi-label', 2)).toThrow(/row 3 outside \[0, 3\)/);
+  });
+
+  it('rejects labels that do not match the images', async () => {
+    await expect(
+      extractPooledFeatures({ encoder: new PixelEncoder(1), batches: [{ images: tf.zeros([2, 1, 1, 3]) as tf.Tensor4D, labels: [0] }], task: 'multi-class', numClasses: 3 }),
+    ).rejects.toThrow(/2 images but labels for 1/);
+  });
+});

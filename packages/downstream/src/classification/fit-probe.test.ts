@@ -1,0 +1,54 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, Rng, tf } from '@ecamp/core';
+import { extractPooledFeatures } from './features.js';
+import { evaluatePooledFeatures, fitLinearProbe } from './fit-probe.js';
+import { ClassificationHead } from './head.js';
+import { TinyEncoder } from '../../test/helpers/tiny-encoder.js';
+import { syntheticBatches } from '../../test/helpers/synthetic.js';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu', quiet: true });
+});
+
+describe('fitLinearProbe on cached features', () => {
+  it('learns the separable problem from features extracted once, leak-free, deterministic', async () => {
+    const encoder = new TinyEncoder(2, 4, 16, 1, 3);
+    const train = await extractPooledFeatures({ encoder, batches: syntheticBatches(new Rng(1), 8, 16, 8, 'multi-label'), task: 'multi-label', numClasses: 2 });
+    const test = await extractPooledFeatures({ encoder, batches: syntheticBatches(new Rng(2), 4, 16, 8, 'multi-label'), task: 'multi-label', numClasses: 2 });
+    const run = async () => {
+      const head = new ClassificationHead(16, 2, { rng: new Rng(4) });
+      const memory: number[] = [];
+      const fit = await fitLinearProbe({
+        head,
+        data: train,
+        task: 'multi-label',
+        epochs: 6,
+        batchSize: 32,
+        optimiser: { lr: 3e-2, weightDecay: 0 },
+        rng: new Rng(5),
+        onProgress: () => memory.push(tf.memory().numTensors),
+      });
+      const evaluation = evaluatePooledFeatures(head, test, 'multi-label');
+      fit.dispose();
+      head.dispose();
+      return { fit, memory, evaluation };
+    };
+    const a = await run();
+    expect(a.fit.steps).toBe(6 * 4);
+    expect(new Set(a.memory.slice(1)).size).toBe(1);
+    expect(a.evaluation.count).toBe(64);
+    expect(a.evaluation.auroc).toBeGreaterThan(0.9);
+    expect((await run()).fit.losses).toEqual(a.fit.losses);
+    encoder.dispose();
+  });
+
+  it('rejects a head of the wrong width and a bad batch size', async () => {
+    const head = new ClassificationHead(4, 2);
+    const data = { features: new Float32Array(6), labels: new Float32Array(4), count: 2, dim: 3 };
+    const base = { head, data, task: 'multi-label' as const, epochs: 1, optimiser: { lr: 1e-3 }, rng: new Rng(0) };
+    await expect(fitLinearProbe({ ...base, batchSize: 2 })).rejects.toThrow(/width 3, the head expects 4/);
+    await expect(fitLinearProbe({ ...base, batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer/);
+    expect(() => evaluatePooledFeatures(head, data, 'multi-label')).toThrow(/width 3, the head expects 4/);
+    head.dispose();
+  });
+});

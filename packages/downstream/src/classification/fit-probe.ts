@@ -1,0 +1,76 @@
+import { Rng, tf, trainStep } from '@ecamp/core';
+import { createOptimiser } from '../training/optimiser.js';
+import type { ClassifierProgress, ClassifierOptimiserSettings, FitClassifierResult } from './fit.js';
+import { classificationMetrics, type ClassificationEvaluation } from './evaluate.js';
+import { featureRows, type PooledFeatures } from './features.js';
+import type { ClassificationHead } from './head.js';
+import { classificationLoss, classificationScores, type ClassificationTask } from './task.js';
+
+/** Options of {@link fitLinearProbe}. */
+export interface FitLinearProbeOptions {
+  /** The head to train (LayerNorm → Linear on the pooled features). */
+  head: ClassificationHead;
+  /** Cached features from {@link extractPooledFeatures}. */
+  data: PooledFeatures;
+  /** Loss choice. */
+  task: ClassificationTask;
+  /** Passes over the data. */
+  epochs: number;
+  /** Rows per step (the last step of an epoch may be smaller). */
+  batchSize: number;
+  /** AdamW and schedule (`stepsPerEpoch` is filled in from the data when absent). */
+  optimiser: ClassifierOptimiserSettings;
+  /** Shuffles each epoch (`rng.fork('epoch:<e>')`). */
+  rng: Rng;
+  /** Called after each step. */
+  onProgress?: (progress: ClassifierProgress) => void;
+}
+
+/**
+ * Linear probe on cached pooled features: only the head exists here, so only
+ * its parameters can be optimised. Each epoch visits the rows in a seeded
+ * random order. Leak-free per step after the first.
+ */
+export async function fitLinearProbe(options: FitLinearProbeOptions): Promise<FitClassifierResult> {
+  const { head, data, task, epochs, batchSize, rng, onProgress } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fitLinearProbe: batchSize must be a positive integer, got ${batchSize}`);
+  if (data.dim !== head.embedDim) throw new Error(`fitLinearProbe: features have width ${data.dim}, the head expects ${head.embedDim}`);
+  const stepsPerEpoch = Math.ceil(data.count / batchSize);
+  const settings = { stepsPerEpoch, ...options.optimiser };
+  const params = head.namedParameters();
+  const { optimiser, lrAt } = createOptimiser(params, settings, epochs);
+  head.train(true);
+  const losses: number[] = [];
+  let step = 0;
+  let skipped = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const order = rng.fork(`epoch:${epoch}`).shuffle(Array.from({ length: data.count }, (_, i) => i));
+    for (let start = 0; start < data.count; start += batchSize) {
+      const rows = featureRows(data, order.slice(start, start + batchSize), task, head.numClasses);
+      try {
+        const lr = lrAt(step);
+        const report = trainStep(params, () => classificationLoss(task, head.classify(rows.features), rows.labels), optimiser, {
+          lr,
+          maxGradNorm: settings.maxGradNorm,
+        });
+        losses.push(report.loss);
+        if (!report.applied) skipped++;
+        onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
+      } finally {
+        rows.features.dispose();
+      }
+      step++;
+    }
+  }
+  return { steps: step - skipped, skipped, losses, optimiser, dispose: () => optimiser.dispose() };
+}
+
+/** AUROC / accuracy (as {@link evaluateClassification}) of a head on cached pooled features. */
+export function evaluatePooledFeatures(head: ClassificationHead, data: PooledFeatures, task: ClassificationTask): ClassificationEvaluation {
+  if (data.dim !== head.embedDim) throw new Error(`evaluatePooledFeatures: features have width ${data.dim}, the head expects ${head.embedDim}`);
+  head.eval();
+  const scores = tf.tidy(() => classificationScores(task, head.classify(tf.tensor2d(data.features, [data.count, data.dim]))));
+  const values = scores.dataSync() as Float32Array;
+  scores.dispose();
+  return classificationMetrics(task, values, data.labels, head.numClasses);
+}
