@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,5 +62,18 @@ describe('Journal', () => {
     const q = join(dir, 'bad2.jsonl');
     writeFileSync(q, '{"key":"a"}\n');
     expect(() => Journal.open(q)).toThrow(`${q}:1`);
+  });
+  it('keeps a second writer out and takes over a stale lock', () => {
+    const p = join(dir, 'locked.jsonl');
+    const j = Journal.open(p);
+    expect(() => Journal.open(p)).toThrow('already open in this process');
+    writeFileSync(`${p}.lock`, '1'); // pid 1 is always alive
+    expect(() => Journal.open(p)).toThrow('in use by process 1');
+    j.close();
+    writeFileSync(`${p}.lock`, '999999999'); // no such process: left behind by kill -9
+    const again = Journal.open(p);
+    expect(readFileSync(`${p}.lock`, 'utf8')).toBe(String(process.pid));
+    again.close();
+    expect(existsSync(`${p}.lock`)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import type { Distillation } from './schema.js';
 
 /** One finished report in the journal: distilled, or failed after the attempt cap. */
@@ -30,7 +30,7 @@ const CHUNK = 1 << 20;
  * acknowledged). On open, every complete line is indexed by key (a later record for the same key
  * wins, e.g. a success after a failure); an incomplete last line — the trace of a process killed
  * mid-write — is cut off. A complete line that is not a record is corruption and an error naming
- * the file and line. Only one process may write a journal at a time.
+ * the file and line. A `<journal>.lock` file keeps a second process (or a second open) out.
  */
 export class Journal {
   private readonly fd: number;
@@ -41,8 +41,14 @@ export class Journal {
   readonly truncatedBytes: number;
 
   private constructor(readonly path: string) {
-    this.fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
-    this.truncatedBytes = this.load();
+    acquireLock(`${path}.lock`, path);
+    try {
+      this.fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
+      this.truncatedBytes = this.load();
+    } catch (err) {
+      rmSync(`${path}.lock`, { force: true });
+      throw err;
+    }
   }
 
   /** Opens (creating if needed) and indexes a journal file. */
@@ -126,8 +132,40 @@ export class Journal {
     this.records.set(record.key, record);
   }
 
-  /** Closes the file. */
+  /** Closes the file and releases the lock. */
   close(): void {
     closeSync(this.fd);
+    rmSync(`${this.path}.lock`, { force: true });
+  }
+}
+
+/**
+ * Takes `<journal>.lock` (holding our pid) so two processes never append to one journal. A lock
+ * whose process is gone — left by `kill -9` — is stale and taken over.
+ */
+function acquireLock(lockPath: string, journalPath: string): void {
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number(readFileSync(lockPath, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`${journalPath} is in use by process ${pid} (lock ${lockPath}); one process per journal`);
+    }
+    if (pid === process.pid) throw new Error(`${journalPath} is already open in this process`);
+    rmSync(lockPath, { force: true }); // stale: its process is gone
+  }
+  throw new Error(`cannot lock ${journalPath} (${lockPath})`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
