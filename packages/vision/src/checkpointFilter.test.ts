@@ -6,7 +6,7 @@ function seq(shape: number[], scale = 1): TensorData {
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = Math.sin(1.3 * i + 0.7) * scale;
-  return { shape, data };
+  return { dtype: 'float32', shape, data };
 }
 
 describe('checkpoint filter', () => {
@@ -60,17 +60,17 @@ describe('checkpoint filter', () => {
 
   it('skips or checks the fixed position tables', () => {
     const ours = sincosPositionEmbedding2d(8, 2);
-    const good = new Map<string, TensorData>([['pos_embed', { shape: [1, 5, 8], data: ours.slice() }]]);
+    const good = new Map<string, TensorData>([['pos_embed', { dtype: 'float32', shape: [1, 5, 8], data: ours.slice() }]]);
     expect(timmToEcamp(good).skipped[0].reason).toMatch(/recomputed/);
     expect(timmToEcamp(good, { posEmbed: 'check', expectedPosEmbed: { pos_embed: ours } }).skipped[0].reason).toMatch(/matches ours/);
     const bad = ours.slice();
     bad[9] += 0.1;
-    const badState = new Map<string, TensorData>([['pos_embed', { shape: [1, 5, 8], data: bad }]]);
+    const badState = new Map<string, TensorData>([['pos_embed', { dtype: 'float32', shape: [1, 5, 8], data: bad }]]);
     expect(() => timmToEcamp(badState, { posEmbed: 'check', expectedPosEmbed: { pos_embed: ours } })).toThrow(/pos_embed: differs/);
   });
 
   it('rejects inconsistent data and wrong patch sizes, naming the key', () => {
-    expect(() => timmToEcamp(new Map([['norm.bias', { shape: [3], data: new Float32Array(2) }]]))).toThrow(/norm\.bias: shape \[3\]/);
+    expect(() => timmToEcamp(new Map([['norm.bias', { dtype: 'float32', shape: [3], data: new Float32Array(2) }]]))).toThrow(/norm\.bias: shape \[3\]/);
     const conv = new Map([['patch_embed.proj.weight', seq([2, 3, 4, 4])]]);
     expect(() => timmToEcamp(conv, { patchSize: 16 })).toThrow(/kernel is 4x4, model patch size is 16/);
   });

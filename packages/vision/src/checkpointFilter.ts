@@ -19,7 +19,7 @@
 /** A dense float32 tensor as plain data (row-major). */
 export interface TensorData {
   /** Always float32 here; present so the result can go straight into core's `loadStateDict`. */
-  dtype?: 'float32';
+  dtype: 'float32';
   shape: number[];
   data: Float32Array;
 }

@@ -58,7 +58,7 @@ export function loadTimmWeights(model: VisionTransformer, state: Map<string, Ten
     }
   }
   const record: Record<string, TensorData> = Object.fromEntries(filtered.tensors);
-  const { missing, unexpected } = model.loadStateDict(record as Record<string, CoreTensorData>, { strict: false });
+  const { missing, unexpected } = model.loadStateDict(record, { strict: false });
   if ((options.requireAll ?? true) && missing.length > 0) {
     throw new Error(`loadTimmWeights: checkpoint lacks ${missing.length} model parameter(s): ${missing.join(', ')}`);
   }
