@@ -53,3 +53,33 @@ export {
   type DownstreamTransformOptions,
   type TransformResult,
 } from './image/transforms.js';
+
+/** Bad-sample policy (`skip` logs and counts by reason, `fail` throws naming file, line and field). */
+export { BadSampleLog, BadSampleError, formatWhere, type OnBadSample, type BadSampleReason, type BadSampleWhere } from './readers/bad-samples.js';
+/** CSV rows with line numbers and required-column checks. */
+export { readCsvRows, type CsvRow } from './readers/csv-read.js';
+/** Report text: FINDINGS + IMPRESSION extraction and whitespace normalisation. */
+export { extractReportSections, joinSections, normalizeWhitespace, type ReportSections } from './text/report.js';
+/** Record types shared by the readers. */
+export type { PretrainRecord, ReaderOptions } from './readers/types.js';
+/** The authors' pre-training CSV (`img_path, report, llm_output`) with its window CSV. */
+export { readAuthorsCsv, type AuthorsCsvOptions } from './readers/authors-csv.js';
+/** MIMIC-CXR-JPG with reports, split and metadata CSVs (frontal views by default). */
+export { readMimicCxr, mimicStudyDir, type MimicCxrOptions } from './readers/mimic-cxr.js';
+/** IU X-ray / OpenI reports and image pairs. */
+export { readIuXray, readIuXrayReports, type IuXrayOptions, type IuReport } from './readers/iu-xray.js';
+/** FFA-IR fundus angiography image–report pairs. */
+export { readFfaIr, type FfaIrOptions } from './readers/ffa-ir.js';
+/** Downstream list files: classification lists, SIIM RLE, RSNA boxes, RIGA masks, fraction lists. */
+export {
+  readClassificationList,
+  fractionListPath,
+  readSiimCsv,
+  readBoxCsv,
+  readMaskCsv,
+  type ClassificationRecord,
+  type SiimRecord,
+  type BoxRecord,
+  type MaskRecord,
+  type ListOptions,
+} from './readers/downstream.js';

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tmpTree } from '../../test/helpers/tmp.js';
+import { BadSampleLog } from './bad-samples.js';
+import { mimicStudyDir, readMimicCxr } from './mimic-cxr.js';
+
+describe('readMimicCxr', () => {
+  const study = 'files/p10/p10000032/s50414267';
+  const t = tmpTree({
+    'split.csv': 'dicom_id,subject_id,study_id,split\nd1,10000032,50414267,train\nd2,10000032,50414267,train\nd3,10000032,50414267,test\nd4,10000032,53000000,train\n',
+    'meta.csv': 'dicom_id,subject_id,study_id,ViewPosition\nd1,10000032,50414267,PA\nd2,10000032,50414267,LATERAL\nd3,10000032,50414267,AP\nd4,10000032,53000000,AP\n',
+    [`${study}.txt`]: ' FINAL REPORT\n INDICATION: cough\n FINDINGS: No effusion.\n IMPRESSION: Normal.\n',
+    [`${study}/d1.jpg`]: 'x',
+    [`${study}/d2.jpg`]: 'x',
+    [`${study}/d3.jpg`]: 'x',
+  });
+  afterAll(t.cleanup);
+
+  it('builds study paths and reads frontal images of a split with their report sections', () => {
+    expect(mimicStudyDir('10000032', '50414267')).toBe(study);
+    const log = new BadSampleLog('skip', () => {});
+    const recs = readMimicCxr({ root: t.dir, splitCsv: join(t.dir, 'split.csv'), metadataCsv: join(t.dir, 'meta.csv'), badSamples: log });
+    expect(recs.map((r) => r.id)).toEqual(['d1']);
+    expect(recs[0].report).toBe('No effusion. Normal.');
+    expect(recs[0].imagePath).toBe(join(t.dir, study, 'd1.jpg'));
+    // d4's study has no report file.
+    expect(log.summary()).toEqual({ 'missing-field': 1 });
+    const all = readMimicCxr({ root: t.dir, splitCsv: join(t.dir, 'split.csv'), views: [], badSamples: new BadSampleLog('skip', () => {}) });
+    expect(all.map((r) => r.id)).toEqual(['d1', 'd2']);
+    expect(readMimicCxr({ root: t.dir, splitCsv: join(t.dir, 'split.csv'), metadataCsv: join(t.dir, 'meta.csv'), split: 'test' }).map((r) => r.id)).toEqual(['d3']);
+  });
+});
