@@ -46,7 +46,7 @@ export { type EntityRules, type RuleData, defaultRuleData, ruleDataFromJson, rul
 /** Sentence splitting, tokenisation and whole-word phrase matching. */
 export { PhraseMatcher, type PhraseMatch, type Token, splitSentences, tokenize } from './text.js';
 /** Report input: CSV / JSONL readers. */
-export { type ReadReportsOptions, type ReportInput, readReports } from './reports-input.js';
+export { type PretrainRecordLike, type ReadReportsOptions, type ReportInput, readReports, reportsFromPretrainRecords } from './reports-input.js';
 /** Outputs: JSONL and the authors' CSV (`img_path, report, llm_output`), written atomically. */
 export { type OutputPaths, type OutputRow, csvField, journalRows, ruleRows, writeOutputs } from './outputs.js';
 /** Atomic file writes (temp + fsync + rename). */

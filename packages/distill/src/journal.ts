@@ -10,6 +10,8 @@ export interface JournalRecord {
   model: string;
   promptVersion: string;
   distillation?: Distillation;
+  /** Entity names the model gave that are not in the lexicon (dropped from the distillation). */
+  unknownEntities?: string[];
   /** Rendered context text (done records). */
   context?: string;
   /** Why it failed (failed records), e.g. "timeout", "http-500", "invalid-json". */

@@ -39,6 +39,7 @@ describe('distillWithOllama', () => {
     expect(first).toMatchObject({ total: 5, done: 5, cached: 0, failed: 0, interrupted: false });
     expect(s.chats).toHaveLength(5);
     expect([...j.values()].map((r) => r.context)).toEqual(Array(5).fill('effusion.'));
+    expect([...j.values()][0].unknownEntities).toBeUndefined();
     const again = await distillWithOllama(reports(5), { ...fast, hosts: [{ url: s.url, parallel: 2 }], model: 'test-model', journal: j });
     expect(again).toMatchObject({ total: 5, done: 0, cached: 5 });
     expect(s.chats).toHaveLength(5);
@@ -56,7 +57,8 @@ describe('distillWithOllama', () => {
   });
 
   it('re-asks after invalid answers quoting the validation error', async () => {
-    const s = await serve((_r, n) => ({ kind: 'content', content: n === 0 ? '{"entities": [' : n === 1 ? '{"entities":[{"entity":"mass","status":"huge"}]}' : answerWith('mass') }));
+    const withUnknown = JSON.stringify({ entities: [{ entity: 'mass', status: 'present' }, { entity: 'scoliosis', status: 'present' }] });
+    const s = await serve((_r, n) => ({ kind: 'content', content: n === 0 ? '{"entities": [' : n === 1 ? '{"entities":[{"entity":"mass","status":"huge"}]}' : withUnknown }));
     const j = journal();
     const events: RunEvent[] = [];
     const r = await distillWithOllama(reports(1), { ...fast, hosts: [{ url: s.url, parallel: 1 }], model: 'test-model', journal: j, onEvent: (e) => events.push(e) });
@@ -68,7 +70,7 @@ describe('distillWithOllama', () => {
     expect(s.chats[2].messages.at(-1)?.content).toContain('entities.0.status');
     expect(s.chats[2].messages).toHaveLength(4); // re-asks do not pile up
     expect(events.filter((e) => e.type === 'retry').map((e) => (e as { reason: string }).reason)).toEqual(['invalid-json', 'invalid-schema']);
-    expect([...j.values()][0]).toMatchObject({ status: 'done', attempts: 3, context: 'mass.' });
+    expect([...j.values()][0]).toMatchObject({ status: 'done', attempts: 3, context: 'mass.', unknownEntities: ['scoliosis'] });
   });
 
   it('retries 500s, timeouts and dropped connections, then succeeds', async () => {

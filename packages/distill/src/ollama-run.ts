@@ -147,7 +147,12 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
       if (options.signal?.aborted) return; // unacknowledged: the next run redoes it
       if (out.kind === 'ok') {
         host.health.recordSuccess();
-        record(task, host.spec.url, { status: 'done', distillation: out.distillation, context: renderContext(out.distillation) });
+        record(task, host.spec.url, {
+          status: 'done',
+          distillation: out.distillation,
+          context: renderContext(out.distillation),
+          ...(out.unknownEntities.length ? { unknownEntities: out.unknownEntities } : {}),
+        });
         summary.done += 1;
         inFlight.delete(task.key);
         queue.complete();

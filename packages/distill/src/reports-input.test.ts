@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedDataPath, skipWithoutSharedData } from '@ecamp/vitest-preset/shared-data';
 import { describe, expect, it } from 'vitest';
-import { type ReportInput, readReports } from './reports-input.js';
+import { type ReportInput, readReports, reportsFromPretrainRecords } from './reports-input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'distill-input-'));
 async function collect(it: AsyncIterable<ReportInput>) {
@@ -43,5 +43,10 @@ describe('readReports', () => {
     expect(rows.length).toBeGreaterThan(1000);
     expect(rows[0].fields?.MeSH).toContain('Cardiomegaly');
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+  });
+  it('adapts @ecamp/data pre-training records', async () => {
+    const record = { id: 'd1', imagePath: '/img/d1.jpg', report: 'No effusion.', origin: { file: 'x' } };
+    const rows = await collect(reportsFromPretrainRecords([record]));
+    expect(rows).toEqual([{ id: 'd1', text: 'No effusion.', imagePath: '/img/d1.jpg' }]);
   });
 });

@@ -108,3 +108,19 @@ async function* readJsonl(path: string, options: ReadReportsOptions): AsyncGener
     yield toReport(record, cols, `${path}:${n}`);
   }
 }
+
+/** The fields of a pre-training record of `@ecamp/data` (`PretrainRecord`) that distillation needs. */
+export interface PretrainRecordLike {
+  id: string;
+  imagePath: string;
+  report: string;
+}
+
+/**
+ * Adapts the records of any `@ecamp/data` pre-training reader (MIMIC-CXR, IU X-ray, the authors'
+ * CSV, FFA-IR) to distillation input, structurally, without importing that package. Images of one
+ * study share a report; identical texts are distilled once and each image gets its output row.
+ */
+export async function* reportsFromPretrainRecords(records: AsyncIterable<PretrainRecordLike> | Iterable<PretrainRecordLike>): AsyncGenerator<ReportInput> {
+  for await (const r of records) yield { id: r.id, text: r.report, imagePath: r.imagePath };
+}
