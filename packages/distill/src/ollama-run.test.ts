@@ -128,8 +128,27 @@ describe('distillWithOllama', () => {
     expect(good.chats.length).toBe(12);
   });
 
+  it('retries a benched host after its bench and uses it again once it recovers', async () => {
+    const flaky = await serve((_r, n) => (n < 2 ? { kind: 'drop' } : { kind: 'content', content: answerWith('mass') }));
+    const events: RunEvent[] = [];
+    const t0 = Date.now();
+    const r = await distillWithOllama(reports(3), {
+      ...fast,
+      benchAfter: 2,
+      benchMs: 300,
+      hosts: [{ url: flaky.url, parallel: 1 }],
+      model: 'test-model',
+      journal: journal(),
+      onEvent: (e) => events.push(e),
+    });
+    expect(r).toMatchObject({ done: 3, failed: 0 });
+    expect(events.filter((e) => e.type === 'benched')).toHaveLength(1);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+    expect(flaky.chats).toHaveLength(5);
+  });
+
   it('spreads work by speed: a fast host takes more than a slow one', async () => {
-    const slow = await serve(() => ({ kind: 'content', content: answerWith('mass'), delayMs: 150 }));
+    const slow = await serve(() => ({ kind: 'content', content: answerWith('mass'), delayMs: 300 }));
     const quick = await serve(() => ({ kind: 'content', content: answerWith('mass'), delayMs: 5 }));
     const r = await distillWithOllama(reports(30), {
       ...fast,
