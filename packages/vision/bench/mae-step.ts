@@ -6,6 +6,8 @@
  *
  * Run: `pnpm --filter @ecamp/vision bench` (env: ECAMP_BACKEND=wasm|cpu|tensorflow,
  * BENCH_STEPS (default 6), BENCH_WARMUP (2), BENCH_THREADS (anchor threads, default 1),
+ * Also prints CPU time per step on both sides: on a shared, busy machine the CPU-time ratio
+ * is the more trustworthy one.
  * BENCH_PROFILE=1 for a per-part timing of forward/backward, BENCH_ANCHOR=0 to skip PyTorch).
  */
 import { loadavg } from 'node:os';
@@ -53,15 +55,22 @@ async function main(): Promise<void> {
   for (let i = 0; i < WARMUP; i++) step();
   const before = tf.memory().numTensors;
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let lastLoss = NaN;
   for (let i = 0; i < STEPS; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     lastLoss = step();
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuTimes.push((c.user + c.system) / 1000);
   }
   const leaked = tf.memory().numTensors - before;
   const med = median(times);
   console.log(`step ms: ${times.map((t) => t.toFixed(0)).join(' ')}`);
+  // CPU time of this process per step: far less sensitive than wall time to other processes
+  const cpuMed = median(cpuTimes);
+  console.log(`ours: median CPU ms/step=${cpuMed.toFixed(1)} (process user+system)`);
   console.log(
     `ours: median ms/step=${med.toFixed(1)}  min=${Math.min(...times).toFixed(1)}  images/s=${(BATCH / med * 1000).toFixed(3)}  loss=${lastLoss.toFixed(4)}  tensors leaked/${STEPS} steps=${leaked}`,
   );
@@ -82,7 +91,10 @@ async function main(): Promise<void> {
       console.log(`PyTorch (${THREADS} thread${THREADS > 1 ? 's' : ''}, OMP_NUM_THREADS=${THREADS}): ${a.header ?? ''}`);
       console.log(`PyTorch: median ms/step=${a.medianMs}  images/s=${a.imagesPerSecond}`);
       if (a.loadCheck) console.log(`PyTorch ${a.loadCheck}`);
-      console.log(`ratio ours/PyTorch = ${(med / a.medianMs).toFixed(2)}x (ours ${info.backend} ${info.threads} thread(s), PyTorch ${THREADS})`);
+      console.log(`ratio ours/PyTorch = ${(med / a.medianMs).toFixed(2)}x wall (ours ${info.backend} ${info.threads} thread(s), PyTorch ${THREADS})`);
+      if (a.ownCpuMsPerStep !== undefined) {
+        console.log(`PyTorch CPU ms/step=${a.ownCpuMsPerStep.toFixed(1)}; ratio ours/PyTorch by CPU time = ${(cpuMed / a.ownCpuMsPerStep).toFixed(2)}x`);
+      }
     }
   }
   console.log(`load average after: ${loadavg()[0].toFixed(2)}`);

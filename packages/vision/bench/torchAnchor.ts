@@ -33,6 +33,8 @@ export interface AnchorResult {
   loadCheck?: string;
   /** The anchor's first line (torch version, threads, params). */
   header?: string;
+  /** The anchor's own CPU time per timed step (from the load check line), when the step count is known. */
+  ownCpuMsPerStep?: number;
 }
 
 /** Why the anchor did not run, or its result. */
@@ -61,12 +63,17 @@ export function parseAnchorOutput(text: string): AnchorResult {
   if (medianMs === undefined || minMs === undefined || imagesPerSecond === undefined) {
     throw new Error(`anchor median line is malformed: ${medianLine}`);
   }
+  const loadCheck = lines.find((l) => l.startsWith('load check'));
+  const ownCpu = loadCheck ? /own CPU=([\d.]+)s/.exec(loadCheck) : null;
+  const stepLine = lines.find((l) => l.startsWith('step ms:'));
+  const steps = stepLine ? stepLine.slice('step ms:'.length).trim().split(/\s+/).length : 0;
   return {
     medianMs,
+    ownCpuMsPerStep: ownCpu && steps > 0 ? (Number(ownCpu[1]) * 1000) / steps : undefined,
     minMs,
     imagesPerSecond,
     gflops: num(/achieved GFLOP\/s=([\d.]+)/),
-    loadCheck: lines.find((l) => l.startsWith('load check')),
+    loadCheck,
     header: lines.find((l) => l.startsWith('torch ')),
   };
 }

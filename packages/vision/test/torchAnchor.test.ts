@@ -17,6 +17,7 @@ describe('parseAnchorOutput', () => {
     expect(r.gflops).toBe(40.12);
     expect(r.loadCheck).toMatch(/^load check/);
     expect(r.header).toMatch(/threads=1/);
+    expect(r.ownCpuMsPerStep).toBeCloseTo(1100 / 3, 6);
   });
 
   it('names the missing line', () => {
