@@ -83,3 +83,8 @@ export {
   type MaskRecord,
   type ListOptions,
 } from './readers/downstream.js';
+
+/** The prefetching, seeded, resumable batch loader (typed arrays; tensors via `@ecamp/data/tensors`). */
+export { Loader, type Batch, type LoaderOptions } from './loader/loader.js';
+/** Loader position (epoch, index, RNG state) for checkpoints. */
+export { epochOrder, sampleRng, validatePosition, type LoaderPosition } from './loader/position.js';

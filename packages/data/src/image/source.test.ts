@@ -40,7 +40,7 @@ describe('openImage', () => {
   });
 
   it('names the file when it is missing or corrupt', async () => {
-    await expect(openImage(join(dir, 'nope.png'))).rejects.toThrow(/nope\.png: cannot decode image/);
+    await expect(openImage(join(dir, 'nope.png'))).rejects.toThrow(/nope\.png: cannot read image file \(ENOENT\)/);
     await expect(openImage(join(dir, 'broken.png'))).rejects.toThrow(/broken\.png: cannot decode image/);
     await expect(openImage(join(dir, 'nope.dcm'))).rejects.toThrow(/nope\.dcm: cannot read image file \(ENOENT\)/);
   });

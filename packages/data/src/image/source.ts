@@ -4,7 +4,7 @@
  * transform runs, so decoding happens on sharp's thread pool; DICOM is decoded
  * here (JS) into a 16-bit grey raw buffer that sharp then reads.
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { decodeDicom, isDicom } from './dicom.js';
 
@@ -27,6 +27,13 @@ const DICOM_EXT = /\.(dcm|dicom)$/i;
 /** Opens a file path or an in-memory encoded image; throws an error naming the file when unreadable. */
 export async function openImage(input: string | Uint8Array, name = typeof input === 'string' ? input : '<buffer>'): Promise<OpenedImage> {
   let bytes: Uint8Array | null = null;
+  if (typeof input === 'string') {
+    try {
+      await access(input);
+    } catch (err) {
+      throw new Error(`${name}: cannot read image file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
   if (typeof input !== 'string') bytes = input;
   else if (DICOM_EXT.test(input)) {
     try {

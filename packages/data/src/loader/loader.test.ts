@@ -1,0 +1,78 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BadSampleLog } from '../readers/bad-samples.js';
+import { readAuthorsCsv } from '../readers/authors-csv.js';
+import type { PretrainRecord } from '../readers/types.js';
+import { LABEL_NAMES } from '../synth/prior.js';
+import { synthesizeDataset } from '../synth/dataset.js';
+import { Loader, type Batch } from './loader.js';
+
+async function take(loader: Loader, k: number): Promise<Batch[]> {
+  const out: Batch[] = [];
+  for await (const b of loader) {
+    out.push(b);
+    if (out.length === k) break;
+  }
+  return out;
+}
+
+describe('Loader', () => {
+  let dir = '';
+  let records: PretrainRecord[] = [];
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ecamp-loader-'));
+    await synthesizeDataset({ seed: 4, n: 6, size: 448, outDir: dir, maskLabels: [] });
+    records = readAuthorsCsv({ csvPath: join(dir, 'reports.csv'), windowsCsvPath: join(dir, 'windows.csv'), labelColumns: [...LABEL_NAMES] });
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('yields seeded, shuffled NHWC batches covering every record once per epoch', async () => {
+    const batches = await take(new Loader({ records, batchSize: 2, seed: 1, size: 64, epochs: 2 }), 10);
+    expect(batches).toHaveLength(6);
+    const b = batches[0];
+    expect([b.size, b.height, b.width]).toEqual([2, 64, 64]);
+    expect(b.images).toHaveLength(2 * 64 * 64 * 3);
+    expect(b.reports[0]).toMatch(/FINDINGS|IMPRESSION|\./);
+    expect(b.windows).toHaveLength(2);
+    expect(b.labels![0]).toHaveLength(LABEL_NAMES.length);
+    expect(b.geometry[0].outSize).toEqual({ width: 64, height: 64 });
+    const epoch0 = batches.slice(0, 3).flatMap((x) => x.ids);
+    const epoch1 = batches.slice(3).flatMap((x) => x.ids);
+    expect(new Set(epoch0).size).toBe(6);
+    expect(new Set(epoch1).size).toBe(6);
+    expect(epoch1).not.toEqual(epoch0);
+    expect(batches[2].position).toMatchObject({ epoch: 1, index: 0 });
+  });
+
+  it('resumes exactly from a JSON-saved position', async () => {
+    const a = await take(new Loader({ records, batchSize: 2, seed: 9, size: 64 }), 3);
+    const saved = JSON.parse(JSON.stringify(a[0].position));
+    const b = await take(new Loader({ records, batchSize: 2, seed: 9, size: 64, position: saved }), 2);
+    expect(b[0].ids).toEqual(a[1].ids);
+    expect(b[1].ids).toEqual(a[2].ids);
+    expect(b[0].images).toEqual(a[1].images);
+    expect(b[0].geometry).toEqual(a[1].geometry);
+    expect(() => new Loader({ records, batchSize: 2, seed: 10, position: saved })).toThrow(/saved with seed 9/);
+    expect(() => new Loader({ records, batchSize: 2, seed: 9, position: { ...saved, index: 99 } })).toThrow(/loader position/);
+  });
+
+  it('skips a missing image, counts it, and refills the batch; fails naming the file under fail', async () => {
+    const broken: PretrainRecord = { ...records[0], id: 'ghost', imagePath: join(dir, 'images', 'ghost.png'), origin: { file: 'reports.csv', line: 99 } };
+    const log = new BadSampleLog('skip', () => {});
+    const batches = await take(new Loader({ records: [broken, ...records.slice(1)], batchSize: 5, seed: 2, size: 32, epochs: 1, badSamples: log }), 5);
+    expect(batches).toHaveLength(1);
+    expect(batches[0].ids).not.toContain('ghost');
+    expect(batches[0].size).toBe(5);
+    expect(log.summary()).toEqual({ 'missing-image': 1 });
+    await expect(take(new Loader({ records: [broken], batchSize: 1, seed: 2, size: 32, onBadSample: 'fail' }), 1)).rejects.toThrow(/reports\.csv:99 \(field "image"\): missing-image: .*ghost\.png/);
+  });
+
+  it('keeps a last partial batch when dropLast is false and runs the downstream transform', async () => {
+    const batches = await take(new Loader({ records, batchSize: 4, seed: 3, size: 32, epochs: 1, dropLast: false, shuffle: false, mode: 'downstream' }), 5);
+    expect(batches.map((b) => b.size)).toEqual([4, 2]);
+    expect(batches[0].ids).toEqual(records.slice(0, 4).map((r) => r.id));
+    expect(batches[0].geometry[0].flip).toBe(false);
+  });
+});

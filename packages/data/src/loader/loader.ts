@@ -1,0 +1,187 @@
+/**
+ * The pre-training loader: seeded shuffling, batching, and decode + augment
+ * ahead of the consumer on sharp's thread pool, with bounded memory
+ * (at most `lookahead` samples decoded but not yet consumed) and a resumable
+ * {@link LoaderPosition}.
+ *
+ * Batches hold plain typed arrays (`images`: float32 NHWC `[B, H, W, 3]`);
+ * `batchToTensors` in `@ecamp/data/tensors` turns one into tf tensors.
+ */
+import sharp from 'sharp';
+import type { TransformGeometry } from '../image/geometry.js';
+import { openImage } from '../image/source.js';
+import { downstreamTransform, pretrainTransform, type PretrainTransformOptions } from '../image/transforms.js';
+import { BadSampleLog, type OnBadSample } from '../readers/bad-samples.js';
+import type { PretrainRecord } from '../readers/types.js';
+import type { SeededRng } from '../rng.js';
+import type { ContextWindow } from '../synth/window.js';
+import { epochOrder, sampleRng, validatePosition, type LoaderPosition } from './position.js';
+
+/** One batch. */
+export interface Batch {
+  /** Float32 NHWC `[size, height, width, 3]`, normalised. */
+  images: Float32Array;
+  /** Number of samples (B). */
+  size: number;
+  height: number;
+  width: number;
+  ids: string[];
+  reports: string[];
+  /** Entity contexts (undefined where a record has none). */
+  contexts: (string | undefined)[];
+  /** Geometry each image went through (crop in source pixels, flip). */
+  geometry: TransformGeometry[];
+  /** Context windows as given by the records (NOT mapped through the geometry), when every record has one. */
+  windows?: ContextWindow[];
+  /** Multi-hot labels, when every record has them. */
+  labels?: number[][];
+  /** Position after this batch: save it with the checkpoint and pass it back to resume. */
+  position: LoaderPosition;
+}
+
+/** Options of {@link Loader}. */
+export interface LoaderOptions {
+  records: PretrainRecord[];
+  batchSize: number;
+  seed: number;
+  /** Output side (default 448 for pre-training, 224 for downstream). */
+  size?: number;
+  /** `pretrain` (default): random-resized crop + flip; `downstream`: resize, no randomness. */
+  mode?: 'pretrain' | 'downstream';
+  /** Extra pre-training transform options (scale, ratio, flip probability, norm). */
+  transform?: Omit<PretrainTransformOptions, 'out' | 'offset' | 'size'>;
+  /** Shuffle each epoch (default true). */
+  shuffle?: boolean;
+  /** Drop a last partial batch of an epoch (default true). */
+  dropLast?: boolean;
+  /** Number of epochs to run (default Infinity). */
+  epochs?: number;
+  /** Samples decoded ahead of the consumer (default 2 batches, at least 4). Bounds memory. */
+  lookahead?: number;
+  /** Start from a saved position. */
+  position?: LoaderPosition;
+  /** Bad images: `skip` (default) or `fail`. */
+  onBadSample?: OnBadSample;
+  /** Log for skipped samples (shared with the readers for one run summary). */
+  badSamples?: BadSampleLog;
+  /** Turn off sharp's operation cache (default true: every image is read once per epoch, caching only costs memory). */
+  disableSharpCache?: boolean;
+}
+
+interface Decoded {
+  pixels: Float32Array;
+  geometry: TransformGeometry;
+}
+
+/** Seeded, prefetching, resumable batch loader over pre-training records. */
+export class Loader implements AsyncIterable<Batch> {
+  readonly batchSize: number;
+  readonly size: number;
+  readonly badSamples: BadSampleLog;
+  private readonly opts: LoaderOptions;
+  private pos: LoaderPosition;
+
+  constructor(options: LoaderOptions) {
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`Loader: batchSize must be a positive integer, got ${options.batchSize}`);
+    if (options.records.length === 0) throw new Error('Loader: no records');
+    this.opts = options;
+    this.batchSize = options.batchSize;
+    this.size = options.size ?? (options.mode === 'downstream' ? 224 : 448);
+    this.badSamples = options.badSamples ?? new BadSampleLog(options.onBadSample ?? 'skip');
+    if (options.disableSharpCache ?? true) sharp.cache(false);
+    const n = options.records.length;
+    if (options.position) {
+      const p = validatePosition(options.position, n);
+      if (p.seed !== options.seed) throw new Error(`Loader: position was saved with seed ${p.seed}, loader seed is ${options.seed}`);
+      this.pos = { ...p };
+    } else {
+      this.pos = { seed: options.seed, epoch: 0, index: 0, orderRngState: epochOrder(options.seed, 0, n, options.shuffle ?? true).state };
+    }
+  }
+
+  /** The position of the next batch (serialisable; save it with checkpoints). */
+  get position(): LoaderPosition {
+    return { ...this.pos, orderRngState: [...this.pos.orderRngState] as LoaderPosition['orderRngState'] };
+  }
+
+  private async decode(rec: PretrainRecord, rng: SeededRng): Promise<Decoded | null> {
+    try {
+      const img = await openImage(rec.imagePath);
+      if (this.opts.mode === 'downstream') {
+        const r = await downstreamTransform(img, { size: this.size });
+        return { pixels: r.pixels, geometry: r };
+      }
+      const r = await pretrainTransform(img, rng, { ...this.opts.transform, size: this.size });
+      return { pixels: r.view448, geometry: r };
+    } catch (err) {
+      const msg = (err as Error).message;
+      const reason = /ENOENT|no such file|cannot read image file|does not exist/i.test(msg) ? 'missing-image' : 'corrupt-image';
+      this.badSamples.report(reason, { file: rec.origin.file, line: rec.origin.line, field: 'image' }, msg);
+      return null;
+    }
+  }
+
+  /** Yields batches until `epochs` are done; each batch carries the position after it. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
+    const records = this.opts.records;
+    const n = records.length;
+    const B = this.batchSize;
+    const S = this.size;
+    const per = S * S * 3;
+    const epochs = this.opts.epochs ?? Infinity;
+    const shuffle = this.opts.shuffle ?? true;
+    const dropLast = this.opts.dropLast ?? true;
+    const lookahead = Math.max(4, this.opts.lookahead ?? 2 * B);
+    while (this.pos.epoch < epochs) {
+      const epoch = this.pos.epoch;
+      const { order, state } = epochOrder(this.pos.seed, epoch, n, shuffle);
+      this.pos.orderRngState = state;
+      let next = this.pos.index;
+      const pending: { index: number; result: Promise<Decoded | null> }[] = [];
+      const fill = () => {
+        while (pending.length < lookahead && next < n) {
+          const index = next++;
+          pending.push({ index, result: this.decode(records[order[index]], sampleRng(this.pos.seed, epoch, index)) });
+        }
+      };
+      let items: { rec: PretrainRecord; d: Decoded }[] = [];
+      const emit = (afterIndex: number): Batch => {
+        const images = new Float32Array(items.length * per);
+        items.forEach((it, k) => images.set(it.d.pixels, k * per));
+        const recs = items.map((it) => it.rec);
+        const end = afterIndex >= n;
+        this.pos = end
+          ? { seed: this.pos.seed, epoch: epoch + 1, index: 0, orderRngState: epochOrder(this.pos.seed, epoch + 1, n, shuffle).state }
+          : { ...this.pos, epoch, index: afterIndex };
+        const batch: Batch = {
+          images,
+          size: items.length,
+          height: S,
+          width: S,
+          ids: recs.map((r) => r.id),
+          reports: recs.map((r) => r.report),
+          contexts: recs.map((r) => r.context),
+          geometry: items.map((it) => it.d.geometry),
+          position: this.position,
+        };
+        if (recs.every((r) => r.window)) batch.windows = recs.map((r) => r.window!);
+        if (recs.every((r) => r.labels)) batch.labels = recs.map((r) => r.labels!);
+        items = [];
+        return batch;
+      };
+      fill();
+      while (pending.length > 0) {
+        const head = pending.shift()!;
+        fill();
+        const d = await head.result;
+        if (d) items.push({ rec: records[order[head.index]], d });
+        if (items.length === B) yield emit(head.index + 1);
+      }
+      if (items.length > 0 && !dropLast) yield emit(n);
+      else if (this.pos.epoch === epoch) {
+        // The epoch ended without a full batch at its end: move to the next epoch.
+        this.pos = { seed: this.pos.seed, epoch: epoch + 1, index: 0, orderRngState: epochOrder(this.pos.seed, epoch + 1, n, shuffle).state };
+      }
+    }
+  }
+}
