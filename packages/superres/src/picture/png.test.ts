@@ -1,6 +1,19 @@
-import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { crc32, encodePng } from './png.js';
+import { decodePng } from '../../test/helpers/png-decode.js';
+
+function chunks(png: Buffer): { type: string; len: number }[] {
+  const out = [];
+  let pos = 8;
+  while (pos < png.length) {
+    const len = png.readUInt32BE(pos);
+    const type = png.toString('ascii', pos + 4, pos + 8);
+    expect(png.readUInt32BE(pos + 8 + len), `${type} CRC`).toBe(crc32(png.subarray(pos + 4, pos + 8 + len)));
+    out.push({ type, len });
+    pos += 12 + len;
+  }
+  return out;
+}
 
 describe('encodePng', () => {
   it('computes the standard CRC-32 check value', () => {
@@ -12,23 +25,21 @@ describe('encodePng', () => {
     const rgb = Uint8Array.from({ length: w * h * 3 }, (_, k) => (k * 37) % 256);
     const png = encodePng(rgb, w, h);
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    // Walk the chunks, checking CRCs and collecting IDAT.
-    let pos = 8;
-    const types: string[] = [];
-    const idat: Buffer[] = [];
-    while (pos < png.length) {
-      const len = png.readUInt32BE(pos);
-      const type = png.toString('ascii', pos + 4, pos + 8);
-      types.push(type);
-      expect(png.readUInt32BE(pos + 8 + len)).toBe(crc32(png.subarray(pos + 4, pos + 8 + len)));
-      if (type === 'IHDR') expect([png.readUInt32BE(pos + 8), png.readUInt32BE(pos + 12)]).toEqual([w, h]);
-      if (type === 'IDAT') idat.push(png.subarray(pos + 8, pos + 8 + len));
-      pos += 12 + len;
-    }
-    expect(types).toEqual(['IHDR', 'IDAT', 'IEND']);
-    const raw = inflateSync(Buffer.concat(idat));
-    const pixels = [...raw.subarray(1, 1 + w * 3), ...raw.subarray(2 + w * 3)];
-    expect(pixels).toEqual([...rgb]);
+    expect(chunks(png).map((c) => c.type)).toEqual(['IHDR', 'IDAT', 'IEND']);
+    const d = decodePng(png);
+    expect([d.width, d.height]).toEqual([w, h]);
+    expect([...d.rgb]).toEqual([...rgb]);
+  });
+
+  it('filters rows so smooth pictures compress, and still round-trips exactly', () => {
+    const w = 64, h = 48;
+    const rgb = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.set([x * 3, y * 5, (x + y) * 2], (y * w + x) * 3);
+    const png = encodePng(rgb, w, h);
+    const d = decodePng(png);
+    expect([...d.rgb]).toEqual([...rgb]);
+    expect(d.filters.some((f) => f !== 0)).toBe(true);
+    expect(png.length).toBeLessThan(rgb.length / 4);
   });
 
   it('rejects a buffer of the wrong size', () => {

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdamW, initBackend, Rng, tf, trainStep } from '@ecamp/core';
 import { srExamplePanels, writeSrExamplePng } from './sr-example.js';
@@ -9,27 +8,13 @@ import { SrHead } from '../head/sr-head.js';
 import { srWindowLoss } from '../loss/sr-loss.js';
 import { selectWindow } from '../window/select.js';
 import { lowRes, noduleAttention, phantom } from '../../test/helpers/phantom.js';
+import { decodePng } from '../../test/helpers/png-decode.js';
 
 beforeAll(async () => {
   await initBackend();
 });
 const dir = mkdtemp(join(tmpdir(), 'ecamp-srpic-'));
 afterAll(async () => rm(await dir, { recursive: true, force: true }));
-
-/** Decodes our own filter-0 RGB PNG back to pixels (enough for the checks here). */
-function decode(png: Buffer): { w: number; h: number; px: (x: number, y: number) => number[] } {
-  const w = png.readUInt32BE(16);
-  const h = png.readUInt32BE(20);
-  let pos = 8;
-  const idat: Buffer[] = [];
-  while (pos < png.length) {
-    const len = png.readUInt32BE(pos);
-    if (png.toString('ascii', pos + 4, pos + 8) === 'IDAT') idat.push(png.subarray(pos + 8, pos + 8 + len));
-    pos += 12 + len;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  return { w, h, px: (x, y) => [...raw.subarray(y * (1 + 3 * w) + 1 + 3 * x, y * (1 + 3 * w) + 4 + 3 * x)] };
-}
 
 describe('SR example picture', () => {
   it('trains the head on a synthetic example, then draws input, target, output, window and attention', async () => {
@@ -58,9 +43,9 @@ describe('SR example picture', () => {
 
     const path = join(await dir, 'sr.png');
     const img = await writeSrExamplePng(path, { input, target, output, window, attention }, { geometry });
-    const png = decode(await readFile(path));
-    expect([png.w, png.h]).toEqual([img.width, img.height]);
-    expect([png.w, png.h]).toEqual([4 * S + 3 * 4, S]);
+    const png = decodePng(await readFile(path));
+    expect([png.width, png.height]).toEqual([img.width, img.height]);
+    expect([png.width, png.height]).toEqual([4 * S + 3 * 4, S]);
     // Window (2, 0) on the target panel (x offset S + 4): top-left corner at (0, 2·8) is red; above it is not.
     const x0 = S + 4;
     expect(png.px(x0, 16)).toEqual([255, 0, 0]);
