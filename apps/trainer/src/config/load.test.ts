@@ -20,7 +20,7 @@ describe('loadConfig', () => {
   });
 
   it('follows extends and applies --set overrides in order', () => {
-    const p = tempFile('a.yaml', 'extends: tiny\nseed: 3\nobjectives:\n  mlm:\n    enabled: false\n');
+    const p = tempFile('a.yaml', 'extends: tiny\nseed: 3\nobjectives:\n  mlm:\n    enabled: false\n  superres:\n    window: center\n');
     const c = loadConfig(p, ['optim.lr=0.001', 'objectives.superres.weight=2', 'name=abl']);
     expect(c.seed).toBe(3);
     expect(c.objectives.mlm.enabled).toBe(false);
@@ -57,5 +57,14 @@ describe('overrides', () => {
 
   it('merges objects deeply and replaces arrays', () => {
     expect(deepMerge({ a: { b: 1, c: [1] } }, { a: { c: [2] } })).toEqual({ a: { b: 1, c: [2] } });
+  });
+});
+
+describe('cross-field rules', () => {
+  it('names the field that breaks a rule', () => {
+    expect(() => loadConfig('tiny', ['data.source=csv'])).toThrow(/data\.csv: required/);
+    expect(() => loadConfig('tiny', ['model.fusion=none'])).toThrow(/objectives\.superres\.window/);
+    expect(() => loadConfig('tiny', ['model.normPixLoss=true'])).toThrow(/model\.normPixLoss/);
+    expect(loadConfig('tiny', ['model.fusion=none', 'objectives.superres.window=center']).model.fusion).toBe('none');
   });
 });

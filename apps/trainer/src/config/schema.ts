@@ -11,7 +11,7 @@ const objective = z.strictObject({
   weight: z.number().nonnegative().default(1),
 });
 
-export const ConfigSchema = z.strictObject({
+const ConfigObject = z.strictObject({
   /** Human-readable run name; the run directory is `<outDir>/<name>`. */
   name: z.string().min(1).default('run'),
   seed: z.number().int().nonnegative().default(0),
@@ -105,6 +105,31 @@ export const ConfigSchema = z.strictObject({
     /** Also train the same head on a randomly initialised encoder, to show what pre-training bought. */
     compareWithScratch: z.boolean().default(true),
   }).prefault({}),
+});
+
+/** Rules that tie fields together; each names the field to change. */
+export const ConfigSchema = ConfigObject.superRefine((c, ctx) => {
+  if (c.data.source === 'csv' && !c.data.csv) {
+    ctx.addIssue({ code: 'custom', path: ['data', 'csv'], message: "required when data.source is 'csv' (the authors' img_path, report, llm_output CSV)" });
+  }
+  if (c.objectives.superres.enabled && c.model.normPixLoss) {
+    ctx.addIssue({ code: 'custom', path: ['model', 'normPixLoss'], message: 'the SR head refines the MIM prediction as an image; it cannot use per-patch normalised targets' });
+  }
+  if (c.objectives.superres.enabled && c.objectives.superres.window === 'online') {
+    if (!c.objectives.mlm.enabled || c.model.fusion === 'none' || c.model.fusion === 'pooled') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['objectives', 'superres', 'window'],
+        message: "'online' windows come from the fusion layer's text→image attention: they need objectives.mlm.enabled and model.fusion 'patches+pooled' or 'patches' (else use 'csv' or 'center')",
+      });
+    }
+  }
+  if (c.objectives.superres.enabled && c.objectives.superres.window === 'csv' && !c.data.windowCsv) {
+    ctx.addIssue({ code: 'custom', path: ['data', 'windowCsv'], message: "required when objectives.superres.window is 'csv'" });
+  }
+  if (c.model.imageSize * 2 !== 448 && c.objectives.superres.enabled) {
+    ctx.addIssue({ code: 'custom', path: ['model', 'imageSize'], message: 'the SR objective upsamples the encoder view ×2 to the 448 view: imageSize must be 224' });
+  }
 });
 
 /** A fully resolved configuration (every default filled in). */

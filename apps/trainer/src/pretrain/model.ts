@@ -1,0 +1,72 @@
+/**
+ * The ECAMP pre-training model: the MAE (ViT encoder + pixel decoder), the
+ * projection of visible patch tokens into the text width, the text decoder whose
+ * first layer is the context-fusion layer, and the super-resolution head.
+ * Objectives that are switched off get no module (and so no parameters).
+ *
+ * Parameter names: `mae.*` (timm/MAE names below it), `image_proj.*`, `text.*`,
+ * `sr.*`. The encoder alone is exported with plain timm names for downstream use.
+ */
+import { Linear, Module, Rng, type tf } from '@ecamp/core';
+import { ContextFusionLayer } from '@ecamp/fusion';
+import { TextDecoder, textDecoderConfig } from '@ecamp/mlm';
+import { SrHead } from '@ecamp/superres';
+import { createMae, type MaskedAutoencoder } from '@ecamp/vision';
+import type { Config } from '../config/schema.js';
+
+export class EcampPretrainModel extends Module {
+  readonly mae: MaskedAutoencoder;
+  /** Visible patch tokens (ViT width) → text width; present when MLM is on. */
+  readonly imageProj?: Linear;
+  readonly text?: TextDecoder;
+  readonly sr?: SrHead;
+
+  constructor(
+    readonly config: Config,
+    vocabSize: number,
+  ) {
+    super();
+    const { model, objectives, seed } = config;
+    const rng = new Rng(seed).fork('model');
+    this.mae = this.addModule(
+      'mae',
+      createMae(model.vit, {
+        imageSize: model.imageSize,
+        patchSize: model.patchSize,
+        maskRatio: model.maskRatio,
+        normPixLoss: model.normPixLoss,
+        decoderEmbedDim: model.decoder.dim,
+        decoderDepth: model.decoder.depth,
+        decoderNumHeads: model.decoder.heads,
+        seed,
+      }),
+    );
+    if (objectives.mlm.enabled) {
+      const t = model.text;
+      this.imageProj = this.addModule('image_proj', new Linear(this.mae.embedDim, t.dim, { rng: rng.fork('image_proj') }));
+      const firstLayer =
+        model.fusion === 'none'
+          ? undefined
+          : new ContextFusionLayer({ dim: t.dim, numHeads: t.heads, intermediate: t.intermediate, variant: model.fusion, rng: rng.fork('fusion') });
+      this.text = this.addModule(
+        'text',
+        new TextDecoder(
+          textDecoderConfig({ vocabSize, dim: t.dim, numLayers: t.layers, numHeads: t.heads, intermediate: t.intermediate, maxPositions: t.maxLength }),
+          { firstLayer, rng: rng.fork('text') },
+        ),
+      );
+    }
+    if (objectives.superres.enabled) {
+      this.sr = this.addModule('sr', new SrHead({ hidden: model.superres.hidden, finalActivation: model.superres.finalActivation, rng: rng.fork('sr') }));
+    }
+  }
+
+  /** The encoder's parameters under their timm names (no `mae.` prefix, no decoder). */
+  encoderState(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = {};
+    for (const p of this.mae.namedParameters()) {
+      if (!p.name.startsWith('decoder_') && p.name !== 'mask_token') out[p.name] = p.variable;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * One ECAMP pre-training forward pass: the shared intermediate results are
+ * computed once (encoder output, MIM prediction, fusion attention) and each
+ * enabled objective adds its weighted loss.
+ *
+ *   image224 ─► MAE encoder (visible 25 %) ─► latent ─┬─► MAE decoder ─► pred ─► MIM loss
+ *                                                     │                    └─► unpatchify ─► SR head ─► window MSE vs view448
+ *                                                     └─► image_proj ─► text decoder (fusion first layer) ─► weighted MLM loss
+ *
+ * With `window: 'online'` the SR window of each example is chosen from the
+ * fusion layer's detached text→image attention of its entity tokens, in this
+ * same pass (the attention is read before the SR loss is built).
+ */
+import { tf } from '@ecamp/core';
+import { ECAMP_WINDOW_GEOMETRY, srWindowLoss, type ContextWindow, type WindowSelector } from '@ecamp/superres';
+import { unpatchify, type MaskingSource } from '@ecamp/vision';
+import type { Config } from '../config/schema.js';
+import type { EcampPretrainModel } from './model.js';
+
+/** The tensors and arrays of one batch, already on the backend. */
+export interface PretrainInputs {
+  /** [B, 448, 448, 3] the normalised high-resolution view (SR target). */
+  view448: tf.Tensor4D;
+  /** [B, 224, 224, 3] the encoder input, derived from the 448 view. */
+  image224: tf.Tensor4D;
+  /** MLM inputs; absent when the MLM objective is off. */
+  text?: {
+    /** int32 [B, L] masked ids. */
+    inputIds: tf.Tensor2D;
+    /** int32 [B, L] 1 = real token. */
+    attentionMask: tf.Tensor2D;
+    /** [B·L] original ids at masked positions, −100 elsewhere. */
+    labels: Int32Array;
+    /** [B·L] re-balanced loss weights. */
+    weights: Float32Array;
+    /** Per example, token indices of entity words (for the online SR window). */
+    entityPositions: number[][];
+  };
+  /** Precomputed SR windows (CSV mapped through the augmentation, or centred); `online` chooses them here. */
+  windows: ContextWindow[] | 'online';
+}
+
+/** Loss values of one pass, for logging. */
+export interface LossParts {
+  mim?: number;
+  superres?: number;
+  mlm?: number;
+  total: number;
+}
+
+/** What a pass produced besides the loss. */
+export interface PassResult {
+  loss: tf.Scalar;
+  parts: LossParts;
+  /** The SR windows used (when SR is on). */
+  windows?: ContextWindow[];
+}
+
+/**
+ * Builds the weighted sum of the enabled objectives. Call inside
+ * `tf.variableGrads`/`namedGradients`; every intermediate tensor is freed by
+ * the caller's tidy scope.
+ */
+export function pretrainLoss(
+  model: EcampPretrainModel,
+  inputs: PretrainInputs,
+  config: Config,
+  masking: MaskingSource,
+  windowSelector: WindowSelector,
+): PassResult {
+  const { objectives } = config;
+  const parts: LossParts = { total: 0 };
+  const terms: tf.Scalar[] = [];
+  const add = (name: 'mim' | 'superres' | 'mlm', loss: tf.Scalar, weight: number) => {
+    parts[name] = loss.dataSync()[0];
+    terms.push(tf.mul(loss, weight) as tf.Scalar);
+  };
+
+  const enc = model.mae.forwardEncoder(inputs.image224, config.model.maskRatio, masking);
+
+  // Text side first: with online windows, SR needs the fusion attention.
+  let attention: tf.Tensor4D | undefined;
+  if (objectives.mlm.enabled && model.text && model.imageProj && inputs.text) {
+    const [b, n1, d] = enc.latent.shape;
+    const visible = tf.slice(enc.latent, [0, 1, 0], [b, n1 - 1, d]); // drop cls
+    const patches = model.imageProj.forward(visible) as tf.Tensor3D; // [B, M, Dt]
+    const pooled = tf.mean(patches, 1) as tf.Tensor2D; // [B, Dt]
+    const out = model.text.loss({
+      inputIds: inputs.text.inputIds,
+      attentionMask: inputs.text.attentionMask,
+      labels: inputs.text.labels,
+      weights: inputs.text.weights,
+      image: { patches, pooled },
+      returnAttention: objectives.superres.enabled && inputs.windows === 'online',
+      reduction: objectives.mlm.lossNormalisation === 'authors-code' ? 'authors' : 'weighted-mean',
+    });
+    attention = out.attention;
+    add('mlm', out.loss, objectives.mlm.weight);
+  }
+
+  let windows: ContextWindow[] | undefined;
+  if (objectives.mim.enabled || objectives.superres.enabled) {
+    const pred = model.mae.forwardDecoder(enc.latent, enc.idsRestore); // [B, L, p·p·3]
+    if (objectives.mim.enabled) add('mim', model.mae.forwardLoss(inputs.image224, pred, enc.mask), objectives.mim.weight);
+    if (objectives.superres.enabled && model.sr) {
+      windows = inputs.windows === 'online' ? onlineWindows(attention, enc.idsKeep, inputs, windowSelector) : inputs.windows;
+      const image = unpatchify(pred, config.model.patchSize); // [B, 224, 224, 3]
+      const sr = model.sr.forward(image); // [B, 448, 448, 3]
+      add('superres', srWindowLoss(sr, inputs.view448, windows, { geometry: ECAMP_WINDOW_GEOMETRY }), objectives.superres.weight);
+    }
+  }
+  if (terms.length === 0) throw new Error('pretrain: every objective is disabled (objectives.*.enabled)');
+  const loss = tf.addN(terms) as tf.Scalar;
+  parts.total = loss.dataSync()[0];
+  return { loss, parts, windows };
+}
+
+/**
+ * Chooses each example's SR window from the detached fusion attention of its
+ * entity tokens; examples without entities get the centred window, counted by the selector.
+ */
+function onlineWindows(
+  attention: tf.Tensor4D | undefined,
+  idsKeep: tf.Tensor2D,
+  inputs: PretrainInputs,
+  selector: WindowSelector,
+): ContextWindow[] {
+  const b = inputs.view448.shape[0];
+  const entityPositions = inputs.text?.entityPositions ?? Array.from({ length: b }, () => []);
+  if (!attention) {
+    // The config validation rules this out (online windows need a cross-attending fusion layer).
+    throw new Error('pretrain: online SR windows need the fusion layer\'s text→image attention, and none was returned');
+  }
+  const [, heads, textLength, patches] = attention.shape;
+  const probs = attention.dataSync();
+  const keep = idsKeep.dataSync();
+  const per = heads * textLength * patches;
+  return Array.from({ length: b }, (_, n) => {
+    const entityMask = new Float32Array(textLength);
+    for (const p of entityPositions[n]) if (p < textLength) entityMask[p] = 1;
+    return selector.select(
+      { data: probs.subarray(n * per, (n + 1) * per), heads, textLength, patches },
+      entityMask,
+      keep.subarray(n * patches, (n + 1) * patches),
+    );
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * Host arrays → backend tensors for one pass: the 448 view, the 224 encoder
+ * input derived from it, and the MLM arrays (tokenised, masked, weighted).
+ */
+import { resizeBilinear, tf, type Rng } from '@ecamp/core';
+import { collateMlmBatch, prepareMlmExample, type MaskingMode, type MlmTokenizer } from '@ecamp/mlm';
+import { centredWindow, type ContextWindow } from '@ecamp/superres';
+import type { Config } from '../config/schema.js';
+import type { RawPretrainBatch } from './batch-source.js';
+import type { PretrainInputs } from './step.js';
+
+/** Text statistics of one batch, for the run log. */
+export interface TextBatchStats {
+  contextInserted: number;
+  maskedTokens: number;
+  realTokens: number;
+  movedMass: number;
+}
+
+/**
+ * Builds the pass inputs. The caller disposes them with {@link disposeInputs}.
+ * The 224 input is a bilinear resize of the 448 view (the paper uses bicubic,
+ * which TF.js lacks; both are smooth 2× reductions of the same view).
+ */
+export function toPretrainInputs(
+  batch: RawPretrainBatch,
+  config: Config,
+  tokenizer: MlmTokenizer | undefined,
+  rng: Rng,
+): { inputs: PretrainInputs; stats?: TextBatchStats } {
+  const b = batch.size;
+  const view448 = tf.tensor4d(batch.view448, [b, 448, 448, 3]);
+  const image224 = tf.tidy(() => resizeBilinear(view448, [config.model.imageSize, config.model.imageSize]));
+  const windows = config.objectives.superres.window === 'online' ? 'online' : windowsFor(batch, config);
+  if (!config.objectives.mlm.enabled || !tokenizer) return { inputs: { view448, image224, windows } };
+
+  const examples = batch.reports.map((report, n) =>
+    prepareMlmExample(report, {
+      context: batch.contexts[n],
+      rng,
+      tokenizer,
+      mode: config.objectives.mlm.masking as MaskingMode,
+      maxLength: config.model.text.maxLength,
+      contextProbability: config.data.contextInsertProbability,
+    }),
+  );
+  const collated = collateMlmBatch(examples);
+  const L = config.model.text.maxLength;
+  const stats: TextBatchStats = { contextInserted: 0, maskedTokens: 0, realTokens: 0, movedMass: 0 };
+  for (const e of examples) {
+    stats.contextInserted += e.stats.contextInserted ? 1 : 0;
+    stats.maskedTokens += e.stats.maskedTokens;
+    stats.realTokens += e.stats.realTokens;
+    stats.movedMass += e.stats.movedMass;
+  }
+  return {
+    inputs: {
+      view448,
+      image224,
+      windows,
+      text: {
+        inputIds: tf.tensor2d(collated.inputIds, [b, L], 'int32'),
+        attentionMask: tf.tensor2d(collated.attentionMask, [b, L], 'int32'),
+        labels: collated.labels,
+        weights: collated.weights,
+        entityPositions: collated.entityPositions,
+      },
+    },
+    stats,
+  };
+}
+
+function windowsFor(batch: RawPretrainBatch, config: Config): ContextWindow[] {
+  if (config.objectives.superres.window === 'center') return Array.from({ length: batch.size }, () => centredWindow());
+  if (!batch.windows) throw new Error(`pretrain: objectives.superres.window is 'csv' but the batch (${batch.ids[0]}…) carries no windows`);
+  return batch.windows;
+}
+
+/** Frees every tensor of {@link toPretrainInputs}. */
+export function disposeInputs(inputs: PretrainInputs): void {
+  inputs.view448.dispose();
+  inputs.image224.dispose();
+  inputs.text?.inputIds.dispose();
+  inputs.text?.attentionMask.dispose();
+}

@@ -1,0 +1,159 @@
+/**
+ * The pre-training loop: batches → inputs → weighted objectives → gradients
+ * (accumulated over `optim.accumulate` micro-batches) → clipping → AdamW with
+ * warm-up + cosine. Logs JSONL metrics, writes checkpoints (model + optimiser +
+ * loader position) and pictures, and leaves no tensors behind.
+ */
+import { AdamW, GradientAccumulator, Rng, clipGradNorm, cosineWithWarmup, disposeGrads, namedGradients, saveCheckpoint, tf, writeSafetensors, type NamedGrads } from '@ecamp/core';
+import type { MlmTokenizer } from '@ecamp/mlm';
+import { WindowSelector } from '@ecamp/superres';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../run/logger.js';
+import type { RunDir } from '../run/run-dir.js';
+import type { PretrainBatchSource } from './batch-source.js';
+import { EcampPretrainModel } from './model.js';
+import { pretrainLoss, type LossParts } from './step.js';
+import { disposeInputs, toPretrainInputs } from './tensors.js';
+
+/** What a pre-training run did. */
+export interface PretrainSummary {
+  steps: number;
+  skippedUpdates: number;
+  firstLoss: LossParts;
+  lastLoss: LossParts;
+  msPerStep: number;
+  imagesPerSecond: number;
+  windows: { selected: number; fallbackNoEntity: number };
+  skippedSamples: Record<string, number>;
+  checkpoint: string;
+  encoderCheckpoint: string;
+}
+
+export interface PretrainOptions {
+  config: Config;
+  source: PretrainBatchSource;
+  tokenizer?: MlmTokenizer;
+  runDir: RunDir;
+  log: Logger;
+  /** Called after each optimiser step (pictures, tests). */
+  onStep?: (step: number, model: EcampPretrainModel, parts: LossParts) => void;
+}
+
+function meanParts(all: LossParts[]): LossParts {
+  const out: LossParts = { total: 0 };
+  for (const key of ['mim', 'superres', 'mlm', 'total'] as const) {
+    const vals = all.map((p) => p[key]).filter((v): v is number => v !== undefined);
+    if (vals.length) out[key] = vals.reduce((a, b) => a + b, 0) / vals.length;
+  }
+  return out;
+}
+
+/** Runs pre-training; returns the trained model (caller disposes) and a summary. */
+export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPretrainModel; summary: PretrainSummary }> {
+  const { config, source, tokenizer, runDir, log } = opts;
+  const rng = new Rng(config.seed);
+  const maskRng = rng.fork('masking');
+  const textRng = rng.fork('text');
+  const model = new EcampPretrainModel(config, tokenizer?.vocabSize ?? 1);
+  model.train();
+  const params = model.namedParameters();
+  log.info(`model: ${(model.numParameters() / 1e6).toFixed(2)} M parameters in ${params.length} tensors; objectives ${enabledObjectives(config).join(' + ')}`);
+  const optimizer = new AdamW(params, { lr: config.optim.lr, betas: config.optim.betas, weightDecay: config.optim.weightDecay });
+  const lrAt = cosineWithWarmup({ baseLr: config.optim.lr, warmupSteps: config.optim.warmupSteps, totalSteps: config.optim.steps, minLr: config.optim.minLr });
+  const selector = new WindowSelector();
+  const accumulator = new GradientAccumulator();
+
+  let firstLoss: LossParts | undefined;
+  let lastLoss: LossParts = { total: Number.NaN };
+  let skippedUpdates = 0;
+  const stepTimes: number[] = [];
+  const checkpoint = runDir.path('checkpoints', 'pretrain.safetensors');
+  const encoderCheckpoint = runDir.path('checkpoints', 'encoder.safetensors');
+  const saveAll = (step: number) => {
+    saveCheckpoint(checkpoint, model, { optimizer, metadata: { step: String(step), loader: JSON.stringify(source.state()), rng: JSON.stringify(rng.state()) } });
+    saveEncoder(model, encoderCheckpoint, step);
+  };
+
+  for (let step = 0; step < config.optim.steps; step++) {
+    const t0 = performance.now();
+    const microParts: LossParts[] = [];
+    let textStats;
+    for (let micro = 0; micro < config.optim.accumulate; micro++) {
+      const batch = await source.next();
+      const { inputs, stats } = toPretrainInputs(batch, config, tokenizer, textRng);
+      textStats = stats;
+      let parts: LossParts = { total: Number.NaN };
+      let grads: NamedGrads | undefined;
+      try {
+        const result = namedGradients(params, () => {
+          const pass = pretrainLoss(model, inputs, config, maskRng, selector);
+          parts = pass.parts;
+          return pass.loss;
+        });
+        result.loss.dispose();
+        grads = result.grads;
+        accumulator.add(grads);
+      } finally {
+        if (grads) disposeGrads(grads);
+        disposeInputs(inputs);
+      }
+      microParts.push(parts);
+    }
+    const mean = accumulator.mean();
+    const lr = lrAt(step + 1);
+    optimizer.setLr(lr);
+    let report;
+    if (config.optim.clipNorm !== undefined) {
+      const clipped = clipGradNorm(mean, config.optim.clipNorm);
+      report = optimizer.step(clipped.grads);
+      if (clipped.grads !== mean) disposeGrads(clipped.grads);
+    } else {
+      report = optimizer.step(mean);
+    }
+    disposeGrads(mean);
+    if (!report.applied) {
+      skippedUpdates++;
+      log.warn(`step ${step + 1}: update skipped (${report.reason})`);
+    }
+    const parts = meanParts(microParts);
+    firstLoss ??= parts;
+    lastLoss = parts;
+    const ms = performance.now() - t0;
+    stepTimes.push(ms);
+    runDir.appendMetrics({ step: step + 1, lr, ...parts, gradNorm: report.gradNorm, applied: report.applied, ms, ...(textStats ?? {}), tensors: tf.memory().numTensors });
+    if ((step + 1) % config.log.every === 0 || step === 0 || step + 1 === config.optim.steps) {
+      const loss = Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
+      log.progress(step + 1, config.optim.steps, `${loss}  lr ${lr.toExponential(2)}  |g| ${report.gradNorm.toFixed(3)}  ${(ms / 1000).toFixed(2)} s/step`);
+    }
+    opts.onStep?.(step + 1, model, parts);
+    if ((step + 1) % config.log.checkpointEvery === 0 && step + 1 !== config.optim.steps) saveAll(step + 1);
+  }
+  accumulator.dispose();
+  saveAll(config.optim.steps);
+  const steady = stepTimes.length > 2 ? stepTimes.slice(1) : stepTimes;
+  const msPerStep = steady.reduce((a, b) => a + b, 0) / steady.length;
+  return {
+    model,
+    summary: {
+      steps: config.optim.steps,
+      skippedUpdates,
+      firstLoss: firstLoss ?? lastLoss,
+      lastLoss,
+      msPerStep,
+      imagesPerSecond: (config.data.batchSize * config.optim.accumulate * 1000) / msPerStep,
+      windows: selector.counts(),
+      skippedSamples: source.skipped(),
+      checkpoint,
+      encoderCheckpoint,
+    },
+  };
+}
+
+function enabledObjectives(config: Config): string[] {
+  return (['mim', 'superres', 'mlm'] as const).filter((k) => config.objectives[k].enabled);
+}
+
+/** Writes the encoder alone under timm names (what downstream tasks load). */
+function saveEncoder(model: EcampPretrainModel, path: string, step: number): void {
+  writeSafetensors(path, model.encoderState(), { format: 'ecamp-vit-encoder-1', preset: model.config.model.vit, step: String(step) });
+}
