@@ -110,7 +110,8 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
 
   const totalSlots = hosts.reduce((s, h) => s + h.spec.parallel, 0);
   const queue = new WorkQueue<Task>(Math.max(16, 4 * totalSlots));
-  const inFlight = new Set<string>();
+  /** Keys being distilled → how many later reports of this run share that exact text. */
+  const inFlight = new Map<string, number>();
   const onAbort = () => queue.stop();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -169,7 +170,10 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
       }
       if (task.attempts >= maxAttempts) {
         record(task, host.spec.url, { status: 'failed', reason: out.reason, detail: out.error });
-        fail(out.reason);
+        // Reports sharing this text were counted as cached when seen; they failed with it.
+        const sharing = inFlight.get(task.key) ?? 0;
+        summary.cached -= sharing;
+        for (let i = 0; i <= sharing; i++) fail(out.reason);
         inFlight.delete(task.key);
         queue.complete();
         emit({ type: 'failed', id: task.id, reason: out.reason, detail: out.error, cached: false });
@@ -189,6 +193,7 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
       const key = cacheKey(fingerprint, options.model, report.text);
       const prior = journal.get(key);
       if (prior?.status === 'done' || inFlight.has(key)) {
+        if (inFlight.has(key)) inFlight.set(key, inFlight.get(key)! + 1);
         summary.cached += 1;
         emit({ type: 'cached', id: report.id });
         continue;
@@ -207,7 +212,7 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
         continue;
       }
       task.messages = task.base;
-      inFlight.add(key);
+      inFlight.set(key, 0);
       await queue.waitForRoom();
       queue.push(task);
     }
