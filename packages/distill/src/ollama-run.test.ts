@@ -100,10 +100,10 @@ describe('distillWithOllama', () => {
     expect(s.chats).toHaveLength(6);
     expect([...j.values()][0]).toMatchObject({ status: 'failed', reason: 'invalid-json', attempts: 3 });
     expect(await distillWithOllama(reports(2), opts)).toMatchObject({ failed: 2, done: 0 });
+    expect(s.chats).toHaveLength(6); // the rerun asked nothing
     const withDuplicate = [...reports(1, 'other'), { id: 'same', text: reports(1, 'other')[0].text }];
     expect(await distillWithOllama(withDuplicate, opts)).toMatchObject({ total: 2, failed: 2, cached: 0 });
     expect(s.chats).toHaveLength(9); // the shared text was asked once (3 attempts)
-    expect(s.chats).toHaveLength(6);
     await distillWithOllama(reports(2), { ...opts, retryFailed: true });
     expect(s.chats).toHaveLength(15);
   });
