@@ -20,7 +20,12 @@ export function resampleFeatureMap(x: tf.Tensor4D, size: number): tf.Tensor4D {
   });
 }
 
-/** One scale of the detection head: resample → 3×3 conv → BN → LeakyReLU(0.1) → 1×1 conv to A·(5 + C). */
+/**
+ * One scale of the detection head: 3×3 conv → BN → LeakyReLU(0.1) → 1×1 conv
+ * to A·(5 + C), with the resampling to the scale's grid placed where it is
+ * cheapest: before the 3×3 conv when pooling down (7), after it when
+ * upsampling (28), so the wide conv always runs on the smaller map.
+ */
 export class DetectionScaleHead extends Module {
   readonly conv: Conv2d;
   readonly bn: BatchNorm2d;
@@ -42,8 +47,10 @@ export class DetectionScaleHead extends Module {
   /** @param features [B, g, g, D] @returns [B, grid, grid, A·(5 + C)] raw outputs */
   forward(features: tf.Tensor4D): tf.Tensor4D {
     return tf.tidy(() => {
-      const x = resampleFeatureMap(features, this.grid);
-      return this.pred.forward(tf.leakyRelu(this.bn.forward(this.conv.forward(x)), 0.1) as tf.Tensor4D);
+      const block = (x: tf.Tensor4D) => tf.leakyRelu(this.bn.forward(this.conv.forward(x)), 0.1) as tf.Tensor4D;
+      const upsampling = this.grid > features.shape[1];
+      const hidden = upsampling ? resampleFeatureMap(block(features), this.grid) : block(resampleFeatureMap(features, this.grid));
+      return this.pred.forward(hidden);
     });
   }
 }
@@ -59,7 +66,7 @@ export interface DetectionHeadOptions {
 /**
  * YOLOv3-style head over a frozen ViT: the 14×14 patch-token map is
  * resampled to each scale of the config (28 by bilinear ×2, 14 as is, 7 by
- * 2×2 average pooling) and each scale predicts, per cell and anchor,
+ * 2×2 average pooling; see {@link DetectionScaleHead} for where) and each scale predicts, per cell and anchor,
  * (t_x, t_y, t_w, t_h, objectness, class logits). Parameter names
  * `scales.<i>.{conv,bn,pred}.*`.
  *
