@@ -9,6 +9,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import {
+  conv2d,
   Embedding,
   initBackend,
   linear,
@@ -125,4 +126,20 @@ for (const backend of backends) {
   }
   emb.dispose();
   ids.dispose();
+
+  // Conv 3×3, 32 → 32 channels on 2 × 112² (the SR head's kind of layer), fwd+bwd (dx, dW).
+  const cx = tf.tensor(rng.normalArray(2 * 112 * 112 * 32), [2, 112, 112, 32]) as tf.Tensor4D;
+  const cw = tf.tensor(rng.normalArray(9 * 32 * 32, 0, 0.05), [3, 3, 32, 32]) as tf.Tensor4D;
+  const convFlops = 3 * 2 * 2 * 112 * 112 * 9 * 32 * 32;
+  const convStep = (useOurs: boolean) => () =>
+    tf.tidy(() => {
+      const g = tf.grads((a: tf.Tensor, k: tf.Tensor) =>
+        tf.sum(useOurs ? conv2d(a as tf.Tensor4D, k as tf.Tensor4D) : tf.conv2d(a as tf.Tensor4D, k as tf.Tensor4D, 1, 'same')),
+      )([cx, cw]);
+      g.forEach((t) => t.dataSync());
+    });
+  report(backend, 'Conv2d 3×3 32→32 2×112² fwd+bwd (ours)', 112, convFlops, time(convStep(true)));
+  // wasm has no Conv2DBackpropFilter: tfjs autodiff cannot train a conv there at all.
+  if (backend !== 'wasm') report(backend, 'Conv2d 3×3 32→32 2×112² fwd+bwd (tf.conv2d)', 112, convFlops, time(convStep(false)));
+  tf.dispose([cx, cw]);
 }
