@@ -20,7 +20,10 @@ function maxAbsDiff(a: tf.Tensor, b: TensorData): number {
   return m;
 }
 
-describe('ContextFusionLayer: PyTorch parity', () => {
+describe.each(['wasm', 'cpu'] as const)('ContextFusionLayer: PyTorch parity on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ backend });
+  });
   const { tensors, metadata } = readSafetensors(FIXTURE);
   const dims = { dim: +metadata.D, numHeads: +metadata.H, intermediate: +metadata.I, imageDim: +metadata.Di, eps: +metadata.eps };
 
@@ -78,6 +81,9 @@ describe('ContextFusionLayer: PyTorch parity', () => {
 });
 
 describe('ContextFusionLayer: behaviour', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
   const rng = new Rng(5);
   const B = 2, L = 4, M = 5, D = 8, Di = 6, H = 2;
   const rand = (shape: number[]) => tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape, 'float32');

@@ -19,7 +19,10 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
-describe('SrHead: PyTorch parity', () => {
+describe.each(['wasm', 'cpu'] as const)('SrHead: PyTorch parity on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ backend });
+  });
   const { tensors, metadata } = readSafetensors(FIXTURE);
   const geometry = { gridSize: +metadata.gridSize, windowCells: +metadata.windowCells, cellPx: +metadata.cellPx };
   const windows = [0, 1].map((b) => ({ i: tensors.windows.data[2 * b], j: tensors.windows.data[2 * b + 1] }));
@@ -61,6 +64,9 @@ describe('SrHead: PyTorch parity', () => {
 });
 
 describe('SrHead: behaviour', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
   const rng = new Rng(9);
   const rand = (shape: number[]) => tf.tensor4d(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape as [number, number, number, number]);
 
