@@ -4,6 +4,8 @@ import { fixtureTokenizer } from '../../test/fixture-tokenizer.js';
 import { testRng } from '../../test/test-rng.js';
 import { IGNORE_INDEX } from './mask-tokens.js';
 import { wordSpans } from './analyse-tokens.js';
+import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
+import { sharedDataPath, skipWithoutSharedData } from '@ecamp/vitest-preset/shared-data';
 
 const tok = fixtureTokenizer();
 const report = 'There is no pleural effusion. Mild cardiomegaly.';
@@ -66,5 +68,30 @@ describe('prepareMlmExample', () => {
   it('rejects a bad mode or report naming the field', () => {
     expect(() => prepareMlmExample(report, { rng: testRng(1), tokenizer: tok, mode: 'bert' as never })).toThrow(/mode/);
     expect(() => prepareMlmExample(undefined as never, { rng: testRng(1), tokenizer: tok })).toThrow(/report/);
+  });
+});
+
+const AUTHORS = 'tokenizers/mimic_wordpiece.json';
+describe.runIf(!skipWithoutSharedData(AUTHORS, "golden weights with the authors' tokenizer"))("golden weights with the authors' tokenizer", () => {
+  it('"There is no pleural effusion." → [CLS] 1, template 0.05, descriptors ×3.9/1.05', () => {
+    const authors = loadTokenizer(sharedDataPath(AUTHORS)!, { maxLength: 10 });
+    const ex = prepareMlmExample('There is no pleural effusion.', { rng: testRng(1), tokenizer: authors });
+    // tokens: [CLS] there is no pleural effusion . [PAD]×3; T = 3 (there is no), D = 2 (no, pleural), O = 1 (no)
+    const f = (0.95 * (3 - 1) + 2) / (2 - 0.95 * 1);
+    const want = [1, 0.05, 0.05, 0.05 * f, f, 1, 1, 0, 0, 0];
+    Array.from(ex.weights).forEach((w, i) => expect(w).toBeCloseTo(want[i], 5));
+    expect(ex.entityPositions).toEqual([5]);
+  });
+
+  it('"No pneumothorax." has no template: all weights 1; "There is no evidence of" without entity spreads over L', () => {
+    const authors = loadTokenizer(sharedDataPath(AUTHORS)!, { maxLength: 10 });
+    const a = prepareMlmExample('No pneumothorax.', { rng: testRng(1), tokenizer: authors });
+    expect(Array.from(a.weights.slice(0, 4))).toEqual([1, 1, 1, 1]);
+    // [CLS] there is no evidence of disease . → L = 8, T = 5, no entity so no descriptor.
+    const b = prepareMlmExample('There is no evidence of disease.', { rng: testRng(1), tokenizer: authors });
+    const f = 8 / (8 - 0.95 * 5);
+    expect(b.weights[0]).toBeCloseTo(f, 5);
+    expect(b.weights[3]).toBeCloseTo(0.05 * f, 5);
+    expect(b.weights[6]).toBeCloseTo(f, 5);
   });
 });
