@@ -88,3 +88,6 @@ export {
 export { Loader, type Batch, type LoaderOptions } from './loader/loader.js';
 /** Loader position (epoch, index, RNG state) for checkpoints. */
 export { epochOrder, sampleRng, validatePosition, type LoaderPosition } from './loader/position.js';
+
+/** Contact sheet of synthetic samples with finding boxes. */
+export { renderSampleSheet, SHEET_COLOURS, type SheetOptions } from './synth/sheet.js';
