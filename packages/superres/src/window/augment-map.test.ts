@@ -76,3 +76,47 @@ describe('mapWindowThroughCrop', () => {
     expect(() => mapWindowThroughCrop({ i: 0, j: 0 }, { crop: { x: NaN, y: 0, w: 10, h: 100 }, flip: false, sourceSize: { width: 500, height: 500 } })).toThrow(/crop.x/);
   });
 });
+
+describe('mapWindowThroughCrop on real resampling', () => {
+  it('keeps the anatomy: the marker lands in the mapped box, and the chosen window overlaps it best', async () => {
+    const { Rng } = await import('../../test/helpers/rng.js');
+    const rng = new Rng(2026);
+    let checked = 0;
+    for (let t = 0; t < 300; t++) {
+      const W = 300 + Math.floor(rng.next() * 700);
+      const H = 300 + Math.floor(rng.next() * 700);
+      const stored = { i: Math.floor(rng.next() * 3), j: Math.floor(rng.next() * 3) };
+      // Marker: a source point well inside the stored window (its central 8×8 cells of the un-augmented view).
+      const mx = ((stored.j * 32 + 64 + rng.next() * 256) * W) / 448;
+      const my = ((stored.i * 32 + 64 + rng.next() * 256) * H) / 448;
+      // Random-resized crop, scale 0.2–1 of the area, aspect 3/4–4/3 (torchvision's ranges), then maybe a flip.
+      const area = W * H * (0.2 + 0.8 * rng.next());
+      const aspect = Math.exp(Math.log(3 / 4) + rng.next() * Math.log(16 / 9));
+      const cw = Math.min(W, Math.round(Math.sqrt(area * aspect)));
+      const ch = Math.min(H, Math.round(Math.sqrt(area / aspect)));
+      const crop = { x: Math.floor(rng.next() * (W - cw + 1)), y: Math.floor(rng.next() * (H - ch + 1)), w: cw, h: ch };
+      const flip = rng.next() < 0.5;
+      if (mx < crop.x || mx >= crop.x + cw || my < crop.y || my >= crop.y + ch) continue; // marker cropped away
+      // Where the marker appears in the augmented 448 view (resize of the crop, then mirror).
+      let vx = ((mx - crop.x) * 448) / cw;
+      const vy = ((my - crop.y) * 448) / ch;
+      if (flip) vx = 448 - vx;
+      const m = mapWindowThroughCrop(stored, { crop, flip, sourceSize: { width: W, height: H } });
+      // 1. The mapped box is where the stored window's anatomy went: it contains the marker.
+      expect(vx >= m.box.x - 1e-6 && vx <= m.box.x + m.box.w + 1e-6 && vy >= m.box.y - 1e-6 && vy <= m.box.y + m.box.h + 1e-6, `trial ${t}: marker outside box`).toBe(true);
+      // 2. No valid window overlaps that anatomy more than the chosen one (brute force over all 9).
+      const ov = (w: { i: number; j: number }) =>
+        Math.max(0, Math.min(w.j * 32 + 384, m.box.x + m.box.w) - Math.max(w.j * 32, m.box.x)) *
+        Math.max(0, Math.min(w.i * 32 + 384, m.box.y + m.box.h) - Math.max(w.i * 32, m.box.y));
+      let best = 0;
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) best = Math.max(best, ov({ i, j }));
+      expect(ov(m.window), `trial ${t}`).toBeGreaterThanOrEqual(best - 1e-6);
+      expect(m.coverage).toBeCloseTo(ov(m.window) / (384 * 384), 9);
+      // 3. When the anatomy fits in a window (no zoom), the chosen window contains the marker.
+      const inside = vx >= m.window.j * 32 && vx < m.window.j * 32 + 384 && vy >= m.window.i * 32 && vy < m.window.i * 32 + 384;
+      if (m.box.w <= 384 && m.box.h <= 384) expect(inside, `trial ${t}`).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+});
