@@ -22,6 +22,7 @@ export { depthToSpace, pixelShuffle } from './kernels/pixel_shuffle.js';
 export { stridedSlice } from './kernels/strided_slice.js';
 export { resizeBilinear, bilinearMatrix } from './kernels/resize_bilinear.js';
 export { gelu } from './kernels/gelu.js';
+export { layerNorm } from './kernels/layer_norm.js';
 export { conv2d, im2col, conv2dPadAmounts, type Conv2dOptions, type Conv2dPadding } from './kernels/conv2d.js';
 export { scaledDotProductAttention, type AttentionCoreResult, type AttentionCoreOptions } from './kernels/attention.js';
 export {

@@ -1,10 +1,26 @@
 import { tf } from '../tf.js';
+import { customOp } from './custom_op.js';
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /**
- * Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) — PyTorch's default `nn.GELU()` (not the tanh approximation).
+ * Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) — PyTorch's default `nn.GELU()` (not the tanh
+ * approximation), with the closed-form gradient Φ(x) + x·φ(x) (φ the standard normal density),
+ * which saves the erf chain of autodiff.
  * @param x any shape
  * @returns same shape
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
+  const op = customOp(([xi], save) => {
+    const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(xi, Math.SQRT1_2))));
+    save([xi, cdf]);
+    return {
+      value: tf.mul(xi, cdf),
+      gradFunc: (dy, [sx, scdf]) => {
+        const pdf = tf.mul(INV_SQRT_2PI, tf.exp(tf.mul(tf.square(sx), -0.5)));
+        return [tf.mul(dy, tf.add(scdf, tf.mul(sx, pdf)))];
+      },
+    };
+  });
+  return op(x);
 }

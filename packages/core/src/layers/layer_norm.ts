@@ -1,5 +1,6 @@
 import { tf } from '../tf.js';
 import { Module } from '../module.js';
+import { layerNorm } from '../kernels/layer_norm.js';
 
 /** Options of {@link LayerNorm}. */
 export interface LayerNormOptions {
@@ -35,12 +36,6 @@ export class LayerNorm extends Module {
   /** @param x [..., dim] @returns [..., dim] */
   forward(x: tf.Tensor): tf.Tensor {
     if (x.shape[x.rank - 1] !== this.dim) throw new Error(`LayerNorm(${this.dim}): input [${x.shape}]`);
-    return tf.tidy(() => {
-      const mean = tf.mean(x, -1, true);
-      const centred = tf.sub(x, mean);
-      const variance = tf.mean(tf.square(centred), -1, true);
-      const normed = tf.mul(centred, tf.rsqrt(tf.add(variance, this.eps)));
-      return tf.add(tf.mul(normed, this.weight), this.bias);
-    });
+    return layerNorm(x, this.weight, this.bias, this.eps);
   }
 }
