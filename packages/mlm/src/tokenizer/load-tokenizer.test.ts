@@ -59,6 +59,14 @@ describe('loadTokenizer errors and generic use', () => {
     expect(() => loadTokenizer(json)).toThrow(/\[MASK\].*specialTokens\.mask/);
   });
 
+  it("takes the row length from the option, else the file's truncation, else 256", () => {
+    const json = trainWordPiece(['no effusion'], { vocabSize: 30, minFrequency: 1 });
+    expect(loadTokenizer(json).maxLength).toBe(256);
+    expect(loadTokenizer({ ...json, truncation: { max_length: 64 } }).maxLength).toBe(64);
+    expect(loadTokenizer({ ...json, truncation: { max_length: 64 } }, { maxLength: 32 }).maxLength).toBe(32);
+    expect(() => loadTokenizer(json, { maxLength: 1 })).toThrow(/maxLength/);
+  });
+
   it('treats special tokens written in the text as non-words', () => {
     const tok = loadTokenizer(trainWordPiece(['no effusion', 'no effusion'], { vocabSize: 40, minFrequency: 1 }), {
       maxLength: 6,

@@ -96,7 +96,7 @@ export interface TokenizerJson {
 
 /** Options of {@link loadTokenizer}. */
 export interface LoadTokenizerOptions {
-  /** Row length L of `encode` (paper: 256). */
+  /** Row length L of `encode` (default: the file's `truncation.max_length`, else 256 as in the paper). */
   maxLength?: number;
   /** Special token strings if they differ from BERT's. */
   specialTokens?: Partial<Record<keyof SpecialIds, string>>;
@@ -135,7 +135,10 @@ export function loadTokenizer(pathOrJson: string | TokenizerJson, opts: LoadToke
   if (json === null || typeof json !== 'object' || typeof json.model !== 'object' || json.model === null) {
     throw new Error(`loadTokenizer: ${source} has no "model" section; is it a Hugging Face tokenizer.json?`);
   }
-  const maxLength = opts.maxLength ?? 256;
+  // Row length: the caller's, else the file's own truncation setting, else the paper's 256.
+  const truncation = json.truncation as { max_length?: unknown } | null | undefined;
+  const fileMax = truncation && typeof truncation.max_length === 'number' ? truncation.max_length : undefined;
+  const maxLength = opts.maxLength ?? fileMax ?? 256;
   if (!Number.isInteger(maxLength) || maxLength < 2) {
     throw new Error(`loadTokenizer: maxLength must be an integer ≥ 2, got ${maxLength}`);
   }
