@@ -66,6 +66,22 @@ describe.each(BACKENDS)('trainStep on %s', (backend) => {
     model.dispose();
   });
 
+  it('is deterministic: the same seed gives bit-identical losses', () => {
+    const ids = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8]], [2, 4], 'int32');
+    const mask = tf.ones([2, 4]);
+    const keep = tf.tensor2d([[1, 2], [3, 0]], [2, 2], 'int32');
+    const labels = tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8], 'int32');
+    const run = () => {
+      const model = new Tiny(new Rng(7));
+      const opt = new AdamW(model.namedParameters(), { lr: 1e-2 });
+      const losses = [0, 1, 2].map(() => trainStep(model, () => model.loss(ids, mask, keep, labels), opt).loss);
+      opt.dispose();
+      model.dispose();
+      return losses;
+    };
+    expect(run()).toEqual(run());
+  });
+
   it('skips the update on a non-finite loss and says so', () => {
     const lin = new Linear(2, 1);
     const opt = new AdamW(lin.namedParameters(), { lr: 0.1 });
