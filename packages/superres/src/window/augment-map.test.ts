@@ -70,6 +70,12 @@ describe('mapWindowThroughCrop', () => {
     }
   });
 
+  it("accepts @ecamp/data's geometry (with outSize) and rejects a view of another size", () => {
+    const geo = { crop: { x: 0, y: 0, w: 500, h: 500 }, flip: true, sourceSize: { width: 500, height: 500 }, outSize: { width: 448, height: 448 } };
+    expect(mapWindowThroughCrop({ i: 0, j: 0 }, geo).window).toEqual({ i: 0, j: 2 });
+    expect(() => mapWindowThroughCrop({ i: 0, j: 0 }, { ...geo, outSize: { width: 224, height: 224 } })).toThrow(/outSize 224×224 is not the 448×448 view/);
+  });
+
   it('rejects a crop outside the source, naming the field', () => {
     expect(() => mapWindowThroughCrop({ i: 0, j: 0 }, { crop: { x: 0, y: 0, w: 600, h: 100 }, flip: false, sourceSize: { width: 500, height: 500 } })).toThrow(/exceeds the 500×500 source/);
     expect(() => mapWindowThroughCrop({ i: 0, j: 0 }, { crop: { x: 0, y: 0, w: 0, h: 100 }, flip: false, sourceSize: { width: 500, height: 500 } })).toThrow(/crop.w/);

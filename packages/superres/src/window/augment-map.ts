@@ -32,6 +32,8 @@ export interface CropGeometry {
   flip: boolean;
   /** Size of the source image in pixels. */
   sourceSize: { width: number; height: number };
+  /** Size of the augmented view, when reported (must be the grid's view, 448×448 for ECAMP). */
+  outSize?: { width: number; height: number };
 }
 
 /** Result of {@link mapWindowThroughCrop}. */
@@ -78,6 +80,9 @@ export function mapWindowThroughCrop(
   validateGeometry(grid);
   checkGeometry(geometry);
   const view = viewSizePx(grid);
+  if (geometry.outSize && (geometry.outSize.width !== view || geometry.outSize.height !== view)) {
+    throw new Error(`crop geometry: outSize ${geometry.outSize.width}×${geometry.outSize.height} is not the ${view}×${view} view the window grid describes`);
+  }
   const winPx = grid.windowCells * grid.cellPx;
   const { crop, sourceSize, flip } = geometry;
   // Un-augmented view px → source px.
