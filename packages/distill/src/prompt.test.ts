@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createLexicon, defaultChestXrayLexicon } from './lexicon.js';
 import { PROMPT_VERSION, buildMessages, promptFingerprint, reaskMessages } from './prompt.js';
+import { renderContext } from './render.js';
+import { validateLlmAnswer } from './schema.js';
 
 describe('prompt', () => {
   const lex = defaultChestXrayLexicon();
@@ -9,6 +11,13 @@ describe('prompt', () => {
     expect(m[0].role).toBe('system');
     expect(m[0].content).toContain('pneumothorax, sarcoidosis');
     expect(m[1].content).toBe('Report:\nNo effusion.');
+  });
+  it('carries a worked example that itself passes validation', () => {
+    const system = buildMessages('x', lex)[0].content;
+    const example = system.split('\nAnswer: ')[1];
+    const v = validateLlmAnswer(example, lex);
+    expect(v.ok).toBe(true);
+    if (v.ok) expect(renderContext(v.distillation)).toBe('no cardiomegaly. small left pleural effusion, increased. no pneumothorax.');
   });
   it('fingerprints prompt version and lexicon', () => {
     expect(promptFingerprint(lex)).toContain(PROMPT_VERSION);

@@ -17,7 +17,15 @@ export function promptFingerprint(lexicon: Lexicon): string {
   return `${PROMPT_VERSION}+lexicon-${hash}`;
 }
 
-/** The system instruction: the task, the lexicon and the answer format. */
+const EXAMPLE_ANSWER = JSON.stringify({
+  entities: [
+    { entity: 'effusion', status: 'present', severity: 'small', laterality: 'left', location: 'pleural', change: 'increased' },
+    { entity: 'pneumothorax', status: 'absent', severity: null, laterality: null, location: null, change: null },
+    { entity: 'cardiomegaly', status: 'absent', severity: null, laterality: null, location: null, change: null },
+  ],
+});
+
+/** The system instruction: the task, the lexicon, the answer format and one worked example. */
 export function systemPrompt(lexicon: Lexicon): string {
   return [
     'You extract entity-centred facts from one radiology report.',
@@ -32,6 +40,8 @@ export function systemPrompt(lexicon: Lexicon): string {
     '- "change": change over time as written (e.g. "new", "increased", "decreased", "unchanged"), else null.',
     'Anatomy words (aorta, hilar, hemidiaphragm, contour, silhouette, vasculature, cardiomediastinal) count as present only when described as abnormal, and as absent when described as normal.',
     'Use only what the report says; do not infer. Answer with JSON only: {"entities": [...]}.',
+    'Example. Report: "Small left pleural effusion, increased. No pneumothorax. Heart size normal."',
+    `Answer: ${EXAMPLE_ANSWER}`,
   ].join('\n');
 }
 
