@@ -20,6 +20,7 @@ export { takeAlongAxis1 } from './kernels/take_along_axis.js';
 export { softmaxCrossEntropyWithIntLabels } from './kernels/softmax_cross_entropy.js';
 export { depthToSpace, pixelShuffle } from './kernels/pixel_shuffle.js';
 export { stridedSlice } from './kernels/strided_slice.js';
+export { topK } from './kernels/top_k.js';
 export { resizeBilinear, bilinearMatrix } from './kernels/resize_bilinear.js';
 export { gelu } from './kernels/gelu.js';
 export { layerNorm } from './kernels/layer_norm.js';
