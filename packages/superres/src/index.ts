@@ -12,9 +12,11 @@ export {
   positionsPerAxis,
   validateGeometry,
   viewSizePx,
+  windowGeometryFor,
   windowPixelBox,
   type ContextWindow,
   type WindowGeometry,
+  type WindowGeometryFor,
 } from './window/grid.js';
 /** Integral image and the largest-mass window choice. */
 export { boxSum, integralImage, selectWindow, type WindowChoice } from './window/select.js';

@@ -6,6 +6,7 @@ import {
   positionsPerAxis,
   validateGeometry,
   viewSizePx,
+  windowGeometryFor,
   windowPixelBox,
 } from './grid.js';
 
@@ -28,5 +29,12 @@ describe('window grid', () => {
     expect(() => validateGeometry({ ...ECAMP_WINDOW_GEOMETRY, windowCells: 15 })).toThrow(/windowCells/);
     expect(() => validateGeometry({ ...ECAMP_WINDOW_GEOMETRY, cellPx: 0 })).toThrow(/cellPx/);
     expect(centredWindow({ gridSize: 8, windowCells: 4, cellPx: 8 })).toEqual({ i: 2, j: 2 });
+  });
+
+  it('derives the geometry from model sizes', () => {
+    expect(windowGeometryFor({ imageSize: 224, patchSize: 16, scale: 2, windowCells: 12 })).toEqual(ECAMP_WINDOW_GEOMETRY);
+    expect(windowGeometryFor({ imageSize: 112, patchSize: 16, scale: 4, windowCells: 5 })).toEqual({ gridSize: 7, windowCells: 5, cellPx: 64 });
+    expect(() => windowGeometryFor({ imageSize: 100, patchSize: 16, scale: 2, windowCells: 4 })).toThrow(/not a multiple of patchSize/);
+    expect(() => windowGeometryFor({ imageSize: 64, patchSize: 16, scale: 2, windowCells: 5 })).toThrow(/exceeds gridSize/);
   });
 });

@@ -76,3 +76,27 @@ export function windowPixelBox(
 ): { x: number; y: number; size: number } {
   return { x: w.j * g.cellPx, y: w.i * g.cellPx, size: g.windowCells * g.cellPx };
 }
+
+/** Options of {@link windowGeometryFor}. */
+export interface WindowGeometryFor {
+  /** Encoder input size in pixels (ECAMP: 224). */
+  imageSize: number;
+  /** ViT patch size in pixels (ECAMP: 16). */
+  patchSize: number;
+  /** SR upsampling factor (ECAMP: 2, so the view is 448). */
+  scale: number;
+  /** Window side in cells (ECAMP: 12). */
+  windowCells: number;
+}
+
+/**
+ * The window geometry of another model size: the grid is the encoder's patch grid
+ * (`imageSize / patchSize` cells) and a cell covers `patchSize · scale` pixels of the
+ * high-resolution view. ECAMP: (224, 16, 2, 12) → 14 cells of 32 px, 12-cell windows.
+ */
+export function windowGeometryFor(o: WindowGeometryFor): WindowGeometry {
+  if (!Number.isInteger(o.imageSize / o.patchSize)) throw new Error(`windowGeometryFor: imageSize ${o.imageSize} is not a multiple of patchSize ${o.patchSize}`);
+  const g = { gridSize: o.imageSize / o.patchSize, windowCells: o.windowCells, cellPx: o.patchSize * o.scale };
+  validateGeometry(g);
+  return g;
+}
