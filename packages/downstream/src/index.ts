@@ -66,6 +66,7 @@ export {
 } from './segmentation/fit.js';
 export { evaluateSegmentation, type EvaluateSegmentationOptions, type SegmentationEvaluation } from './segmentation/evaluate.js';
 export { createOptimiser, type OptimiserSettings } from './training/optimiser.js';
+export { shouldStopAfterEpoch, type EpochEndHook } from './training/epoch-hook.js';
 
 export { checkDetectionConfig, yoloV3Config, type DetectionConfig, type DetectionScale } from './detection/anchors.js';
 export { decodeBox, encodeBox, shapeIou, type EncodedBox } from './detection/box-coding.js';

@@ -42,6 +42,30 @@ describe('fitLinearProbe on cached features', () => {
     encoder.dispose();
   });
 
+  it('calls onEpochEnd after every epoch and stops when it says so', async () => {
+    const head = new ClassificationHead(2, 2, { numPrefixTokens: 0 });
+    const data = { features: Float32Array.from({ length: 20 }, (_, i) => i % 3), labels: Float32Array.from({ length: 20 }, (_, i) => i % 2), count: 10, dim: 2 };
+    const seen: number[] = [];
+    const fit = await fitLinearProbe({
+      head,
+      data,
+      task: 'multi-label',
+      epochs: 5,
+      batchSize: 4,
+      optimiser: { lr: 1e-2 },
+      rng: new Rng(1),
+      onEpochEnd: (epoch) => {
+        seen.push(epoch);
+        return epoch === 1 ? 'stop' : undefined;
+      },
+    });
+    expect(seen).toEqual([0, 1]);
+    expect(fit.epochsRun).toBe(2);
+    expect(fit.steps).toBe(2 * 3);
+    fit.dispose();
+    head.dispose();
+  });
+
   it('rejects a head of the wrong width and a bad batch size', async () => {
     const head = new ClassificationHead(4, 2);
     const data = { features: new Float32Array(6), labels: new Float32Array(4), count: 2, dim: 3 };

@@ -1,5 +1,6 @@
 import { Rng, tf, trainStep } from '@ecamp/core';
 import { createOptimiser } from '../training/optimiser.js';
+import { shouldStopAfterEpoch, type EpochEndHook } from '../training/epoch-hook.js';
 import type { ClassifierProgress, ClassifierOptimiserSettings, FitClassifierResult } from './fit.js';
 import { classificationMetrics, type ClassificationEvaluation } from './evaluate.js';
 import { featureRows, type PooledFeatures } from './features.js';
@@ -24,6 +25,8 @@ export interface FitLinearProbeOptions {
   rng: Rng;
   /** Called after each step. */
   onProgress?: (progress: ClassifierProgress) => void;
+  /** Called after each epoch (validation, checkpoints); return `'stop'` to end early. */
+  onEpochEnd?: EpochEndHook;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function fitLinearProbe(options: FitLinearProbeOptions): Promise<Fi
   const losses: number[] = [];
   let step = 0;
   let skipped = 0;
+  let epochsRun = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
     const order = rng.fork(`epoch:${epoch}`).shuffle(Array.from({ length: data.count }, (_, i) => i));
     for (let start = 0; start < data.count; start += batchSize) {
@@ -61,8 +65,10 @@ export async function fitLinearProbe(options: FitLinearProbeOptions): Promise<Fi
       }
       step++;
     }
+    epochsRun = epoch + 1;
+    if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
   }
-  return { steps: step - skipped, skipped, losses, optimiser, dispose: () => optimiser.dispose() };
+  return { steps: step - skipped, skipped, epochsRun, losses, optimiser, dispose: () => optimiser.dispose() };
 }
 
 /** AUROC / accuracy (as {@link evaluateClassification}) of a head on cached pooled features. */

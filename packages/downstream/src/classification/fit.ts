@@ -1,5 +1,6 @@
 import { AdamW, Rng, tf, trainStep, type Parameter } from '@ecamp/core';
 import { createOptimiser, type OptimiserSettings } from '../training/optimiser.js';
+import { shouldStopAfterEpoch, type EpochEndHook } from '../training/epoch-hook.js';
 import type { FeatureEncoder } from '../encoder.js';
 import type { ClassificationHead } from './head.js';
 import { classificationLoss, labelRows, type BatchLabels, type ClassificationTask } from './task.js';
@@ -57,6 +58,8 @@ export interface FitClassifierOptions {
   rng: Rng;
   /** Called after each step. */
   onProgress?: (progress: ClassifierProgress) => void;
+  /** Called after each epoch (validation, checkpoints); return `'stop'` to end early. */
+  onEpochEnd?: EpochEndHook;
 }
 
 /** What {@link fitClassifier} did. */
@@ -65,6 +68,8 @@ export interface FitClassifierResult {
   steps: number;
   /** Steps skipped by the non-finite guard. */
   skipped: number;
+  /** Epochs completed (fewer than asked when `onEpochEnd` stopped early). */
+  epochsRun: number;
   /** Loss per step, in order. */
   losses: number[];
   /** The optimiser (its moments stay allocated; call `dispose()` on the result to free them). */
@@ -111,6 +116,7 @@ export async function fitClassifier(options: FitClassifierOptions): Promise<FitC
   const losses: number[] = [];
   let step = 0;
   let skipped = 0;
+  let epochsRun = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
     for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
       try {
@@ -139,10 +145,13 @@ export async function fitClassifier(options: FitClassifierOptions): Promise<FitC
       }
       step++;
     }
+    epochsRun = epoch + 1;
+    if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
   }
   return {
     steps: step - skipped,
     skipped,
+    epochsRun,
     losses,
     optimiser,
     dispose: () => optimiser.dispose(),

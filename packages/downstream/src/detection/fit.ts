@@ -3,6 +3,7 @@ import type { FeatureEncoder } from '../encoder.js';
 import type { Box } from '../metrics/box.js';
 import { frozenFeatureMap } from '../segmentation/fit.js';
 import { createOptimiser, type OptimiserSettings } from '../training/optimiser.js';
+import { shouldStopAfterEpoch, type EpochEndHook } from '../training/epoch-hook.js';
 import type { DetectionHead } from './head.js';
 import { assignTargets } from './targets.js';
 import { yoloLoss, type YoloLossOptions } from './yolo-loss.js';
@@ -56,6 +57,8 @@ export interface FitDetectorOptions {
   loss?: YoloLossOptions;
   /** Called after each step. */
   onProgress?: (progress: DetectorProgress) => void;
+  /** Called after each epoch (validation, checkpoints); return `'stop'` to end early. */
+  onEpochEnd?: EpochEndHook;
 }
 
 /** What {@link fitDetector} did. */
@@ -64,6 +67,8 @@ export interface FitDetectorResult {
   steps: number;
   /** Steps skipped by the non-finite guard. */
   skipped: number;
+  /** Epochs completed (fewer than asked when `onEpochEnd` stopped early). */
+  epochsRun: number;
   /** Loss per step. */
   losses: number[];
   /** The optimiser (moments stay allocated until `dispose()`). */
@@ -87,6 +92,7 @@ export async function fitDetector(options: FitDetectorOptions): Promise<FitDetec
   const losses: number[] = [];
   let step = 0;
   let skipped = 0;
+  let epochsRun = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
     for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
       try {
@@ -117,6 +123,8 @@ export async function fitDetector(options: FitDetectorOptions): Promise<FitDetec
       }
       step++;
     }
+    epochsRun = epoch + 1;
+    if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
   }
-  return { steps: step - skipped, skipped, losses, optimiser, dispose: () => optimiser.dispose() };
+  return { steps: step - skipped, skipped, epochsRun, losses, optimiser, dispose: () => optimiser.dispose() };
 }

@@ -1,6 +1,7 @@
 import { AdamW, Rng, tf, trainStep } from '@ecamp/core';
 import { prefixTokens, tokensToFeatureMap, type FeatureEncoder } from '../encoder.js';
 import { createOptimiser, type OptimiserSettings } from '../training/optimiser.js';
+import { shouldStopAfterEpoch, type EpochEndHook } from '../training/epoch-hook.js';
 import type { SegmentationDecoder } from './decoder.js';
 import { segmentationLoss, type SegmentationLossOptions } from './mixed-loss.js';
 
@@ -49,6 +50,8 @@ export interface FitSegmenterOptions {
   loss?: SegmentationLossOptions;
   /** Called after each step. */
   onProgress?: (progress: SegmenterProgress) => void;
+  /** Called after each epoch (validation, checkpoints); return `'stop'` to end early. */
+  onEpochEnd?: EpochEndHook;
 }
 
 /** What {@link fitSegmenter} did. */
@@ -57,6 +60,8 @@ export interface FitSegmenterResult {
   steps: number;
   /** Steps skipped by the non-finite guard. */
   skipped: number;
+  /** Epochs completed (fewer than asked when `onEpochEnd` stopped early). */
+  epochsRun: number;
   /** Loss per step, in order. */
   losses: number[];
   /** The optimiser (moments stay allocated until `dispose()`). */
@@ -88,6 +93,7 @@ export async function fitSegmenter(options: FitSegmenterOptions): Promise<FitSeg
   const losses: number[] = [];
   let step = 0;
   let skipped = 0;
+  let epochsRun = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
     for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
       try {
@@ -117,6 +123,8 @@ export async function fitSegmenter(options: FitSegmenterOptions): Promise<FitSeg
       }
       step++;
     }
+    epochsRun = epoch + 1;
+    if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
   }
-  return { steps: step - skipped, skipped, losses, optimiser, dispose: () => optimiser.dispose() };
+  return { steps: step - skipped, skipped, epochsRun, losses, optimiser, dispose: () => optimiser.dispose() };
 }
