@@ -132,6 +132,19 @@ export function readSafetensors(path: string): SafetensorsFile {
   return { tensors, metadata };
 }
 
+/** Make the rename durable (best effort: some file systems refuse to open a directory for sync). */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    /* not supported here; the rename itself is still atomic */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /**
  * Write tensors to a safetensors file atomically (temp file, fsync, rename). float32 is written as
  * F32, int32 (and bool) as I32. Tensors are read synchronously and not disposed.
@@ -186,6 +199,7 @@ export function writeSafetensors(
     fsyncSync(fd);
     closeSync(fd);
     renameSync(tmp, path);
+    syncDirectory(dirname(path));
   } catch (err) {
     try {
       closeSync(fd);
