@@ -188,8 +188,9 @@ describe('distillWithOllama', () => {
     const s = await serve(() => ({ kind: 'content', content: answerWith('mass'), delayMs: 100 }));
     const j = journal();
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 250);
-    const r = await distillWithOllama(reports(20), { ...fast, hosts: [{ url: s.url, parallel: 1 }], model: 'test-model', journal: j, signal: ac.signal });
+    // Abort while the second report is in flight (each answer takes 100 ms).
+    const onEvent = (e: RunEvent) => e.type === 'done' && setTimeout(() => ac.abort(), 20);
+    const r = await distillWithOllama(reports(20), { ...fast, hosts: [{ url: s.url, parallel: 1 }], model: 'test-model', journal: j, signal: ac.signal, onEvent });
     expect(r.interrupted).toBe(true);
     expect(r.done).toBeGreaterThan(0);
     expect(r.done).toBeLessThan(20);
