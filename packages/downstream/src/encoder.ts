@@ -10,8 +10,10 @@ export interface ForwardFeaturesOptions {
 export interface EncoderFeatures {
   /** [B, P + N, D] final tokens: P prefix tokens (the cls token, P = 1) then N = grid² patch tokens, row-major. */
   tokens: tf.Tensor;
-  /** [B, P + N, D] outputs of the blocks named in `options.layers`, in that order. */
+  /** [B, P + N, D] outputs of the blocks named in `options.layers`, in that order (the vision ViT's name). */
   layers?: tf.Tensor[];
+  /** The same block outputs under their earlier name; adapters may fill either field. */
+  intermediates?: tf.Tensor[];
 }
 
 /**
