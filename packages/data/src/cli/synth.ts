@@ -4,7 +4,9 @@
  * reports CSV, windows CSV, classification lists, SIIM RLE, RSNA boxes, mask
  * CSVs) and optionally a contact sheet PNG.
  */
+import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { synthesizeDataset } from '../synth/dataset.js';
 import { synthesizeSample } from '../synth/sample.js';
@@ -96,8 +98,16 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   return 0;
 }
 
-const invokedDirectly = process.argv[1] && /synth\.(ts|js)$/.test(process.argv[1]);
-if (invokedDirectly) {
+/** True when this file is the process entry point (also through the npm bin symlink). */
+function invokedDirectly(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+if (invokedDirectly()) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: Error) => {
