@@ -27,8 +27,11 @@ export function resampleFeatureMap(x: tf.Tensor4D, size: number): tf.Tensor4D {
  * upsampling (28), so the wide conv always runs on the smaller map.
  */
 export class DetectionScaleHead extends Module {
+  /** 3×3 conv, no bias. */
   readonly conv: Conv2d;
+  /** Batch normalisation after the conv. */
   readonly bn: BatchNorm2d;
+  /** 1×1 conv to A·(5 + C) raw outputs. */
   readonly pred: Conv2d;
 
   constructor(
@@ -75,6 +78,7 @@ export interface DetectionHeadOptions {
  * const [p28, p14, p7] = head.forward(featureMap); // [B, 28, 28, 18], [B, 14, 14, 18], [B, 7, 7, 18]
  */
 export class DetectionHead extends Module {
+  /** One head per scale of the config, finest first. */
   readonly scales: ModuleList<DetectionScaleHead>;
 
   constructor(

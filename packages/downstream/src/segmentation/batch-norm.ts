@@ -31,7 +31,9 @@ export class BatchNorm2d extends Module {
   readonly runningMean: tf.Variable;
   /** [C] running unbiased variance (not trainable) */
   readonly runningVar: tf.Variable;
+  /** Variance epsilon. */
   readonly eps: number;
+  /** Running-average factor. */
   readonly momentum: number;
 
   constructor(

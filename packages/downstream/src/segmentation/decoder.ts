@@ -13,7 +13,9 @@ export interface SegmentationDecoderOptions {
 
 /** One decoder stage: 3×3 conv (no bias, BN follows) → BatchNorm → ReLU → bilinear ×2. */
 export class DecoderStage extends Module {
+  /** 3×3 conv, no bias. */
   readonly conv: Conv2d;
+  /** Batch normalisation after the conv. */
   readonly bn: BatchNorm2d;
 
   constructor(inChannels: number, outChannels: number, rng: Rng) {
@@ -43,8 +45,11 @@ export class DecoderStage extends Module {
  * decoder.forward(featureMap); // [B, 14, 14, 768] → [B, 224, 224, 1] logits
  */
 export class SegmentationDecoder extends Module {
+  /** The four ×2 stages. */
   readonly stages: ModuleList<DecoderStage>;
+  /** 1×1 conv to per-pixel logits. */
   readonly head: Conv2d;
+  /** Output maps. */
   readonly numClasses: number;
 
   constructor(
