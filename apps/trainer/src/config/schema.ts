@@ -22,14 +22,20 @@ const ConfigObject = z.strictObject({
   data: z.strictObject({
     /** `synthetic`: the embedded generator; `csv`: the authors' `img_path, report, llm_output` CSV. */
     source: z.enum(['synthetic', 'csv']).default('synthetic'),
-    /** For `synthetic`: number of images generated (train split); for `csv`: the CSV path. */
-    syntheticCount: z.number().int().positive().default(256),
+    /** For `synthetic`: number of images generated (70 % train, 10 % val, 20 % test). */
+    syntheticCount: z.number().int().positive().default(320),
     csv: z.string().optional(),
     imageRoot: z.string().optional(),
     /** Optional authors'-format window CSV (`label_i, label_j`), row-aligned with the pairs. */
     windowCsv: z.string().optional(),
     batchSize: z.number().int().positive().default(8),
     onBadSample: z.enum(['skip', 'fail']).default('skip'),
+    /**
+     * Where the entity-centred context comes from: `rules` (the offline rule-based
+     * distiller of @ecamp/distill, run on each report), `csv` (the CSV's llm_output
+     * column, e.g. the authors' Vicuna outputs or `ecamp-distill` results), `none`.
+     */
+    context: z.enum(['rules', 'csv', 'none']).default('rules'),
     /** Probability of inserting the distilled entity context into the report (paper: 0.8). */
     contextInsertProbability: z.number().min(0).max(1).default(0.8),
   }).prefault({}),
@@ -101,7 +107,11 @@ const ConfigObject = z.strictObject({
     epochs: z.number().int().positive().default(5),
     lr: z.number().positive().default(1e-3),
     batchSize: z.number().int().positive().default(16),
-    syntheticCount: z.number().int().positive().default(256),
+    /** Classification lists (`path l1 l2 …`); for synthetic data the generated train/test lists are used. */
+    trainList: z.string().optional(),
+    testList: z.string().optional(),
+    /** Fraction of the training list used (paper: 0.01, 0.1, 1). */
+    trainFraction: z.number().gt(0).max(1).default(1),
     /** Also train the same head on a randomly initialised encoder, to show what pre-training bought. */
     compareWithScratch: z.boolean().default(true),
   }).prefault({}),
@@ -111,6 +121,12 @@ const ConfigObject = z.strictObject({
 export const ConfigSchema = ConfigObject.superRefine((c, ctx) => {
   if (c.data.source === 'csv' && !c.data.csv) {
     ctx.addIssue({ code: 'custom', path: ['data', 'csv'], message: "required when data.source is 'csv' (the authors' img_path, report, llm_output CSV)" });
+  }
+  if (c.data.source === 'csv' && (!c.evaluate.trainList || !c.evaluate.testList)) {
+    ctx.addIssue({ code: 'custom', path: ['evaluate', 'trainList'], message: "evaluate.trainList and evaluate.testList are required when data.source is 'csv'" });
+  }
+  if (c.optim.warmupSteps > c.optim.steps) {
+    ctx.addIssue({ code: 'custom', path: ['optim', 'warmupSteps'], message: `must not exceed optim.steps (${c.optim.steps})` });
   }
   if (c.objectives.superres.enabled && c.model.normPixLoss) {
     ctx.addIssue({ code: 'custom', path: ['model', 'normPixLoss'], message: 'the SR head refines the MIM prediction as an image; it cannot use per-patch normalised targets' });

@@ -105,7 +105,8 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
     let report;
     if (config.optim.clipNorm !== undefined) {
       const clipped = clipGradNorm(mean, config.optim.clipNorm);
-      report = optimizer.step(clipped.grads);
+      // Log the norm before clipping: after it, it is the clip value whenever clipping acts.
+      report = { ...optimizer.step(clipped.grads), gradNorm: clipped.norm };
       if (clipped.grads !== mean) disposeGrads(clipped.grads);
     } else {
       report = optimizer.step(mean);

@@ -1,0 +1,105 @@
+/**
+ * Classification evaluation of a pre-trained encoder (method.md §8): a head of
+ * mean-pooled patch tokens → LayerNorm → Linear, trained by linear probing
+ * (frozen encoder) or fine-tuning on the training list, scored by AUROC on the
+ * test list. Optionally the same protocol on a randomly initialised encoder,
+ * so the report shows what pre-training bought.
+ */
+import { Rng, readSafetensors, tf } from '@ecamp/core';
+import { Loader, type BadSampleLog, type ClassificationRecord, type PretrainRecord } from '@ecamp/data';
+import { ClassificationHead, evaluateClassification, fitClassifier, selectFraction, type ClassificationBatch } from '@ecamp/downstream';
+import { createVit, type VisionTransformer } from '@ecamp/vision';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../run/logger.js';
+import { asFeatureEncoder } from './feature-encoder.js';
+
+/** Scores of one encoder. */
+export interface ClassificationScores {
+  encoder: 'pretrained' | 'scratch';
+  protocol: Config['evaluate']['protocol'];
+  auroc: number;
+  perLabelAuroc: number[];
+  accuracy: number;
+  trainImages: number;
+  testImages: number;
+  finalTrainLoss: number;
+}
+
+/** Builds the configured ViT and, when given, loads encoder weights (timm names) strictly. */
+export function loadEncoder(config: Config, weightsPath?: string): VisionTransformer {
+  const vit = createVit(config.model.vit, { imageSize: config.model.imageSize, patchSize: config.model.patchSize, seed: config.seed });
+  if (weightsPath) {
+    const { tensors } = readSafetensors(weightsPath);
+    try {
+      vit.loadStateDict(tensors, { strict: true });
+    } catch (e) {
+      vit.dispose();
+      throw new Error(`${weightsPath}: not an encoder of preset '${config.model.vit}': ${(e as Error).message}`);
+    }
+  }
+  return vit;
+}
+
+function asRecords(list: ClassificationRecord[]): PretrainRecord[] {
+  return list.map((r, n) => ({ id: `${n}`, imagePath: r.imagePath, report: '', labels: r.labels, origin: r.origin }));
+}
+
+/** One pass over `records` at the downstream resolution as classification batches (tensors owned by the consumer). */
+async function* classificationBatches(records: PretrainRecord[], config: Config, seed: number, shuffle: boolean, badSamples: BadSampleLog): AsyncGenerator<ClassificationBatch> {
+  const size = config.model.imageSize;
+  const loader = new Loader({ records, batchSize: config.evaluate.batchSize, seed, size, mode: 'downstream', shuffle, dropLast: false, epochs: 1, badSamples });
+  for await (const b of loader) {
+    yield { images: tf.tensor4d(b.images, [b.size, size, size, 3]), labels: b.labels!.flat() };
+  }
+}
+
+/** Trains a head on `encoder` with the configured protocol and scores it on the test list. */
+export async function evaluateClassifier(
+  config: Config,
+  encoderKind: 'pretrained' | 'scratch',
+  vit: VisionTransformer,
+  lists: { train: ClassificationRecord[]; test: ClassificationRecord[] },
+  badSamples: BadSampleLog,
+  log: Logger,
+): Promise<ClassificationScores> {
+  const rng = new Rng(config.seed).fork(`evaluate:${encoderKind}`);
+  const numLabels = lists.train[0]?.labels.length;
+  if (!numLabels) throw new Error('evaluate: the training list is empty');
+  const train = asRecords(selectFraction(lists.train, config.evaluate.trainFraction, config.seed));
+  const test = asRecords(lists.test);
+  const encoder = asFeatureEncoder(vit);
+  const head = new ClassificationHead(vit.embedDim, numLabels, { rng: rng.fork('head') });
+  const stepsPerEpoch = Math.ceil(train.length / config.evaluate.batchSize);
+  const total = stepsPerEpoch * config.evaluate.epochs;
+  let last = Number.NaN;
+  const fit = await fitClassifier({
+    encoder,
+    head,
+    batches: (epoch) => classificationBatches(train, config, config.seed + 1000 * (epoch + 1), true, badSamples),
+    epochs: config.evaluate.epochs,
+    task: 'multi-label',
+    protocol: config.evaluate.protocol,
+    optimiser: { lr: config.evaluate.lr, weightDecay: 0.05, stepsPerEpoch, warmupSteps: Math.min(5, stepsPerEpoch) },
+    rng,
+    onProgress: (p) => {
+      last = p.loss;
+      if ((p.step + 1) % stepsPerEpoch === 0) log.progress(p.step + 1, total, `${encoderKind} ${config.evaluate.protocol}: epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)}`);
+    },
+  });
+  try {
+    const result = await evaluateClassification({ encoder, head, batches: classificationBatches(test, config, config.seed, false, badSamples), task: 'multi-label' });
+    return {
+      encoder: encoderKind,
+      protocol: config.evaluate.protocol,
+      auroc: result.auroc,
+      perLabelAuroc: result.perLabelAuroc,
+      accuracy: result.accuracy,
+      trainImages: train.length,
+      testImages: result.count,
+      finalTrainLoss: last,
+    };
+  } finally {
+    fit.dispose();
+    head.dispose();
+  }
+}

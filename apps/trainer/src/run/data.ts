@@ -1,0 +1,161 @@
+/**
+ * The data side of a run: the synthetic set (generated once per seed and size,
+ * shared by every run and ablation under the same output folder), pre-training
+ * records with their entity contexts, and the loader behind the trainer's
+ * batch-source interface.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  BadSampleLog,
+  Loader,
+  readAuthorsCsv,
+  readClassificationList,
+  synthesizeDataset,
+  type Batch,
+  type ClassificationRecord,
+  type PretrainRecord,
+  type SynthManifest,
+} from '@ecamp/data';
+import { RuleDistiller, renderContext } from '@ecamp/distill';
+import { mapWindowThroughCrop } from '@ecamp/superres';
+import type { Config } from '../config/schema.js';
+import type { PretrainBatchSource, RawPretrainBatch } from '../pretrain/batch-source.js';
+import type { Logger } from './logger.js';
+
+/** Where the data of a run lives. */
+export interface RunData {
+  /** Pre-training pairs. */
+  records: PretrainRecord[];
+  /** Classification lists for evaluation. */
+  trainList: string;
+  testList: string;
+  /** Shared skip counter of readers and loaders (the run summary prints it). */
+  badSamples: BadSampleLog;
+  /** Label names, when known (synthetic set). */
+  labelNames?: string[];
+  /** Synthetic set folder, when synthetic. */
+  syntheticDir?: string;
+}
+
+/** Generates the synthetic set unless an identical one exists; returns its manifest and folder. */
+export async function ensureSyntheticSet(config: Config, log: Logger): Promise<{ dir: string; manifest: SynthManifest }> {
+  const n = config.data.syntheticCount;
+  const dir = resolve(config.outDir, 'data', `synthetic-seed${config.seed}-n${n}`);
+  const manifestPath = join(dir, 'manifest.json');
+  if (existsSync(manifestPath)) {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as SynthManifest;
+    if (manifest.seed === config.seed && manifest.n === n) {
+      log.info(`synthetic set: reusing ${n} images in ${dir}`);
+      return { dir, manifest };
+    }
+  }
+  log.info(`synthetic set: generating ${n} chest radiographs with reports into ${dir}`);
+  const every = Math.max(1, Math.floor(n / 10));
+  const manifest = await synthesizeDataset({
+    seed: config.seed,
+    n,
+    outDir: dir,
+    onProgress: (done, total) => {
+      if (done % every === 0 || done === total) log.progress(done, total, 'images');
+    },
+  });
+  return { dir, manifest };
+}
+
+/** Resolves records and lists for the configured source, with contexts attached per `data.context`. */
+export async function prepareRunData(config: Config, log: Logger): Promise<RunData> {
+  const badSamples = new BadSampleLog(config.data.onBadSample);
+  let records: PretrainRecord[];
+  let trainList: string;
+  let testList: string;
+  let labelNames: string[] | undefined;
+  let syntheticDir: string | undefined;
+  if (config.data.source === 'synthetic') {
+    const { dir, manifest } = await ensureSyntheticSet(config, log);
+    syntheticDir = dir;
+    labelNames = manifest.labelNames;
+    trainList = join(dir, manifest.paths.classification.train);
+    testList = join(dir, manifest.paths.classification.test);
+    // Pre-train on the training split only: test images stay unseen until evaluation.
+    const trainImages = new Set(readClassificationList(trainList, { badSamples }).map((r) => r.imagePath));
+    records = readAuthorsCsv({ csvPath: join(dir, manifest.paths.reports), windowsCsvPath: join(dir, manifest.paths.windows), badSamples }).filter((r) =>
+      trainImages.has(r.imagePath),
+    );
+  } else {
+    records = readAuthorsCsv({ csvPath: config.data.csv!, imageRoot: config.data.imageRoot, windowsCsvPath: config.data.windowCsv, badSamples });
+    trainList = config.evaluate.trainList!;
+    testList = config.evaluate.testList!;
+  }
+  if (records.length === 0) throw new Error('pretrain: no usable pre-training records (see the skipped-sample counts above)');
+  attachContexts(records, config, log);
+  return { records, trainList, testList, badSamples, labelNames, syntheticDir };
+}
+
+/** Sets `record.context` per `data.context`: rule-based distillation, the CSV column, or none. */
+export function attachContexts(records: PretrainRecord[], config: Config, log: Logger): void {
+  if (config.data.context === 'none') {
+    for (const r of records) r.context = undefined;
+    return;
+  }
+  if (config.data.context === 'csv') {
+    const missing = records.filter((r) => !r.context).length;
+    if (missing) log.warn(`data.context is 'csv' but ${missing} of ${records.length} rows have an empty llm_output: they get no context`);
+    return;
+  }
+  const distiller = new RuleDistiller();
+  let withEntities = 0;
+  for (const r of records) {
+    const d = distiller.distill(r.report);
+    r.context = renderContext(d) || undefined;
+    if (r.context) withEntities++;
+  }
+  log.info(`context: rule-based distiller (offline, no LLM) gave ${withEntities} of ${records.length} reports an entity context`);
+}
+
+/** Evaluation records of one list (fraction picked deterministically by seed). */
+export function readEvaluationList(file: string, badSamples: BadSampleLog): ClassificationRecord[] {
+  return readClassificationList(file, { badSamples });
+}
+
+/**
+ * The data loader as the trainer's batch source: cycles epochs forever, maps
+ * CSV windows through each sample's crop and flip.
+ */
+export class LoaderBatchSource implements PretrainBatchSource {
+  private readonly loader: Loader;
+  private iterator: AsyncIterator<Batch>;
+  private position: unknown = null;
+
+  constructor(records: PretrainRecord[], config: Config, badSamples: BadSampleLog) {
+    this.loader = new Loader({ records, batchSize: config.data.batchSize, seed: config.seed, size: 448, mode: 'pretrain', onBadSample: config.data.onBadSample, badSamples });
+    this.iterator = this.loader[Symbol.asyncIterator]();
+  }
+
+  async next(): Promise<RawPretrainBatch> {
+    const r = await this.iterator.next();
+    if (r.done) throw new Error('loader: ran out of batches (it should cycle epochs)');
+    const b = r.value;
+    this.position = b.position;
+    return {
+      view448: b.images,
+      size: b.size,
+      ids: b.ids,
+      reports: b.reports,
+      contexts: b.contexts,
+      windows: b.windows?.map((w, n) => mapWindowThroughCrop(w, b.geometry[n]).window),
+    };
+  }
+
+  state(): unknown {
+    return this.position ?? this.loader.position;
+  }
+
+  skipped(): Record<string, number> {
+    return this.loader.badSamples.summary() as Record<string, number>;
+  }
+
+  async close(): Promise<void> {
+    await this.iterator.return?.();
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The stages of a run, each usable alone by its command: tokenizer, pre-training,
+ * evaluation; `runAll` chains them (the README's main job) and writes the summary.
+ */
+import { existsSync } from 'node:fs';
+import { initBackend, type BackendInfo } from '@ecamp/core';
+import { loadTokenizer, saveTokenizer, trainWordPiece, type MlmTokenizer } from '@ecamp/mlm';
+import type { Config } from '../config/schema.js';
+import { evaluateClassifier, loadEncoder, type ClassificationScores } from '../evaluate/classification.js';
+import type { LossParts } from '../pretrain/step.js';
+import { pretrain, type PretrainSummary } from '../pretrain/train.js';
+import { LoaderBatchSource, prepareRunData, readEvaluationList, type RunData } from './data.js';
+import type { Logger } from './logger.js';
+import { RunDir } from './run-dir.js';
+
+/** Starts the configured backend and records it in the log. */
+export async function startBackend(config: Config, log: Logger): Promise<BackendInfo> {
+  const info = await initBackend({ backend: config.backend, quiet: true });
+  log.info(`backend: ${JSON.stringify(info)}`);
+  return info;
+}
+
+/** The configured tokenizer, or a WordPiece vocabulary trained on the run's reports (saved in the run folder). */
+export function prepareTokenizer(config: Config, data: RunData, runDir: RunDir, log: Logger): MlmTokenizer | undefined {
+  if (!config.objectives.mlm.enabled) return undefined;
+  const maxLength = config.model.text.maxLength;
+  if (config.tokenizer.path) {
+    const tok = loadTokenizer(config.tokenizer.path, { maxLength });
+    log.info(`tokenizer: ${config.tokenizer.path} (${tok.vocabSize} ids)`);
+    return tok;
+  }
+  const corpus = data.records.flatMap((r) => (r.context ? [r.report, r.context] : [r.report]));
+  const json = trainWordPiece(corpus, { vocabSize: config.tokenizer.vocabSize, minFrequency: 1 });
+  const path = runDir.path('tokenizer.json');
+  saveTokenizer(path, json);
+  const tok = loadTokenizer(json, { maxLength });
+  log.info(`tokenizer: WordPiece trained on ${corpus.length} texts → ${tok.vocabSize} ids, saved to ${path}`);
+  return tok;
+}
+
+/** Pre-trains and returns the summary (the model is freed; weights are in the run folder). */
+export async function runPretrain(config: Config, runDir: RunDir, log: Logger, data?: RunData): Promise<{ summary: PretrainSummary; data: RunData }> {
+  data ??= await prepareRunData(config, log);
+  const tokenizer = prepareTokenizer(config, data, runDir, log);
+  const source = new LoaderBatchSource(data.records, config, data.badSamples);
+  log.info(`pre-training on ${data.records.length} image–report pairs, batch ${config.data.batchSize} × ${config.optim.accumulate}, ${config.optim.steps} steps`);
+  try {
+    const { model, summary } = await pretrain({ config, source, tokenizer, runDir, log });
+    model.dispose();
+    runDir.writeJson('pretrain-summary.json', summary);
+    return { summary, data };
+  } finally {
+    await source.close();
+  }
+}
+
+/** Evaluates the encoder at `encoderPath` (and a scratch encoder when configured). */
+export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, encoderPath: string, data?: RunData): Promise<ClassificationScores[]> {
+  if (!existsSync(encoderPath)) throw new Error(`evaluate: encoder weights not found: ${encoderPath}`);
+  data ??= await prepareRunData(config, log);
+  const lists = { train: readEvaluationList(data.trainList, data.badSamples), test: readEvaluationList(data.testList, data.badSamples) };
+  log.info(`evaluation: ${config.evaluate.protocol} on ${lists.train.length} training images (fraction ${config.evaluate.trainFraction}), AUROC on ${lists.test.length} test images`);
+  const results: ClassificationScores[] = [];
+  const kinds: ('pretrained' | 'scratch')[] = config.evaluate.compareWithScratch ? ['pretrained', 'scratch'] : ['pretrained'];
+  for (const kind of kinds) {
+    const vit = loadEncoder(config, kind === 'pretrained' ? encoderPath : undefined);
+    try {
+      const scores = await evaluateClassifier(config, kind, vit, lists, data.badSamples, log);
+      log.info(`${kind} encoder: mean AUROC ${scores.auroc.toFixed(4)}, accuracy ${scores.accuracy.toFixed(4)}`);
+      results.push(scores);
+    } finally {
+      vit.dispose();
+    }
+  }
+  runDir.writeJson('evaluation.json', results);
+  return results;
+}
+
+/** The full job: data → pre-training → evaluation → `summary.json` and a printed table. */
+export async function runAll(config: Config, log: Logger): Promise<{ pretrain: PretrainSummary; evaluation: ClassificationScores[]; runDir: RunDir }> {
+  const runDir = new RunDir(config.outDir, config.name);
+  runDir.writeJson('config.json', config);
+  const backend = await startBackend(config, log);
+  const started = performance.now();
+  const { summary, data } = await runPretrain(config, runDir, log);
+  const evaluation = await runEvaluate(config, runDir, log, summary.encoderCheckpoint, data);
+  const seconds = (performance.now() - started) / 1000;
+  runDir.writeJson('summary.json', { config: config.name, backend, seconds, pretrain: summary, evaluation, skippedSamples: data.badSamples.summary() });
+  return { pretrain: summary, evaluation, runDir };
+}
+
+/** A small human-readable table of a run. */
+export function formatRunSummary(pre: PretrainSummary, evaluation: ClassificationScores[], labelNames?: string[]): string {
+  const lines = [
+    `pre-training: ${pre.steps} steps, ${pre.msPerStep.toFixed(0)} ms/step (${pre.imagesPerSecond.toFixed(1)} images/s)`,
+    `  loss ${fmtParts(pre.firstLoss)}  →  ${fmtParts(pre.lastLoss)}`,
+    `  SR windows: ${pre.windows.selected} from entity attention, ${pre.windows.fallbackNoEntity} centred (no entity)`,
+    `  skipped updates: ${pre.skippedUpdates}; skipped samples: ${JSON.stringify(pre.skippedSamples)}`,
+    `evaluation (${evaluation[0]?.protocol ?? '-'}, mean AUROC over labels on the test split):`,
+  ];
+  for (const e of evaluation) {
+    lines.push(`  ${e.encoder.padEnd(10)} AUROC ${e.auroc.toFixed(4)}  accuracy ${e.accuracy.toFixed(4)}  (${e.trainImages} train / ${e.testImages} test images)`);
+    if (labelNames) {
+      lines.push(`    ${labelNames.map((n, i) => `${n} ${Number.isNaN(e.perLabelAuroc[i]) ? '-' : e.perLabelAuroc[i].toFixed(2)}`).join('  ')}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function fmtParts(p: LossParts): string {
+  return Object.entries(p)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k} ${v!.toFixed(4)}`)
+    .join(', ');
+}
