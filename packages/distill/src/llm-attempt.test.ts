@@ -31,10 +31,11 @@ describe('chatAttempt', () => {
       { kind: 'hang' },
     ] as const;
     server = await startTestOllama((_r, n) => replies[n]);
-    const client = createOllamaClient(server.url, 400);
+    const client = createOllamaClient(server.url, 10_000);
+    const impatient = createOllamaClient(server.url, 300); // only for the request that never gets an answer
     const m = buildMessages('x', lex);
     const outs = [];
-    for (let i = 0; i < replies.length; i++) outs.push(await chatAttempt(client, m, settings, lex));
+    for (let i = 0; i < replies.length; i++) outs.push(await chatAttempt(replies[i].kind === 'hang' ? impatient : client, m, settings, lex));
     expect(outs.map((o) => (o.kind === 'ok' ? 'ok' : o.reason))).toEqual(['invalid-json', 'invalid-schema', 'http-500', 'connection', 'timeout']);
   });
   it('names unknown errors', () => {

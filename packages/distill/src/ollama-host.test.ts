@@ -15,11 +15,12 @@ describe('createOllamaClient / probeHost', () => {
   it('probes version and model list, and times requests out', async () => {
     const server = await startTestOllama(() => ({ kind: 'hang' }), ['llama3:latest']);
     try {
-      const client = createOllamaClient(server.url, 300);
+      const client = createOllamaClient(server.url, 10_000);
       expect(await probeHost(client, 'llama3')).toEqual({ ok: true, version: '0.0.0-test' });
       expect(await probeHost(client, 'qwen')).toMatchObject({ ok: false, reason: expect.stringContaining('not pulled') });
+      const impatient = createOllamaClient(server.url, 300);
       const t0 = Date.now();
-      await expect(client.chat({ model: 'llama3', messages: [] })).rejects.toMatchObject({ name: 'TimeoutError' });
+      await expect(impatient.chat({ model: 'llama3', messages: [] })).rejects.toMatchObject({ name: 'TimeoutError' });
       expect(Date.now() - t0).toBeLessThan(5000);
     } finally {
       await server.close();

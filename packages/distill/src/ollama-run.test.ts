@@ -29,7 +29,7 @@ function journal(path = join(dir, `j${fileNo++}.jsonl`)) {
 }
 const reports = (n: number, prefix = 'report'): ReportInput[] => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, text: `${prefix} ${i}: small effusion.` }));
 const ok: ChatScript = () => ({ kind: 'content', content: answerWith('effusion') });
-const fast = { backoffMs: 5, maxBackoffMs: 20, benchMs: 50, timeoutMs: 2000 } satisfies Partial<OllamaRunOptions>;
+const fast = { backoffMs: 5, maxBackoffMs: 20, benchMs: 50, timeoutMs: 10_000 } satisfies Partial<OllamaRunOptions>;
 
 describe('distillWithOllama', () => {
   it('distils, journals, renders, and a rerun redoes nothing', async () => {
@@ -75,12 +75,12 @@ describe('distillWithOllama', () => {
 
   it('retries 500s, timeouts and dropped connections, then succeeds', async () => {
     const s = await serve((_r, n) =>
-      n === 0 ? { kind: 'status', status: 500 } : n === 1 ? { kind: 'content', content: answerWith('mass'), delayMs: 1500 } : n === 2 ? { kind: 'drop' } : { kind: 'content', content: answerWith('mass') },
+      n === 0 ? { kind: 'status', status: 500 } : n === 1 ? { kind: 'content', content: answerWith('mass'), delayMs: 5000 } : n === 2 ? { kind: 'drop' } : { kind: 'content', content: answerWith('mass') },
     );
     const events: RunEvent[] = [];
     const r = await distillWithOllama(reports(1), {
       ...fast,
-      timeoutMs: 300,
+      timeoutMs: 1000,
       benchAfter: 10,
       hosts: [{ url: s.url, parallel: 1 }],
       model: 'test-model',
