@@ -80,6 +80,8 @@ describe.each(['wasm', 'cpu'] as const)('ContextFusionLayer: PyTorch parity on %
   }
 });
 
+const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+
 describe('ContextFusionLayer: behaviour', () => {
   beforeAll(async () => {
     await initBackend();
@@ -173,6 +175,22 @@ describe('ContextFusionLayer: behaviour', () => {
     step();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([h, patches, pooled, textMask]);
+    layer.dispose();
+  });
+
+  it('accepts an int32 text mask, and applies dropout only in training mode', () => {
+    const layer = new ContextFusionLayer({ dim: D, numHeads: H, intermediate: 12, imageDim: Di, dropout: 0.5, rng: new Rng(3) });
+    const [h, patches, pooled] = [rand([B, L, D]), rand([B, M, Di]), rand([B, Di])];
+    const f32 = tf.tensor2d([[1, 1, 1, 0], [1, 1, 0, 0]]);
+    const i32 = tf.cast(f32, 'int32') as tf.Tensor2D;
+    layer.eval();
+    const a = layer.forward({ hidden: h, textMask: f32, patches, pooled } as never).hidden;
+    const b = layer.forward({ hidden: h, textMask: i32, patches, pooled } as never).hidden;
+    expect(maxDiff(a, b)).toBe(0); // same mask, other dtype; eval mode is deterministic
+    layer.train();
+    const c = layer.forward({ hidden: h, textMask: f32, patches, pooled } as never).hidden;
+    expect(maxDiff(a, c)).toBeGreaterThan(1e-3);
+    tf.dispose([h, patches, pooled, f32, i32, a, b, c]);
     layer.dispose();
   });
 
