@@ -47,3 +47,5 @@ export {
 } from './checkpointFilter.js';
 /** Load timm/MAE weights (a state dict or a safetensors file) into a ViT or MAE. */
 export { loadTimmWeights, loadTimmSafetensors, toFloatState, type LoadTimmOptions, type LoadTimmReport } from './importWeights.js';
+/** Save a ViT or MAE as a timm/MAE state dict (PyTorch names and layouts) for PyTorch to load. */
+export { exportTimmState, saveTimmSafetensors } from './exportWeights.js';
