@@ -21,10 +21,14 @@ describe('ecamp CLI', () => {
 
   it.each(commands.map((c) => c.name))('has a help text for %s', async (name) => {
     const c = capture();
-    const code = await main([name, '--help']);
+    const viaHelp = await main(['help', name]);
+    const viaFlag = await main([name, '--help']);
     c.restore();
-    expect(code).toBe(0);
-    expect(c.out.join('')).toMatch(/^Usage: ecamp /);
+    expect(viaHelp).toBe(0);
+    expect(viaFlag).toBe(0);
+    expect(c.out[0]).toMatch(new RegExp(`^Usage: ecamp ${name}`));
+    // delegating commands print their package's own help for --help
+    expect(c.out.slice(1).join('')).toMatch(new RegExp(`(Usage: ecamp ${name})|(ecamp-${name})`));
   });
 
   it('rejects unknown commands and flags with exit code 2', async () => {
@@ -38,10 +42,10 @@ describe('ecamp CLI', () => {
 
   it('prints a resolved config and reports a bad override by field', async () => {
     const c = capture();
-    expect(await main(['config', '--set', 'optim.steps=7'])).toBe(0);
+    expect(await main(['config', '--set', 'optim.steps=17'])).toBe(0);
     expect(await main(['config', '--set', 'optim.steps=-1'])).toBe(2);
     c.restore();
-    expect(JSON.parse(c.out.join('')).optim.steps).toBe(7);
+    expect(JSON.parse(c.out.join('')).optim.steps).toBe(17);
     expect(c.err.join('')).toMatch(/optim\.steps/);
   });
 });

@@ -36,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ecamp: unknown command '${name}'\n\n${usage()}\n`);
     return 2;
   }
+  if (command.passthrough) return command.run({}, rest);
   let parsed;
   try {
     parsed = parseArgs({

@@ -10,6 +10,8 @@ export interface Command {
   options: NonNullable<ParseArgsConfig['options']>;
   /** Whether positional arguments are accepted. */
   positionals?: boolean;
+  /** Hand the raw arguments to `run` unparsed (commands that delegate to a package's own CLI). */
+  passthrough?: boolean;
   run(values: Record<string, unknown>, positionals: string[]): Promise<number>;
 }
 
