@@ -104,6 +104,9 @@ describe('MaskedAutoencoder', () => {
     const imgs = tf.zeros([2, 64, 64, 3]);
     const m = maskingFromNoise(new Array(16).fill(0).map((_, i) => i), 1, 16, 0.75);
     expect(() => mae.forwardEncoder(imgs, 0.75, m)).toThrow(/masking indices are for \[1, 16\], batch is \[2, 16\]/);
+    const one = tf.zeros([1, 64, 64, 3]);
+    expect(() => mae.forwardEncoder(one, 0.5, m)).toThrow(/keep 4 of 16 patches, maskRatio 0.5 keeps 8/);
+    one.dispose();
     const latent = tf.zeros([2, 5, 32]);
     const ids = tf.zeros([2, 9], 'int32');
     expect(() => mae.forwardDecoder(latent, ids)).toThrow(/idsRestore must be \[2, 16\]/);

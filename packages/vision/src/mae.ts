@@ -12,7 +12,7 @@
 import { LayerNorm, Linear, ModuleList, Rng, takeAlongAxis1, tf, TransformerBlock } from '@ecamp/core';
 import { broadcastToken } from './broadcastToken.js';
 import { maeLoss } from './maeLoss.js';
-import { randomMaskingIndices, type MaskingIndices, type UniformSource } from './masking.js';
+import { lenKeepFor, randomMaskingIndices, type MaskingIndices, type UniformSource } from './masking.js';
 import { patchify } from './patchify.js';
 import { sincosPositionEmbedding2d } from './posEmbed.js';
 import { normalTensor, VisionTransformer } from './vit.js';
@@ -93,6 +93,9 @@ export class MaskedAutoencoder extends VisionTransformer {
     if (isMaskingIndices(source)) {
       if (source.batch !== batch || source.numPatches !== L) {
         throw new Error(`MAE: masking indices are for [${source.batch}, ${source.numPatches}], batch is [${batch}, ${L}]`);
+      }
+      if (source.lenKeep !== lenKeepFor(L, maskRatio)) {
+        throw new Error(`MAE: masking indices keep ${source.lenKeep} of ${L} patches, maskRatio ${maskRatio} keeps ${lenKeepFor(L, maskRatio)}`);
       }
       return source;
     }
