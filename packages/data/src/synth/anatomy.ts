@@ -35,6 +35,10 @@ export interface ChestGeometry {
   toPx(u: number, v: number): Point;
   /** Pixel → template mapping (inverse of toPx). */
   toTemplate(x: number, y: number): { u: number; v: number };
+  /** Template u of pixel column x (centre at x + 0.5); allocation-free for per-pixel loops. */
+  uOf(x: number): number;
+  /** Template v of pixel row y (centre at y + 0.5). */
+  vOf(y: number): number;
   /** Hard lung masks (1 inside), `size × size`, per side. */
   lung: Record<Side, Uint8Array>;
   /** Soft (blurred) union of both lungs in [0, 1]. */
@@ -93,6 +97,8 @@ export function buildGeometry(rng: SeededRng, size: number, heartScale = 1): Che
   const dy = rng.uniform(-0.015, 0.025);
   const toPx = (u: number, v: number): Point => ({ x: (0.5 + (u - 0.5) * sx + dx) * size, y: (v * sy + dy) * size });
   const toTemplate = (x: number, y: number) => ({ u: (x / size - 0.5 - dx) / sx + 0.5, v: (y / size - dy) / sy });
+  const uOf = (x: number) => ((x + 0.5) / size - 0.5 - dx) / sx + 0.5;
+  const vOf = (y: number) => ((y + 0.5) / size - dy) / sy;
 
   const shapes: Record<Side, LungShape> = {
     right: {
@@ -119,8 +125,9 @@ export function buildGeometry(rng: SeededRng, size: number, heartScale = 1): Che
   const lung: Record<Side, Uint8Array> = { right: new Uint8Array(n), left: new Uint8Array(n) };
   const union = newLayer(size);
   for (let y = 0; y < size; y++) {
+    const v = vOf(y);
     for (let x = 0; x < size; x++) {
-      const { u, v } = toTemplate(x + 0.5, y + 0.5);
+      const u = uOf(x);
       const i = y * size + x;
       if (u < 0.5 ? inLungTemplate('right', u, v) : inLungTemplate('left', u, v)) {
         lung[u < 0.5 ? 'right' : 'left'][i] = 1;
@@ -128,7 +135,7 @@ export function buildGeometry(rng: SeededRng, size: number, heartScale = 1): Che
       }
     }
   }
-  const lungSoft = boxBlur(union, size, Math.max(1, size / 256), 3);
+  const lungSoft = boxBlur(union, size, Math.max(1, size / 256), 2);
 
   // Heart: an ellipse offset to the patient's left; cardiomegaly widens it leftwards.
   const hcU = 0.555 + (heartScale - 1) * 0.07 + rng.uniform(-0.01, 0.01);
@@ -147,7 +154,7 @@ export function buildGeometry(rng: SeededRng, size: number, heartScale = 1): Che
       if ((ex * k) ** 2 + ey * ey <= 1) heartHard[y * size + x] = 1;
     }
   }
-  const heartSoft = boxBlur(heartHard, size, Math.max(1, size / 200), 3);
+  const heartSoft = boxBlur(heartHard, size, Math.max(1, size / 200), 2);
 
   const lateralness = (side: Side, u: number) => {
     const s = shapes[side];
@@ -160,6 +167,8 @@ export function buildGeometry(rng: SeededRng, size: number, heartScale = 1): Che
     size,
     toPx,
     toTemplate,
+    uOf,
+    vOf,
     lung,
     lungSoft,
     heartSoft,
@@ -186,8 +195,9 @@ export function renderSoftTissue(g: ChestGeometry, rng: SeededRng): Float32Array
   const bodyW = rng.uniform(0.46, 0.5);
   const tissue = rng.uniform(0.44, 0.52);
   for (let y = 0; y < size; y++) {
+    const v = g.vOf(y);
     for (let x = 0; x < size; x++) {
-      const { u, v } = g.toTemplate(x + 0.5, y + 0.5);
+      const u = g.uOf(x);
       const i = y * size + x;
       // Body outline: neck at the top, shoulders from v≈0.03 to 0.13.
       const halfW = neckW + (bodyW - neckW) * smoothstep(0.02, 0.14, v) - 0.05 * smoothstep(0.55, 1.0, v);
@@ -229,7 +239,7 @@ export function renderSoftTissue(g: ChestGeometry, rng: SeededRng): Float32Array
   // Its lower edge merges into the diaphragm, so it only adds where lung surrounds it.
   for (let i = 0; i < img.length; i++) {
     const y = Math.floor(i / size);
-    const { v } = g.toTemplate(0, y + 0.5);
+    const v = g.vOf(y);
     img[i] += 0.12 * g.heartSoft[i] * smoothstep(0.74, 0.64, v);
   }
   // Trachea and main bronchi (air column).
@@ -368,12 +378,15 @@ export function finishExposure(img: Float32Array, size: number, rng: SeededRng):
   const offset = rng.uniform(-0.04, 0.04);
   const noiseStd = rng.uniform(0.008, 0.02);
   const out = new Uint8Array(img.length);
+  // Tone curve through a 4096-entry table: the output is 8-bit, so this is exact enough and avoids pow per pixel.
+  const LEVELS = 4095;
+  const tone = new Float32Array(LEVELS + 1);
+  for (let k = 0; k <= LEVELS; k++) tone[k] = Math.pow(k / LEVELS, gamma) * contrast + offset;
   for (let i = 0; i < img.length; i++) {
-    let v = clamp01(blurred[i]);
-    // Irwin–Hall (sum of 4 uniforms) is close enough to Gaussian noise and much cheaper.
-    const n = (rng.next() + rng.next() + rng.next() + rng.next() - 2) * 1.7320508;
-    v = Math.pow(v, gamma) * contrast + offset + n * noiseStd;
-    out[i] = Math.round(clamp01(v) * 255);
+    const v = clamp01(blurred[i]);
+    // Triangular noise (sum of two uniforms, unit variance): close enough to Gaussian quantum noise, and cheap.
+    const n = (rng.next() + rng.next() - 1) * 2.4494897;
+    out[i] = Math.round(clamp01(tone[Math.round(v * LEVELS)] + n * noiseStd) * 255);
   }
   return out;
 }

@@ -70,10 +70,11 @@ export function pneumothoraxRegion(g: ChestGeometry, spec: Extract<FindingSpec, 
   const region = new Uint8Array(size * size);
   const lung = g.lung[spec.side];
   for (let y = 0; y < size; y++) {
+    const v = g.vOf(y);
     for (let x = 0; x < size; x++) {
       const i = y * size + x;
       if (!lung[i]) continue;
-      const { u, v } = g.toTemplate(x + 0.5, y + 0.5);
+      const u = g.uOf(x);
       // Collapse factor: full at the apex, fading out towards the base; less sideways than vertical.
       const f = f0 + (1 - f0) * smoothstep(h.v, h.v + 0.22, v);
       const fx = 1 - (1 - f) * 0.75;
@@ -126,11 +127,12 @@ export function renderEffusion(g: ChestGeometry, img: Float32Array, spec: Extrac
     const cp = g.cpV[side];
     const lung = g.lung[side];
     for (let y = 0; y < size; y++) {
+      const v = g.vOf(y);
       for (let x = 0; x < size; x++) {
         const i = y * size + x;
         // Fill the soft lung edge too, else the lung's blurred rim stays dark around the fluid.
         if (g.lungSoft[i] <= 0) continue;
-        const { u, v } = g.toTemplate(x + 0.5, y + 0.5);
+        const u = g.uOf(x);
         if ((u < 0.5) !== (side === 'right')) continue;
         const lat = g.lateralness(side, u);
         const top = Math.min(level, cp - 0.03) - rise * lat ** 2;
@@ -177,7 +179,8 @@ export function renderConsolidation(g: ChestGeometry, img: Float32Array, spec: E
   const amp = { patchy: 0.2, focal: 0.24, dense: 0.3 }[spec.extent];
   for (let i = 0; i < field.length; i++) {
     if (!lung[i]) continue;
-    const f = field[i] + 0.25 * tex[i];
+    // Texture modulates the blobs multiplicatively: far from every blob the field stays 0, so the mask stays compact.
+    const f = field[i] * (1 + 0.3 * Math.max(-2, Math.min(2, tex[i])));
     if (f > 0.6) mask[i] = 1;
     dens[i] = smoothstep(0.35, 0.9, f) * (spec.extent === 'patchy' ? Math.max(0.5, Math.min(1.1, 0.8 + 0.2 * tex[i])) : 1);
   }

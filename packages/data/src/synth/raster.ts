@@ -122,7 +122,7 @@ export function boxBlur(src: Float32Array, size: number, r: number, passes = 3):
 export function smoothNoise(size: number, r: number, rand: () => number): Float32Array {
   const white = new Float32Array(size * size);
   for (let i = 0; i < white.length; i++) white[i] = rand() - 0.5;
-  const s = boxBlur(white, size, r, 3);
+  const s = boxBlur(white, size, r, 2);
   let sq = 0;
   for (let i = 0; i < s.length; i++) sq += s[i] * s[i];
   const std = Math.sqrt(sq / s.length) || 1;
