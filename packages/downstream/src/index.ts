@@ -65,7 +65,8 @@ export {
   type SegmenterProgress,
 } from './segmentation/fit.js';
 export { evaluateSegmentation, type EvaluateSegmentationOptions, type SegmentationEvaluation } from './segmentation/evaluate.js';
-export { createOptimiser, type OptimiserSettings } from './training/optimiser.js';
+export { adamWOptions, createOptimiser, learningRateSchedule, type OptimiserSettings } from './training/optimiser.js';
+export { GroupedAdamW, groupedTrainStep, vitLayerScales } from './training/layer-decay.js';
 export { shouldStopAfterEpoch, type EpochEndHook } from './training/epoch-hook.js';
 
 export { checkDetectionConfig, yoloV3Config, type DetectionConfig, type DetectionScale } from './detection/anchors.js';

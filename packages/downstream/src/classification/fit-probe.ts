@@ -1,5 +1,6 @@
-import { Rng, tf, trainStep } from '@ecamp/core';
-import { createOptimiser } from '../training/optimiser.js';
+import { Rng, tf } from '@ecamp/core';
+import { adamWOptions, learningRateSchedule } from '../training/optimiser.js';
+import { GroupedAdamW, groupedTrainStep } from '../training/layer-decay.js';
 import { shouldStopAfterEpoch, type EpochEndHook } from '../training/epoch-hook.js';
 import type { ClassifierProgress, ClassifierOptimiserSettings, FitClassifierResult } from './fit.js';
 import { classificationMetrics, type ClassificationEvaluation } from './evaluate.js';
@@ -41,7 +42,8 @@ export async function fitLinearProbe(options: FitLinearProbeOptions): Promise<Fi
   const stepsPerEpoch = Math.ceil(data.count / batchSize);
   const settings = { stepsPerEpoch, ...options.optimiser };
   const params = head.namedParameters();
-  const { optimiser, lrAt } = createOptimiser(params, settings, epochs);
+  const optimiser = new GroupedAdamW(params, adamWOptions(settings));
+  const lrAt = learningRateSchedule(settings, epochs);
   head.train(true);
   const losses: number[] = [];
   let step = 0;
@@ -53,10 +55,7 @@ export async function fitLinearProbe(options: FitLinearProbeOptions): Promise<Fi
       const rows = featureRows(data, order.slice(start, start + batchSize), task, head.numClasses);
       try {
         const lr = lrAt(step);
-        const report = trainStep(params, () => classificationLoss(task, head.classify(rows.features), rows.labels), optimiser, {
-          lr,
-          maxGradNorm: settings.maxGradNorm,
-        });
+        const report = groupedTrainStep(params, () => classificationLoss(task, head.classify(rows.features), rows.labels), optimiser, lr, settings.maxGradNorm);
         losses.push(report.loss);
         if (!report.applied) skipped++;
         onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });

@@ -94,6 +94,38 @@ describe('fitClassifier', () => {
     head.dispose();
   });
 
+  it('fine-tunes with layer-wise learning-rate decay: deeper-from-head parameters move less', async () => {
+    const encoder = new TinyEncoder(2, 4, 8, 2, 1);
+    const head = new ClassificationHead(8, 2, { rng: new Rng(2) });
+    const start = new Map([...encoder.namedParameters(), ...head.namedParameters()].map((p) => [p.name, p.variable.dataSync().slice()]));
+    const result = await fitClassifier({
+      encoder,
+      head,
+      task: 'multi-label',
+      protocol: 'finetune',
+      epochs: 1,
+      layerDecay: 0.1,
+      batches: (_e, rng) => syntheticBatches(rng, 1, 4, 8, 'multi-label'),
+      optimiser: { lr: 1e-2, weightDecay: 0 },
+      rng: new Rng(3),
+    });
+    expect(result.optimiser.groups.map((g) => g.scale)).toEqual([1, expect.closeTo(0.1, 12), expect.closeTo(0.01, 12), expect.closeTo(0.001, 12)]);
+    // after one Adam step an element moves by at most its group's rate (plus rounding)
+    const moved = (name: string, variable: tf.Variable) => Math.max(...Array.from(variable.dataSync()).map((v, i) => Math.abs(v - start.get(name)![i])));
+    const biggest = (prefix: string, params: { name: string; variable: tf.Variable }[]) =>
+      Math.max(...params.filter((p) => p.name.startsWith(prefix)).map((p) => moved(p.name, p.variable)));
+    expect(biggest('head.', head.namedParameters())).toBeGreaterThan(5e-3);
+    expect(biggest('blocks.1.', encoder.namedParameters())).toBeLessThan(1.1e-3);
+    expect(biggest('blocks.0.', encoder.namedParameters())).toBeLessThan(1.1e-4);
+    expect(biggest('patch_embed.', encoder.namedParameters())).toBeLessThan(1.1e-5);
+    result.dispose();
+    encoder.dispose();
+    head.dispose();
+    await expect(
+      fitClassifier({ encoder, head, task: 'multi-label', protocol: 'linear-probe', layerDecay: 0.5, epochs: 1, batches: () => [], optimiser: { lr: 1 }, rng: new Rng(0) }),
+    ).rejects.toThrow(/layerDecay applies to fine-tuning only/);
+  });
+
   it('is deterministic for a seed', async () => {
     const run = async () => {
       const encoder = new TinyEncoder(2, 4, 8, 1, 1);

@@ -1,5 +1,6 @@
-import { AdamW, Rng, tf, trainStep, type Parameter } from '@ecamp/core';
-import { createOptimiser, type OptimiserSettings } from '../training/optimiser.js';
+import { Rng, tf, type Parameter } from '@ecamp/core';
+import { adamWOptions, learningRateSchedule, type OptimiserSettings } from '../training/optimiser.js';
+import { GroupedAdamW, groupedTrainStep, vitLayerScales } from '../training/layer-decay.js';
 import { shouldStopAfterEpoch, type EpochEndHook } from '../training/epoch-hook.js';
 import type { FeatureEncoder } from '../encoder.js';
 import type { ClassificationHead } from './head.js';
@@ -54,6 +55,11 @@ export interface FitClassifierOptions {
   protocol: ClassificationProtocol;
   /** AdamW and schedule. */
   optimiser: ClassifierOptimiserSettings;
+  /**
+   * Fine-tuning only: layer-wise learning-rate decay (e.g. 0.75 as in MAE
+   * fine-tuning); block i of a depth-L encoder trains at lr·decay^(L − i). Default: off.
+   */
+  layerDecay?: number;
   /** Seeds the per-epoch batch streams (`rng.fork('epoch:<e>')`). */
   rng: Rng;
   /** Called after each step. */
@@ -73,7 +79,7 @@ export interface FitClassifierResult {
   /** Loss per step, in order. */
   losses: number[];
   /** The optimiser (its moments stay allocated; call `dispose()` on the result to free them). */
-  optimiser: AdamW;
+  optimiser: GroupedAdamW;
   /** Free the optimiser state. */
   dispose(): void;
 }
@@ -109,7 +115,10 @@ export function trainableParameters(encoder: FeatureEncoder, head: Classificatio
 export async function fitClassifier(options: FitClassifierOptions): Promise<FitClassifierResult> {
   const { encoder, head, batches, epochs, task, protocol, optimiser: settings, rng, onProgress } = options;
   const params = trainableParameters(encoder, head, protocol);
-  const { optimiser, lrAt } = createOptimiser(params, settings, epochs);
+  if (options.layerDecay !== undefined && protocol !== 'finetune') throw new Error('fitClassifier: layerDecay applies to fine-tuning only');
+  const scaleOf = options.layerDecay !== undefined ? vitLayerScales(params.map((p) => p.name), options.layerDecay) : undefined;
+  const optimiser = new GroupedAdamW(params, adamWOptions(settings), scaleOf);
+  const lrAt = learningRateSchedule(settings, epochs);
   const finetune = protocol === 'finetune';
   encoder.train?.(finetune);
   head.train(true);
@@ -125,14 +134,15 @@ export async function fitClassifier(options: FitClassifierOptions): Promise<FitC
         // Linear probe: features are a constant input to the loss (no tape, no encoder gradient).
         const frozen = finetune ? null : tf.tidy(() => head.pool(encoder.forwardFeatures(batch.images).tokens));
         try {
-          const report = trainStep(
+          const report = groupedTrainStep(
             params,
             () => {
               const logits = frozen ? head.classify(frozen) : head.forward(encoder.forwardFeatures(batch.images).tokens);
               return classificationLoss(task, logits, batch.labels);
             },
             optimiser,
-            { lr, maxGradNorm: settings.maxGradNorm },
+            lr,
+            settings.maxGradNorm,
           );
           losses.push(report.loss);
           if (!report.applied) skipped++;

@@ -1,4 +1,4 @@
-import { AdamW, cosineWithWarmup, type Parameter } from '@ecamp/core';
+import { AdamW, cosineWithWarmup, type AdamWOptions, type Parameter } from '@ecamp/core';
 
 /** AdamW and learning-rate schedule settings shared by the downstream training loops. */
 export interface OptimiserSettings {
@@ -18,21 +18,22 @@ export interface OptimiserSettings {
   maxGradNorm?: number;
 }
 
-/**
- * An AdamW over `params` and the step → learning-rate function for `epochs`
- * epochs. Without `stepsPerEpoch` the warm-up is (step + 1)/(warmup + 1)·lr
- * (never 0, so step 0 already learns) and the rate then stays constant.
- */
-export function createOptimiser(params: Parameter[], settings: OptimiserSettings, epochs: number): { optimiser: AdamW; lrAt: (step: number) => number } {
+/** The AdamW options of `settings` (betas default [0.9, 0.999], weight decay 0.05). */
+export function adamWOptions(settings: OptimiserSettings): AdamWOptions {
   if (!(settings.lr > 0)) throw new Error(`optimiser.lr must be > 0, got ${settings.lr}`);
+  return { lr: settings.lr, betas: settings.betas ?? [0.9, 0.999], weightDecay: settings.weightDecay ?? 0.05 };
+}
+
+/**
+ * The step → learning-rate function for `epochs` epochs. Without
+ * `stepsPerEpoch` the warm-up is (step + 1)/(warmup + 1)·lr (never 0, so
+ * step 0 already learns) and the rate then stays constant; with it, a
+ * half-cosine to `minLr` over all steps follows the warm-up.
+ */
+export function learningRateSchedule(settings: OptimiserSettings, epochs: number): (step: number) => number {
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`epochs must be a non-negative integer, got ${epochs}`);
-  const optimiser = new AdamW(params, {
-    lr: settings.lr,
-    betas: settings.betas ?? [0.9, 0.999],
-    weightDecay: settings.weightDecay ?? 0.05,
-  });
   const warmupSteps = settings.warmupSteps ?? 0;
-  const lrAt = settings.stepsPerEpoch
+  return settings.stepsPerEpoch
     ? cosineWithWarmup({
         baseLr: settings.lr,
         warmupSteps,
@@ -40,5 +41,11 @@ export function createOptimiser(params: Parameter[], settings: OptimiserSettings
         minLr: settings.minLr,
       })
     : (step: number) => (step < warmupSteps ? (settings.lr * (step + 1)) / (warmupSteps + 1) : settings.lr);
-  return { optimiser, lrAt };
+}
+
+/** An AdamW over `params` with {@link adamWOptions} and the {@link learningRateSchedule} for `epochs` epochs. */
+export function createOptimiser(params: Parameter[], settings: OptimiserSettings, epochs: number): { optimiser: AdamW; lrAt: (step: number) => number } {
+  const options = adamWOptions(settings);
+  const lrAt = learningRateSchedule(settings, epochs);
+  return { optimiser: new AdamW(params, options), lrAt };
 }
