@@ -1,9 +1,10 @@
 import type { Command } from './command.js';
 import { configCommand } from './config.js';
+import { ablateCommand } from './ablate.js';
 import { distillCommand } from './distill.js';
 import { evaluateCommand } from './evaluate.js';
 import { pretrainCommand } from './pretrain.js';
 import { runCommand } from './run.js';
 
 /** Every `ecamp` sub-command, in the order the help lists them. */
-export const commands: Command[] = [runCommand, pretrainCommand, evaluateCommand, distillCommand, configCommand];
+export const commands: Command[] = [runCommand, pretrainCommand, evaluateCommand, ablateCommand, distillCommand, configCommand];
