@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { initBackend, Rng, tf } from '@ecamp/core';
-import { selectWindow, SrHead, srWindowLoss } from '../src/index.js';
+import { selectWindow, SrHead, srWindowLoss, srWindowLossCropped } from '../src/index.js';
 
 const B = Number(process.env.BENCH_BATCH ?? 8);
 const reps = Number(process.env.BENCH_REPS ?? 3);
@@ -21,22 +21,34 @@ const head = new SrHead({ rng });
 const x = tf.tensor4d(rng.normalArray(B * 224 * 224 * 3), [B, 224, 224, 3]);
 const target = tf.tensor4d(rng.normalArray(B * 448 * 448 * 3), [B, 448, 448, 3]);
 const windows = Array.from({ length: B }, (_, k) => ({ i: k % 3, j: (k * 2) % 3 }));
-const step = () =>
+const fullStep = () =>
   tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => srWindowLoss(head.forward(x), target, windows), head.parameters());
     value.dataSync();
     tf.dispose(Object.values(grads));
   });
-step();
-const times: number[] = [];
-for (let r = 0; r < reps; r++) {
-  const t0 = performance.now();
+const windowStep = () =>
+  tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => srWindowLossCropped(head.forwardWindows(x, windows), target, windows), head.parameters());
+    value.dataSync();
+    tf.dispose(Object.values(grads));
+  });
+function median(step: () => void): { median: number; min: number } {
   step();
-  times.push(performance.now() - t0);
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], min: times[0] };
 }
-times.sort((a, b) => a - b);
-const ours = times[Math.floor(times.length / 2)];
-console.log(`ours: SR step median ${ours.toFixed(0)} ms (min ${times[0].toFixed(0)})`);
+const full = median(fullStep);
+console.log(`ours: SR step (forward on the whole view) median ${full.median.toFixed(0)} ms (min ${full.min.toFixed(0)})`);
+const win = median(windowStep);
+console.log(`ours: SR step (forwardWindows, window + halo) median ${win.median.toFixed(0)} ms (min ${win.min.toFixed(0)}) → ${(win.median / full.median).toFixed(2)}× the whole-view step`);
+const ours = Math.min(full.median, win.median);
 
 const maps = Array.from({ length: 2000 }, () => Float64Array.from(rng.normalArray(196), Math.abs));
 const t1 = performance.now();

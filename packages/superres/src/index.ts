@@ -41,7 +41,7 @@ export { renderPanel, writePanelPng, type PanelImage, type PanelOptions, type Rg
 /** The SR head: bilinear ×s, conv3×3 → ReLU → conv3×3, residual, optional final ReLU. */
 export { SrHead, type SrFinalActivation, type SrHeadOptions } from './head/sr-head.js';
 /** The windowed SR loss and its per-pixel window mask. */
-export { srWindowLoss, type SrLossOptions } from './loss/sr-loss.js';
+export { srWindowLoss, srWindowLossCropped, type SrLossOptions } from './loss/sr-loss.js';
 export { windowMask } from './loss/window-mask.js';
 /** Online window source: straight from the fusion layer's (detached) attention tensors. */
 export { selectWindowsFromAttention, windowsOnly, type BatchAttention, type BatchRows } from './window/from-attention.js';

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkGradients, initBackend, readSafetensors, resizeBilinear, Rng, tensorFromData, tf, torchConvToTf, type TensorData } from '@ecamp/core';
 import { SrHead } from './sr-head.js';
-import { srWindowLoss } from '../loss/sr-loss.js';
+import { srWindowLoss, srWindowLossCropped } from '../loss/sr-loss.js';
 import { paramGradCheck } from '../../test/helpers/param-grad-check.js';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/sr_head.safetensors', import.meta.url));
@@ -145,6 +145,52 @@ describe('SrHead: behaviour', () => {
     const x = tf.zeros([1, 4, 4, 1]) as tf.Tensor4D;
     expect(() => head.forward(x)).toThrow(/input must be \[B, h, w, 3\]/);
     x.dispose();
+    head.dispose();
+  });
+});
+
+describe('SrHead.forwardWindows', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+  const geometry = { gridSize: 6, windowCells: 4, cellPx: 4 }; // 24×24 view, 16×16 windows
+  const rng = new Rng(31);
+
+  it('equals the full output cropped to each window (corners, edges, centre), and the losses agree', () => {
+    const head = new SrHead({ hidden: 4, rng: new Rng(6) });
+    const windows = [{ i: 0, j: 0 }, { i: 2, j: 2 }, { i: 1, j: 0 }, { i: 0, j: 2 }, { i: 1, j: 1 }];
+    const x = tf.tensor4d(rng.normalArray(5 * 12 * 12 * 3), [5, 12, 12, 3]);
+    const target = tf.tensor4d(rng.normalArray(5 * 24 * 24 * 3), [5, 24, 24, 3]);
+    const full = head.forward(x);
+    const win = head.forwardWindows(x, windows, geometry);
+    expect(win.shape).toEqual([5, 16, 16, 3]);
+    windows.forEach((w, k) => {
+      const ref = tf.slice(full, [k, 4 * w.i, 4 * w.j, 0], [1, 16, 16, 3]);
+      const got = tf.slice(win, [k, 0, 0, 0], [1, 16, 16, 3]);
+      expect(maxAbsDiff(got, ref), `window ${k}`).toBeLessThan(1e-5);
+      tf.dispose([ref, got]);
+    });
+    const a = srWindowLoss(full, target, windows, { geometry });
+    const b = srWindowLossCropped(win, target, windows, { geometry });
+    expect(b.dataSync()[0]).toBeCloseTo(a.dataSync()[0], 5);
+    // Same gradients for every parameter and the input.
+    const gFull = tf.variableGrads(() => srWindowLoss(head.forward(x), target, windows, { geometry }), head.parameters());
+    const gWin = tf.variableGrads(() => srWindowLossCropped(head.forwardWindows(x, windows, geometry), target, windows, { geometry }), head.parameters());
+    for (const p of head.parameters()) expect(maxAbsDiff(gFull.grads[p.name], gWin.grads[p.name])).toBeLessThan(1e-5);
+    const [gx1] = tf.grads((xi: tf.Tensor) => srWindowLoss(head.forward(xi as tf.Tensor4D), target, windows, { geometry }))([x]);
+    const [gx2] = tf.grads((xi: tf.Tensor) => srWindowLossCropped(head.forwardWindows(xi as tf.Tensor4D, windows, geometry), target, windows, { geometry }))([x]);
+    expect(maxAbsDiff(gx1, gx2)).toBeLessThan(1e-6);
+    tf.dispose([x, target, full, win, a, b, gFull.value, gWin.value, gx1, gx2, ...Object.values(gFull.grads), ...Object.values(gWin.grads)]);
+    head.dispose();
+  });
+
+  it('rejects a view that does not match the geometry and a window off the grid', () => {
+    const head = new SrHead();
+    const x = tf.zeros([1, 10, 10, 3]) as tf.Tensor4D;
+    expect(() => head.forwardWindows(x, [{ i: 0, j: 0 }], geometry)).toThrow(/is not the 24×24 view/);
+    const y = tf.zeros([1, 12, 12, 3]) as tf.Tensor4D;
+    expect(() => head.forwardWindows(y, [{ i: 3, j: 0 }], geometry)).toThrow(/window 0 \(i=3, j=0\)/);
+    tf.dispose([x, y]);
     head.dispose();
   });
 });

@@ -38,3 +38,25 @@ export function srWindowLoss(output: tf.Tensor4D, target: tf.Tensor4D, windows: 
     return tf.div(tf.sum(tf.mul(sq, mask)), b * side * side * c) as tf.Scalar;
   });
 }
+
+/**
+ * The same loss from window crops of the SR output (`SrHead.forwardWindows`): the real view is
+ * cropped to each window and compared; equal to {@link srWindowLoss} on the full output.
+ * @param outputWindows [B, W, W, C], W = windowCells·cellPx
+ * @param target the real high-resolution view [B, S, S, C]
+ */
+export function srWindowLossCropped(outputWindows: tf.Tensor4D, target: tf.Tensor4D, windows: readonly ContextWindow[], opts: SrLossOptions = {}): tf.Scalar {
+  const geometry = opts.geometry ?? ECAMP_WINDOW_GEOMETRY;
+  const side = geometry.windowCells * geometry.cellPx;
+  const [b, h, w, c] = outputWindows.shape;
+  if (h !== side || w !== side) throw new Error(`srWindowLossCropped: output windows are ${h}×${w}, the geometry's window is ${side}×${side}`);
+  if (windows.length !== b) throw new Error(`srWindowLossCropped: ${windows.length} windows for a batch of ${b}`);
+  const size = viewSizePx(geometry);
+  if (target.shape[0] !== b || target.shape[1] !== size || target.shape[2] !== size || target.shape[3] !== c) {
+    throw new Error(`srWindowLossCropped: target must be [${b}, ${size}, ${size}, ${c}], got [${target.shape}]`);
+  }
+  return tf.tidy(() => {
+    const crops = windows.map((win, k) => tf.slice(target, [k, win.i * geometry.cellPx, win.j * geometry.cellPx, 0], [1, side, side, c]));
+    return tf.mean(tf.square(tf.sub(outputWindows, tf.concat(crops, 0)))) as tf.Scalar;
+  });
+}
