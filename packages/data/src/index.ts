@@ -35,7 +35,7 @@ export { contextWindow, type ContextWindow } from './synth/window.js';
 export type { Box } from './synth/findings.js';
 
 /** Opening images (PNG 8/16-bit, JPEG, TIFF, GIF via sharp; DICOM via dicom-parser). */
-export { openImage, type OpenedImage } from './image/source.js';
+export { openImage, type OpenedImage, type ImageInfo } from './image/source.js';
 /** DICOM decoding (uncompressed transfer syntaxes, modality + VOI window, MONOCHROME1 inversion). */
 export { decodeDicom, isDicom, UNCOMPRESSED_TRANSFER_SYNTAXES, type DicomImage } from './image/dicom.js';
 /** Transform geometry: crop boxes, flips and mapping of points and boxes. */

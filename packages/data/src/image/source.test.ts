@@ -53,3 +53,17 @@ describe('openImage', () => {
     expect([gif.width, gif.height]).toEqual([565, 584]);
   });
 });
+
+describe('openImage with known info', () => {
+  it('skips the header read but decodes the same pixels', async () => {
+    const png = await sharp(Buffer.from(Uint8Array.from({ length: 16 }, (_, i) => i * 10)), { raw: { width: 4, height: 4, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const d = mkdtempSync(join(tmpdir(), 'ecamp-known-'));
+    const p = join(d, 'k.png');
+    writeFileSync(p, png);
+    const first = await openImage(p);
+    const again = await openImage(p, p, { width: first.width, height: first.height, channels: first.channels, bitDepth: first.bitDepth });
+    expect((await again.pipeline().raw().toBuffer()).equals(await first.pipeline().raw().toBuffer())).toBe(true);
+    rmSync(d, { recursive: true, force: true });
+  });
+});

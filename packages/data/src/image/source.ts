@@ -24,8 +24,25 @@ export interface OpenedImage {
 
 const DICOM_EXT = /\.(dcm|dicom)$/i;
 
-/** Opens a file path or an in-memory encoded image; throws an error naming the file when unreadable. */
-export async function openImage(input: string | Uint8Array, name = typeof input === 'string' ? input : '<buffer>'): Promise<OpenedImage> {
+/** Size, channels and depth of an encoded image, as {@link openImage} found them (cacheable per file). */
+export type ImageInfo = Pick<OpenedImage, 'width' | 'height' | 'channels' | 'bitDepth'>;
+
+function encodedPipeline(src: string | Buffer, channels: 1 | 3, bitDepth: 8 | 16): () => Sharp {
+  const space = channels === 1 ? (bitDepth === 16 ? 'grey16' : 'b-w') : bitDepth === 16 ? 'rgb16' : 'srgb';
+  // sharp outputs sRGB by default; pin the colourspace so grey stays one channel and 16-bit stays 16-bit.
+  return () => sharp(src, { failOn: 'error' }).removeAlpha().toColourspace(space);
+}
+
+/**
+ * Opens a file path or an in-memory encoded image; throws an error naming the
+ * file when unreadable. `known` (the {@link ImageInfo} of an earlier open of the
+ * same non-DICOM file) skips the header read: the loader uses it from the
+ * second epoch on.
+ */
+export async function openImage(input: string | Uint8Array, name = typeof input === 'string' ? input : '<buffer>', known?: ImageInfo): Promise<OpenedImage> {
+  if (known && typeof input === 'string' && !DICOM_EXT.test(input)) {
+    return { name, ...known, pipeline: encodedPipeline(input, known.channels, known.bitDepth) };
+  }
   let bytes: Uint8Array | null = null;
   if (typeof input === 'string') {
     try {
@@ -66,14 +83,5 @@ export async function openImage(input: string | Uint8Array, name = typeof input 
   const colourChannels = (meta.channels ?? 1) - (meta.hasAlpha ? 1 : 0);
   const channels: 1 | 3 = colourChannels >= 3 ? 3 : 1;
   const bitDepth: 8 | 16 = meta.depth === 'ushort' || meta.depth === 'short' ? 16 : 8;
-  const space = channels === 1 ? (bitDepth === 16 ? 'grey16' : 'b-w') : bitDepth === 16 ? 'rgb16' : 'srgb';
-  return {
-    name,
-    width: meta.width,
-    height: meta.height,
-    channels,
-    bitDepth,
-    // sharp outputs sRGB by default; pin the colourspace so grey stays one channel and 16-bit stays 16-bit.
-    pipeline: () => sharp(src, { failOn: 'error' }).removeAlpha().toColourspace(space),
-  };
+  return { name, width: meta.width, height: meta.height, channels, bitDepth, pipeline: encodedPipeline(src, channels, bitDepth) };
 }

@@ -9,7 +9,7 @@
  */
 import sharp from 'sharp';
 import type { TransformGeometry } from '../image/geometry.js';
-import { openImage } from '../image/source.js';
+import { openImage, type ImageInfo } from '../image/source.js';
 import { downstreamTransform, pretrainTransform, type PretrainTransformOptions } from '../image/transforms.js';
 import { BadSampleLog, type OnBadSample } from '../readers/bad-samples.js';
 import type { PretrainRecord } from '../readers/types.js';
@@ -80,6 +80,8 @@ export class Loader implements AsyncIterable<Batch> {
   readonly badSamples: BadSampleLog;
   private readonly opts: LoaderOptions;
   private pos: LoaderPosition;
+  /** Header info per image path, so later epochs skip the metadata read. */
+  private readonly infoCache = new Map<string, ImageInfo>();
 
   constructor(options: LoaderOptions) {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`Loader: batchSize must be a positive integer, got ${options.batchSize}`);
@@ -106,7 +108,10 @@ export class Loader implements AsyncIterable<Batch> {
 
   private async decode(rec: PretrainRecord, rng: SeededRng): Promise<Decoded | null> {
     try {
-      const img = await openImage(rec.imagePath);
+      const img = await openImage(rec.imagePath, rec.imagePath, this.infoCache.get(rec.imagePath));
+      if (!this.infoCache.has(rec.imagePath)) {
+        this.infoCache.set(rec.imagePath, { width: img.width, height: img.height, channels: img.channels, bitDepth: img.bitDepth });
+      }
       if (this.opts.mode === 'downstream') {
         const r = await downstreamTransform(img, { size: this.size });
         return { pixels: r.pixels, geometry: r };
@@ -115,7 +120,7 @@ export class Loader implements AsyncIterable<Batch> {
       return { pixels: r.view448, geometry: r };
     } catch (err) {
       const msg = (err as Error).message;
-      const reason = /ENOENT|no such file|cannot read image file|does not exist/i.test(msg) ? 'missing-image' : 'corrupt-image';
+      const reason = /ENOENT|no such file|cannot read image file|does not exist|file is missing/i.test(msg) ? 'missing-image' : 'corrupt-image';
       this.badSamples.report(reason, { file: rec.origin.file, line: rec.origin.line, field: 'image' }, msg);
       return null;
     }
