@@ -8,6 +8,7 @@ export { classReport, confusionMatrix, quadraticWeightedKappa, type ClassReport 
 export { dice, overlapCounts, perImageDice, type MaskMetricOptions, type PerImageScores } from './metrics/dice.js';
 export { boxIou, perImageMaskIou } from './metrics/iou.js';
 export { checkBox, type Box } from './metrics/box.js';
+export { rsnaKaggleScore } from './metrics/rsna-kaggle.js';
 export {
   averagePrecision,
   detectionMap,
