@@ -85,7 +85,7 @@ export {
 } from './readers/downstream.js';
 
 /** The prefetching, seeded, resumable batch loader (typed arrays; tensors via `@ecamp/data/tensors`). */
-export { Loader, type Batch, type LoaderOptions } from './loader/loader.js';
+export { Loader, classificationLoaderRecords, type Batch, type LoaderOptions, type LoaderRecord } from './loader/loader.js';
 /** Loader position (epoch, index, RNG state) for checkpoints. */
 export { epochOrder, sampleRng, validatePosition, type LoaderPosition } from './loader/position.js';
 

@@ -76,3 +76,23 @@ describe('Loader', () => {
     expect(batches[0].geometry[0].flip).toBe(false);
   });
 });
+
+describe('Loader over a classification list', () => {
+  it('batches downstream images with their labels and empty reports', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ecamp-loader-cls-'));
+    try {
+      await synthesizeDataset({ seed: 6, n: 3, size: 448, outDir: dir, maskLabels: [], trainFraction: 1, valFraction: 0 });
+      const { readClassificationList } = await import('../readers/downstream.js');
+      const { classificationLoaderRecords } = await import('./loader.js');
+      const recs = classificationLoaderRecords(readClassificationList(join(dir, 'train.txt')));
+      expect(recs[0].id).toMatch(/^synth-6-\d{6}$/);
+      const batches = await take(new Loader({ records: recs, batchSize: 3, seed: 0, mode: 'downstream', epochs: 1, shuffle: false }), 2);
+      expect(batches).toHaveLength(1);
+      expect(batches[0].height).toBe(224);
+      expect(batches[0].reports).toEqual(['', '', '']);
+      expect(batches[0].labels).toEqual(recs.map((r) => r.labels));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

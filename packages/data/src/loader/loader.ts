@@ -12,10 +12,19 @@ import type { TransformGeometry } from '../image/geometry.js';
 import { openImage, type ImageInfo } from '../image/source.js';
 import { downstreamTransform, pretrainTransform, type PretrainTransformOptions } from '../image/transforms.js';
 import { BadSampleLog, type OnBadSample } from '../readers/bad-samples.js';
+import type { ClassificationRecord } from '../readers/downstream.js';
 import type { PretrainRecord } from '../readers/types.js';
 import type { SeededRng } from '../rng.js';
 import type { ContextWindow } from '../synth/window.js';
 import { epochOrder, sampleRng, validatePosition, type LoaderPosition } from './position.js';
+
+/** What the loader reads: a pre-training record, or any image with optional text and labels. */
+export type LoaderRecord = Omit<PretrainRecord, 'report'> & { report?: string };
+
+/** Turns classification list records into loader records (id = file name without extension, no report). */
+export function classificationLoaderRecords(records: ClassificationRecord[]): LoaderRecord[] {
+  return records.map((r) => ({ id: r.imagePath.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, ''), imagePath: r.imagePath, labels: r.labels, origin: r.origin }));
+}
 
 /** One batch. */
 export interface Batch {
@@ -26,6 +35,7 @@ export interface Batch {
   height: number;
   width: number;
   ids: string[];
+  /** Report texts ('' for records without one, e.g. downstream images). */
   reports: string[];
   /** Entity contexts (undefined where a record has none). */
   contexts: (string | undefined)[];
@@ -41,7 +51,7 @@ export interface Batch {
 
 /** Options of {@link Loader}. */
 export interface LoaderOptions {
-  records: PretrainRecord[];
+  records: LoaderRecord[];
   batchSize: number;
   seed: number;
   /** Output side (default 448 for pre-training, 224 for downstream). */
@@ -106,7 +116,7 @@ export class Loader implements AsyncIterable<Batch> {
     return { ...this.pos, orderRngState: [...this.pos.orderRngState] as LoaderPosition['orderRngState'] };
   }
 
-  private async decode(rec: PretrainRecord, rng: SeededRng): Promise<Decoded | null> {
+  private async decode(rec: LoaderRecord, rng: SeededRng): Promise<Decoded | null> {
     try {
       const img = await openImage(rec.imagePath, rec.imagePath, this.infoCache.get(rec.imagePath));
       if (!this.infoCache.has(rec.imagePath)) {
@@ -149,7 +159,7 @@ export class Loader implements AsyncIterable<Batch> {
           pending.push({ index, result: this.decode(records[order[index]], sampleRng(this.pos.seed, epoch, index)) });
         }
       };
-      let items: { rec: PretrainRecord; d: Decoded }[] = [];
+      let items: { rec: LoaderRecord; d: Decoded }[] = [];
       const emit = (afterIndex: number): Batch => {
         const images = new Float32Array(items.length * per);
         items.forEach((it, k) => images.set(it.d.pixels, k * per));
@@ -164,7 +174,7 @@ export class Loader implements AsyncIterable<Batch> {
           height: S,
           width: S,
           ids: recs.map((r) => r.id),
-          reports: recs.map((r) => r.report),
+          reports: recs.map((r) => r.report ?? ''),
           contexts: recs.map((r) => r.context),
           geometry: items.map((it) => it.d.geometry),
           position: this.position,
