@@ -28,6 +28,7 @@ export { conv2d, im2col, conv2dPadAmounts, type Conv2dOptions, type Conv2dPaddin
 export { scaledDotProductAttention, type AttentionCoreResult, type AttentionCoreOptions } from './kernels/attention.js';
 export {
   batchMatMul,
+  batchMatMulT,
   setBatchMatMulStrategy,
   resolveBatchMatMulStrategy,
   type BatchMatMulStrategy,

@@ -1,6 +1,6 @@
 import { tf } from '../tf.js';
 import { customOp } from './custom_op.js';
-import { batchMatMul, type BatchMatMulStrategy } from './batch_matmul.js';
+import { batchMatMulT, type BatchMatMulStrategy } from './batch_matmul.js';
 
 /** Result of {@link scaledDotProductAttention}. */
 export interface AttentionCoreResult {
@@ -20,15 +20,12 @@ export interface AttentionCoreOptions {
   strategy?: BatchMatMulStrategy;
 }
 
-function swapLast(t: tf.Tensor3D): tf.Tensor3D {
-  return tf.transpose(t, [0, 2, 1]);
-}
-
 /**
  * softmax(q·kᵀ·scale + maskBias)·v per batch and head, with a hand-written gradient:
  *   dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P ⊙ (dP − Σ_j dP ⊙ P), dQ = s·dS·K, dK = s·dSᵀ·Q.
- * Every product is untransposed with explicitly transposed operands (rank-3 transposes), so on
- * wasm each runs as plain 2-D XNNPACK matmuls instead of tfjs's naive transposed batched loop.
+ * On wasm every product is untransposed with explicitly transposed operands (rank-3 transposes),
+ * avoiding its slow transposed BatchMatMul; elsewhere the transpose flags go to the kernel
+ * (see `batchMatMulT`).
  *
  * @param q [B, H, N, hd]
  * @param k [B, H, M, hd]
@@ -58,13 +55,13 @@ export function scaledDotProductAttention(
     const q3 = tf.reshape(qi, [g, n, hd]) as tf.Tensor3D;
     const k3 = tf.reshape(ki, [g, m, hd]) as tf.Tensor3D;
     const v3 = tf.reshape(vi, [g, m, hd]) as tf.Tensor3D;
-    let scores = tf.mul(batchMatMul(q3, swapLast(k3), strategy), scale); // [G, N, M]
+    let scores = tf.mul(batchMatMulT(q3, k3, false, true, strategy), scale); // [G, N, M]
     if (mask !== undefined) {
       const bias = tf.mul(tf.sub(1, tf.reshape(tf.cast(mask, 'float32'), [b, 1, 1, m])), -1e9);
       scores = tf.reshape(tf.add(tf.reshape(scores, [b, h, n, m]), bias), [g, n, m]);
     }
     const p = tf.softmax(scores, -1) as tf.Tensor3D;
-    const o = batchMatMul(p, v3, strategy); // [G, N, hd]
+    const o = batchMatMulT(p, v3, false, false, strategy); // [G, N, hd]
     save([q3, k3, v3, p]);
     const value = wantProbs
       ? tf.concat([tf.reshape(o, [b, h, n, hd]), tf.reshape(p, [b, h, n, m])], 3)
@@ -80,12 +77,12 @@ export function scaledDotProductAttention(
           dO = tf.reshape(dOut, [g, n, hd]);
           dPextra = tf.reshape(dProbs, [g, n, m]);
         } else dO = tf.reshape(dy, [g, n, hd]);
-        const dV = batchMatMul(swapLast(sp), dO, strategy); // [G, M, hd]
-        let dP = batchMatMul(dO, swapLast(sv), strategy); // [G, N, M]
+        const dV = batchMatMulT(sp, dO, true, false, strategy); // [G, M, hd]
+        let dP = batchMatMulT(dO, sv, false, true, strategy); // [G, N, M]
         if (dPextra !== undefined) dP = tf.add(dP, dPextra) as tf.Tensor3D;
         const dS = tf.mul(sp, tf.sub(dP, tf.sum(tf.mul(dP, sp), -1, true))) as tf.Tensor3D; // softmax backward
-        const dQ = tf.mul(batchMatMul(dS, sk, strategy), scale); // [G, N, hd]
-        const dK = tf.mul(batchMatMul(swapLast(dS), sq, strategy), scale); // [G, M, hd]
+        const dQ = tf.mul(batchMatMulT(dS, sk, false, false, strategy), scale); // [G, N, hd]
+        const dK = tf.mul(batchMatMulT(dS, sq, true, false, strategy), scale); // [G, M, hd]
         return [tf.reshape(dQ, [b, h, n, hd]), tf.reshape(dK, [b, h, m, hd]), tf.reshape(dV, [b, h, m, hd])];
       },
     };

@@ -38,3 +38,30 @@ export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, strategy?: BatchMatM
     return tf.reshape(tf.concat(parts, 0), [g, n, m]) as tf.Tensor3D;
   });
 }
+
+/**
+ * op(a)·op(b) for stacks of matrices, where op transposes the last two axes when asked.
+ * On wasm the transposes are made explicit (a rank-3 transpose is cheap; its transposed
+ * BatchMatMul is a naive loop); on other backends, whose kernels take transposed operands at
+ * full speed, the flags go straight to `tf.matMul`.
+ *
+ * @param a [G, N, K] (or [G, K, N] with transposeA)
+ * @param b [G, K, M] (or [G, M, K] with transposeB)
+ * @returns [G, N, M]
+ */
+export function batchMatMulT(
+  a: tf.Tensor3D,
+  b: tf.Tensor3D,
+  transposeA = false,
+  transposeB = false,
+  strategy?: BatchMatMulStrategy,
+): tf.Tensor3D {
+  if (tf.getBackend() !== 'wasm') return tf.matMul(a, b, transposeA, transposeB);
+  return tf.tidy(() =>
+    batchMatMul(
+      transposeA ? (tf.transpose(a, [0, 2, 1]) as tf.Tensor3D) : a,
+      transposeB ? (tf.transpose(b, [0, 2, 1]) as tf.Tensor3D) : b,
+      strategy,
+    ),
+  );
+}
