@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkGradients, initBackend, readSafetensors, Rng, tensorFromData, tf, type TensorData } from '@ecamp/core';
-import { ContextFusionLayer } from './context-fusion-layer.js';
+import { ContextFusionLayer, type ContextFusionInput } from './context-fusion-layer.js';
 import { fusionStateFromTorch } from './torch-import.js';
 import { paramGradCheck } from '../test/helpers/param-grad-check.js';
 import { FUSION_VARIANTS, type FusionVariant } from './variant.js';
@@ -11,6 +11,11 @@ const FIXTURE = fileURLToPath(new URL('../test/fixtures/fusion_layer.safetensors
 beforeAll(async () => {
   await initBackend();
 });
+
+/** The layer's input from loosely typed test tensors. */
+function fusionInput(hidden: tf.Tensor, textMask: tf.Tensor, patches: tf.Tensor, pooled: tf.Tensor, returnAttention = false): ContextFusionInput {
+  return { hidden: hidden as tf.Tensor3D, textMask: textMask as tf.Tensor2D, patches: patches as tf.Tensor3D, pooled: pooled as tf.Tensor2D, returnAttention };
+}
 
 function maxAbsDiff(a: tf.Tensor, b: TensorData): number {
   expect(a.shape).toEqual(b.shape);
@@ -34,7 +39,7 @@ describe.each(['wasm', 'cpu'] as const)('ContextFusionLayer: PyTorch parity on %
       const { unexpected } = layer.loadStateDict(fusionStateFromTorch(tensors), { strict: false });
       expect(unexpected.every((n) => /^(cross|pooled_proj|cross_norm)\./.test(n))).toBe(true);
       const [hidden, textMask, patches, pooled, probe] = ['hidden', 'text_mask', 'patches', 'pooled', 'probe'].map((n) => tensorFromData(tensors[n]));
-      const out = layer.forward({ hidden, textMask, patches, pooled, returnAttention: true } as never);
+      const out = layer.forward(fusionInput(hidden, textMask, patches, pooled, true));
       expect(maxAbsDiff(out.hidden, tensors[`${variant}/out`])).toBeLessThan(2e-5);
       if (tensors[`${variant}/attention`]) expect(maxAbsDiff(out.attention!, tensors[`${variant}/attention`])).toBeLessThan(1e-6);
       else expect(out.attention).toBeUndefined();
@@ -42,7 +47,7 @@ describe.each(['wasm', 'cpu'] as const)('ContextFusionLayer: PyTorch parity on %
       // Gradients of sum(out · probe) with respect to the inputs and every weight.
       const named = layer.namedParameters();
       const loss = (h: tf.Tensor, pa: tf.Tensor, po: tf.Tensor) =>
-        tf.sum(tf.mul(layer.forward({ hidden: h, textMask, patches: pa, pooled: po } as never).hidden, probe)) as tf.Scalar;
+        tf.sum(tf.mul(layer.forward(fusionInput(h, textMask, pa, po)).hidden, probe)) as tf.Scalar;
       const { grads } = tf.variableGrads(() => loss(hidden, patches, pooled), named.map((p) => p.variable));
       // tf.grads refuses inputs the graph does not use, so take only those the variant reads.
       const used = { hidden: true, patches: layer.attendsToImage, pooled: layer.pooledProj !== undefined };
@@ -94,10 +99,10 @@ describe('ContextFusionLayer: behaviour', () => {
     const layer = new ContextFusionLayer({ dim: D, numHeads: H, intermediate: 12, imageDim: Di, dropout: 0, rng: new Rng(1) });
     const textMask = tf.tensor2d([[1, 1, 1, 1], [1, 1, 0, 0]]);
     const x = [rand([B, L, D]), rand([B, M, Di]), rand([B, Di])];
-    const r = checkGradients((h, pa, po) => layer.forward({ hidden: h, textMask, patches: pa, pooled: po } as never).hidden, x, { eps: 1e-2, probes: 10 });
+    const r = checkGradients((h, pa, po) => layer.forward(fusionInput(h, textMask, pa, po)).hidden, x, { eps: 1e-2, probes: 10 });
     expect(r.maxRelError).toBeLessThan(2e-2);
     // Weights: finite differences on one parameter of every sub-layer.
-    const loss = () => tf.sum(tf.mul(layer.forward({ hidden: x[0], textMask, patches: x[1], pooled: x[2] } as never).hidden, probe)) as tf.Scalar;
+    const loss = () => tf.sum(tf.mul(layer.forward(fusionInput(x[0], textMask, x[1], x[2])).hidden, probe)) as tf.Scalar;
     const probe = rand([B, L, D]);
     const vars = [layer.attn.qkv!.weight, layer.cross!.kv!.weight, layer.pooledProj!.weight, layer.crossNorm!.weight, layer.mlp.fc1.weight];
     const errors = paramGradCheck(loss, vars, { eps: 1e-2, probes: 5 });
@@ -113,8 +118,8 @@ describe('ContextFusionLayer: behaviour', () => {
     const h = rand([B, L, D]);
     const h2 = tf.tidy(() => tf.add(h, tf.mul(tf.oneHot(tf.tensor1d([3], 'int32'), L).reshape([1, L, 1]), 5)));
     const [patches, pooled] = [rand([B, M, Di]), rand([B, Di])];
-    const a = layer.forward({ hidden: h, textMask, patches, pooled } as never).hidden;
-    const b = layer.forward({ hidden: h2, textMask, patches, pooled } as never).hidden;
+    const a = layer.forward(fusionInput(h, textMask, patches, pooled)).hidden;
+    const b = layer.forward(fusionInput(h2, textMask, patches, pooled)).hidden;
     const diff = tf.tidy(() => tf.abs(tf.sub(a, b)).slice([0, 0, 0], [B, 2, D]).max().dataSync()[0]);
     expect(diff).toBeLessThan(1e-5);
     tf.dispose([textMask, h, h2, patches, pooled, a, b]);
@@ -128,7 +133,7 @@ describe('ContextFusionLayer: behaviour', () => {
     for (const variant of FUSION_VARIANTS) {
       const layer = new ContextFusionLayer({ dim: D, numHeads: H, intermediate: 12, imageDim: Di, variant, dropout: 0 });
       expect(layer.attendsToImage).toBe(expectAttention[variant]);
-      const out = layer.forward({ hidden: h, textMask, patches, pooled, returnAttention: true } as never);
+      const out = layer.forward(fusionInput(h, textMask, patches, pooled, true));
       expect(out.hidden.shape).toEqual([B, L, D]);
       if (expectAttention[variant]) {
         expect(out.attention!.shape).toEqual([B, H, L, M]);
@@ -151,8 +156,8 @@ describe('ContextFusionLayer: behaviour', () => {
     const textMask = tf.ones([B, L]) as tf.Tensor2D;
     for (const [variant, changes] of [['pooled', true], ['none', false]] as const) {
       const layer = new ContextFusionLayer({ dim: D, numHeads: H, intermediate: 12, imageDim: Di, variant, dropout: 0 });
-      const a = layer.forward({ hidden: h, textMask, patches, pooled } as never).hidden;
-      const b = layer.forward({ hidden: h, textMask, patches, pooled: pooled2 } as never).hidden;
+      const a = layer.forward(fusionInput(h, textMask, patches, pooled)).hidden;
+      const b = layer.forward(fusionInput(h, textMask, patches, pooled2)).hidden;
       const perPos = tf.tidy(() => Array.from(tf.abs(tf.sub(a, b)).max(-1).dataSync()));
       for (const d of perPos) expect(d > 1e-4).toBe(changes);
       tf.dispose([a, b]);
@@ -166,7 +171,7 @@ describe('ContextFusionLayer: behaviour', () => {
     const [h, patches, pooled] = [rand([B, L, D]), rand([B, M, Di]), rand([B, Di])];
     const textMask = tf.ones([B, L]) as tf.Tensor2D;
     const step = () => {
-      const { value, grads } = tf.variableGrads(() => tf.mean(layer.forward({ hidden: h, textMask, patches, pooled, returnAttention: true } as never).hidden) as tf.Scalar);
+      const { value, grads } = tf.variableGrads(() => tf.mean(layer.forward(fusionInput(h, textMask, patches, pooled, true)).hidden) as tf.Scalar);
       tf.dispose([value, ...Object.values(grads)]);
     };
     step();
@@ -184,11 +189,11 @@ describe('ContextFusionLayer: behaviour', () => {
     const f32 = tf.tensor2d([[1, 1, 1, 0], [1, 1, 0, 0]]);
     const i32 = tf.cast(f32, 'int32') as tf.Tensor2D;
     layer.eval();
-    const a = layer.forward({ hidden: h, textMask: f32, patches, pooled } as never).hidden;
-    const b = layer.forward({ hidden: h, textMask: i32, patches, pooled } as never).hidden;
+    const a = layer.forward(fusionInput(h, f32, patches, pooled)).hidden;
+    const b = layer.forward(fusionInput(h, i32, patches, pooled)).hidden;
     expect(maxDiff(a, b)).toBe(0); // same mask, other dtype; eval mode is deterministic
     layer.train();
-    const c = layer.forward({ hidden: h, textMask: f32, patches, pooled } as never).hidden;
+    const c = layer.forward(fusionInput(h, f32, patches, pooled)).hidden;
     expect(maxDiff(a, c)).toBeGreaterThan(1e-3);
     tf.dispose([h, patches, pooled, f32, i32, a, b, c]);
     layer.dispose();
