@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAnchorOutput } from '../bench/torchAnchor.js';
+import { anchorScriptPath, parseAnchorOutput } from '../bench/torchAnchor.js';
 
 describe('parseAnchorOutput', () => {
   it('reads the median line and the load check', () => {
@@ -22,5 +22,15 @@ describe('parseAnchorOutput', () => {
 
   it('names the missing line', () => {
     expect(() => parseAnchorOutput('nothing here')).toThrow(/median ms\/step=/);
+  });
+
+  it('finds the anchor beside the repository, or where BENCH_ANCHOR_SCRIPT says', () => {
+    const saved = process.env.BENCH_ANCHOR_SCRIPT;
+    delete process.env.BENCH_ANCHOR_SCRIPT;
+    expect(anchorScriptPath()).toMatch(/\/shared\/anchors\/torch_ecamp_step\.py$/);
+    process.env.BENCH_ANCHOR_SCRIPT = '/tmp/x/anchor.py';
+    expect(anchorScriptPath()).toBe('/tmp/x/anchor.py');
+    if (saved === undefined) delete process.env.BENCH_ANCHOR_SCRIPT;
+    else process.env.BENCH_ANCHOR_SCRIPT = saved;
   });
 });
