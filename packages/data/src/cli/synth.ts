@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { synthesizeDataset } from '../synth/dataset.js';
+import { defaultWorkers } from '../synth/pool.js';
 import { synthesizeSample } from '../synth/sample.js';
 import { renderSampleSheet } from '../synth/sheet.js';
 
@@ -24,6 +25,7 @@ Options:
   --size <px>              image side, 448..512 (default 512)
   --train-fraction <f>     training split fraction (default 0.7)
   --val-fraction <f>       validation split fraction (default 0.1; the rest is test)
+  --workers <k>            worker threads rendering images (default: cores − 1, at most 4); output is identical
   --sheet <file.png>       also write a contact sheet of the first --sheet-count images
   --sheet-count <k>        images on the sheet (default 16)
   -q, --quiet              no progress output
@@ -53,6 +55,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       size: { type: 'string' },
       'train-fraction': { type: 'string' },
       'val-fraction': { type: 'string' },
+      workers: { type: 'string' },
       sheet: { type: 'string' },
       'sheet-count': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
@@ -80,6 +83,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       outDir: values.out,
       trainFraction: num('train-fraction', values['train-fraction'], 0.7),
       valFraction: num('val-fraction', values['val-fraction'], 0.1),
+      workers: num('workers', values.workers, defaultWorkers(), true),
       onProgress: values.quiet ? undefined : (d, total) => (d % 50 === 0 || d === total) && out(`\r${d}/${total} images`),
     });
     const secs = (performance.now() - t0) / 1000;

@@ -26,7 +26,8 @@ import { encodeSiimRle } from '../readers/rle.js';
 import { deriveSeed, SeededRng } from '../rng.js';
 import { groundTruthContext } from './context.js';
 import { LABEL_NAMES, type LabelName } from './prior.js';
-import { synthesizeSample, type SynthSample } from './sample.js';
+import { samplesInOrder } from './pool.js';
+import type { SynthSample } from './sample.js';
 
 /** Options of {@link synthesizeDataset}. */
 export interface SynthesizeDatasetOptions {
@@ -46,6 +47,12 @@ export interface SynthesizeDatasetOptions {
   maskLabels?: LabelName[];
   /** PNG encodes in flight at once (default 4). */
   concurrency?: number;
+  /**
+   * Worker threads rendering samples (default 1 = this thread). Output is
+   * byte-identical for any count. Needs the built package or a process running
+   * under tsx; otherwise rendering stays in this thread.
+   */
+  workers?: number;
   /** Called after each image is written. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -127,8 +134,9 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
   const inFlight = new Set<Promise<void>>();
   const empty = new Uint8Array(size * size);
   let done = 0;
-  for (let index = 0; index < n; index++) {
-    const s: SynthSample = synthesizeSample(seed, index, { size });
+  let index = -1;
+  for await (const s of samplesInOrder(seed, n, size, options.workers ?? 1) as AsyncGenerator<SynthSample>) {
+    index++;
     const sp = split[index];
     const imgPath = `images/${s.id}.png`;
     reports.push(csvLine([imgPath, s.report, groundTruthContext(s.findings.map((f) => f.spec)), s.findingsText, s.impression, ...s.labels]));
