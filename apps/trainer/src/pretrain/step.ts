@@ -12,7 +12,7 @@
  * same pass (the attention is read before the SR loss is built).
  */
 import { tf } from '@ecamp/core';
-import { ECAMP_WINDOW_GEOMETRY, srWindowLoss, type ContextWindow, type WindowSelector } from '@ecamp/superres';
+import { ECAMP_WINDOW_GEOMETRY, srWindowLossCropped, type ContextWindow, type WindowSelector } from '@ecamp/superres';
 import { unpatchify, type MaskingSource } from '@ecamp/vision';
 import type { Config } from '../config/schema.js';
 import type { EcampPretrainModel } from './model.js';
@@ -105,8 +105,10 @@ export function pretrainLoss(
     if (objectives.superres.enabled && model.sr) {
       windows = inputs.windows === 'online' ? onlineWindows(attention, enc.idsKeep, inputs, windowSelector) : inputs.windows;
       const image = unpatchify(pred, config.model.patchSize); // [B, 224, 224, 3]
-      const sr = model.sr.forward(image); // [B, 448, 448, 3]
-      add('superres', srWindowLoss(sr, inputs.view448, windows, { geometry: ECAMP_WINDOW_GEOMETRY }), objectives.superres.weight);
+      // Only each window (plus the conv halo) is super-resolved: equal to cropping the full
+      // 448 output, ~25 % less convolution work.
+      const sr = model.sr.forwardWindows(image, windows, ECAMP_WINDOW_GEOMETRY); // [B, 384, 384, 3]
+      add('superres', srWindowLossCropped(sr, inputs.view448, windows, { geometry: ECAMP_WINDOW_GEOMETRY }), objectives.superres.weight);
     }
   }
   if (terms.length === 0) throw new Error('pretrain: every objective is disabled (objectives.*.enabled)');

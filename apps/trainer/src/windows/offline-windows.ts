@@ -1,0 +1,82 @@
+/**
+ * The offline SR-window pass (the step the authors ran once and shipped as a
+ * CSV): with a pre-trained checkpoint, every pre-training image is encoded
+ * un-augmented (whole image resized, no crop, no flip) and without MAE masking,
+ * its report goes through the fusion layer unmasked, and the 12×12 window with
+ * the most entity attention is written as `img_path,label_i,label_j`.
+ * Train with `objectives.superres.window=csv` and `data.windowCsv=<that file>`.
+ */
+import { Rng, loadCheckpoint, tf } from '@ecamp/core';
+import { Loader, type BadSampleLog, type PretrainRecord } from '@ecamp/data';
+import { prepareMlmExample, type MlmTokenizer } from '@ecamp/mlm';
+import { offlineWindowPass, type OfflineWindowBatch, type OfflineWindowPassResult } from '@ecamp/superres';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../run/logger.js';
+import { EcampPretrainModel } from '../pretrain/model.js';
+
+const NO_MASKING = { entity: 0, other: 0, noEntity: 0, random: 0 };
+
+async function* attentionBatches(
+  model: EcampPretrainModel,
+  records: PretrainRecord[],
+  tokenizer: MlmTokenizer,
+  config: Config,
+  badSamples: BadSampleLog,
+): AsyncGenerator<OfflineWindowBatch> {
+  const size = config.model.imageSize;
+  const L = config.model.text.maxLength;
+  const rng = new Rng(config.seed).fork('windows');
+  const pathOf = new Map(records.map((r) => [r.id, r.imagePath]));
+  const loader = new Loader({ records, batchSize: config.data.batchSize, seed: config.seed, size, mode: 'downstream', shuffle: false, dropLast: false, epochs: 1, badSamples });
+  for await (const b of loader) {
+    const examples = b.reports.map((report, n) =>
+      prepareMlmExample(report, { context: b.contexts[n], contextProbability: 1, rng, tokenizer, maxLength: L, probabilities: NO_MASKING, mode: 'paper' }),
+    );
+    const attention = tf.tidy(() => {
+      const images = tf.tensor4d(b.images, [b.size, size, size, 3]);
+      const tokens = model.mae.forwardFeatures(images).tokens; // [B, 1+196, D]
+      const [n, t, d] = tokens.shape;
+      const patches = model.imageProj!.forward(tf.slice(tokens, [0, 1, 0], [n, t - 1, d])) as tf.Tensor3D;
+      const out = model.text!.forward({
+        inputIds: tf.tensor2d(Int32Array.from(examples.flatMap((e) => Array.from(e.inputIds))), [n, L], 'int32'),
+        attentionMask: tf.tensor2d(Int32Array.from(examples.flatMap((e) => Array.from(e.attentionMask))), [n, L], 'int32'),
+        image: { patches, pooled: tf.mean(patches, 1) as tf.Tensor2D },
+        returnAttention: true,
+      });
+      return out.attention!;
+    });
+    const entityMask = examples.map((e) => {
+      const row = new Float32Array(L);
+      for (const p of e.entityPositions) row[p] = 1;
+      return row;
+    });
+    yield { keys: b.ids.map((id) => pathOf.get(id) ?? id), attention, entityMask };
+  }
+}
+
+/** Runs the pass with the model at `checkpoint`; writes the CSV to `outPath`. */
+export async function runOfflineWindows(opts: {
+  config: Config;
+  checkpoint: string;
+  records: PretrainRecord[];
+  tokenizer: MlmTokenizer;
+  badSamples: BadSampleLog;
+  outPath: string;
+  log: Logger;
+}): Promise<OfflineWindowPassResult> {
+  const { config, records, tokenizer, log } = opts;
+  if (!config.objectives.mlm.enabled || config.model.fusion === 'none' || config.model.fusion === 'pooled') {
+    throw new Error("windows: the pass needs the MLM objective with a cross-attending fusion layer (model.fusion 'patches+pooled' or 'patches')");
+  }
+  const model = new EcampPretrainModel(config, tokenizer.vocabSize);
+  try {
+    loadCheckpoint(opts.checkpoint, model, { strict: true });
+    model.eval();
+    return await offlineWindowPass(attentionBatches(model, records, tokenizer, config, opts.badSamples), {
+      outPath: opts.outPath,
+      onProgress: (done, counts) => log.progress(done, records.length, `windows (${counts.fallbackNoEntity} centred: no entity)`),
+    });
+  } finally {
+    model.dispose();
+  }
+}
