@@ -30,6 +30,8 @@ export { patchify, unpatchify, patchGrid, type PatchGrid } from './patchify.js';
 export { sincosPositionEmbedding2d, sincosPositionEmbedding1d, type SincosOptions } from './posEmbed.js';
 /** Per-sample random masking indices with MAE's `random_masking` semantics. */
 export { randomMaskingIndices, maskingFromNoise, lenKeepFor, type MaskingIndices, type UniformSource } from './masking.js';
+/** MAE reconstruction picture (visible input patches + predicted removed ones, norm-pix undone). */
+export { maeReconstruction, type ReconstructionOptions } from './reconstruct.js';
 /** MSE on removed patches, optional per-patch normalised target. */
 export { maeLoss, type MaeLossOptions } from './maeLoss.js';
 /** Repeat a `[1, 1, D]` token over a batch with a cheap gradient. */
