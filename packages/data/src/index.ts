@@ -91,3 +91,5 @@ export { epochOrder, sampleRng, validatePosition, type LoaderPosition } from './
 
 /** Contact sheet of synthetic samples with finding boxes. */
 export { renderSampleSheet, SHEET_COLOURS, type SheetOptions } from './synth/sheet.js';
+/** Synthetic samples in index order, optionally rendered on worker threads (identical output). */
+export { samplesInOrder, workersAvailable, defaultWorkers } from './synth/pool.js';
