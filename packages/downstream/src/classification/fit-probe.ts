@@ -49,23 +49,29 @@ export async function fitLinearProbe(options: FitLinearProbeOptions): Promise<Fi
   let step = 0;
   let skipped = 0;
   let epochsRun = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = rng.fork(`epoch:${epoch}`).shuffle(Array.from({ length: data.count }, (_, i) => i));
-    for (let start = 0; start < data.count; start += batchSize) {
-      const rows = featureRows(data, order.slice(start, start + batchSize), task, head.numClasses);
-      try {
-        const lr = lrAt(step);
-        const report = groupedTrainStep(params, () => classificationLoss(task, head.classify(rows.features), rows.labels), optimiser, lr, settings.maxGradNorm);
-        losses.push(report.loss);
-        if (!report.applied) skipped++;
-        onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
-      } finally {
-        rows.features.dispose();
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = rng.fork(`epoch:${epoch}`).shuffle(Array.from({ length: data.count }, (_, i) => i));
+      for (let start = 0; start < data.count; start += batchSize) {
+        const rows = featureRows(data, order.slice(start, start + batchSize), task, head.numClasses);
+        try {
+          const lr = lrAt(step);
+          const report = groupedTrainStep(params, () => classificationLoss(task, head.classify(rows.features), rows.labels), optimiser, lr, settings.maxGradNorm);
+          losses.push(report.loss);
+          if (!report.applied) skipped++;
+          onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
+        } finally {
+          rows.features.dispose();
+        }
+        step++;
       }
-      step++;
+      epochsRun = epoch + 1;
+      if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
     }
-    epochsRun = epoch + 1;
-    if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
+  } catch (error) {
+    // Free the optimiser moments before the error leaves the loop.
+    optimiser.dispose();
+    throw error;
   }
   return { steps: step - skipped, skipped, epochsRun, losses, optimiser, dispose: () => optimiser.dispose() };
 }

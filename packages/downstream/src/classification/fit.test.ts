@@ -157,6 +157,21 @@ describe('fitClassifier', () => {
     await expect(
       fitClassifier({ ...base, batches: () => [{ images: tf.zeros([2, 8, 8, 3]) as tf.Tensor4D, labels: [1, 0, 1] }] }),
     ).rejects.toThrow(/3 label values are not rows of 2 classes/);
+    // a failing run frees what it allocated (the first step's AdamW moments included)
+    const before = tf.memory().numTensors;
+    let calls = 0;
+    await expect(
+      fitClassifier({
+        ...base,
+        batches: function* () {
+          yield { images: tf.zeros([1, 8, 8, 3]) as tf.Tensor4D, labels: [1, 0] };
+          calls++;
+          throw new Error('reader failed');
+        },
+      }),
+    ).rejects.toThrow(/reader failed/);
+    expect(calls).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
     expect(() => trainableParameters(encoder, head, 'probe' as never)).toThrow(/unknown protocol 'probe'/);
     encoder.dispose();
     head.dispose();

@@ -126,37 +126,43 @@ export async function fitClassifier(options: FitClassifierOptions): Promise<FitC
   let step = 0;
   let skipped = 0;
   let epochsRun = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
-      try {
-        labelRows(task, batch.labels, head.numClasses);
-        const lr = lrAt(step);
-        // Linear probe: features are a constant input to the loss (no tape, no encoder gradient).
-        const frozen = finetune ? null : tf.tidy(() => head.pool(encoder.forwardFeatures(batch.images).tokens));
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
         try {
-          const report = groupedTrainStep(
-            params,
-            () => {
-              const logits = frozen ? head.classify(frozen) : head.forward(encoder.forwardFeatures(batch.images).tokens);
-              return classificationLoss(task, logits, batch.labels);
-            },
-            optimiser,
-            lr,
-            settings.maxGradNorm,
-          );
-          losses.push(report.loss);
-          if (!report.applied) skipped++;
-          onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
+          labelRows(task, batch.labels, head.numClasses);
+          const lr = lrAt(step);
+          // Linear probe: features are a constant input to the loss (no tape, no encoder gradient).
+          const frozen = finetune ? null : tf.tidy(() => head.pool(encoder.forwardFeatures(batch.images).tokens));
+          try {
+            const report = groupedTrainStep(
+              params,
+              () => {
+                const logits = frozen ? head.classify(frozen) : head.forward(encoder.forwardFeatures(batch.images).tokens);
+                return classificationLoss(task, logits, batch.labels);
+              },
+              optimiser,
+              lr,
+              settings.maxGradNorm,
+            );
+            losses.push(report.loss);
+            if (!report.applied) skipped++;
+            onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
+          } finally {
+            frozen?.dispose();
+          }
         } finally {
-          frozen?.dispose();
+          batch.images.dispose();
         }
-      } finally {
-        batch.images.dispose();
+        step++;
       }
-      step++;
+      epochsRun = epoch + 1;
+      if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
     }
-    epochsRun = epoch + 1;
-    if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
+  } catch (error) {
+    // Free the optimiser moments before the error leaves the loop.
+    optimiser.dispose();
+    throw error;
   }
   return {
     steps: step - skipped,

@@ -93,38 +93,44 @@ export async function fitDetector(options: FitDetectorOptions): Promise<FitDetec
   let step = 0;
   let skipped = 0;
   let epochsRun = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
-      try {
-        if (batch.boxes.length !== batch.images.shape[0]) {
-          throw new Error(`fitDetector: batch has ${batch.images.shape[0]} images but boxes for ${batch.boxes.length}`);
-        }
-        const targets = assignTargets(batch.boxes, head.config, batch.labels);
-        const features = frozenFeatureMap(encoder, batch.images);
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
         try {
-          const lr = lrAt(step);
-          const report = trainStep(
-            params,
-            () => {
-              const parts = yoloLoss(head.forward(features), targets, batch.boxes, head.config, options.loss);
-              return parts.total;
-            },
-            optimiser,
-            { lr, maxGradNorm: options.optimiser.maxGradNorm },
-          );
-          losses.push(report.loss);
-          if (!report.applied) skipped++;
-          onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied, collisions: targets.collisions });
+          if (batch.boxes.length !== batch.images.shape[0]) {
+            throw new Error(`fitDetector: batch has ${batch.images.shape[0]} images but boxes for ${batch.boxes.length}`);
+          }
+          const targets = assignTargets(batch.boxes, head.config, batch.labels);
+          const features = frozenFeatureMap(encoder, batch.images);
+          try {
+            const lr = lrAt(step);
+            const report = trainStep(
+              params,
+              () => {
+                const parts = yoloLoss(head.forward(features), targets, batch.boxes, head.config, options.loss);
+                return parts.total;
+              },
+              optimiser,
+              { lr, maxGradNorm: options.optimiser.maxGradNorm },
+            );
+            losses.push(report.loss);
+            if (!report.applied) skipped++;
+            onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied, collisions: targets.collisions });
+          } finally {
+            features.dispose();
+          }
         } finally {
-          features.dispose();
+          batch.images.dispose();
         }
-      } finally {
-        batch.images.dispose();
+        step++;
       }
-      step++;
+      epochsRun = epoch + 1;
+      if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
     }
-    epochsRun = epoch + 1;
-    if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
+  } catch (error) {
+    // Free the optimiser moments before the error leaves the loop.
+    optimiser.dispose();
+    throw error;
   }
   return { steps: step - skipped, skipped, epochsRun, losses, optimiser, dispose: () => optimiser.dispose() };
 }

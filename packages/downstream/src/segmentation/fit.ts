@@ -94,37 +94,43 @@ export async function fitSegmenter(options: FitSegmenterOptions): Promise<FitSeg
   let step = 0;
   let skipped = 0;
   let epochsRun = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
-      try {
-        const features = frozenFeatureMap(encoder, batch.images);
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
         try {
-          const lr = lrAt(step);
-          const report = trainStep(
-            params,
-            () => {
-              const logits = decoder.forward(features);
-              if (!tf.util.arraysEqual(logits.shape, batch.masks.shape)) {
-                throw new Error(`fitSegmenter: decoder output [${logits.shape}] but masks [${batch.masks.shape}]`);
-              }
-              return segmentationLoss(logits, batch.masks, options.loss);
-            },
-            optimiser,
-            { lr, maxGradNorm: options.optimiser.maxGradNorm },
-          );
-          losses.push(report.loss);
-          if (!report.applied) skipped++;
-          onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
+          const features = frozenFeatureMap(encoder, batch.images);
+          try {
+            const lr = lrAt(step);
+            const report = trainStep(
+              params,
+              () => {
+                const logits = decoder.forward(features);
+                if (!tf.util.arraysEqual(logits.shape, batch.masks.shape)) {
+                  throw new Error(`fitSegmenter: decoder output [${logits.shape}] but masks [${batch.masks.shape}]`);
+                }
+                return segmentationLoss(logits, batch.masks, options.loss);
+              },
+              optimiser,
+              { lr, maxGradNorm: options.optimiser.maxGradNorm },
+            );
+            losses.push(report.loss);
+            if (!report.applied) skipped++;
+            onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
+          } finally {
+            features.dispose();
+          }
         } finally {
-          features.dispose();
+          tf.dispose([batch.images, batch.masks]);
         }
-      } finally {
-        tf.dispose([batch.images, batch.masks]);
+        step++;
       }
-      step++;
+      epochsRun = epoch + 1;
+      if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
     }
-    epochsRun = epoch + 1;
-    if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
+  } catch (error) {
+    // Free the optimiser moments before the error leaves the loop.
+    optimiser.dispose();
+    throw error;
   }
   return { steps: step - skipped, skipped, epochsRun, losses, optimiser, dispose: () => optimiser.dispose() };
 }
