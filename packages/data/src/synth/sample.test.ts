@@ -33,12 +33,12 @@ function meanIn(s: SynthSample, x0: number, x1: number, y0: number, y1: number):
 /**
  * Mean grey value of the lung fields between fractions `f0`..`f1` of each
  * lung's height (0 = apex) and at least `lateral` of the way from its medial to
- * its lateral edge (0 = the whole width).
+ * its lateral edge (0 = the whole width); `only` restricts it to one lung (1 = patient's right).
  */
-function lungZoneMean(s: SynthSample, f0: number, f1: number, lateral = 0): number {
+function lungZoneMean(s: SynthSample, f0: number, f1: number, lateral = 0, only?: 1 | 2): number {
   let sum = 0;
   let n = 0;
-  for (const side of [1, 2]) {
+  for (const side of only ? [only] : [1, 2]) {
     let top = s.height;
     let bottom = 0;
     let left = s.width;
@@ -126,9 +126,17 @@ describe('synthesizeSample', () => {
     const cardio = samples.map((s) => s.labels[LABEL_NAMES.indexOf('cardiomegaly')]);
     const besideHeart = samples.map((s) => meanIn(s, 0.72, 0.8, 0.52, 0.64) - meanIn(s, 0.2, 0.3, 0.3, 0.45));
     const aucCardio = auc(besideHeart, cardio);
-    console.log(`probe AUROC: effusion ${aucEffusion.toFixed(3)}, cardiomegaly ${aucCardio.toFixed(3)} (n=${N})`);
+    // Pneumothorax: the apical space is darker (no vessels) than the mid zone; take the worse lung.
+    const ptx = samples.map((s) => s.labels[LABEL_NAMES.indexOf('pneumothorax')]);
+    const apicalLucency = samples.map((s) => Math.max(...([1, 2] as const).map((side) => lungZoneMean(s, 0.35, 0.6, 0, side) - lungZoneMean(s, 0, 0.35, 0.6, side))));
+    const aucPtx = auc(apicalLucency, ptx);
+    console.log(
+      `probe AUROC: effusion ${aucEffusion.toFixed(3)}, cardiomegaly ${aucCardio.toFixed(3)}, pneumothorax ${aucPtx.toFixed(3)} (n=${N}, ${ptx.filter(Boolean).length} pneumothoraces)`,
+    );
     expect(aucEffusion).toBeGreaterThan(0.85);
     expect(aucCardio).toBeGreaterThan(0.8);
+    expect(ptx.filter(Boolean).length).toBeGreaterThanOrEqual(3);
+    expect(aucPtx).toBeGreaterThan(0.75);
   });
 
   it('rejects sizes outside 448..512', () => {
