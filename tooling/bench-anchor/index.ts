@@ -31,10 +31,12 @@ export interface AnchorResult {
 /** Why the anchor did not run, or its result. */
 export type AnchorOutcome = { ok: true; result: AnchorResult } | { ok: false; reason: string };
 
-const PYTHON = '/usr/bin/python3';
+/** Debian's python (a pyenv `python3` on PATH does not see Debian's torch); `BENCH_PYTHON` overrides. */
+const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 
-/** Absolute path of the anchor script (`<repo>/../shared/anchors/torch_ecamp_step.py`). */
+/** Absolute path of the anchor script (`<repo>/../shared/anchors/torch_ecamp_step.py`, or `BENCH_ANCHOR_SCRIPT`). */
 export function anchorScriptPath(): string {
+  if (process.env.BENCH_ANCHOR_SCRIPT) return resolve(process.env.BENCH_ANCHOR_SCRIPT);
   const here = dirname(fileURLToPath(import.meta.url));
   return resolve(here, '..', '..', '..', 'shared', 'anchors', 'torch_ecamp_step.py');
 }

@@ -13,7 +13,7 @@
 import { loadavg } from 'node:os';
 import { AdamW, initBackend, namedGradients, disposeGrads, Rng, tf } from '@ecamp/core';
 import { createMae } from '../src/registry.js';
-import { runTorchAnchor } from './torchAnchor.js';
+import { runTorchAnchor } from '@ecamp/bench-anchor';
 
 const env = (name: string, fallback: number): number => (process.env[name] !== undefined ? Number(process.env[name]) : fallback);
 const STEPS = env('BENCH_STEPS', 6);
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     const anchor = runTorchAnchor({
       threads: THREADS, batch: BATCH, steps: Math.max(STEPS, 5), warmup: WARMUP, dim: cfg.embedDim, depth: cfg.depth, heads: cfg.numHeads,
       decDim: cfg.decoderEmbedDim, decDepth: cfg.decoderDepth, decHeads: cfg.decoderNumHeads, maskRatio: cfg.maskRatio,
+      noSr: true, noMlm: true,
     });
     if (!anchor.ok) {
       console.log(`PyTorch anchor not run: ${anchor.reason}`);

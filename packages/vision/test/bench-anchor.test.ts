@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchorScriptPath, parseAnchorOutput } from '../bench/torchAnchor.js';
+import { anchorScriptPath, parseAnchorOutput } from '@ecamp/bench-anchor';
 
 describe('parseAnchorOutput', () => {
   it('reads the median line and the load check', () => {
