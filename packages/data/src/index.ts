@@ -75,6 +75,7 @@ export {
   readClassificationList,
   fractionListPath,
   readSiimCsv,
+  siimRecordMask,
   readBoxCsv,
   readMaskCsv,
   type ClassificationRecord,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tmpTree } from '../../test/helpers/tmp.js';
 import { BadSampleLog } from './bad-samples.js';
-import { fractionListPath, readBoxCsv, readClassificationList, readMaskCsv, readSiimCsv } from './downstream.js';
+import { fractionListPath, readBoxCsv, readClassificationList, readMaskCsv, readSiimCsv, siimRecordMask } from './downstream.js';
 
 const quiet = () => new BadSampleLog('skip', () => {});
 
@@ -46,6 +46,13 @@ describe('downstream list readers', () => {
       ['b', []],
     ]);
     expect(log.summary()).toEqual({ 'bad-value': 1 });
+    // Image a: each row is its own RLE from position 0: runs 1–2 and 10–12, column-major in a 4×4 image.
+    const m = siimRecordMask(recs[0], 4, 4);
+    expect(Array.from(m).reduce((x, y) => x + y, 0)).toBe(5);
+    expect(m[1 * 4 + 0]).toBe(1); // position 1 = (x 0, y 1)
+    expect(m[2 * 4 + 2]).toBe(1); // position 10 = (x 2, y 2)
+    expect(m[0 * 4 + 3]).toBe(1); // position 12 = (x 3, y 0)
+    expect(() => siimRecordMask(recs[0], 2, 2)).toThrow(/siim\.csv \(ImageId a\).*beyond/);
   });
 
   it('reads RSNA boxes and RIGA mask pairs', () => {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readCsvRows } from './csv-read.js';
+import { decodeSiimRle } from './rle.js';
 import { badLogFor, imageOk, resolveUnder } from './common.js';
 import type { ReaderOptions } from './types.js';
 
@@ -114,6 +115,13 @@ export function readSiimCsv(file: string, options: ListOptions & { ext?: string 
     if (rle !== '-1') rec.rles.push(rle);
   }
   return [...byId.values()];
+}
+
+/** The union mask (row-major `height × width`, 0/1) of a SIIM record's runs; errors name the CSV line. */
+export function siimRecordMask(rec: SiimRecord, width: number, height: number): Uint8Array {
+  const mask = new Uint8Array(width * height);
+  for (const rle of rec.rles) decodeSiimRle(rle, width, height, mask, `${rec.origin.file} (ImageId ${rec.id})`);
+  return mask;
 }
 
 /** One detection sample. */
