@@ -111,3 +111,23 @@ describe('16-bit sources', () => {
     expect(r.pixels[16 * 32 * 3 + 48]).toBeCloseTo(1000 / 65535, 6);
   });
 });
+
+describe('DICOM through the transforms', () => {
+  it('a windowed 16-bit DICOM ramp arrives in order and in range', async () => {
+    const { writeTestDicom } = await import('../../test/helpers/dicom-writer.js');
+    const w = 64;
+    const px = Array.from({ length: w * w }, (_, i) => (i % w) * 16); // horizontal ramp 0…1008
+    const bytes = writeTestDicom({ width: w, height: w, pixels: px, window: { center: 504, width: 1008 } });
+    const img = await openImage(bytes, 'ramp.dcm');
+    expect([img.channels, img.bitDepth]).toEqual([1, 16]);
+    const r = await downstreamTransform(img, { size: 32, norm: { mean: 0, std: 1 } });
+    const row = 16 * 32 * 3;
+    const left = r.pixels[row + 3];
+    const right = r.pixels[row + 30 * 3];
+    expect(left).toBeGreaterThanOrEqual(0);
+    expect(right).toBeLessThanOrEqual(1);
+    expect(right - left).toBeGreaterThan(0.8);
+    // Horizontal ramp: monotone along the row.
+    for (let x = 1; x < 32; x++) expect(r.pixels[row + x * 3]).toBeGreaterThanOrEqual(r.pixels[row + (x - 1) * 3] - 1e-3);
+  });
+});
