@@ -25,6 +25,7 @@ Options:
   --size <px>              image side, 448..512 (default 512)
   --train-fraction <f>     training split fraction (default 0.7)
   --val-fraction <f>       validation split fraction (default 0.1; the rest is test)
+  --reuse                  keep an existing complete set made with the same options
   --workers <k>            worker threads rendering images (default: cores − 1, at most 4); output is identical
   --sheet <file.png>       also write a contact sheet of the first --sheet-count images
   --sheet-count <k>        images on the sheet (default 16)
@@ -56,6 +57,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       'train-fraction': { type: 'string' },
       'val-fraction': { type: 'string' },
       workers: { type: 'string' },
+      reuse: { type: 'boolean' },
       sheet: { type: 'string' },
       'sheet-count': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
@@ -84,6 +86,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       trainFraction: num('train-fraction', values['train-fraction'], 0.7),
       valFraction: num('val-fraction', values['val-fraction'], 0.1),
       workers: num('workers', values.workers, defaultWorkers(), true),
+      reuseExisting: values.reuse ?? false,
       onProgress: values.quiet ? undefined : (d, total) => (d % 50 === 0 || d === total) && out(`\r${d}/${total} images`),
     });
     const secs = (performance.now() - t0) / 1000;

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -65,6 +65,16 @@ describe('synthesizeDataset', () => {
     }
     const img = (await readdir(join(dir, 'a', 'images')))[2];
     expect((await readFile(join(dir, 'b', 'images', img))).equals(await readFile(join(dir, 'a', 'images', img)))).toBe(true);
+  });
+
+  it('reuses a complete set made with the same options and regenerates otherwise', async () => {
+    const out = join(dir, 'a');
+    const before = (await stat(join(out, 'reports.csv'))).mtimeMs;
+    const again = await synthesizeDataset({ seed: 11, n: 6, size: 448, outDir: out, trainFraction: 0.5, valFraction: 0.17, reuseExisting: true });
+    expect(again).toEqual(manifest);
+    expect((await stat(join(out, 'reports.csv'))).mtimeMs).toBe(before);
+    const other = await synthesizeDataset({ seed: 11, n: 2, size: 448, outDir: join(dir, 'c'), maskLabels: [], reuseExisting: true });
+    expect(other.n).toBe(2);
   });
 
   it('splits and fractions are seeded and sized as asked', () => {

@@ -18,6 +18,7 @@
  * Every file is written atomically. The same `(seed, n, size, fractions)` give
  * byte-identical files.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { atomicWriteFile } from '../io/atomic.js';
@@ -55,6 +56,12 @@ export interface SynthesizeDatasetOptions {
   workers?: number;
   /** Called after each image is written. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Return the existing manifest without writing anything when `outDir` already
+   * holds a complete set made with the same seed, n, size, fractions and mask labels
+   * (default false).
+   */
+  reuseExisting?: boolean;
 }
 
 /** What {@link synthesizeDataset} wrote, relative to `outDir`. */
@@ -68,6 +75,8 @@ export interface SynthManifest {
   /** Images without any finding. */
   normalCount: number;
   splits: { train: number; val: number; test: number };
+  /** The options the set was made with (to decide whether an existing set can be reused). */
+  made: { trainFraction: number; valFraction: number; maskLabels: LabelName[] };
   paths: {
     images: string;
     reports: string;
@@ -112,13 +121,27 @@ async function pngGrey(data: Uint8Array, width: number, height: number): Promise
     .toBuffer();
 }
 
+async function readManifest(path: string): Promise<SynthManifest | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as SynthManifest;
+  } catch {
+    return null;
+  }
+}
+
 /** Generates `n` samples and writes images, reports, lists, masks and boxes; returns the manifest. */
 export async function synthesizeDataset(options: SynthesizeDatasetOptions): Promise<SynthManifest> {
   const { seed, n, outDir } = options;
   const size = options.size ?? 512;
   if (!Number.isInteger(n) || n < 1) throw new Error(`synthesizeDataset: n must be a positive integer, got ${n}`);
   const maskLabels = options.maskLabels ?? (['pleural_effusion', 'pneumothorax', 'consolidation'] as LabelName[]);
-  const split = assignSplits(seed, n, options.trainFraction ?? 0.7, options.valFraction ?? 0.1);
+  const made = { trainFraction: options.trainFraction ?? 0.7, valFraction: options.valFraction ?? 0.1, maskLabels: [...maskLabels] };
+  if (options.reuseExisting) {
+    const existing = await readManifest(join(outDir, 'manifest.json'));
+    // The manifest is written last, so its presence means the set is complete.
+    if (existing && existing.seed === seed && existing.n === n && existing.size === size && JSON.stringify(existing.made) === JSON.stringify(made)) return existing;
+  }
+  const split = assignSplits(seed, n, made.trainFraction, made.valFraction);
   const concurrency = Math.max(1, options.concurrency ?? 4);
 
   const reports: string[] = [csvLine(['img_path', 'report', 'llm_output', 'findings', 'impression', ...LABEL_NAMES])];
@@ -190,6 +213,7 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
     labelCounts,
     normalCount,
     splits: { train: lists.train.length, val: lists.val.length, test: lists.test.length },
+    made,
     paths: {
       images: 'images',
       reports: 'reports.csv',
