@@ -7,11 +7,22 @@
  */
 import { Rng, readSafetensors, tf } from '@ecamp/core';
 import { Loader, type BadSampleLog, type ClassificationRecord, type PretrainRecord } from '@ecamp/data';
-import { ClassificationHead, evaluateClassification, fitClassifier, selectFraction, type ClassificationBatch } from '@ecamp/downstream';
+import {
+  ClassificationHead,
+  evaluateClassification,
+  evaluatePooledFeatures,
+  extractPooledFeatures,
+  fitClassifier,
+  fitLinearProbe,
+  selectFraction,
+  type ClassificationBatch,
+  type ClassificationEvaluation,
+  type FeatureEncoder,
+  type FitClassifierResult,
+} from '@ecamp/downstream';
 import { createVit, type VisionTransformer } from '@ecamp/vision';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../run/logger.js';
-import { asFeatureEncoder } from './feature-encoder.js';
 
 /** Scores of one encoder. */
 export interface ClassificationScores {
@@ -67,27 +78,40 @@ export async function evaluateClassifier(
   if (!numLabels) throw new Error('evaluate: the training list is empty');
   const train = asRecords(selectFraction(lists.train, config.evaluate.trainFraction, config.seed));
   const test = asRecords(lists.test);
-  const encoder = asFeatureEncoder(vit);
+  const encoder: FeatureEncoder = vit;
   const head = new ClassificationHead(vit.embedDim, numLabels, { rng: rng.fork('head') });
   const stepsPerEpoch = Math.ceil(train.length / config.evaluate.batchSize);
   const total = stepsPerEpoch * config.evaluate.epochs;
+  const optimiser = { lr: config.evaluate.lr, weightDecay: 0.05, stepsPerEpoch, warmupSteps: Math.min(5, stepsPerEpoch) };
   let last = Number.NaN;
-  const fit = await fitClassifier({
-    encoder,
-    head,
-    batches: (epoch) => classificationBatches(train, config, config.seed + 1000 * (epoch + 1), true, badSamples),
-    epochs: config.evaluate.epochs,
-    task: 'multi-label',
-    protocol: config.evaluate.protocol,
-    optimiser: { lr: config.evaluate.lr, weightDecay: 0.05, stepsPerEpoch, warmupSteps: Math.min(5, stepsPerEpoch) },
-    rng,
-    onProgress: (p) => {
-      last = p.loss;
-      if ((p.step + 1) % stepsPerEpoch === 0) log.progress(p.step + 1, total, `${encoderKind} ${config.evaluate.protocol}: epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)}`);
-    },
-  });
+  const onProgress = (p: { step: number; epoch: number; loss: number }) => {
+    last = p.loss;
+    if ((p.step + 1) % stepsPerEpoch === 0) log.progress(p.step + 1, total, `${encoderKind} ${config.evaluate.protocol}: epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)}`);
+  };
+  let fit: FitClassifierResult | undefined;
   try {
-    const result = await evaluateClassification({ encoder, head, batches: classificationBatches(test, config, config.seed, false, badSamples), task: 'multi-label' });
+    let result: ClassificationEvaluation;
+    if (config.evaluate.protocol === 'linear-probe') {
+      // The encoder is frozen: encode every image once, then train the head on the cached features.
+      const features = (records: PretrainRecord[]) =>
+        extractPooledFeatures({ encoder, batches: classificationBatches(records, config, config.seed, false, badSamples), task: 'multi-label', numClasses: numLabels });
+      const trainFeatures = await features(train);
+      fit = await fitLinearProbe({ head, data: trainFeatures, task: 'multi-label', epochs: config.evaluate.epochs, batchSize: config.evaluate.batchSize, optimiser, rng, onProgress });
+      result = evaluatePooledFeatures(head, await features(test), 'multi-label');
+    } else {
+      fit = await fitClassifier({
+        encoder,
+        head,
+        batches: (epoch) => classificationBatches(train, config, config.seed + 1000 * (epoch + 1), true, badSamples),
+        epochs: config.evaluate.epochs,
+        task: 'multi-label',
+        protocol: config.evaluate.protocol,
+        optimiser,
+        rng,
+        onProgress,
+      });
+      result = await evaluateClassification({ encoder, head, batches: classificationBatches(test, config, config.seed, false, badSamples), task: 'multi-label' });
+    }
     return {
       encoder: encoderKind,
       protocol: config.evaluate.protocol,
@@ -99,7 +123,7 @@ export async function evaluateClassifier(
       finalTrainLoss: last,
     };
   } finally {
-    fit.dispose();
+    fit?.dispose();
     head.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,7 @@ describe('pretrain (wasm)', () => {
       expect(Object.keys(encoder.tensors)).toContain('blocks.0.attn.qkv.weight');
       expect(Object.keys(encoder.tensors).some((k) => k.startsWith('decoder_'))).toBe(false);
       expect(existsSync(summary.checkpoint)).toBe(true);
+      expect(readdirSync(runDir.path('pictures'))).toEqual(['step-000002.png']);
     } finally {
       model.dispose();
     }

@@ -6,12 +6,13 @@
  */
 import { AdamW, GradientAccumulator, Rng, clipGradNorm, cosineWithWarmup, disposeGrads, namedGradients, saveCheckpoint, tf, writeSafetensors, type NamedGrads } from '@ecamp/core';
 import type { MlmTokenizer } from '@ecamp/mlm';
-import { WindowSelector } from '@ecamp/superres';
+import { WindowSelector, centredWindow } from '@ecamp/superres';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../run/logger.js';
 import type { RunDir } from '../run/run-dir.js';
 import type { PretrainBatchSource } from './batch-source.js';
 import { EcampPretrainModel } from './model.js';
+import { writePretrainPicture, type PictureExample } from './pictures.js';
 import { pretrainLoss, type LossParts } from './step.js';
 import { disposeInputs, toPretrainInputs } from './tensors.js';
 
@@ -67,6 +68,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
   let lastLoss: LossParts = { total: Number.NaN };
   let skippedUpdates = 0;
   const stepTimes: number[] = [];
+  let pictureExample: PictureExample | undefined;
   const checkpoint = runDir.path('checkpoints', 'pretrain.safetensors');
   const encoderCheckpoint = runDir.path('checkpoints', 'encoder.safetensors');
   const saveAll = (step: number) => {
@@ -88,6 +90,10 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
         const result = namedGradients(params, () => {
           const pass = pretrainLoss(model, inputs, config, maskRng, selector);
           parts = pass.parts;
+          if (micro === 0) {
+            // Remember the batch's first example for pictures (pixels copied out of the batch).
+            pictureExample = { view448: batch.view448.slice(0, 448 * 448 * 3), window: pass.windows?.[0] ?? centredWindow() };
+          }
           return pass.loss;
         });
         result.loss.dispose();
@@ -127,10 +133,15 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
       log.progress(step + 1, config.optim.steps, `${loss}  lr ${lr.toExponential(2)}  |g| ${report.gradNorm.toFixed(3)}  ${(ms / 1000).toFixed(2)} s/step`);
     }
     opts.onStep?.(step + 1, model, parts);
+    if (pictureExample && ((step + 1) % config.log.pictureEvery === 0 || step + 1 === config.optim.steps)) {
+      const path = runDir.path('pictures', `step-${String(step + 1).padStart(6, '0')}.png`);
+      await writePretrainPicture(model, pictureExample, path);
+    }
     if ((step + 1) % config.log.checkpointEvery === 0 && step + 1 !== config.optim.steps) saveAll(step + 1);
   }
   accumulator.dispose();
   saveAll(config.optim.steps);
+  optimizer.dispose(); // its moments are in the checkpoint
   const steady = stepTimes.length > 2 ? stepTimes.slice(1) : stepTimes;
   const msPerStep = steady.reduce((a, b) => a + b, 0) / steady.length;
   return {

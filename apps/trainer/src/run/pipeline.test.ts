@@ -1,0 +1,46 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { initBackend, tf } from '@ecamp/core';
+import { loadConfig } from '../config/load.js';
+import { createLogger } from './logger.js';
+import { formatRunSummary, runAll } from './pipeline.js';
+
+describe('runAll (the main job, shrunk)', () => {
+  it('generates data, pre-trains, evaluates pre-trained and scratch encoders, and writes the summary', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'ecamp-main-'));
+    const config = loadConfig('tiny', [
+      `outDir=${JSON.stringify(outDir)}`,
+      'name=mini',
+      'data.syntheticCount=14',
+      'data.batchSize=2',
+      'optim.steps=2',
+      'optim.warmupSteps=1',
+      'model.text.maxLength=48',
+      'model.decoder.depth=1',
+      'tokenizer.vocabSize=300',
+      'evaluate.epochs=2',
+      'evaluate.batchSize=4',
+    ]);
+    const lines: string[] = [];
+    const log = createLogger('mini', { isTTY: false, write: (s: string) => (lines.push(s), true) } as unknown as NodeJS.WriteStream);
+    await initBackend({ backend: 'wasm', quiet: true });
+    const before = tf.memory().numTensors;
+    const { pretrain, evaluation, runDir } = await runAll(config, log);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(evaluation.map((e) => e.encoder)).toEqual(['pretrained', 'scratch']);
+    for (const e of evaluation) {
+      expect(e.trainImages).toBeGreaterThan(0);
+      expect(e.testImages).toBeGreaterThan(0);
+      expect(e.accuracy).toBeGreaterThanOrEqual(0);
+      expect(e.accuracy).toBeLessThanOrEqual(1);
+    }
+    const summary = JSON.parse(readFileSync(runDir.path('summary.json'), 'utf8'));
+    expect(summary.pretrain.steps).toBe(2);
+    expect(summary.evaluation).toHaveLength(2);
+    for (const f of ['config.json', 'tokenizer.json', 'metrics.jsonl', 'evaluation.json', 'checkpoints/encoder.safetensors']) expect(existsSync(runDir.path(f))).toBe(true);
+    expect(lines.join('')).toMatch(/rule-based distiller/);
+    expect(formatRunSummary(pretrain, evaluation)).toMatch(/pretrained AUROC/);
+  });
+});
