@@ -5,7 +5,11 @@ import { buildGeometry, finishExposure, renderSoftTissue } from './anatomy.js';
 const centroidX = (m: Uint8Array, size: number) => {
   let s = 0;
   let n = 0;
-  for (let i = 0; i < m.length; i++) if (m[i]) (s += i % size), n++;
+  for (let i = 0; i < m.length; i++) {
+    if (!m[i]) continue;
+    s += i % size;
+    n++;
+  }
   return s / n;
 };
 
@@ -36,7 +40,11 @@ describe('chest geometry', () => {
     const img = renderSoftTissue(g, rng);
     let lung = 0;
     let nl = 0;
-    for (let i = 0; i < img.length; i++) if (g.lung.right[i] && g.heartSoft[i] < 0.1) (lung += img[i]), nl++;
+    for (let i = 0; i < img.length; i++) {
+      if (!g.lung.right[i] || g.heartSoft[i] >= 0.1) continue;
+      lung += img[i];
+      nl++;
+    }
     const mediastinum = img[Math.floor(0.5 * size) * size + Math.floor(size / 2)];
     expect(lung / nl).toBeLessThan(mediastinum - 0.2);
     const out = finishExposure(img, size, rng);
