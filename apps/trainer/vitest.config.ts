@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import preset from '@ecamp/vitest-preset';
+import { tensorPreset } from '@ecamp/vitest-preset';
 
-export default defineConfig(preset);
+export default defineConfig(tensorPreset);

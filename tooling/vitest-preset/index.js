@@ -15,4 +15,12 @@ export const preset = {
     outputFile: { json: '.vitest/results.json' },
   },
 };
+/**
+ * For packages whose tests use TensorFlow.js: one worker process for all files (no per-file
+ * isolation). Importing TF.js and initialising wasm costs seconds per file, far more than the
+ * tests themselves; every test selects its backend in beforeAll and creates its own tensors,
+ * so files do not share state.
+ */
+export const tensorPreset = { ...preset, test: { ...preset.test, isolate: false } };
+
 export default preset;
