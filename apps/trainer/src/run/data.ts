@@ -4,11 +4,12 @@
  * records with their entity contexts, and the loader behind the trainer's
  * batch-source interface.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   BadSampleLog,
   Loader,
+  defaultWorkers,
   readAuthorsCsv,
   readClassificationList,
   synthesizeDataset,
@@ -38,24 +39,19 @@ export interface RunData {
   syntheticDir?: string;
 }
 
-/** Generates the synthetic set unless an identical one exists; returns its manifest and folder. */
+/** Generates the synthetic set unless a complete one with the same options exists; returns its manifest and folder. */
 export async function ensureSyntheticSet(config: Config, log: Logger): Promise<{ dir: string; manifest: SynthManifest }> {
   const n = config.data.syntheticCount;
   const dir = resolve(config.outDir, 'data', `synthetic-seed${config.seed}-n${n}`);
-  const manifestPath = join(dir, 'manifest.json');
-  if (existsSync(manifestPath)) {
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as SynthManifest;
-    if (manifest.seed === config.seed && manifest.n === n) {
-      log.info(`synthetic set: reusing ${n} images in ${dir}`);
-      return { dir, manifest };
-    }
-  }
-  log.info(`synthetic set: generating ${n} chest radiographs with reports into ${dir}`);
+  const reused = existsSync(join(dir, 'manifest.json'));
+  log.info(`synthetic set: ${n} chest radiographs with reports in ${dir}${reused ? ' (reused when complete and made with the same options)' : ''}`);
   const every = Math.max(1, Math.floor(n / 10));
   const manifest = await synthesizeDataset({
     seed: config.seed,
     n,
     outDir: dir,
+    reuseExisting: true,
+    workers: defaultWorkers(),
     onProgress: (done, total) => {
       if (done % every === 0 || done === total) log.progress(done, total, 'images');
     },
