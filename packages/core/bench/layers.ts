@@ -4,7 +4,8 @@
  * formulation (autodiff through transposed/batched matmuls).
  *
  * Run: pnpm bench   (node --conditions=source --import tsx bench/layers.ts)
- * Options: BENCH_REPS (default 5), BENCH_BACKENDS (default "wasm,cpu"), BENCH_N (default "50,197").
+ * Options: BENCH_REPS (default 5), BENCH_BACKENDS (default "wasm,cpu"), BENCH_N (default "50,197"),
+ * BENCH_SECTIONS (default "linear,attention,embedding,conv").
  * Measure on a quiet machine (uptime load < 1): figures are medians of BENCH_REPS runs.
  */
 import { cpus, loadavg } from 'node:os';
@@ -23,6 +24,7 @@ import {
 const reps = Number(process.env.BENCH_REPS ?? 5);
 const backends = (process.env.BENCH_BACKENDS ?? 'wasm,cpu').split(',') as BackendName[];
 const sizes = (process.env.BENCH_N ?? '50,197').split(',').map(Number);
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'linear,attention,embedding,conv').split(','));
 const B = 8;
 const D = 192;
 const H = 3;
@@ -78,8 +80,10 @@ for (const backend of backends) {
       tf.sum(tf.add(tf.matMul(tf.reshape(a, [rows, D]), b), c)),
     );
     const run = (g: typeof gOurs) => () => tf.tidy(() => g([x, w, bias]).forEach((t) => t.dataSync()));
-    report(backend, 'Linear 192→768 fwd+bwd (ours)', n, linFlops, time(run(gOurs)));
-    report(backend, 'Linear 192→768 fwd+bwd (plain tf.matMul)', n, linFlops, time(run(gPlain)));
+    if (sections.has('linear')) {
+      report(backend, 'Linear 192→768 fwd+bwd (ours)', n, linFlops, time(run(gOurs)));
+      report(backend, 'Linear 192→768 fwd+bwd (plain tf.matMul)', n, linFlops, time(run(gPlain)));
+    }
 
     // Attention fwd+bwd: qkv and proj GEMMs (3× fwd each) + QKᵀ and PV (3× fwd each).
     const attn = new MultiHeadAttention(D, H, { rng: rng.fork('attn') });
@@ -91,7 +95,7 @@ for (const backend of backends) {
         value.dataSync();
         Object.values(grads).forEach((t) => t.dataSync());
       });
-    for (const strategy of ['loop', 'batched'] as const) {
+    for (const strategy of sections.has('attention') ? (['loop', 'batched'] as const) : []) {
       setBatchMatMulStrategy(strategy);
       report(backend, `Attention fwd+bwd (ours, ${strategy} matmuls)`, n, attnFlops, time(ours));
     }
@@ -103,7 +107,7 @@ for (const backend of backends) {
         value.dataSync();
         Object.values(grads).forEach((t) => t.dataSync());
       });
-    report(backend, 'Attention fwd+bwd (plain tfjs autodiff)', n, attnFlops, time(plain));
+    if (sections.has('attention')) report(backend, 'Attention fwd+bwd (plain tfjs autodiff)', n, attnFlops, time(plain));
     attn.dispose();
     tf.dispose([x, w, bias]);
   }
@@ -120,7 +124,7 @@ for (const backend of backends) {
       );
       Object.values(grads).forEach((t) => t.dataSync());
     });
-  report(backend, 'Embedding 30k×192 fwd+bwd (ours)', 197, 0, time(embStep(true)));
+  if (sections.has('embedding')) report(backend, 'Embedding 30k×192 fwd+bwd (ours)', 197, 0, time(embStep(true)));
   if (process.env.BENCH_PLAIN_EMBEDDING === '1' && backend === 'cpu') {
     report(backend, 'Embedding 30k×192 fwd+bwd (tf.gather autodiff)', 197, 0, time(embStep(false)));
   }
@@ -138,8 +142,8 @@ for (const backend of backends) {
       )([cx, cw]);
       g.forEach((t) => t.dataSync());
     });
-  report(backend, 'Conv2d 3×3 32→32 2×112² fwd+bwd (ours)', 112, convFlops, time(convStep(true)));
+  if (sections.has('conv')) report(backend, 'Conv2d 3×3 32→32 2×112² fwd+bwd (ours)', 112, convFlops, time(convStep(true)));
   // wasm has no Conv2DBackpropFilter: tfjs autodiff cannot train a conv there at all.
-  if (backend !== 'wasm') report(backend, 'Conv2d 3×3 32→32 2×112² fwd+bwd (tf.conv2d)', 112, convFlops, time(convStep(false)));
+  if (sections.has('conv') && backend !== 'wasm') report(backend, 'Conv2d 3×3 32→32 2×112² fwd+bwd (tf.conv2d)', 112, convFlops, time(convStep(false)));
   tf.dispose([cx, cw]);
 }

@@ -102,6 +102,29 @@ export class MultiHeadAttention extends Module {
   }
 
   /**
+   * q, k, v in head layout [B, H, L, hd].
+   * Fused self-attention off wasm uses timm's single rank-5 transpose ([B, N, 3, H, hd] →
+   * [3, B, H, N, hd]); on wasm, where rank-5 transposes are ~25× slower than rank-4 ones, the
+   * fused output is split first and each part transposed at rank 4.
+   */
+  private projectHeads(x: tf.Tensor, b: number, n: number, context?: tf.Tensor): tf.Tensor4D[] {
+    if (this.qkv) {
+      const qkv = this.qkv.forward(x);
+      if (tf.getBackend() !== 'wasm') {
+        const t = tf.transpose(tf.reshape(qkv, [b, n, 3, this.numHeads, this.headDim]), [2, 0, 3, 1, 4]);
+        return tf.unstack(t) as tf.Tensor4D[];
+      }
+      return tf.split(qkv, 3, 2).map((part) => this.heads(part, b, n));
+    }
+    if (!this.isCross) return [this.q!, this.k!, this.v!].map((lin) => this.heads(lin.forward(x), b, n));
+    const ctx = context!;
+    const m = ctx.shape[1] as number;
+    const q = this.heads(this.q!.forward(x), b, n);
+    const [k, v] = this.kv ? tf.split(this.kv.forward(ctx), 2, 2) : [this.k!.forward(ctx), this.v!.forward(ctx)];
+    return [q, this.heads(k, b, m), this.heads(v, b, m)];
+  }
+
+  /**
    * @param x [B, N, dim] queries (and keys/values for self-attention)
    * @returns output [B, N, dim]; attention [B, H, N, M] if `returnAttention`
    */
@@ -112,37 +135,13 @@ export class MultiHeadAttention extends Module {
     }
     if (this.isCross && opts.context === undefined) throw new Error('MultiHeadAttention: cross-attention needs context');
     const [b, n] = x.shape as number[];
-    const d = this.dim;
     const result = tf.tidy(() => {
-      let q: tf.Tensor;
-      let k: tf.Tensor;
-      let v: tf.Tensor;
-      let m = n;
-      if (this.qkv) {
-        const qkv = this.qkv.forward(x);
-        [q, k, v] = tf.split(qkv, 3, 2);
-      } else if (!this.isCross) {
-        q = this.q!.forward(x);
-        k = this.k!.forward(x);
-        v = this.v!.forward(x);
-      } else {
-        const ctx = opts.context!;
-        m = ctx.shape[1] as number;
-        q = this.q!.forward(x);
-        if (this.kv) [k, v] = tf.split(this.kv.forward(ctx), 2, 2);
-        else {
-          k = this.k!.forward(ctx);
-          v = this.v!.forward(ctx);
-        }
-      }
-      const core = scaledDotProductAttention(
-        this.heads(q, b, n),
-        this.heads(k, b, m),
-        this.heads(v, b, m),
-        this.scale,
-        { keyPaddingMask: opts.keyPaddingMask, returnProbs: opts.returnAttention },
-      );
-      const merged = tf.reshape(tf.transpose(core.output, [0, 2, 1, 3]), [b, n, d]);
+      const [qh, kh, vh] = this.projectHeads(x, b, n, opts.context);
+      const core = scaledDotProductAttention(qh, kh, vh, this.scale, {
+        keyPaddingMask: opts.keyPaddingMask,
+        returnProbs: opts.returnAttention,
+      });
+      const merged = tf.reshape(tf.transpose(core.output, [0, 2, 1, 3]), [b, n, this.dim]);
       const out: Record<string, tf.Tensor> = { output: this.proj.forward(merged) };
       if (opts.returnAttention && core.probs) out.attention = core.probs;
       return out;
