@@ -1,7 +1,4 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import preset from '@ecamp/vitest-preset';
+import { defineConfig } from 'vitest/config';
+import { tensorPreset } from '@ecamp/vitest-preset';
 
-// One worker process for all files (no per-file isolation): importing TensorFlow.js and
-// initialising wasm costs seconds per file, far more than the tests themselves. Every test
-// selects its backend in beforeAll and creates its own tensors, so files do not share state.
-export default mergeConfig(defineConfig(preset), defineConfig({ test: { isolate: false } }));
+export default defineConfig(tensorPreset);

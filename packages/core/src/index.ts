@@ -72,4 +72,4 @@ export {
 } from './io/checkpoint.js';
 export { torchLinearToTf, torchConvToTf } from './io/torch.js';
 
-export { checkGradients, type GradCheckOptions, type GradCheckResult } from './testing/grad_check.js';
+export { checkGradients, checkParameterGradients, type GradCheckOptions, type GradCheckResult } from './testing/grad_check.js';

@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkGradients, initBackend, readSafetensors, Rng, tensorFromData, tf, type TensorData } from '@ecamp/core';
+import { checkGradients, checkParameterGradients, initBackend, readSafetensors, Rng, tensorFromData, tf, type TensorData } from '@ecamp/core';
 import { ContextFusionLayer, type ContextFusionInput } from './context-fusion-layer.js';
 import { fusionStateFromTorch } from './torch-import.js';
-import { paramGradCheck } from '../test/helpers/param-grad-check.js';
 import { FUSION_VARIANTS, type FusionVariant } from './variant.js';
 
 const FIXTURE = fileURLToPath(new URL('../test/fixtures/fusion_layer.safetensors', import.meta.url));
@@ -105,7 +104,7 @@ describe('ContextFusionLayer: behaviour', () => {
     const loss = () => tf.sum(tf.mul(layer.forward(fusionInput(x[0], textMask, x[1], x[2])).hidden, probe)) as tf.Scalar;
     const probe = rand([B, L, D]);
     const vars = [layer.attn.qkv!.weight, layer.cross!.kv!.weight, layer.pooledProj!.weight, layer.crossNorm!.weight, layer.mlp.fc1.weight];
-    const errors = paramGradCheck(loss, vars, { eps: 1e-2, probes: 5 });
+    const errors = checkParameterGradients(loss, vars, { eps: 1e-2, probes: 5 });
     expect(Math.max(...errors)).toBeLessThan(2e-2);
     probe.dispose();
     tf.dispose([textMask, ...x]);

@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkGradients, initBackend, readSafetensors, resizeBilinear, Rng, tensorFromData, tf, torchConvToTf, type TensorData } from '@ecamp/core';
+import { checkGradients, checkParameterGradients, initBackend, readSafetensors, resizeBilinear, Rng, tensorFromData, tf, torchConvToTf, type TensorData } from '@ecamp/core';
 import { SrHead } from './sr-head.js';
 import { srWindowLoss, srWindowLossCropped } from '../loss/sr-loss.js';
-import { paramGradCheck } from '../../test/helpers/param-grad-check.js';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/sr_head.safetensors', import.meta.url));
 
@@ -113,7 +112,7 @@ describe('SrHead: behaviour', () => {
     expect(checkGradients((xi) => head.forward(xi as tf.Tensor4D), [x], { eps: 1e-3, probes: 12 }).maxRelError).toBeLessThan(1e-2);
     const probe = rand([1, 12, 12, 3]);
     const loss = () => tf.sum(tf.mul(head.forward(x), probe)) as tf.Scalar;
-    const errors = paramGradCheck(loss, head.parameters(), { eps: 1e-3, probes: 6 });
+    const errors = checkParameterGradients(loss, head.parameters(), { eps: 1e-3, probes: 6 });
     expect(errors.length).toBe(4);
     expect(Math.max(...errors)).toBeLessThan(2e-2);
     tf.dispose([x, probe]);
