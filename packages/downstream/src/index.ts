@@ -69,6 +69,7 @@ export { evaluateSegmentation, type EvaluateSegmentationOptions, type Segmentati
 export { adamWOptions, createOptimiser, learningRateSchedule, type OptimiserSettings } from './training/optimiser.js';
 export { GroupedAdamW, groupedTrainStep, vitLayerScales } from './training/layer-decay.js';
 export { shouldStopAfterEpoch, type EpochEndHook } from './training/epoch-hook.js';
+export { runTrainingLoop, type LoopStepReport, type TrainingLoopOptions, type TrainingLoopResult } from './training/loop.js';
 
 export { checkDetectionConfig, yoloV3Config, type DetectionConfig, type DetectionScale } from './detection/anchors.js';
 export { decodeBox, encodeBox, shapeIou, type EncodedBox } from './detection/box-coding.js';

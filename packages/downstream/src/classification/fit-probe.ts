@@ -1,7 +1,8 @@
 import { Rng, tf } from '@ecamp/core';
 import { adamWOptions, learningRateSchedule } from '../training/optimiser.js';
 import { GroupedAdamW, groupedTrainStep } from '../training/layer-decay.js';
-import { shouldStopAfterEpoch, type EpochEndHook } from '../training/epoch-hook.js';
+import type { EpochEndHook } from '../training/epoch-hook.js';
+import { runTrainingLoop } from '../training/loop.js';
 import type { ClassifierProgress, ClassifierOptimiserSettings, FitClassifierResult } from './fit.js';
 import { classificationMetrics, type ClassificationEvaluation } from './evaluate.js';
 import { featureRows, type PooledFeatures } from './features.js';
@@ -45,35 +46,28 @@ export async function fitLinearProbe(options: FitLinearProbeOptions): Promise<Fi
   const optimiser = new GroupedAdamW(params, adamWOptions(settings));
   const lrAt = learningRateSchedule(settings, epochs);
   head.train(true);
-  const losses: number[] = [];
-  let step = 0;
-  let skipped = 0;
-  let epochsRun = 0;
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
+  const run = await runTrainingLoop({
+    epochs,
+    optimiser,
+    onEpochEnd: options.onEpochEnd,
+    // Each epoch: the shuffled row order cut into batches of row indices.
+    batchesOf: (epoch) => {
       const order = rng.fork(`epoch:${epoch}`).shuffle(Array.from({ length: data.count }, (_, i) => i));
-      for (let start = 0; start < data.count; start += batchSize) {
-        const rows = featureRows(data, order.slice(start, start + batchSize), task, head.numClasses);
-        try {
-          const lr = lrAt(step);
-          const report = groupedTrainStep(params, () => classificationLoss(task, head.classify(rows.features), rows.labels), optimiser, lr, settings.maxGradNorm);
-          losses.push(report.loss);
-          if (!report.applied) skipped++;
-          onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
-        } finally {
-          rows.features.dispose();
-        }
-        step++;
+      return Array.from({ length: stepsPerEpoch }, (_, k) => order.slice(k * batchSize, (k + 1) * batchSize));
+    },
+    step: (indices, step, epoch) => {
+      const rows = featureRows(data, indices, task, head.numClasses);
+      try {
+        const lr = lrAt(step);
+        const report = groupedTrainStep(params, () => classificationLoss(task, head.classify(rows.features), rows.labels), optimiser, lr, settings.maxGradNorm);
+        onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
+        return report;
+      } finally {
+        rows.features.dispose();
       }
-      epochsRun = epoch + 1;
-      if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
-    }
-  } catch (error) {
-    // Free the optimiser moments before the error leaves the loop.
-    optimiser.dispose();
-    throw error;
-  }
-  return { steps: step - skipped, skipped, epochsRun, losses, optimiser, dispose: () => optimiser.dispose() };
+    },
+  });
+  return { ...run, optimiser, dispose: () => optimiser.dispose() };
 }
 
 /** AUROC / accuracy (as {@link evaluateClassification}) of a head on cached pooled features. */

@@ -1,7 +1,8 @@
 import { Rng, tf, type Parameter } from '@ecamp/core';
 import { adamWOptions, learningRateSchedule, type OptimiserSettings } from '../training/optimiser.js';
 import { GroupedAdamW, groupedTrainStep, vitLayerScales } from '../training/layer-decay.js';
-import { shouldStopAfterEpoch, type EpochEndHook } from '../training/epoch-hook.js';
+import type { EpochEndHook } from '../training/epoch-hook.js';
+import { runTrainingLoop } from '../training/loop.js';
 import type { FeatureEncoder } from '../encoder.js';
 import type { ClassificationHead } from './head.js';
 import { classificationLoss, labelRows, type BatchLabels, type ClassificationTask } from './task.js';
@@ -122,53 +123,37 @@ export async function fitClassifier(options: FitClassifierOptions): Promise<FitC
   const finetune = protocol === 'finetune';
   encoder.train?.(finetune);
   head.train(true);
-  const losses: number[] = [];
-  let step = 0;
-  let skipped = 0;
-  let epochsRun = 0;
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
-        try {
-          labelRows(task, batch.labels, head.numClasses);
-          const lr = lrAt(step);
-          // Linear probe: features are a constant input to the loss (no tape, no encoder gradient).
-          const frozen = finetune ? null : tf.tidy(() => head.pool(encoder.forwardFeatures(batch.images).tokens));
-          try {
-            const report = groupedTrainStep(
-              params,
-              () => {
-                const logits = frozen ? head.classify(frozen) : head.forward(encoder.forwardFeatures(batch.images).tokens);
-                return classificationLoss(task, logits, batch.labels);
-              },
-              optimiser,
-              lr,
-              settings.maxGradNorm,
-            );
-            losses.push(report.loss);
-            if (!report.applied) skipped++;
-            onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
-          } finally {
-            frozen?.dispose();
-          }
-        } finally {
-          batch.images.dispose();
-        }
-        step++;
+  const run = await runTrainingLoop({
+    epochs,
+    optimiser,
+    onEpochEnd: options.onEpochEnd,
+    batchesOf: (epoch) => batches(epoch, rng.fork(`epoch:${epoch}`)),
+    release: (batch) => batch.images.dispose(),
+    step: (batch, step, epoch) => {
+      labelRows(task, batch.labels, head.numClasses);
+      const lr = lrAt(step);
+      // Linear probe: features are a constant input to the loss (no tape, no encoder gradient).
+      const frozen = finetune ? null : tf.tidy(() => head.pool(encoder.forwardFeatures(batch.images).tokens));
+      try {
+        const report = groupedTrainStep(
+          params,
+          () => {
+            const logits = frozen ? head.classify(frozen) : head.forward(encoder.forwardFeatures(batch.images).tokens);
+            return classificationLoss(task, logits, batch.labels);
+          },
+          optimiser,
+          lr,
+          settings.maxGradNorm,
+        );
+        onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
+        return report;
+      } finally {
+        frozen?.dispose();
       }
-      epochsRun = epoch + 1;
-      if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
-    }
-  } catch (error) {
-    // Free the optimiser moments before the error leaves the loop.
-    optimiser.dispose();
-    throw error;
-  }
+    },
+  });
   return {
-    steps: step - skipped,
-    skipped,
-    epochsRun,
-    losses,
+    ...run,
     optimiser,
     dispose: () => optimiser.dispose(),
   };

@@ -3,7 +3,8 @@ import type { FeatureEncoder } from '../encoder.js';
 import type { Box } from '../metrics/box.js';
 import { frozenFeatureMap } from '../segmentation/fit.js';
 import { createOptimiser, type OptimiserSettings } from '../training/optimiser.js';
-import { shouldStopAfterEpoch, type EpochEndHook } from '../training/epoch-hook.js';
+import type { EpochEndHook } from '../training/epoch-hook.js';
+import { runTrainingLoop } from '../training/loop.js';
 import type { DetectionHead } from './head.js';
 import { assignTargets } from './targets.js';
 import { yoloLoss, type YoloLossOptions } from './yolo-loss.js';
@@ -89,48 +90,35 @@ export async function fitDetector(options: FitDetectorOptions): Promise<FitDetec
   const { optimiser, lrAt } = createOptimiser(params, options.optimiser, epochs);
   encoder.train?.(false);
   head.train(true);
-  const losses: number[] = [];
-  let step = 0;
-  let skipped = 0;
-  let epochsRun = 0;
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
-        try {
-          if (batch.boxes.length !== batch.images.shape[0]) {
-            throw new Error(`fitDetector: batch has ${batch.images.shape[0]} images but boxes for ${batch.boxes.length}`);
-          }
-          const targets = assignTargets(batch.boxes, head.config, batch.labels);
-          const features = frozenFeatureMap(encoder, batch.images);
-          try {
-            const lr = lrAt(step);
-            const report = trainStep(
-              params,
-              () => {
-                const parts = yoloLoss(head.forward(features), targets, batch.boxes, head.config, options.loss);
-                return parts.total;
-              },
-              optimiser,
-              { lr, maxGradNorm: options.optimiser.maxGradNorm },
-            );
-            losses.push(report.loss);
-            if (!report.applied) skipped++;
-            onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied, collisions: targets.collisions });
-          } finally {
-            features.dispose();
-          }
-        } finally {
-          batch.images.dispose();
-        }
-        step++;
+  const run = await runTrainingLoop({
+    epochs,
+    optimiser,
+    onEpochEnd: options.onEpochEnd,
+    batchesOf: (epoch) => batches(epoch, rng.fork(`epoch:${epoch}`)),
+    release: (batch) => batch.images.dispose(),
+    step: (batch, step, epoch) => {
+      if (batch.boxes.length !== batch.images.shape[0]) {
+        throw new Error(`fitDetector: batch has ${batch.images.shape[0]} images but boxes for ${batch.boxes.length}`);
       }
-      epochsRun = epoch + 1;
-      if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
-    }
-  } catch (error) {
-    // Free the optimiser moments before the error leaves the loop.
-    optimiser.dispose();
-    throw error;
-  }
-  return { steps: step - skipped, skipped, epochsRun, losses, optimiser, dispose: () => optimiser.dispose() };
+      const targets = assignTargets(batch.boxes, head.config, batch.labels);
+      const features = frozenFeatureMap(encoder, batch.images);
+      try {
+        const lr = lrAt(step);
+        const report = trainStep(
+          params,
+          () => {
+            const parts = yoloLoss(head.forward(features), targets, batch.boxes, head.config, options.loss);
+            return parts.total;
+          },
+          optimiser,
+          { lr, maxGradNorm: options.optimiser.maxGradNorm },
+        );
+        onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied, collisions: targets.collisions });
+        return report;
+      } finally {
+        features.dispose();
+      }
+    },
+  });
+  return { ...run, optimiser, dispose: () => optimiser.dispose() };
 }

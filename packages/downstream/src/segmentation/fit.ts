@@ -1,7 +1,8 @@
 import { AdamW, Rng, tf, trainStep } from '@ecamp/core';
 import { prefixTokens, tokensToFeatureMap, type FeatureEncoder } from '../encoder.js';
 import { createOptimiser, type OptimiserSettings } from '../training/optimiser.js';
-import { shouldStopAfterEpoch, type EpochEndHook } from '../training/epoch-hook.js';
+import type { EpochEndHook } from '../training/epoch-hook.js';
+import { runTrainingLoop } from '../training/loop.js';
 import type { SegmentationDecoder } from './decoder.js';
 import { segmentationLoss, type SegmentationLossOptions } from './mixed-loss.js';
 
@@ -90,47 +91,34 @@ export async function fitSegmenter(options: FitSegmenterOptions): Promise<FitSeg
   const { optimiser, lrAt } = createOptimiser(params, options.optimiser, epochs);
   encoder.train?.(false);
   decoder.train(true);
-  const losses: number[] = [];
-  let step = 0;
-  let skipped = 0;
-  let epochsRun = 0;
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      for await (const batch of batches(epoch, rng.fork(`epoch:${epoch}`))) {
-        try {
-          const features = frozenFeatureMap(encoder, batch.images);
-          try {
-            const lr = lrAt(step);
-            const report = trainStep(
-              params,
-              () => {
-                const logits = decoder.forward(features);
-                if (!tf.util.arraysEqual(logits.shape, batch.masks.shape)) {
-                  throw new Error(`fitSegmenter: decoder output [${logits.shape}] but masks [${batch.masks.shape}]`);
-                }
-                return segmentationLoss(logits, batch.masks, options.loss);
-              },
-              optimiser,
-              { lr, maxGradNorm: options.optimiser.maxGradNorm },
-            );
-            losses.push(report.loss);
-            if (!report.applied) skipped++;
-            onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
-          } finally {
-            features.dispose();
-          }
-        } finally {
-          tf.dispose([batch.images, batch.masks]);
-        }
-        step++;
+  const run = await runTrainingLoop({
+    epochs,
+    optimiser,
+    onEpochEnd: options.onEpochEnd,
+    batchesOf: (epoch) => batches(epoch, rng.fork(`epoch:${epoch}`)),
+    release: (batch) => tf.dispose([batch.images, batch.masks]),
+    step: (batch, step, epoch) => {
+      const features = frozenFeatureMap(encoder, batch.images);
+      try {
+        const lr = lrAt(step);
+        const report = trainStep(
+          params,
+          () => {
+            const logits = decoder.forward(features);
+            if (!tf.util.arraysEqual(logits.shape, batch.masks.shape)) {
+              throw new Error(`fitSegmenter: decoder output [${logits.shape}] but masks [${batch.masks.shape}]`);
+            }
+            return segmentationLoss(logits, batch.masks, options.loss);
+          },
+          optimiser,
+          { lr, maxGradNorm: options.optimiser.maxGradNorm },
+        );
+        onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
+        return report;
+      } finally {
+        features.dispose();
       }
-      epochsRun = epoch + 1;
-      if (await shouldStopAfterEpoch(options.onEpochEnd, epoch)) break;
-    }
-  } catch (error) {
-    // Free the optimiser moments before the error leaves the loop.
-    optimiser.dispose();
-    throw error;
-  }
-  return { steps: step - skipped, skipped, epochsRun, losses, optimiser, dispose: () => optimiser.dispose() };
+    },
+  });
+  return { ...run, optimiser, dispose: () => optimiser.dispose() };
 }
