@@ -69,7 +69,7 @@ describe('pretrain (wasm)', () => {
 
   it('runs ablations: MIM alone, and SR with centred windows without MLM', async () => {
     for (const overrides of [
-      ['objectives.superres.enabled=false', 'objectives.mlm.enabled=false'],
+      ['objectives.superres.enabled=false', 'objectives.mlm.enabled=false', 'optim.accumulate=2'],
       ['objectives.mlm.enabled=false', 'objectives.superres.window=center'],
     ]) {
       const config = smallConfig([...overrides, 'optim.steps=1']);

@@ -79,6 +79,9 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
   for (let step = 0; step < config.optim.steps; step++) {
     const t0 = performance.now();
     const microParts: LossParts[] = [];
+    const picturesThisStep = (step + 1) % config.log.pictureEvery === 0 || step + 1 === config.optim.steps;
+    // With one micro-batch its gradients are the step's; the accumulator is only for several.
+    let stepGrads: NamedGrads | undefined;
     let textStats;
     for (let micro = 0; micro < config.optim.accumulate; micro++) {
       const batch = await source.next();
@@ -90,22 +93,27 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
         const result = namedGradients(params, () => {
           const pass = pretrainLoss(model, inputs, config, maskRng, selector);
           parts = pass.parts;
-          if (micro === 0) {
-            // Remember the batch's first example for pictures (pixels copied out of the batch).
+          if (micro === 0 && picturesThisStep) {
+            // Remember the batch's first example for the picture (pixels copied out of the batch).
             pictureExample = { view448: batch.view448.slice(0, 448 * 448 * 3), window: pass.windows?.[0] ?? centredWindow() };
           }
           return pass.loss;
         });
         result.loss.dispose();
         grads = result.grads;
-        accumulator.add(grads);
+        if (config.optim.accumulate === 1) {
+          stepGrads = grads;
+          grads = undefined;
+        } else {
+          accumulator.add(grads);
+        }
       } finally {
         if (grads) disposeGrads(grads);
         disposeInputs(inputs);
       }
       microParts.push(parts);
     }
-    const mean = accumulator.mean();
+    const mean = stepGrads ?? accumulator.mean();
     const lr = lrAt(step + 1);
     optimizer.setLr(lr);
     let report;
@@ -133,7 +141,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
       log.progress(step + 1, config.optim.steps, `${loss}  lr ${lr.toExponential(2)}  |g| ${report.gradNorm.toFixed(3)}  ${(ms / 1000).toFixed(2)} s/step`);
     }
     opts.onStep?.(step + 1, model, parts);
-    if (pictureExample && ((step + 1) % config.log.pictureEvery === 0 || step + 1 === config.optim.steps)) {
+    if (pictureExample && picturesThisStep) {
       const path = runDir.path('pictures', `step-${String(step + 1).padStart(6, '0')}.png`);
       await writePretrainPicture(model, pictureExample, path);
     }
