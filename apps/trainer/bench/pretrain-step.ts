@@ -5,7 +5,7 @@
  * (`../shared/anchors/torch_ecamp_step.py`, same shapes) run in the same process
  * run, and the ratio ours / PyTorch.
  *
- *   pnpm --filter @ecamp/trainer bench [-- --steps 5 --backend wasm --threads 2]
+ *   pnpm --filter @ecamp/trainer bench [-- --steps 5 --backend wasm --threads 2 --set objectives.mlm.enabled=false]
  *
  * Measure on a quiet machine (the anchor's `load check` line says how busy it was).
  */
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     backend: { type: 'string' },
     threads: { type: 'string', default: '2' },
     'no-anchor': { type: 'boolean', default: false },
+    /** Config overrides (as `ecamp --set`), e.g. --set objectives.mlm.enabled=false to time parts. */
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 const steps = Number(values.steps);
@@ -55,6 +57,7 @@ const config = loadConfig('tiny', [
   'model.text.maxLength=128',
   'log.checkpointEvery=1000000',
   'log.every=1000000',
+  ...(values.set as string[]),
 ]);
 const runDir = new RunDir(mkdtempSync(join(tmpdir(), 'ecamp-bench-')), 'bench');
 const quiet = createLogger('bench', { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
