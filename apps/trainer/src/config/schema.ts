@@ -140,8 +140,9 @@ export const ConfigSchema = ConfigObject.superRefine((c, ctx) => {
       });
     }
   }
-  if (c.objectives.superres.enabled && c.objectives.superres.window === 'csv' && !c.data.windowCsv) {
-    ctx.addIssue({ code: 'custom', path: ['data', 'windowCsv'], message: "required when objectives.superres.window is 'csv'" });
+  if (c.objectives.superres.enabled && c.objectives.superres.window === 'csv' && c.data.source === 'csv' && !c.data.windowCsv) {
+    // (The synthetic set writes its own windows.csv.)
+    ctx.addIssue({ code: 'custom', path: ['data', 'windowCsv'], message: "required when objectives.superres.window is 'csv' and data.source is 'csv'" });
   }
   if (c.model.imageSize * 2 !== 448 && c.objectives.superres.enabled) {
     ctx.addIssue({ code: 'custom', path: ['model', 'imageSize'], message: 'the SR objective upsamples the encoder view ×2 to the 448 view: imageSize must be 224' });
