@@ -20,6 +20,11 @@ largest text→image attention of the report's entity tokens, in the authors'
 format: img_path,label_i,label_j (i = row, j = column of the top-left cell on
 the 14×14 grid). Reports without entities get the centred window (counted).
 Use the file with --set objectives.superres.window=csv --set data.windowCsv=<file>.
+The window CSV is read row-aligned with the pre-training CSV, and this pass writes
+one row per pre-training record in CSV order, so run it with
+--set data.onBadSample=fail (a skipped row would shift the alignment); the
+img_path column names each row's image. On the synthetic set the pass covers its
+training split (the set ships its own ground-truth windows.csv).
 
 Options:
 ${configHelp}
