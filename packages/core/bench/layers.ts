@@ -5,7 +5,8 @@
  *
  * Run: pnpm bench   (node --conditions=source --import tsx bench/layers.ts)
  * Options: BENCH_REPS (default 5), BENCH_BACKENDS (default "wasm,cpu"), BENCH_N (default "50,197"),
- * BENCH_SECTIONS (default "linear,attention,embedding,conv").
+ * BENCH_SECTIONS (default "linear,attention,embedding,conv"), BENCH_SLOW=1 adds tfjs's own cpu conv
+ * gradient as a baseline (~100 s per repetition).
  * Measure on a quiet machine (uptime load < 1): figures are medians of BENCH_REPS runs.
  */
 import { cpus, loadavg } from 'node:os';
@@ -144,6 +145,10 @@ for (const backend of backends) {
     });
   if (sections.has('conv')) report(backend, 'Conv2d 3×3 32→32 2×112² fwd+bwd (ours)', 112, convFlops, time(convStep(true)));
   // wasm has no Conv2DBackpropFilter: tfjs autodiff cannot train a conv there at all.
-  if (sections.has('conv') && backend !== 'wasm') report(backend, 'Conv2d 3×3 32→32 2×112² fwd+bwd (tf.conv2d)', 112, convFlops, time(convStep(false)));
+  if (sections.has('conv') && backend !== 'wasm') {
+    // tfjs's own cpu conv gradient takes ~100 s per repetition here: opt in with BENCH_SLOW=1.
+    if (process.env.BENCH_SLOW === '1') report(backend, 'Conv2d 3×3 32→32 2×112² fwd+bwd (tf.conv2d)', 112, convFlops, time(convStep(false)));
+    else console.log(`${backend}   Conv2d 3×3 32→32 2×112² fwd+bwd (tf.conv2d)   skipped: ~100 s per repetition; set BENCH_SLOW=1`);
+  }
   tf.dispose([cx, cw]);
 }
