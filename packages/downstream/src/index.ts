@@ -70,6 +70,7 @@ export { adamWOptions, createOptimiser, learningRateSchedule, type OptimiserSett
 export { GroupedAdamW, groupedTrainStep, vitLayerScales } from './training/layer-decay.js';
 export { shouldStopAfterEpoch, type EpochEndHook } from './training/epoch-hook.js';
 export { runTrainingLoop, type LoopStepReport, type TrainingLoopOptions, type TrainingLoopResult } from './training/loop.js';
+export type { StepProgress } from './training/progress.js';
 
 export { checkDetectionConfig, yoloV3Config, type DetectionConfig, type DetectionScale } from './detection/anchors.js';
 export { decodeBox, encodeBox, shapeIou, type EncodedBox } from './detection/box-coding.js';

@@ -6,6 +6,7 @@ import { runTrainingLoop } from '../training/loop.js';
 import type { FeatureEncoder } from '../encoder.js';
 import type { ClassificationHead } from './head.js';
 import { classificationLoss, labelRows, type BatchLabels, type ClassificationTask } from './task.js';
+import type { StepProgress } from '../training/progress.js';
 
 /** One training or evaluation batch. */
 export interface ClassificationBatch {
@@ -25,20 +26,7 @@ export type ClassificationProtocol = 'finetune' | 'linear-probe';
 export type ClassifierOptimiserSettings = OptimiserSettings;
 
 /** Reported after every step. */
-export interface ClassifierProgress {
-  /** 0-based epoch. */
-  epoch: number;
-  /** 0-based global step. */
-  step: number;
-  /** Loss of this step's batch. */
-  loss: number;
-  /** Learning rate used. */
-  lr: number;
-  /** Global gradient norm before clipping. */
-  gradNorm: number;
-  /** False when the non-finite guard skipped the update. */
-  applied: boolean;
-}
+export type ClassifierProgress = StepProgress;
 
 /** Options of {@link fitClassifier}. */
 export interface FitClassifierOptions {

@@ -8,6 +8,7 @@ import { runTrainingLoop } from '../training/loop.js';
 import type { DetectionHead } from './head.js';
 import { assignTargets } from './targets.js';
 import { yoloLoss, type YoloLossOptions } from './yolo-loss.js';
+import type { StepProgress } from '../training/progress.js';
 
 /** One detection batch. */
 export interface DetectionBatch {
@@ -23,19 +24,7 @@ export interface DetectionBatch {
 export type DetectionBatches = (epoch: number, rng: Rng) => Iterable<DetectionBatch> | AsyncIterable<DetectionBatch>;
 
 /** Reported after every step. */
-export interface DetectorProgress {
-  /** 0-based epoch. */
-  epoch: number;
-  /** 0-based global step. */
-  step: number;
-  /** Total loss of this step's batch. */
-  loss: number;
-  /** Learning rate used. */
-  lr: number;
-  /** Global gradient norm before clipping. */
-  gradNorm: number;
-  /** False when the non-finite guard skipped the update. */
-  applied: boolean;
+export interface DetectorProgress extends StepProgress {
   /** Boxes that lost their anchor slot to another box of the same image in this batch. */
   collisions: number;
 }

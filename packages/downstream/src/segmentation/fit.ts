@@ -5,6 +5,7 @@ import type { EpochEndHook } from '../training/epoch-hook.js';
 import { runTrainingLoop } from '../training/loop.js';
 import type { SegmentationDecoder } from './decoder.js';
 import { segmentationLoss, type SegmentationLossOptions } from './mixed-loss.js';
+import type { StepProgress } from '../training/progress.js';
 
 /** One segmentation batch. */
 export interface SegmentationBatch {
@@ -18,20 +19,7 @@ export interface SegmentationBatch {
 export type SegmentationBatches = (epoch: number, rng: Rng) => Iterable<SegmentationBatch> | AsyncIterable<SegmentationBatch>;
 
 /** Reported after every step. */
-export interface SegmenterProgress {
-  /** 0-based epoch. */
-  epoch: number;
-  /** 0-based global step. */
-  step: number;
-  /** Loss of this step's batch. */
-  loss: number;
-  /** Learning rate used. */
-  lr: number;
-  /** Global gradient norm before clipping. */
-  gradNorm: number;
-  /** False when the non-finite guard skipped the update. */
-  applied: boolean;
-}
+export type SegmenterProgress = StepProgress;
 
 /** Options of {@link fitSegmenter}. */
 export interface FitSegmenterOptions {
