@@ -23,33 +23,17 @@ Tensor names in the file (PyTorch layouts, Linear weights [out, in]):
 Config (B=2, L=5, M=6, D=8, Di=12, H=2, I=16, LayerNorm eps 1e-12, exact-erf GELU,
 padding: example 1 has its last two text positions padded) is stored in the metadata.
 """
-import json
-import struct
 import sys
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from safetensors_io import save_safetensors  # noqa: E402
+
 B, L, M, D, DI, H, I, EPS = 2, 5, 6, 8, 12, 2, 16, 1e-12
 VARIANTS = ["patches+pooled", "patches", "pooled", "none"]
-
-
-def save_safetensors(path, tensors, metadata):
-    header = {"__metadata__": metadata}
-    offset = 0
-    blobs = []
-    for name, t in tensors.items():
-        data = t.detach().to(torch.float32).contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    h = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def mha(x_q, x_kv, p, prefix, key_mask=None):

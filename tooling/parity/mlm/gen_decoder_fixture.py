@@ -22,36 +22,16 @@ Tensor names (PyTorch layouts, Linear weights [out, in], fused qkv rows [q | k |
 Config (B=2, L=7, V=40, D=16, H=2, I=32, 2 layers, maxPositions 8; example 1 has 2 padded
 positions) is in the metadata.
 """
-import json
-import struct
 import sys
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from safetensors_io import save_safetensors  # noqa: E402
+
 B, L, V, D, H, I, NLAYERS, MAXPOS, NTYPE, EPS = 2, 7, 40, 16, 2, 32, 2, 8, 2, 1e-12
-
-
-def save_safetensors(path, tensors, metadata):
-    header = {"__metadata__": metadata}
-    offset = 0
-    blobs = []
-    for name, t in tensors.items():
-        t = t.detach().contiguous()
-        if t.dtype in (torch.int32, torch.int64):
-            data, dtype = t.to(torch.int32).numpy().tobytes(), "I32"
-        else:
-            data, dtype = t.to(torch.float32).numpy().tobytes(), "F32"
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    h = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def make_params(gen):

@@ -17,31 +17,16 @@ Tensors (PyTorch layouts: images NCHW, conv weights [out, in, kh, kw]):
     out_none, out_relu [B,C,24,24], loss_none, loss_relu [1],
     grad/x, grad/conv1.weight, grad/conv1.bias, grad/conv2.weight, grad/conv2.bias (of loss_none).
 """
-import json
-import struct
 import sys
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from safetensors_io import save_safetensors  # noqa: E402
+
 B, C, HID, H, CELL, WIN = 2, 3, 4, 12, 4, 4
-
-
-def save_safetensors(path, tensors, metadata):
-    header = {"__metadata__": metadata}
-    offset, blobs = 0, []
-    for name, t in tensors.items():
-        data = t.detach().to(torch.float32).contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    h = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def head(x, p, final_relu):
