@@ -7,7 +7,7 @@
  * Parameter names: `mae.*` (timm/MAE names below it), `image_proj.*`, `text.*`,
  * `sr.*`. The encoder alone is exported with plain timm names for downstream use.
  */
-import { Linear, Module, Rng, type tf } from '@ecamp/core';
+import { Linear, Module, Rng, tf } from '@ecamp/core';
 import { ContextFusionLayer } from '@ecamp/fusion';
 import { TextDecoder, textDecoderConfig } from '@ecamp/mlm';
 import { SrHead } from '@ecamp/superres';
@@ -59,6 +59,19 @@ export class EcampPretrainModel extends Module {
     if (objectives.superres.enabled) {
       this.sr = this.addModule('sr', new SrHead({ hidden: model.superres.hidden, finalActivation: model.superres.finalActivation, rng: rng.fork('sr') }));
     }
+  }
+
+  /**
+   * The image side of the text decoder: the encoder's patch tokens (cls dropped) projected
+   * to the text width, and their mean as the pooled token.
+   * @param tokens [B, 1+M, D] encoder output (cls first)
+   * @returns patches [B, M, Dt], pooled [B, Dt]
+   */
+  imageForText(tokens: tf.Tensor3D): { patches: tf.Tensor3D; pooled: tf.Tensor2D } {
+    if (!this.imageProj) throw new Error('EcampPretrainModel: the MLM objective is off, so there is no image projection');
+    const [b, n1, d] = tokens.shape;
+    const patches = this.imageProj.forward(tf.slice(tokens, [0, 1, 0], [b, n1 - 1, d])) as tf.Tensor3D;
+    return { patches, pooled: tf.mean(patches, 1) as tf.Tensor2D };
   }
 
   /** The encoder's parameters under their timm names (no `mae.` prefix, no decoder). */

@@ -12,9 +12,10 @@
  * same pass (the attention is read before the SR loss is built).
  */
 import { tf } from '@ecamp/core';
-import { ECAMP_WINDOW_GEOMETRY, srWindowLossCropped, type ContextWindow, type WindowSelector } from '@ecamp/superres';
+import { ECAMP_WINDOW_GEOMETRY, selectWindowsFromAttention, srWindowLossCropped, windowsOnly, type ContextWindow, type WindowSelector } from '@ecamp/superres';
 import { unpatchify, type MaskingSource } from '@ecamp/vision';
 import type { Config } from '../config/schema.js';
+import { entityMaskRows } from './entity-mask.js';
 import type { EcampPretrainModel } from './model.js';
 
 /** The tensors and arrays of one batch, already on the backend. */
@@ -73,6 +74,7 @@ export function pretrainLoss(
   const terms: tf.Scalar[] = [];
   const add = (name: 'mim' | 'superres' | 'mlm', loss: tf.Scalar, weight: number) => {
     parts[name] = loss.dataSync()[0];
+    parts.total += weight * parts[name]!;
     terms.push(tf.mul(loss, weight) as tf.Scalar);
   };
 
@@ -80,17 +82,14 @@ export function pretrainLoss(
 
   // Text side first: with online windows, SR needs the fusion attention.
   let attention: tf.Tensor4D | undefined;
-  if (objectives.mlm.enabled && model.text && model.imageProj && inputs.text) {
-    const [b, n1, d] = enc.latent.shape;
-    const visible = tf.slice(enc.latent, [0, 1, 0], [b, n1 - 1, d]); // drop cls
-    const patches = model.imageProj.forward(visible) as tf.Tensor3D; // [B, M, Dt]
-    const pooled = tf.mean(patches, 1) as tf.Tensor2D; // [B, Dt]
+  if (objectives.mlm.enabled && model.text && inputs.text) {
+    const image = model.imageForText(enc.latent); // the visible patches, projected, and their mean
     const out = model.text.loss({
       inputIds: inputs.text.inputIds,
       attentionMask: inputs.text.attentionMask,
       labels: inputs.text.labels,
       weights: inputs.text.weights,
-      image: { patches, pooled },
+      image,
       returnAttention: objectives.superres.enabled && inputs.windows === 'online',
       reduction: objectives.mlm.lossNormalisation === 'authors-code' ? 'authors' : 'weighted-mean',
     });
@@ -112,38 +111,19 @@ export function pretrainLoss(
     }
   }
   if (terms.length === 0) throw new Error('pretrain: every objective is disabled (objectives.*.enabled)');
-  const loss = tf.addN(terms) as tf.Scalar;
-  parts.total = loss.dataSync()[0];
-  return { loss, parts, windows };
+  return { loss: tf.addN(terms) as tf.Scalar, parts, windows };
 }
 
 /**
  * Chooses each example's SR window from the detached fusion attention of its
- * entity tokens; examples without entities get the centred window, counted by the selector.
+ * entity tokens (the visible patches' grid cells are MAE's `idsKeep`); examples
+ * without entities get the centred window, counted by the selector.
  */
-function onlineWindows(
-  attention: tf.Tensor4D | undefined,
-  idsKeep: tf.Tensor2D,
-  inputs: PretrainInputs,
-  selector: WindowSelector,
-): ContextWindow[] {
-  const b = inputs.view448.shape[0];
-  const entityPositions = inputs.text?.entityPositions ?? Array.from({ length: b }, () => []);
-  if (!attention) {
+function onlineWindows(attention: tf.Tensor4D | undefined, idsKeep: tf.Tensor2D, inputs: PretrainInputs, selector: WindowSelector): ContextWindow[] {
+  if (!attention || !inputs.text) {
     // The config validation rules this out (online windows need a cross-attending fusion layer).
-    throw new Error('pretrain: online SR windows need the fusion layer\'s text→image attention, and none was returned');
+    throw new Error("pretrain: online SR windows need the fusion layer's text→image attention, and none was returned");
   }
-  const [, heads, textLength, patches] = attention.shape;
-  const probs = attention.dataSync();
-  const keep = idsKeep.dataSync();
-  const per = heads * textLength * patches;
-  return Array.from({ length: b }, (_, n) => {
-    const entityMask = new Float32Array(textLength);
-    for (const p of entityPositions[n]) if (p < textLength) entityMask[p] = 1;
-    return selector.select(
-      { data: probs.subarray(n * per, (n + 1) * per), heads, textLength, patches },
-      entityMask,
-      keep.subarray(n * patches, (n + 1) * patches),
-    );
-  });
+  const entityMask = entityMaskRows(inputs.text.entityPositions, attention.shape[2]);
+  return windowsOnly(selectWindowsFromAttention({ attention, entityMask, patchCells: idsKeep }, selector));
 }

@@ -14,7 +14,7 @@ import type { PretrainBatchSource } from './batch-source.js';
 import { EcampPretrainModel } from './model.js';
 import { writePretrainPicture, type PictureExample } from './pictures.js';
 import { pretrainLoss, type LossParts } from './step.js';
-import { disposeInputs, toPretrainInputs } from './tensors.js';
+import { disposeInputs, toPretrainInputs, type TextBatchStats } from './tensors.js';
 
 /** What a pre-training run did. */
 export interface PretrainSummary {
@@ -82,11 +82,15 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
     const picturesThisStep = (step + 1) % config.log.pictureEvery === 0 || step + 1 === config.optim.steps;
     // With one micro-batch its gradients are the step's; the accumulator is only for several.
     let stepGrads: NamedGrads | undefined;
-    let textStats;
+    let textStats: TextBatchStats | undefined;
     for (let micro = 0; micro < config.optim.accumulate; micro++) {
       const batch = await source.next();
       const { inputs, stats } = toPretrainInputs(batch, config, tokenizer, textRng);
-      textStats = stats;
+      if (stats) {
+        // Summed over the step's micro-batches.
+        textStats ??= { contextInserted: 0, maskedTokens: 0, realTokens: 0, movedMass: 0 };
+        for (const k of Object.keys(stats) as (keyof TextBatchStats)[]) textStats[k] += stats[k];
+      }
       let parts: LossParts = { total: Number.NaN };
       let grads: NamedGrads | undefined;
       try {

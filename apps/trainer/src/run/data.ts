@@ -14,7 +14,6 @@ import {
   readClassificationList,
   synthesizeDataset,
   type Batch,
-  type ClassificationRecord,
   type PretrainRecord,
   type SynthManifest,
 } from '@ecamp/data';
@@ -107,11 +106,6 @@ export function attachContexts(records: PretrainRecord[], config: Config, log: L
     if (r.context) withEntities++;
   }
   log.info(`context: rule-based distiller (offline, no LLM) gave ${withEntities} of ${records.length} reports an entity context`);
-}
-
-/** Evaluation records of one list (fraction picked deterministically by seed). */
-export function readEvaluationList(file: string, badSamples: BadSampleLog): ClassificationRecord[] {
-  return readClassificationList(file, { badSamples });
 }
 
 /**

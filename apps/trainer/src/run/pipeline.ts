@@ -9,7 +9,8 @@ import type { Config } from '../config/schema.js';
 import { evaluateClassifier, loadEncoder, type ClassificationScores } from '../evaluate/classification.js';
 import type { LossParts } from '../pretrain/step.js';
 import { pretrain, type PretrainSummary } from '../pretrain/train.js';
-import { LoaderBatchSource, prepareRunData, readEvaluationList, type RunData } from './data.js';
+import { readClassificationList } from '@ecamp/data';
+import { LoaderBatchSource, prepareRunData, type RunData } from './data.js';
 import type { Logger } from './logger.js';
 import { RunDir } from './run-dir.js';
 
@@ -58,7 +59,8 @@ export async function runPretrain(config: Config, runDir: RunDir, log: Logger, d
 export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, encoderPath: string, data?: RunData): Promise<ClassificationScores[]> {
   if (!existsSync(encoderPath)) throw new Error(`evaluate: encoder weights not found: ${encoderPath}`);
   data ??= await prepareRunData(config, log);
-  const lists = { train: readEvaluationList(data.trainList, data.badSamples), test: readEvaluationList(data.testList, data.badSamples) };
+  const { badSamples } = data;
+  const lists = { train: readClassificationList(data.trainList, { badSamples }), test: readClassificationList(data.testList, { badSamples }) };
   log.info(`evaluation: ${config.evaluate.protocol} on ${lists.train.length} training images (fraction ${config.evaluate.trainFraction}), AUROC on ${lists.test.length} test images`);
   const results: ClassificationScores[] = [];
   const kinds: ('pretrained' | 'scratch')[] = config.evaluate.compareWithScratch ? ['pretrained', 'scratch'] : ['pretrained'];

@@ -8,10 +8,11 @@
  */
 import { Rng, loadCheckpoint, tf } from '@ecamp/core';
 import { Loader, type BadSampleLog, type PretrainRecord } from '@ecamp/data';
-import { prepareMlmExample, type MlmTokenizer } from '@ecamp/mlm';
+import { collateMlmBatch, prepareMlmExample, type MlmTokenizer } from '@ecamp/mlm';
 import { offlineWindowPass, type OfflineWindowBatch, type OfflineWindowPassResult } from '@ecamp/superres';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../run/logger.js';
+import { entityMaskRows } from '../pretrain/entity-mask.js';
 import { EcampPretrainModel } from '../pretrain/model.js';
 
 const NO_MASKING = { entity: 0, other: 0, noEntity: 0, random: 0 };
@@ -32,24 +33,20 @@ async function* attentionBatches(
     const examples = b.reports.map((report, n) =>
       prepareMlmExample(report, { context: b.contexts[n], contextProbability: 1, rng, tokenizer, maxLength: L, probabilities: NO_MASKING, mode: 'paper' }),
     );
+    const text = collateMlmBatch(examples);
     const attention = tf.tidy(() => {
       const images = tf.tensor4d(b.images, [b.size, size, size, 3]);
-      const tokens = model.mae.forwardFeatures(images).tokens; // [B, 1+196, D]
-      const [n, t, d] = tokens.shape;
-      const patches = model.imageProj!.forward(tf.slice(tokens, [0, 1, 0], [n, t - 1, d])) as tf.Tensor3D;
+      const tokens = model.mae.forwardFeatures(images).tokens; // [B, 1+196, D], no masking
+      const n = tokens.shape[0];
       const out = model.text!.forward({
-        inputIds: tf.tensor2d(Int32Array.from(examples.flatMap((e) => Array.from(e.inputIds))), [n, L], 'int32'),
-        attentionMask: tf.tensor2d(Int32Array.from(examples.flatMap((e) => Array.from(e.attentionMask))), [n, L], 'int32'),
-        image: { patches, pooled: tf.mean(patches, 1) as tf.Tensor2D },
+        inputIds: tf.tensor2d(text.inputIds, [n, L], 'int32'),
+        attentionMask: tf.tensor2d(text.attentionMask, [n, L], 'int32'),
+        image: model.imageForText(tokens),
         returnAttention: true,
       });
       return out.attention!;
     });
-    const entityMask = examples.map((e) => {
-      const row = new Float32Array(L);
-      for (const p of e.entityPositions) row[p] = 1;
-      return row;
-    });
+    const entityMask = entityMaskRows(text.entityPositions, L);
     yield { keys: b.ids.map((id) => pathOf.get(id) ?? id), attention, entityMask };
   }
 }
