@@ -53,6 +53,26 @@ export function goldEntitiesFromMesh(mesh: string, table: MeshTable): GoldEntity
   return out;
 }
 
+/** Counts of scoring errors by kind (the confusion summary of {@link scoreEntityPresence}). */
+export interface ErrorKinds {
+  /** Gold entity never mentioned by the prediction. */
+  missedNotMentioned: number;
+  /** Gold entity predicted absent (negation scope too wide, or a resolved/changed finding read as absent). */
+  missedNegated: number;
+  /** Gold entity predicted uncertain while uncertain counts as absent. */
+  missedUncertain: number;
+  /** Entity predicted present that the experts did not tag. */
+  spuriousPresent: number;
+  /** Entity predicted uncertain (counted present) that the experts did not tag. */
+  spuriousUncertain: number;
+  /** Sided gold tag, entity found, but no predicted finding of it names a side. */
+  lateralityNoSide: number;
+  /** Sided gold tag, prediction names the opposite side only. */
+  lateralityWrongSide: number;
+  /** Bilateral against one side (either way round). */
+  lateralityBilateralMismatch: number;
+}
+
 /** Entity presence and laterality scores over many reports. */
 export interface QualityReport {
   reports: number;
@@ -68,6 +88,8 @@ export interface QualityReport {
   lateralityAccuracy: number;
   /** Per-entity true positives, false positives and false negatives. */
   perEntity: Record<string, { tp: number; fp: number; fn: number }>;
+  /** Errors by kind. */
+  errors: ErrorKinds;
 }
 
 /** Options of {@link scoreEntityPresence}. */
@@ -81,7 +103,8 @@ export interface ScoreOptions {
  * gold entities (from its MeSH tags) against the set of entities predicted present. Only
  * entities that the table can produce are scored (a prediction of "silhouette" is neither right
  * nor wrong, MeSH has no such tag). Laterality accuracy: over gold tags naming a side whose
- * entity was predicted, the share where the prediction has the same side.
+ * entity was predicted, the share where the prediction has the same side. Every error is also
+ * counted by kind (`errors`).
  */
 export function scoreEntityPresence(
   items: readonly { gold: readonly GoldEntity[]; predicted: Distillation }[],
@@ -91,6 +114,16 @@ export function scoreEntityPresence(
   const scored = meshTableEntities(table);
   const positive = new Set(options.uncertainAsPresent === false ? ['present'] : ['present', 'uncertain']);
   const perEntity: QualityReport['perEntity'] = {};
+  const errors: ErrorKinds = {
+    missedNotMentioned: 0,
+    missedNegated: 0,
+    missedUncertain: 0,
+    spuriousPresent: 0,
+    spuriousUncertain: 0,
+    lateralityNoSide: 0,
+    lateralityWrongSide: 0,
+    lateralityBilateralMismatch: 0,
+  };
   const bump = (e: string, k: 'tp' | 'fp' | 'fn') => ((perEntity[e] ??= { tp: 0, fp: 0, fn: 0 })[k] += 1);
   let tp = 0;
   let fp = 0;
@@ -108,18 +141,28 @@ export function scoreEntityPresence(
       } else {
         fp += 1;
         bump(e, 'fp');
+        if (found.some((f) => f.entity === e && f.status === 'present')) errors.spuriousPresent += 1;
+        else errors.spuriousUncertain += 1;
       }
     }
     for (const e of goldSet) {
       if (!predSet.has(e)) {
         fn += 1;
         bump(e, 'fn');
+        const statuses = new Set(predicted.entities.filter((f) => f.entity === e).map((f) => f.status));
+        if (statuses.has('uncertain')) errors.missedUncertain += 1;
+        else if (statuses.has('absent')) errors.missedNegated += 1;
+        else errors.missedNotMentioned += 1;
       }
     }
     for (const g of gold) {
       if (!g.laterality || !predSet.has(g.entity)) continue;
       latTotal += 1;
-      if (found.some((f) => f.entity === g.entity && f.laterality === g.laterality)) latOk += 1;
+      const sides = found.filter((f) => f.entity === g.entity).map((f) => f.laterality);
+      if (sides.includes(g.laterality)) latOk += 1;
+      else if (sides.every((s) => s === null)) errors.lateralityNoSide += 1;
+      else if (g.laterality === 'bilateral' || sides.includes('bilateral')) errors.lateralityBilateralMismatch += 1;
+      else errors.lateralityWrongSide += 1;
     }
   }
   const precision = tp + fp ? tp / (tp + fp) : 0;
@@ -131,10 +174,63 @@ export function scoreEntityPresence(
     falseNegatives: fn,
     precision,
     recall,
-    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+    f1: f1Of(precision, recall),
     lateralityCorrect: latOk,
     lateralityTotal: latTotal,
     lateralityAccuracy: latTotal ? latOk / latTotal : 0,
     perEntity,
+    errors,
   };
+}
+
+function f1Of(precision: number, recall: number): number {
+  return precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+}
+
+/** Precision, recall and F1 of one entity from its counts (0 where undefined). */
+export function entityScores(c: { tp: number; fp: number; fn: number }): { precision: number; recall: number; f1: number } {
+  const precision = c.tp + c.fp ? c.tp / (c.tp + c.fp) : 0;
+  const recall = c.tp + c.fn ? c.tp / (c.tp + c.fn) : 0;
+  return { precision, recall, f1: f1Of(precision, recall) };
+}
+
+/**
+ * The table without its anatomy rule (`anatomyQualifiers`): only MeSH headings make entities. A
+ * stricter, more literal reading of the tags, printed beside the full table so that a scorer with
+ * its own heading map can be compared.
+ */
+export function headingsOnlyTable(table: MeshTable): MeshTable {
+  return { map: table.map, notPathological: table.notPathological };
+}
+
+/**
+ * The fixed development/held-out split of the IU X-ray reports used by the quality benchmark:
+ * `uid` divisible by 4 → `tune` (rules may be developed while looking at these), otherwise
+ * `test` (scored only, never read for rule development). Non-numeric ids fall to `test`.
+ */
+export function iuXraySplit(id: string): 'tune' | 'test' {
+  const n = Number(id);
+  return Number.isInteger(n) && n % 4 === 0 ? 'tune' : 'test';
+}
+
+/** Formats a quality report: totals, laterality, error kinds and (optionally) P/R/F1 per entity. */
+export function formatQualityReport(q: QualityReport, options: { perEntity?: boolean } = {}): string {
+  const pct = (x: number) => (100 * x).toFixed(1).padStart(5);
+  const e = q.errors;
+  const lines = [
+    `  entity presence  P ${pct(q.precision)}  R ${pct(q.recall)}  F1 ${pct(q.f1)}   (tp ${q.truePositives}, fp ${q.falsePositives}, fn ${q.falseNegatives})`,
+    `  laterality accuracy ${pct(q.lateralityAccuracy)}   (${q.lateralityCorrect}/${q.lateralityTotal} sided gold tags whose entity was found)`,
+    `  errors by kind: missed [not mentioned ${e.missedNotMentioned}, negated ${e.missedNegated}, uncertain ${e.missedUncertain}]` +
+      `  spurious [present ${e.spuriousPresent}, uncertain ${e.spuriousUncertain}]` +
+      `  laterality [no side ${e.lateralityNoSide}, wrong side ${e.lateralityWrongSide}, bilateral vs one ${e.lateralityBilateralMismatch}]`,
+  ];
+  if (options.perEntity) {
+    lines.push(`  ${'entity'.padEnd(16)}    P     R    F1     tp   fp   fn`);
+    const order = Object.entries(q.perEntity).sort((a, b) => b[1].tp + b[1].fn - (a[1].tp + a[1].fn) || a[0].localeCompare(b[0]));
+    for (const [name, c] of order) {
+      const s = entityScores(c);
+      lines.push(`  ${name.padEnd(16)} ${pct(s.precision)} ${pct(s.recall)} ${pct(s.f1)}  ${String(c.tp).padStart(4)} ${String(c.fp).padStart(4)} ${String(c.fn).padStart(4)}`);
+    }
+  }
+  return lines.join('\n');
 }

@@ -9,6 +9,24 @@ const entityRulesSchema = z.object({
   forms: phraseList.optional(),
   /** Adjectival forms ("calcified"): a mention only when they do not modify another entity word right after. */
   adjectives: phraseList.optional(),
+  /**
+   * Entities that absorb this entity's adjective when it modifies them ("calcified granuloma" is a
+   * granuloma, not also a calcification). Default: any entity with its own surface form. An empty
+   * list keeps the adjective a finding of its own ("calcified nodule" → calcification and nodule).
+   */
+  absorbedBy: phraseList.optional(),
+  /**
+   * Words that, anywhere in the sentence, make a mention name another condition ("atherosclerotic
+   * calcification" is atherosclerosis of the vessel, read as the anatomy entity, not as calcification).
+   */
+  excludedWith: phraseList.optional(),
+  /**
+   * Other entities that an abnormal anatomy word also names, with the qualifiers that do so
+   * ("increased"/"prominent" vasculature is also congestion): `{ "congestion": ["increased", …] }`.
+   */
+  implies: z.record(z.string().min(1), phraseList).optional(),
+  /** The entity never takes a side (cardiomegaly, aorta, …): side words go to other entities. */
+  unsided: z.boolean().optional(),
   /** Anatomy words that mention the entity only together with a qualifier in their clause. */
   qualified: z
     .object({ subjects: phraseList, abnormal: phraseList.optional(), normal: phraseList.optional() })
@@ -28,6 +46,11 @@ export const ruleDataSchema = z.object({
     pseudo: phraseList,
     termination: phraseList,
   }),
+  /**
+   * Words that open a new clause after a list ("no effusion, the heart is enlarged"): a
+   * pre-trigger's scope ends at a segment break followed by one of them.
+   */
+  clauseOpeners: phraseList.optional(),
   segmentBreaks: phraseList,
   descriptors: z.object({ severity: phraseMap, laterality: phraseMap, location: phraseMap, change: phraseMap }),
 });

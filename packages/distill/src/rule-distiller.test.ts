@@ -86,6 +86,100 @@ describe('RuleDistiller: descriptors', () => {
   });
 });
 
+describe('RuleDistiller: synonym and morphology layer', () => {
+  it('reads device, congestion and deformity wording', () => {
+    expect(find('Left PICC line with tip in the SVC.', 'catheter')).toMatchObject({ status: 'present', laterality: 'left' });
+    expect(statuses('Right internal jugular central line and a feeding tube.')).toEqual({ catheter: 'present' });
+    expect(statuses('Mild vascular engorgement and cephalization.')).toEqual({ congestion: 'present' });
+    expect(statuses('Mild wedging of a midthoracic vertebral body.')).toEqual({ deformity: 'present' });
+    expect(statuses('Reticulonodular changes.')).toEqual({ nodule: 'present' });
+  });
+  it('lets an abnormal anatomy word imply the condition it names', () => {
+    expect(statuses('The pulmonary vascularity is increased.')).toEqual({ vasculature: 'present', congestion: 'present' });
+    expect(statuses('Normal pulmonary vascularity.')).toEqual({ vasculature: 'absent' });
+  });
+  it('keeps an adjective a finding unless the entity it modifies absorbs it', () => {
+    expect(statuses('Calcified granuloma in the left upper lobe.')).toEqual({ granuloma: 'present' });
+    expect(statuses('Calcified left lower lobe 6 mm granuloma.')).toEqual({ granuloma: 'present' });
+    const d = rules.distill('Calcified nodules in the right lung.').entities;
+    expect(d.map((f) => `${f.entity}:${f.status}:${f.laterality}`)).toEqual(['calcification:present:right', 'nodule:present:right']);
+    expect(statuses('Nodular opacity in the left base.')).toEqual({ opacity: 'present' });
+  });
+  it('reads atherosclerotic calcification as the vessel, plain calcification as calcification', () => {
+    expect(statuses('Atherosclerotic calcification of the aortic arch.')).toEqual({ aorta: 'present' });
+    expect(statuses('Calcified aortic knob.')).toEqual({ aorta: 'present', calcification: 'present' });
+  });
+});
+
+describe('RuleDistiller: negation and uncertainty scope', () => {
+  it('lets a negation of change leave the finding present', () => {
+    expect(find('No change in the small right effusion.', 'effusion')).toMatchObject({ status: 'present', laterality: 'right', severity: 'small' });
+    expect(statuses('Without interval worsening of the basilar atelectasis.')).toEqual({ atelectasis: 'present' });
+    expect(statuses('No significant interval change in the left lower lobe opacity.')).toEqual({ opacity: 'present' });
+  });
+  it('ends a negation at a new clause, a termination or "with"', () => {
+    expect(statuses('No effusion, the heart is enlarged.')).toEqual({ effusion: 'absent', cardiomegaly: 'present' });
+    expect(statuses('No pneumothorax with a small left effusion.')).toEqual({ pneumothorax: 'absent', effusion: 'present' });
+    expect(statuses('No focal consolidation, effusion, or pneumothorax.')).toEqual({ consolidation: 'absent', effusion: 'absent', pneumothorax: 'absent' });
+  });
+  it('reads post-posed negations', () => {
+    expect(statuses('The previously seen nodule is no longer visualized.')).toEqual({ nodule: 'absent' });
+    expect(statuses('The left effusion has resolved.')).toEqual({ effusion: 'absent' });
+    expect(statuses('The right chest tube has been removed.')).toEqual({ catheter: 'absent' });
+  });
+  it('keeps a finding absent when a negation governs the hedge of its clause', () => {
+    expect(statuses('No focal airspace opacity to suggest pneumonia.')).toEqual({ opacity: 'absent', pneumonia: 'absent' });
+    expect(statuses('Streaky opacity, which may represent atelectasis.')).toEqual({ opacity: 'present', atelectasis: 'uncertain' });
+  });
+  it('reads a stated probable diagnosis as present and a suggestion or possibility as uncertain', () => {
+    expect(statuses('Findings likely represent atelectasis.')).toEqual({ atelectasis: 'present' });
+    expect(statuses('Probable small left effusion.')).toEqual({ effusion: 'present' });
+    expect(statuses('Patchy opacity suggesting pneumonia.')).toEqual({ opacity: 'present', pneumonia: 'uncertain' });
+    expect(statuses('Possible small left effusion.')).toEqual({ effusion: 'uncertain' });
+  });
+});
+
+describe('RuleDistiller: side attachment', () => {
+  it('gives a finding the one side its sentence names', () => {
+    expect(find('Opacity at the left base, scarring or atelectasis.', 'atelectasis')?.laterality).toBe('left');
+    expect(find('Right-sided effusion.', 'effusion')?.laterality).toBe('right');
+    expect(find('Right effusion and left base opacity, atelectasis.', 'atelectasis')?.laterality).toBeNull();
+  });
+  it('never puts a side on an unsided entity, nor on a negated finding', () => {
+    const d = rules.distill('Right-sided catheter with an enlarged heart. No left effusion, normal heart.').entities;
+    expect(d.find((f) => f.entity === 'catheter')?.laterality).toBe('right');
+    expect(d.find((f) => f.entity === 'cardiomegaly')).toMatchObject({ status: 'present', laterality: null });
+    expect(rules.distill('Right lower lobe opacity, no pneumothorax.').entities.find((f) => f.entity === 'pneumothorax')?.laterality).toBeNull();
+  });
+  it('shares the side across one noun phrase', () => {
+    const d = rules.distill('Calcified left hilar lymph nodes.').entities;
+    expect(d.map((f) => `${f.entity}:${f.laterality}`)).toEqual(['calcification:left', 'hilar:left']);
+  });
+  it('merges left and right of one sentence into bilateral unless their sizes differ', () => {
+    expect(rules.distill('Opacity in the right base and opacity in the left base.').entities.map((f) => f.laterality)).toEqual(['bilateral']);
+    const sides = rules.distill('Large left effusion and small right effusion.').entities.map((f) => `${f.severity} ${f.laterality}`);
+    expect(sides).toEqual(['large left', 'small right']);
+  });
+});
+
+describe('RuleDistiller: linear work', () => {
+  it('does work proportional to the text, even for one run-on sentence', () => {
+    const d = new RuleDistiller();
+    const clause = 'there is a small left effusion and no pneumothorax but the heart is enlarged with possible right base atelectasis and a tortuous aorta ';
+    const perToken = (repeats: number, sep: string) => {
+      d.distill(Array.from({ length: repeats }, () => clause).join(sep));
+      const w = d.lastWork();
+      return w.steps / w.tokens;
+    };
+    for (const sep of ['', '. ']) {
+      const small = perToken(200, sep);
+      const large = perToken(3200, sep);
+      expect(large).toBeLessThan(small * 1.1);
+      expect(large).toBeLessThan(20);
+    }
+  });
+});
+
 describe('mergeFindings', () => {
   const f = (status: EntityFinding['status'], laterality: EntityFinding['laterality'] = null): EntityFinding => ({
     entity: 'effusion',
@@ -110,7 +204,7 @@ describe('RuleDistiller: custom lexicon', () => {
 });
 
 describe('RuleDistiller on IU X-ray reports with expert MeSH tags', () => {
-  it('reaches entity presence F1 >= 0.85', async () => {
+  it('reaches entity presence F1 >= 0.88 and laterality accuracy >= 0.85', async () => {
     if (skipWithoutSharedData('iu-xray/reports-dev.csv', 'rule-distiller quality on IU X-ray')) return;
     const table = defaultMeshTable();
     const items = [];
@@ -119,7 +213,7 @@ describe('RuleDistiller on IU X-ray reports with expert MeSH tags', () => {
     }
     const q = scoreEntityPresence(items, table);
     console.log(`IU X-ray dev: P ${q.precision.toFixed(3)} R ${q.recall.toFixed(3)} F1 ${q.f1.toFixed(3)} laterality ${q.lateralityAccuracy.toFixed(3)}`);
-    expect(q.f1).toBeGreaterThanOrEqual(0.85);
-    expect(q.lateralityAccuracy).toBeGreaterThanOrEqual(0.7);
+    expect(q.f1).toBeGreaterThanOrEqual(0.88);
+    expect(q.lateralityAccuracy).toBeGreaterThanOrEqual(0.85);
   });
 });
