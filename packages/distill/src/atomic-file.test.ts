@@ -28,3 +28,20 @@ describe('AtomicFile', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 });
+
+describe('AtomicFile temporary files', () => {
+  it('sweeps temporary files of dead processes and keeps those of live ones', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const d = mkdtempSync(join(tmpdir(), 'distill-sweep-'));
+    // A pid that surely ran and ended: a child that already exited.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(join(d, `.out.csv.tmp-${dead}`), 'stale');
+    writeFileSync(join(d, `.out.csv.tmp-${process.ppid}`), 'live parent');
+    writeFileSync(join(d, '.other.csv.tmp-1'), 'another file');
+    expect(AtomicFile.sweepStale(join(d, 'out.csv'))).toEqual([join(d, `.out.csv.tmp-${dead}`)]);
+    expect(readdirSync(d).sort()).toEqual(['.other.csv.tmp-1', `.out.csv.tmp-${process.ppid}`].sort());
+  });
+  it('names the path it cannot write', () => {
+    expect(() => new AtomicFile(join(tmpdir(), 'no-such-dir-distill', 'x.csv'))).toThrow(/cannot write .*x\.csv: ENOENT/);
+  });
+});

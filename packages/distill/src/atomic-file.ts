@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -12,7 +12,36 @@ export class AtomicFile {
 
   constructor(readonly path: string) {
     this.tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-    this.fd = openSync(this.tmp, 'w');
+    AtomicFile.sweepStale(path);
+    try {
+      this.fd = openSync(this.tmp, 'w');
+    } catch (err) {
+      throw new Error(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+
+  /**
+   * Removes temporary files of `path` (`.<name>.tmp-<pid>`) left by processes that no longer run
+   * (a killed run); those of live processes are kept. Returns the removed paths.
+   */
+  static sweepStale(path: string): string[] {
+    const dir = dirname(path);
+    const prefix = `.${basename(path)}.tmp-`;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const name of names) {
+      if (!name.startsWith(prefix)) continue;
+      const pid = Number(name.slice(prefix.length));
+      if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+      rmSync(join(dir, name), { force: true });
+      removed.push(join(dir, name));
+    }
+    return removed;
   }
 
   /** Appends text. */
@@ -37,5 +66,15 @@ export class AtomicFile {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     rmSync(this.tmp, { force: true });
+  }
+}
+
+/** Whether a process with this id exists (EPERM: it exists but belongs to someone else). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -13,10 +13,14 @@ Input:
   --id-column NAME        default: id, uid, study_id or dicom_id
   --text-column NAME      repeatable; default: text or report, else findings + impression
   --image-column NAME     default: img_path, image_path or path (copied to the CSV output)
+  --max-report-chars N    reports longer than N characters are skipped (status "skipped" in the
+                          outputs, counted on stderr), default 100000
+  --allow-duplicate-ids   accept ids that repeat (default: an error naming both lines)
 
 Output:
   --out-jsonl PATH        one JSON line per report: id, img_path, status, context, distillation
-  --out-csv PATH          the authors' form: img_path,report,llm_output
+  --out-csv PATH          the authors' form img_path,report,llm_output plus an id column
+                          (img_path empty when the input has no image column)
                           (outputs are written atomically after the run, in input order)
 
 LLM through Ollama (the default whenever --host is given):
@@ -41,7 +45,12 @@ Both:
   --lexicon PATH          JSON list of entity names or { "entities": [...] } (default: the authors' 44)
   -h, --help              this text
 
-Exit status: 0 all reports distilled, 3 some failed (see the summary), 130 interrupted, 1 error.
+Input errors name the file and line: an empty or header-only file, a missing findings or
+impression column (pass --text-column to use one alone), bytes that are not UTF-8, NUL bytes,
+repeated ids.
+
+Exit status: 0 all reports distilled (or skipped as too long), 3 some failed (see the summary),
+130 interrupted, 1 error.
 `;
 
 /** Parsed command line of `ecamp-distill`. */
@@ -52,6 +61,9 @@ export interface CliOptions {
   idColumn?: string;
   textColumns?: string[];
   imageColumn?: string;
+  /** Reports longer than this are skipped (default 100000). */
+  maxReportChars: number;
+  allowDuplicateIds: boolean;
   outJsonl?: string;
   outCsv?: string;
   hosts: HostSpec[];
@@ -89,6 +101,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
       'id-column': { type: 'string' },
       'text-column': { type: 'string', multiple: true },
       'image-column': { type: 'string' },
+      'max-report-chars': { type: 'string' },
+      'allow-duplicate-ids': { type: 'boolean' },
       'out-jsonl': { type: 'string' },
       'out-csv': { type: 'string' },
       host: { type: 'string', multiple: true },
@@ -112,6 +126,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     idColumn: values['id-column'],
     textColumns: values['text-column'],
     imageColumn: values['image-column'],
+    maxReportChars: num('max-report-chars', values['max-report-chars'], 100_000, (n) => Number.isInteger(n) && n >= 1),
+    allowDuplicateIds: Boolean(values['allow-duplicate-ids']),
     outJsonl: values['out-jsonl'],
     outCsv: values['out-csv'],
     hosts: (values.host ?? []).map(parseHostSpec),

@@ -21,7 +21,7 @@ describe('runCli', () => {
     expect(await runCli(['--input', input, '--out-csv', csv], streams)).toBe(0);
     expect(err.join('')).toContain('OFFLINE with the rule-based distiller');
     expect(readFileSync(csv, 'utf8')).toBe(
-      'img_path,report,llm_output\na.jpg,Small right effusion. No pneumothorax.,small right effusion. no pneumothorax.\nb.jpg,Mild cardiomegaly.,mild cardiomegaly.\n',
+      'img_path,report,llm_output,id\na.jpg,Small right effusion. No pneumothorax.,small right effusion. no pneumothorax.,s1\nb.jpg,Mild cardiomegaly.,mild cardiomegaly.,s2\n',
     );
   });
   it('distils through Ollama, writes outputs and exits 3 when a report failed', async () => {
@@ -46,6 +46,23 @@ describe('runCli', () => {
     } finally {
       await server.close();
     }
+  });
+  it('skips and counts reports over --max-report-chars, and names a repeated id', async () => {
+    const { err, io: streams } = io();
+    const long = join(dir, 'long.csv');
+    writeFileSync(long, `uid,findings,impression\n1,Small effusion.,\n2,${'Clear lungs. '.repeat(20)},\n`);
+    const jsonl = join(dir, 'long.jsonl');
+    expect(await runCli(['--input', long, '--out-jsonl', jsonl, '--max-report-chars', '100'], streams)).toBe(0);
+    expect(err.join('')).toContain('WARNING skipped 1 report(s) longer than --max-report-chars 100 characters');
+    expect(err.join('')).toContain('2 reports: 1 distilled');
+    expect(readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l).status)).toEqual(['done', 'skipped']);
+    const dup = join(dir, 'dup.csv');
+    writeFileSync(dup, 'uid,findings,impression\n1,a,\n1,b,\n');
+    const b = io();
+    expect(await runCli(['--input', dup, '--out-jsonl', join(dir, 'dup.jsonl')], b.io)).toBe(1);
+    expect(b.err.join('')).toMatch(/dup\.csv:3: duplicate id "1"/);
+    const c = io();
+    expect(await runCli(['--input', dup, '--out-jsonl', join(dir, 'dup.jsonl'), '--allow-duplicate-ids'], c.io)).toBe(0);
   });
   it('reports bad arguments and bad input with exit 1', async () => {
     const a = io();

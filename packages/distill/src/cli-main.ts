@@ -4,6 +4,7 @@ import { Journal } from './journal.js';
 import { type Lexicon, defaultChestXrayLexicon, readLexiconFile } from './lexicon.js';
 import { distillWithOllama } from './ollama-run.js';
 import { journalRows, ruleRows, writeOutputs } from './outputs.js';
+import type { ReportInput } from './reports-input.js';
 import { Progress, type ProgressStream, formatSummary } from './progress.js';
 import { promptFingerprint } from './prompt.js';
 import { type ReadReportsOptions, readReports } from './reports-input.js';
@@ -33,7 +34,13 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   }
   try {
     const lexicon = opts.lexicon ? readLexiconFile(opts.lexicon) : defaultChestXrayLexicon();
-    const readOpts: ReadReportsOptions = { format: opts.format, idColumn: opts.idColumn, textColumns: opts.textColumns, imageColumn: opts.imageColumn };
+    const readOpts: ReadReportsOptions = {
+      format: opts.format,
+      idColumn: opts.idColumn,
+      textColumns: opts.textColumns,
+      imageColumn: opts.imageColumn,
+      allowDuplicateIds: opts.allowDuplicateIds,
+    };
     const paths = { jsonl: opts.outJsonl, csv: opts.outCsv };
     if (opts.hosts.length === 0) return await runOffline(opts, lexicon, readOpts, paths, io);
     return await runOllama(opts, lexicon, readOpts, paths, io, signal);
@@ -46,9 +53,35 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
 async function runOffline(opts: CliOptions, lexicon: Lexicon, readOpts: ReadReportsOptions, paths: { jsonl?: string; csv?: string }, io: CliIo) {
   io.stderr.write('ecamp-distill: no --host given: distilling OFFLINE with the rule-based distiller (no LLM). Pass --host and --model to use Ollama.\n');
   const started = Date.now();
-  const n = await writeOutputs(ruleRows(readReports(opts.input!, readOpts), new RuleDistiller({ lexicon })), paths);
-  io.stderr.write(`${formatSummary({ total: n, done: n, cached: 0, failed: 0, failedByReason: {}, interrupted: false })} (rule-based) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+  const tooLong = { count: 0 };
+  const reports = countTooLong(readReports(opts.input!, readOpts), opts.maxReportChars, tooLong);
+  const n = await writeOutputs(ruleRows(reports, new RuleDistiller({ lexicon }), opts.maxReportChars), paths);
+  const done = n - tooLong.count;
+  io.stderr.write(`${formatSummary({ total: n, done, cached: 0, failed: 0, failedByReason: {}, interrupted: false })} (rule-based) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+  warnTooLong(io, tooLong.count, opts.maxReportChars);
   return 0;
+}
+
+/** Passes every report through, counting those longer than `maxChars`. */
+async function* countTooLong(reports: AsyncIterable<ReportInput>, maxChars: number, counter: { count: number }): AsyncGenerator<ReportInput> {
+  for await (const r of reports) {
+    if (r.text.length > maxChars) counter.count += 1;
+    yield r;
+  }
+}
+
+/** Only the reports that are not longer than `maxChars`, counting the others. */
+async function* withinLimit(reports: AsyncIterable<ReportInput>, maxChars: number, counter: { count: number }): AsyncGenerator<ReportInput> {
+  for await (const r of reports) {
+    if (r.text.length > maxChars) counter.count += 1;
+    else yield r;
+  }
+}
+
+function warnTooLong(io: CliIo, count: number, maxChars: number): void {
+  if (count > 0) {
+    io.stderr.write(`ecamp-distill: WARNING skipped ${count} report(s) longer than --max-report-chars ${maxChars} characters (status "skipped" in the outputs)\n`);
+  }
 }
 
 async function runOllama(
@@ -69,7 +102,8 @@ async function runOllama(
     progress.log(
       `ecamp-distill: ${total} reports, model ${opts.model}, ${opts.hosts.length} host(s), journal ${journalPath} (${journal.size} records${journal.truncatedBytes ? `, cut a torn last line of ${journal.truncatedBytes} bytes` : ''})`,
     );
-    const summary = await distillWithOllama(readReports(opts.input!, readOpts), {
+    const tooLong = { count: 0 };
+    const summary = await distillWithOllama(withinLimit(readReports(opts.input!, readOpts), opts.maxReportChars, tooLong), {
       hosts: opts.hosts,
       model: opts.model!,
       journal,
@@ -87,12 +121,13 @@ async function runOllama(
       onEvent: (e) => progress.onEvent(e),
     });
     progress.finish(summary);
+    warnTooLong(io, tooLong.count, opts.maxReportChars);
     if (summary.interrupted) {
       io.stderr.write('ecamp-distill: interrupted; finished reports are in the journal, rerun the same command to resume.\n');
       return 130;
     }
     if (paths.jsonl || paths.csv) {
-      await writeOutputs(journalRows(readReports(opts.input!, readOpts), journal, promptFingerprint(lexicon), opts.model!), paths);
+      await writeOutputs(journalRows(readReports(opts.input!, readOpts), journal, promptFingerprint(lexicon), opts.model!, opts.maxReportChars), paths);
     }
     return summary.failed > 0 ? 3 : 0;
   } finally {

@@ -26,19 +26,63 @@ export function parseHostSpec(spec: string): HostSpec {
   return { url, parallel };
 }
 
+/** Requests whose deadline is running: keeps each controller and timer reachable until it settles. */
+const liveDeadlines = new Set<{ controller: AbortController; timer: NodeJS.Timeout }>();
+
 /**
- * The real `ollama` client for one host, with a per-request timeout: its fetch is wrapped so
- * every request is aborted after `timeoutMs` (or when `signal` aborts), which the client
- * surfaces as a `TimeoutError`/`AbortError`.
+ * A `fetch` whose every request ends by `timeoutMs` (or when `signal` or the request's own
+ * signal aborts): one `AbortController` per request, aborted by a `setTimeout` timer. The
+ * controller and timer are held in a module-level set until the response body has been read
+ * or the request failed, so neither can be garbage-collected before it fires (a combined
+ * `AbortSignal.any` can be, on Node 20: nodejs/node#57736). The timer also covers a host that
+ * sends headers and then stalls the body.
+ */
+export function fetchWithDeadline(timeoutMs: number, signal?: AbortSignal): typeof fetch {
+  return async (input, init) => {
+    const controller = new AbortController();
+    const entry = {
+      controller,
+      timer: setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs),
+    };
+    liveDeadlines.add(entry);
+    const forward = (from: AbortSignal) => () => controller.abort(from.reason);
+    const sources = [init?.signal, signal].filter((s): s is AbortSignal => Boolean(s));
+    const listeners = sources.map((s) => {
+      const fn = forward(s);
+      if (s.aborted) fn();
+      else s.addEventListener('abort', fn, { once: true });
+      return [s, fn] as const;
+    });
+    const settle = () => {
+      clearTimeout(entry.timer);
+      liveDeadlines.delete(entry);
+      for (const [s, fn] of listeners) s.removeEventListener('abort', fn);
+    };
+    try {
+      const response = await fetch(input, { ...init, signal: controller.signal });
+      // Read the body under the same deadline, then hand back a response over the read bytes.
+      const body = await response.arrayBuffer();
+      settle();
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } catch (err) {
+      settle();
+      throw controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : err;
+    }
+  };
+}
+
+/** How many requests made through {@link fetchWithDeadline} are still running (for tests). */
+export function pendingDeadlines(): number {
+  return liveDeadlines.size;
+}
+
+/**
+ * The real `ollama` client for one host, with a per-request deadline ({@link fetchWithDeadline}):
+ * every request — version probe, model list, chat — is aborted after `timeoutMs` (or when
+ * `signal` aborts), which the client surfaces as a `TimeoutError`/`AbortError`.
  */
 export function createOllamaClient(url: string, timeoutMs: number, signal?: AbortSignal): Ollama {
-  const timedFetch: typeof fetch = (input, init) => {
-    const signals = [AbortSignal.timeout(timeoutMs)];
-    if (init?.signal) signals.push(init.signal);
-    if (signal) signals.push(signal);
-    return fetch(input, { ...init, signal: AbortSignal.any(signals) });
-  };
-  return new Ollama({ host: url, fetch: timedFetch });
+  return new Ollama({ host: url, fetch: fetchWithDeadline(timeoutMs, signal) });
 }
 
 /** Result of {@link probeHost}. */

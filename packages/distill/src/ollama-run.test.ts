@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ChatScript, type TestOllamaServer, answerWith, startTestOllama } from '../test/ollama-test-server.js';
+import { type ChatScript, type TestOllamaServer, answerWith, startSilentServer, startTestOllama } from '../test/ollama-test-server.js';
 import { Journal } from './journal.js';
 import { type OllamaRunOptions, distillWithOllama } from './ollama-run.js';
 import type { ReportInput } from './reports-input.js';
@@ -195,5 +195,69 @@ describe('distillWithOllama', () => {
     expect(r.done).toBeGreaterThan(0);
     expect(r.done).toBeLessThan(20);
     expect(j.size).toBe(r.done);
+  });
+});
+
+describe('distillWithOllama with a silent host (accepts, never answers)', () => {
+  const timeoutMs = 300;
+  const maxAttempts = 2;
+  it('ends with an error naming the host when it is the only one', async () => {
+    const silent = await startSilentServer();
+    try {
+      const t0 = Date.now();
+      await expect(
+        distillWithOllama(reports(3), { ...fast, timeoutMs, maxAttempts, hosts: [{ url: silent.url, parallel: 2 }], model: 'test-model', journal: journal() }),
+      ).rejects.toThrow(new RegExp(`no usable Ollama host \\(${silent.url}: .*${timeoutMs} ms`));
+      // The probe's version request is the only one: it ends at its deadline (a generous bound, not a speed target).
+      expect(Date.now() - t0).toBeLessThan(timeoutMs * maxAttempts + 5000);
+    } finally {
+      await silent.close();
+    }
+  });
+  it('finishes every report on the healthy host next to it', async () => {
+    const silent = await startSilentServer();
+    const healthy = await serve(ok);
+    try {
+      const events: RunEvent[] = [];
+      const t0 = Date.now();
+      const summary = await distillWithOllama(reports(6), {
+        ...fast,
+        timeoutMs,
+        maxAttempts,
+        benchMs: 60_000,
+        hosts: [
+          { url: silent.url, parallel: 2 },
+          { url: healthy.url, parallel: 1 },
+        ],
+        model: 'test-model',
+        journal: journal(),
+        onEvent: (e) => events.push(e),
+      });
+      expect(summary).toMatchObject({ total: 6, done: 6, failed: 0, interrupted: false });
+      expect(healthy.chats).toHaveLength(6);
+      expect(events.filter((e) => e.type === 'host-down').map((e) => (e as { host: string }).host)).toEqual([silent.url]);
+      expect(Date.now() - t0).toBeLessThan(timeoutMs * maxAttempts + 5000);
+    } finally {
+      await silent.close();
+    }
+  });
+  it('benches a host that goes silent mid-run and finishes elsewhere', async () => {
+    const flaky = await serve((_r, n) => (n === 0 ? { kind: 'content', content: answerWith('effusion') } : { kind: 'hang' }));
+    const healthy = await serve(ok);
+    const summary = await distillWithOllama(reports(5), {
+      ...fast,
+      timeoutMs,
+      maxAttempts: 3,
+      benchAfter: 1,
+      benchMs: 60_000,
+      hosts: [
+        { url: flaky.url, parallel: 1 },
+        { url: healthy.url, parallel: 1 },
+      ],
+      model: 'test-model',
+      journal: journal(),
+    });
+    expect(summary).toMatchObject({ total: 5, done: 5, failed: 0 });
+    expect(flaky.chats.length).toBeLessThanOrEqual(3);
   });
 });

@@ -93,19 +93,33 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
     client: createOllamaClient(spec.url, options.timeoutMs ?? 120_000, options.signal),
     health: new HostHealth(options),
   }));
+  // Each host is probed on its own: its workers start as soon as it answers, so a silent host
+  // (every request ends by its deadline) never holds up the others.
+  let allProbesFailed = false;
+  let probeError: Error | undefined;
+  const probed = new Map<Host, Promise<void>>();
   if (options.probe ?? true) {
-    const probes = await Promise.all(hosts.map((h) => probeHost(h.client, options.model)));
-    probes.forEach((p, i) => {
-      if (p.ok) emit({ type: 'host-ready', host: hosts[i].spec.url, version: p.version, parallel: hosts[i].spec.parallel });
-      else {
-        emit({ type: 'host-down', host: hosts[i].spec.url, reason: p.reason });
-        hosts[i].health.bench();
+    const reasons: string[] = [];
+    for (const h of hosts) {
+      probed.set(
+        h,
+        probeHost(h.client, options.model).then((p) => {
+          if (p.ok) emit({ type: 'host-ready', host: h.spec.url, version: p.version, parallel: h.spec.parallel });
+          else {
+            reasons.push(`${h.spec.url}: ${p.reason}`);
+            emit({ type: 'host-down', host: h.spec.url, reason: p.reason });
+            h.health.bench();
+          }
+        }),
+      );
+    }
+    void Promise.all(probed.values()).then(() => {
+      if (reasons.length === hosts.length) {
+        allProbesFailed = true;
+        probeError = new Error(`no usable Ollama host (${reasons.join('; ')})`);
+        queue.stop();
       }
     });
-    if (probes.every((p) => !p.ok)) {
-      const why = probes.map((p, i) => `${hosts[i].spec.url}: ${p.ok ? '' : p.reason}`).join('; ');
-      throw new Error(`no usable Ollama host (${why})`);
-    }
   }
 
   const totalSlots = hosts.reduce((s, h) => s + h.spec.parallel, 0);
@@ -128,6 +142,7 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
     });
 
   const worker = async (host: Host): Promise<void> => {
+    await probed.get(host);
     for (;;) {
       const wait = host.health.benchedFor();
       if (wait > 0) {
@@ -188,7 +203,7 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
 
   try {
     for await (const report of reports) {
-      if (options.signal?.aborted) break;
+      if (options.signal?.aborted || allProbesFailed) break;
       summary.total += 1;
       const key = cacheKey(fingerprint, options.model, report.text);
       const prior = journal.get(key);
@@ -222,8 +237,10 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
   } finally {
     queue.closeInput();
     await Promise.all(workers);
+    await Promise.all(probed.values());
     options.signal?.removeEventListener('abort', onAbort);
   }
+  if (allProbesFailed && probeError) throw probeError;
   summary.interrupted = Boolean(options.signal?.aborted) || summary.done + summary.cached + summary.failed < summary.total;
   return summary;
 }

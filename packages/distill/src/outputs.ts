@@ -11,8 +11,8 @@ export interface OutputRow {
   id: string;
   imagePath: string;
   report: string;
-  /** `missing`: not in the journal (the run was interrupted before it). */
-  status: 'done' | 'failed' | 'missing';
+  /** `missing`: not in the journal (the run was interrupted before it); `skipped`: not distilled (`reason` says why, e.g. too long). */
+  status: 'done' | 'failed' | 'missing' | 'skipped';
   /** Rendered context text; "" unless done. */
   context: string;
   distillation?: Distillation;
@@ -23,7 +23,10 @@ export interface OutputRow {
 export interface OutputPaths {
   /** JSONL: `{ id, img_path, status, context, distillation, reason? }` per report. */
   jsonl?: string;
-  /** The authors' CSV form: `img_path,report,llm_output` (llm_output empty when not done). */
+  /**
+   * The authors' CSV form `img_path,report,llm_output` plus an `id` column, so rows can be matched
+   * back to inputs without an image column (img_path is then empty). llm_output is empty when not done.
+   */
   csv?: string;
 }
 
@@ -34,20 +37,24 @@ export function csvField(value: string): string {
 
 /**
  * Writes the rows, in input order, to JSONL and/or the authors' CSV, each atomically (temporary
- * file, fsync, rename). Returns how many rows were written.
+ * file, fsync, rename). Stale temporary files of killed runs are removed first; on any failure
+ * (an unwritable path, bad input) the temporary files of this call are removed too. Returns how
+ * many rows were written.
  */
 export async function writeOutputs(rows: AsyncIterable<OutputRow> | Iterable<OutputRow>, paths: OutputPaths): Promise<number> {
-  const jsonl = paths.jsonl ? new AtomicFile(paths.jsonl) : undefined;
-  const csv = paths.csv ? new AtomicFile(paths.csv) : undefined;
+  let jsonl: AtomicFile | undefined;
+  let csv: AtomicFile | undefined;
   let n = 0;
   try {
-    csv?.write('img_path,report,llm_output\n');
+    jsonl = paths.jsonl ? new AtomicFile(paths.jsonl) : undefined;
+    csv = paths.csv ? new AtomicFile(paths.csv) : undefined;
+    csv?.write('img_path,report,llm_output,id\n');
     for await (const row of rows) {
       n += 1;
       jsonl?.write(
         `${JSON.stringify({ id: row.id, img_path: row.imagePath, status: row.status, context: row.context, distillation: row.distillation ?? null, ...(row.reason ? { reason: row.reason } : {}) })}\n`,
       );
-      csv?.write(`${[row.imagePath, row.report, row.context].map(csvField).join(',')}\n`);
+      csv?.write(`${[row.imagePath, row.report, row.context, row.id].map(csvField).join(',')}\n`);
     }
     jsonl?.commit();
     csv?.commit();
@@ -59,30 +66,62 @@ export async function writeOutputs(rows: AsyncIterable<OutputRow> | Iterable<Out
   return n;
 }
 
-/** Output rows of an Ollama run: each input report looked up in the journal by its cache key. */
+/**
+ * Output rows of an Ollama run: each input report looked up in the journal by its cache key; the
+ * context is rendered again from the stored distillation (so a renderer update reaches old
+ * journals). Reports longer than `maxChars` become `skipped` rows.
+ */
 export async function* journalRows(
   reports: AsyncIterable<ReportInput> | Iterable<ReportInput>,
   journal: Journal,
   promptVersion: string,
   model: string,
+  maxChars = DEFAULT_MAX_REPORT_CHARS,
 ): AsyncGenerator<OutputRow> {
   for await (const r of reports) {
+    const skip = tooLongRow(r, maxChars);
+    if (skip) {
+      yield skip;
+      continue;
+    }
     const rec = journal.get(cacheKey(promptVersion, model, r.text));
+    const done = rec?.status === 'done';
     yield {
       id: r.id,
       imagePath: r.imagePath ?? '',
       report: r.text,
       status: rec?.status ?? 'missing',
-      context: rec?.status === 'done' ? (rec.context ?? '') : '',
-      distillation: rec?.status === 'done' ? rec.distillation : undefined,
+      context: done ? (rec.distillation ? renderContext(rec.distillation) : (rec.context ?? '')) : '',
+      distillation: done ? rec.distillation : undefined,
       reason: rec?.status === 'failed' ? rec.reason : undefined,
     };
   }
 }
 
-/** Output rows of the offline path: each report distilled by the rule-based distiller. */
-export async function* ruleRows(reports: AsyncIterable<ReportInput> | Iterable<ReportInput>, distiller: RuleDistiller): AsyncGenerator<OutputRow> {
+/** A report longer than this many characters is skipped, not distilled (default of `--max-report-chars`). */
+export const DEFAULT_MAX_REPORT_CHARS = 100_000;
+
+/** The skip row of a report longer than `maxChars`, or undefined when it may be distilled. */
+export function tooLongRow(r: ReportInput, maxChars: number): OutputRow | undefined {
+  if (r.text.length <= maxChars) return undefined;
+  return { id: r.id, imagePath: r.imagePath ?? '', report: r.text, status: 'skipped', context: '', reason: `too-long (${r.text.length} > ${maxChars} characters)` };
+}
+
+/**
+ * Output rows of the offline path: each report distilled by the rule-based distiller; reports
+ * longer than `maxChars` (default {@link DEFAULT_MAX_REPORT_CHARS}) become `skipped` rows.
+ */
+export async function* ruleRows(
+  reports: AsyncIterable<ReportInput> | Iterable<ReportInput>,
+  distiller: RuleDistiller,
+  maxChars = DEFAULT_MAX_REPORT_CHARS,
+): AsyncGenerator<OutputRow> {
   for await (const r of reports) {
+    const skip = tooLongRow(r, maxChars);
+    if (skip) {
+      yield skip;
+      continue;
+    }
     const distillation = distiller.distill(r.text);
     yield { id: r.id, imagePath: r.imagePath ?? '', report: r.text, status: 'done', context: renderContext(distillation), distillation };
   }

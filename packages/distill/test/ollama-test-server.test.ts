@@ -1,6 +1,6 @@
 import { Ollama } from 'ollama';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type TestOllamaServer, answerWith, startTestOllama } from './ollama-test-server.js';
+import { type TestOllamaServer, answerWith, startSilentServer, startTestOllama } from './ollama-test-server.js';
 
 let server: TestOllamaServer | undefined;
 afterEach(async () => {
@@ -24,5 +24,24 @@ describe('test Ollama server', () => {
     const client = new Ollama({ host: server.url });
     await expect(client.chat({ model: 'test-model', messages: [] })).rejects.toMatchObject({ status_code: 503 });
     await expect(client.chat({ model: 'test-model', messages: [] })).rejects.toThrow();
+  });
+});
+
+describe('silent server', () => {
+  it('accepts connections and never answers, or stalls after the headers', async () => {
+    for (const headersOnly of [false, true]) {
+      const silent = await startSilentServer({ headersOnly });
+      try {
+        const controller = new AbortController();
+        const pending = fetch(`${silent.url}/api/version`, { signal: controller.signal }).then((r) => r.text());
+        const outcome = await Promise.race([pending.then(() => 'answered', () => 'failed'), new Promise((r) => setTimeout(() => r('silent'), 300))]);
+        expect(outcome).toBe('silent');
+        expect(silent.accepted()).toBe(1);
+        controller.abort();
+        await expect(pending).rejects.toThrow();
+      } finally {
+        await silent.close();
+      }
+    }
   });
 });

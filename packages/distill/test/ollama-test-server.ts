@@ -96,3 +96,42 @@ export async function startTestOllama(script: ChatScript, models: string[] = ['t
 export function answerWith(entity: string, status: 'present' | 'absent' | 'uncertain' = 'present'): string {
   return JSON.stringify({ entities: [{ entity, status, severity: null, laterality: null, location: null, change: null }] });
 }
+
+/** A server that never answers; `close` ends it and every connection it accepted. */
+export interface SilentServer {
+  url: string;
+  /** Connections accepted so far. */
+  accepted(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback TCP server (127.0.0.1, ephemeral port) that accepts every connection and never
+ * answers — the "silent host". With `headersOnly` it sends an HTTP 200 status line and headers
+ * and then stalls the body forever.
+ */
+export async function startSilentServer(options: { headersOnly?: boolean } = {}): Promise<SilentServer> {
+  const { createServer: createTcpServer } = await import('node:net');
+  const sockets = new Set<import('node:net').Socket>();
+  let accepted = 0;
+  const server = createTcpServer((socket) => {
+    accepted += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    if (options.headersOnly) {
+      socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"version":'));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    accepted: () => accepted,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
