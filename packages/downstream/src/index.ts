@@ -3,6 +3,7 @@
  * metrics, classification (fine-tune and linear probe), segmentation and detection heads.
  */
 export { auroc, multiLabelAuroc } from './metrics/auroc.js';
+export { bootstrapMeanAuroc, bootstrapRows, pairedBootstrapAurocDifference, type BootstrapInterval, type BootstrapOptions } from './metrics/bootstrap.js';
 export { accuracy, argmaxRows, binaryAccuracy, topOneAccuracy } from './metrics/accuracy.js';
 export { classReport, confusionMatrix, quadraticWeightedKappa, type ClassReport } from './metrics/confusion-matrix.js';
 export { dice, overlapCounts, perImageDice, type MaskMetricOptions, type PerImageScores } from './metrics/dice.js';
@@ -24,8 +25,8 @@ export { bceWithLogits, bceWithLogitsElementwise } from './losses/bce-with-logit
 export { softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
 
 export { selectFraction, type FractionOptions } from './classification/fraction.js';
-export { ClassificationHead, meanPatchTokens, type ClassificationHeadOptions } from './classification/head.js';
-export { extractPooledFeatures, featureRows, type ExtractFeaturesOptions, type PooledFeatures } from './classification/features.js';
+export { ClassificationHead, FEATURE_NORM_EPS, meanPatchTokens, type ClassificationHeadOptions, type FeatureStatistics } from './classification/head.js';
+export { extractPooledFeatures, featureRows, featureStatistics, type ExtractFeaturesOptions, type PooledFeatures } from './classification/features.js';
 export { evaluatePooledFeatures, fitLinearProbe, type FitLinearProbeOptions } from './classification/fit-probe.js';
 export {
   classificationLoss,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@ecamp/core';
-import { extractPooledFeatures, featureRows } from './features.js';
+import { extractPooledFeatures, featureRows, featureStatistics } from './features.js';
 import { PixelEncoder } from '../../test/helpers/pixel-encoder.js';
 
 beforeAll(async () => {
@@ -32,5 +32,22 @@ describe('extractPooledFeatures', () => {
     await expect(
       extractPooledFeatures({ encoder: new PixelEncoder(1), batches: [{ images: tf.zeros([2, 1, 1, 3]) as tf.Tensor4D, labels: [0] }], task: 'multi-class', numClasses: 3 }),
     ).rejects.toThrow(/2 images but labels for 1/);
+  });
+});
+
+describe('featureStatistics', () => {
+  it('is the per-feature mean and biased variance over all rows, in chunks and after a transform', () => {
+    const data = { features: Float32Array.from([1, 10, 3, 10, 5, 40]), labels: new Float32Array(3), count: 3, dim: 2 };
+    const s = featureStatistics(data, undefined, 2);
+    expect(Array.from(s.mean)).toEqual([3, 20]);
+    expect(s.variance[0]).toBeCloseTo(8 / 3, 5);
+    expect(s.variance[1]).toBeCloseTo(200, 3);
+    const before = tf.memory().numTensors;
+    const t = featureStatistics(data, (x) => tf.mul(x, 2) as tf.Tensor2D, 1);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(t.mean)).toEqual([6, 40]);
+    expect(t.variance[0]).toBeCloseTo(32 / 3, 4);
+    expect(() => featureStatistics({ ...data, count: 0, features: new Float32Array(0) })).toThrow(/no rows/);
+    expect(() => featureStatistics({ ...data, count: 4 })).toThrow(/6 values are not 4 rows of 2/);
   });
 });

@@ -1,7 +1,7 @@
 import { tf } from '@ecamp/core';
 import { prefixTokens, type FeatureEncoder } from '../encoder.js';
 import type { ClassificationBatch } from './fit.js';
-import { meanPatchTokens } from './head.js';
+import { meanPatchTokens, type FeatureStatistics } from './head.js';
 import { labelRows, type ClassificationTask } from './task.js';
 
 /** Pooled encoder features of a whole list, with their labels. */
@@ -73,4 +73,40 @@ export function featureRows(data: PooledFeatures, indices: readonly number[], ta
     y.set(data.labels.subarray(row * per, (row + 1) * per), k * per);
   });
   return { features: tf.tensor2d(x, [indices.length, d]), labels: y };
+}
+
+/**
+ * Mean and biased variance of every feature over all rows of `data` (float64
+ * accumulation), optionally after `transform` (e.g. a head's `fc_norm`), computed in
+ * chunks of `chunk` rows.
+ */
+export function featureStatistics(data: PooledFeatures, transform?: (rows: tf.Tensor2D) => tf.Tensor2D, chunk = 1024): FeatureStatistics {
+  const { count: n, dim: d } = data;
+  if (n < 1) throw new Error('featureStatistics: no rows');
+  if (data.features.length !== n * d) throw new Error(`featureStatistics: ${data.features.length} values are not ${n} rows of ${d}`);
+  const sum = new Float64Array(d);
+  const sumSq = new Float64Array(d);
+  for (let start = 0; start < n; start += chunk) {
+    const rows = Math.min(chunk, n - start);
+    const block = data.features.subarray(start * d, (start + rows) * d);
+    let values: ArrayLike<number> = block;
+    if (transform) {
+      const t = tf.tidy(() => transform(tf.tensor2d(block, [rows, d])));
+      values = t.dataSync();
+      t.dispose();
+    }
+    for (let i = 0; i < rows * d; i++) {
+      const v = values[i];
+      sum[i % d] += v;
+      sumSq[i % d] += v * v;
+    }
+  }
+  const mean = new Float32Array(d);
+  const variance = new Float32Array(d);
+  for (let k = 0; k < d; k++) {
+    const m = sum[k] / n;
+    mean[k] = m;
+    variance[k] = Math.max(0, sumSq[k] / n - m * m);
+  }
+  return { mean, variance };
 }

@@ -75,4 +75,41 @@ describe('fitLinearProbe on cached features', () => {
     expect(() => evaluatePooledFeatures(head, data, 'multi-label')).toThrow(/width 3, the head expects 4/);
     head.dispose();
   });
+
+  it('featureNorm head: recovers a label signal that is tiny next to a shared feature component, with fc_norm frozen', async () => {
+    // The situation of a frozen ViT's pooled tokens: a large common vector plus a small
+    // image-dependent part (here 1 % of it carries label 0, the rest is noise).
+    const rng = new Rng(11);
+    const dim = 16;
+    const common = Array.from({ length: dim }, () => rng.normal(0, 1));
+    const make = (count: number) => {
+      const features = new Float32Array(count * dim);
+      const labels = new Float32Array(count);
+      for (let i = 0; i < count; i++) {
+        labels[i] = rng.uniform() < 0.3 ? 1 : 0;
+        for (let k = 0; k < dim; k++) features[i * dim + k] = common[k] + 0.01 * (rng.normal(0, 1) + (k < 4 ? 2 * labels[i] : 0));
+      }
+      return { features, labels, count, dim };
+    };
+    const train = make(256);
+    const test = make(256);
+    const fit = async (featureNorm: boolean) => {
+      const head = new ClassificationHead(dim, 1, { numPrefixTokens: 0, featureNorm, rng: new Rng(1) });
+      const normBefore = Array.from(head.fcNorm.weight.dataSync());
+      const r = await fitLinearProbe({ head, data: train, task: 'multi-label', epochs: 5, batchSize: 32, optimiser: { lr: 1e-2, weightDecay: 0 }, rng: new Rng(2) });
+      const auroc = evaluatePooledFeatures(head, test, 'multi-label').auroc;
+      const normAfter = Array.from(head.fcNorm.weight.dataSync());
+      const z = tf.tidy(() => head.normalise(tf.tensor2d(train.features, [train.count, dim])).mean(0).abs().max().dataSync()[0]);
+      r.dispose();
+      head.dispose();
+      return { auroc, normMoved: normAfter.some((v, i) => v !== normBefore[i]), z };
+    };
+    const standardised = await fit(true);
+    const plain = await fit(false);
+    expect(standardised.auroc).toBeGreaterThan(0.95);
+    expect(standardised.normMoved).toBe(false);
+    expect(standardised.z).toBeLessThan(1e-3); // the training rows are centred where the classifier sees them
+    expect(plain.normMoved).toBe(true);
+    expect(plain.auroc).toBeLessThan(standardised.auroc - 0.1);
+  });
 });

@@ -5,7 +5,7 @@ import type { EpochEndHook } from '../training/epoch-hook.js';
 import { runTrainingLoop } from '../training/loop.js';
 import type { ClassifierProgress, ClassifierOptimiserSettings, FitClassifierResult } from './fit.js';
 import { classificationMetrics, type ClassificationEvaluation } from './evaluate.js';
-import { featureRows, type PooledFeatures } from './features.js';
+import { featureRows, featureStatistics, type PooledFeatures } from './features.js';
 import type { ClassificationHead } from './head.js';
 import { classificationLoss, classificationScores, type ClassificationTask } from './task.js';
 
@@ -35,6 +35,11 @@ export interface FitLinearProbeOptions {
  * Linear probe on cached pooled features: only the head exists here, so only
  * its parameters can be optimised. Each epoch visits the rows in a seeded
  * random order. Leak-free per step after the first.
+ *
+ * A head built with `featureNorm` gets MAE's linear-probe protocol: the statistics of
+ * `fc_norm(features)` over the training rows are fixed into its feature normalisation
+ * first, and only the classifier layer (`head.*`) trains. Otherwise `fc_norm` and the
+ * classifier both train.
  */
 export async function fitLinearProbe(options: FitLinearProbeOptions): Promise<FitClassifierResult> {
   const { head, data, task, epochs, batchSize, rng, onProgress } = options;
@@ -42,7 +47,8 @@ export async function fitLinearProbe(options: FitLinearProbeOptions): Promise<Fi
   if (data.dim !== head.embedDim) throw new Error(`fitLinearProbe: features have width ${data.dim}, the head expects ${head.embedDim}`);
   const stepsPerEpoch = Math.ceil(data.count / batchSize);
   const settings = { stepsPerEpoch, ...options.optimiser };
-  const params = head.namedParameters();
+  if (head.featureNorm) head.setFeatureStatistics(featureStatistics(data, (rows) => head.fcNorm.forward(rows) as tf.Tensor2D));
+  const params = head.probeParameters();
   const optimiser = new GroupedAdamW(params, adamWOptions(settings));
   const lrAt = learningRateSchedule(settings, epochs);
   head.train(true);

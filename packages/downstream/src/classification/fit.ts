@@ -79,7 +79,7 @@ export interface FitClassifierResult {
  * is absent from this list, so it can neither receive an update nor decay.
  */
 export function trainableParameters(encoder: FeatureEncoder, head: ClassificationHead, protocol: ClassificationProtocol): Parameter[] {
-  const headParams = head.namedParameters();
+  const headParams = protocol === 'linear-probe' ? head.probeParameters() : head.namedParameters().filter((p) => p.variable.trainable);
   if (protocol === 'linear-probe') return headParams;
   if (protocol !== 'finetune') throw new Error(`fitClassifier: unknown protocol '${String(protocol)}' (use 'finetune' or 'linear-probe')`);
   return [...encoder.namedParameters().map((p) => ({ ...p, name: `encoder.${p.name}` })), ...headParams];

@@ -51,4 +51,33 @@ describe('ClassificationHead', () => {
     });
     head.dispose();
   });
+
+  it('with featureNorm: fixed statistics between fc_norm and the classifier (MAE probe head), only head.* in probeParameters', () => {
+    const head = new ClassificationHead(2, 1, { numPrefixTokens: 0, featureNorm: true });
+    expect(head.namedParameters().map((p) => [p.name, p.variable.trainable])).toEqual([
+      ['fc_norm.weight', true],
+      ['fc_norm.bias', true],
+      ['feature_norm.running_mean', false],
+      ['feature_norm.running_var', false],
+      ['head.weight', true],
+      ['head.bias', true],
+    ]);
+    expect(head.probeParameters().map((p) => p.name)).toEqual(['head.weight', 'head.bias']);
+    head.head.weight.assign(tf.tensor2d([[2], [-1]]));
+    head.head.bias!.assign(tf.tensor1d([0.5]));
+    head.setFeatureStatistics({ mean: Float32Array.from([-0.5, 0.5]), variance: Float32Array.from([0.25, 4]) });
+    // fc_norm([1, 3]) ≈ [−1, 1] → ((−1 + 0.5)/0.5, (1 − 0.5)/2) = (−1, 0.25) → 2·(−1) − 0.25 + 0.5 = −1.75
+    const out = tf.tidy(() => head.forward(tf.tensor3d([[[0, 2], [2, 4]]])).dataSync()[0]);
+    expect(out).toBeCloseTo(-1.75, 3);
+    const before = tf.memory().numTensors;
+    head.setFeatureStatistics({ mean: new Float32Array(2), variance: new Float32Array(2).fill(1) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => head.setFeatureStatistics({ mean: new Float32Array(3), variance: new Float32Array(3) })).toThrow(/3\/3 entries, the head expects 2/);
+    expect(() => head.setFeatureStatistics({ mean: new Float32Array(2), variance: Float32Array.from([1, -1]) })).toThrow(/variance\[1\] is -1/);
+    head.dispose();
+    const plain = new ClassificationHead(2, 1);
+    expect(plain.probeParameters()).toHaveLength(4);
+    expect(() => plain.setFeatureStatistics({ mean: new Float32Array(2), variance: new Float32Array(2) })).toThrow(/built without featureNorm/);
+    plain.dispose();
+  });
 });
