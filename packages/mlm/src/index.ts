@@ -28,6 +28,7 @@ export {
   chestXrayEntities,
   fundusEntities,
   negationTemplates,
+  authorsNegationTemplates,
   loadEntityLexicon,
   loadTemplateLexicon,
   entityLexiconFrom,

@@ -13,12 +13,17 @@ and the MLM head dense → exact GELU → LayerNorm → decoder. Loss: per-token
 cross-entropy (ignore_index -100) × weight, reduced two ways:
     weighted:  sum(w·ce over masked real tokens) / sum(w over them)
     authors:   sum(w·ce) / (B·L)   (every position counted in the mean)
+and the authors' code exactly (their MultimodalBertMaskedLM): labels are the original ids at
+EVERY position (padding included, no -100), weights over every position (padding included),
+    authors_all: (CrossEntropyLoss(reduction='none')(logits, labels_all) * w_all).mean()
 
 Tensor names (PyTorch layouts, Linear weights [out, in], fused qkv rows [q | k | v]):
     weights: our parameter names, e.g. layers.0.attn.qkv.weight [3D, D], head.decoder.weight [V, D]
     inputs:  input/input_ids, input/attention_mask, input/labels (I32, [B, L]), input/weights (F32 [B, L])
-    outputs: out/hidden [B, L, D], out/loss_weighted [], out/loss_authors [],
-             grad/<parameter name> (gradient of the weighted loss, PyTorch layout)
+             input/labels_all (I32 [B, L], original ids everywhere), input/weights_all (F32 [B, L])
+    outputs: out/hidden [B, L, D], out/loss_weighted [], out/loss_authors [], out/loss_authors_all [],
+             grad/<parameter name> (gradient of the weighted loss, PyTorch layout),
+             grad_all/<parameter name> (gradient of loss_authors_all)
 Config (B=2, L=7, V=40, D=16, H=2, I=32, 2 layers, maxPositions 8; example 1 has 2 padded
 positions) is in the metadata.
 """
@@ -112,6 +117,7 @@ def main(path):
     mask[1, L - 2:] = 0
     ids[1, L - 2:] = 0  # [PAD]
     labels = torch.full((B, L), -100, dtype=torch.int64)
+    original = ids.clone()
     for b, pos in [(0, 1), (0, 3), (0, 4), (1, 2), (1, 4)]:
         labels[b, pos] = ids[b, pos]
         ids[b, pos] = 3  # [MASK]
@@ -126,7 +132,12 @@ def main(path):
     sel = (labels.reshape(-1) >= 0) & (mask.reshape(-1) > 0)
     loss_weighted = (ce * w)[sel].sum() / w[sel].sum()
     loss_authors = (ce * w).sum() / (B * L)
-    grads = torch.autograd.grad(loss_weighted, list(p.values()))
+    grads = torch.autograd.grad(loss_weighted, list(p.values()), retain_graph=True)
+    # The authors' form (drawn last, so every earlier tensor keeps its values).
+    weights_all = torch.rand(B, L, generator=gen) * 2 + 0.05
+    ce_all = F.cross_entropy(logits.reshape(B * L, V), original.reshape(-1), reduction="none")
+    loss_authors_all = (ce_all * weights_all.reshape(-1)).mean()
+    grads_all = torch.autograd.grad(loss_authors_all, list(p.values()))
 
     tensors = {name: t for name, t in p.items()}
     tensors["input/input_ids"] = ids.to(torch.int32)
@@ -136,12 +147,18 @@ def main(path):
     tensors["out/hidden"] = hidden
     tensors["out/loss_weighted"] = loss_weighted.reshape(())
     tensors["out/loss_authors"] = loss_authors.reshape(())
+    tensors["input/labels_all"] = original.to(torch.int32)
+    tensors["input/weights_all"] = weights_all
+    tensors["out/loss_authors_all"] = loss_authors_all.reshape(())
     for name, g in zip(p.keys(), grads):
         tensors["grad/" + name] = g
+    for name, g in zip(p.keys(), grads_all):
+        tensors["grad_all/" + name] = g
     meta = {"B": B, "L": L, "V": V, "D": D, "H": H, "I": I, "layers": NLAYERS, "maxPositions": MAXPOS,
             "typeVocab": NTYPE, "eps": EPS, "torch": torch.__version__}
     save_safetensors(path, tensors, {k: str(v) for k, v in meta.items()})
-    print(f"wrote {path}: loss_weighted {loss_weighted.item():.6f}, loss_authors {loss_authors.item():.6f}")
+    print(f"wrote {path}: loss_weighted {loss_weighted.item():.6f}, loss_authors {loss_authors.item():.6f}, "
+          f"loss_authors_all {loss_authors_all.item():.6f}")
 
 
 if __name__ == "__main__":

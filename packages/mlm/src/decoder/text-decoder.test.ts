@@ -101,6 +101,29 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(worst, `worst gradient ${worstName}`).toBeLessThan(1e-4);
       value.dispose();
       tf.dispose(grads);
+
+      // The authors' code: original ids at every position (padding included), weights everywhere, mean over B·L.
+      const labelsAll = tensors['input/labels_all'].data as Int32Array;
+      const weightsAll = tensors['input/weights_all'].data as Float32Array;
+      const all = tf.variableGrads(
+        () => dec.loss({ inputIds, attentionMask, labels: labelsAll, weights: weightsAll, reduction: 'authors' }).loss,
+        params.map((p) => p.variable),
+      );
+      expect(all.value.dataSync()[0]).toBeCloseTo((tensors['out/loss_authors_all'].data as Float32Array)[0], 4);
+      let worstAll = 0;
+      let worstAllName = '';
+      for (const p of params) {
+        const torchGrad = tensors[`grad_all/${p.name}`];
+        const ref = p.variable.rank === 2 && !p.name.startsWith('embeddings.') ? torchLinearToTf(torchGrad) : torchGrad;
+        const g = all.grads[p.variable.name].dataSync();
+        for (let i = 0; i < g.length; i++) {
+          const e = Math.abs(g[i] - (ref.data as Float32Array)[i]);
+          if (e > worstAll) [worstAll, worstAllName] = [e, p.name];
+        }
+      }
+      expect(worstAll, `worst gradient of the authors' loss ${worstAllName}`).toBeLessThan(1e-4);
+      all.value.dispose();
+      tf.dispose(all.grads);
       tf.dispose([inputIds, attentionMask]);
       dec.dispose();
     });

@@ -7,8 +7,10 @@
  * masked rows go through the vocabulary projection (K ≪ B·L rows of V = 30k), and the
  * cross-entropy uses integer labels, so no [B·L, V] one-hot or logits tensor exists.
  * Reductions: `weighted-mean` (default) Σ w·CE / Σ w over masked real tokens;
- * `authors` Σ w·CE / (B·L), the authors' mean over every position (non-masked and
- * padding positions contribute 0 to the sum but count in the mean).
+ * `authors` Σ w·CE over every labelled position / (B·L). With labels at masked positions
+ * only, unlabelled positions add 0 but count in the mean; with the authors' labels (the
+ * original id at every position, `prepareMlmExample`'s `lossPositions: 'all'`) every row
+ * goes through the vocabulary projection and the loss is their `(CE · w).mean()` exactly.
  */
 import { gatherRows, Module, ModuleList, Rng, softmaxCrossEntropyWithIntLabels, tf } from '@ecamp/core';
 import type { TextDecoderConfig } from './config.js';
@@ -56,7 +58,7 @@ export type MlmLossReduction = 'weighted-mean' | 'authors';
 
 /** Input of {@link TextDecoder.loss}: the forward input plus targets. */
 export interface TextDecoderLossInput extends Omit<TextDecoderInput, 'returnLogits'> {
-  /** [B, L] original ids at masked positions, negative (−100) elsewhere (tensor or row-major array). */
+  /** [B, L] original ids at the positions that enter the loss, negative (−100) elsewhere (tensor or row-major array). */
   labels: tf.Tensor | Int32Array;
   /** [B, L] per-token loss weights (tensor or row-major array). */
   weights: tf.Tensor | Float32Array;

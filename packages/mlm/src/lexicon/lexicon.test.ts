@@ -9,6 +9,7 @@ import {
   loadEntityLexicon,
   loadTemplateLexicon,
   negationTemplates,
+  authorsNegationTemplates,
   templateLexiconFrom,
 } from './lexicon.js';
 
@@ -22,6 +23,8 @@ describe('lexicons', () => {
 
   it('ships negation templates and a fundus lexicon', () => {
     expect(negationTemplates().templates).toContain('there is no evidence of');
+    expect(negationTemplates().templates).toHaveLength(14);
+    expect(authorsNegationTemplates().templates).toEqual(['there is no evidence of', 'there is no']);
     expect(fundusEntities().entities).toContain('microaneurysm');
   });
 

@@ -106,7 +106,12 @@ export function fundusEntities(): EntityLexicon {
   return loadEntityLexicon(bundledLexiconPath('fundus-entities.json'));
 }
 
-/** The default negation templates ("there is no …", "no evidence of …"). */
+/** Our extended negation templates (14: "there is no …", "no evidence of …", "no acute …"); the package default. */
 export function negationTemplates(): TemplateLexicon {
   return loadTemplateLexicon(bundledLexiconPath('negation-templates.json'));
+}
+
+/** The authors' two negation templates, exactly: "there is no evidence of" and "there is no" (the paper's setting). */
+export function authorsNegationTemplates(): TemplateLexicon {
+  return loadTemplateLexicon(bundledLexiconPath('negation-templates-authors.json'));
 }

@@ -7,7 +7,7 @@ export interface MlmBatch {
   seqLength: number;
   /** [B·L] int32 (row b at b·L). */
   inputIds: Int32Array;
-  /** [B·L] int32, −100 where not masked. */
+  /** [B·L] int32, −100 where no loss is taken (see `lossPositions`). */
   labels: Int32Array;
   /** [B·L] float32 loss weights. */
   weights: Float32Array;

@@ -65,6 +65,24 @@ describe('prepareMlmExample', () => {
     expect(reb.weights[1]).toBeCloseTo(0.05, 6); // "there" opens the template "there is no"
   });
 
+  it("lossPositions 'all' (the authors' code): original ids at every position, padding weighted 1, same masking", () => {
+    const masked = prepareMlmExample(report, { rng: testRng(7), tokenizer: tok });
+    const all = prepareMlmExample(report, { rng: testRng(7), tokenizer: tok, lossPositions: 'all' });
+    const L = tok.maxLength;
+    const enc = tok.encode(report);
+    expect(Array.from(all.inputIds)).toEqual(Array.from(masked.inputIds));
+    expect(Array.from(all.labels)).toEqual(Array.from(enc.ids));
+    expect(all.labels[L - 1]).toBe(tok.specialIds.pad);
+    expect(all.stats.maskedTokens).toBe(masked.stats.maskedTokens);
+    // Real positions keep their weights (descriptors carry the template mass); padding weighs 1.
+    for (let i = 0; i < all.stats.realTokens; i++) expect(all.weights[i]).toBeCloseTo(masked.weights[i], 6);
+    for (let i = all.stats.realTokens; i < L; i++) expect(all.weights[i]).toBe(1);
+    expect(all.weights.reduce((a, w) => a + w, 0)).toBeCloseTo(L, 3);
+    const plain = prepareMlmExample(report, { rng: testRng(7), tokenizer: tok, lossPositions: 'all', rebalance: false });
+    expect(Array.from(plain.weights).every((w) => w === 1)).toBe(true);
+    expect(() => prepareMlmExample(report, { rng: testRng(1), tokenizer: tok, lossPositions: 'some' as never })).toThrow(/lossPositions/);
+  });
+
   it('rejects a bad mode or report naming the field', () => {
     expect(() => prepareMlmExample(report, { rng: testRng(1), tokenizer: tok, mode: 'bert' as never })).toThrow(/mode/);
     expect(() => prepareMlmExample(undefined as never, { rng: testRng(1), tokenizer: tok })).toThrow(/report/);
@@ -93,5 +111,12 @@ describe.runIf(!skipWithoutSharedData(AUTHORS, "golden weights with the authors'
     expect(b.weights[0]).toBeCloseTo(f, 5);
     expect(b.weights[3]).toBeCloseTo(0.05 * f, 5);
     expect(b.weights[6]).toBeCloseTo(f, 5);
+    // The authors' code scales by the padded length (their max_caption_length) and weights padding.
+    const c = prepareMlmExample('There is no evidence of disease.', { rng: testRng(1), tokenizer: authors, lossPositions: 'all' });
+    const g = 10 / (10 - 0.95 * 5);
+    expect(c.weights[0]).toBeCloseTo(g, 5);
+    expect(c.weights[3]).toBeCloseTo(0.05 * g, 5);
+    expect(c.weights[9]).toBeCloseTo(g, 5);
+    expect(Array.from(c.labels.slice(0, 6))).toEqual([2, 219, 149, 152, 422, 158]);
   });
 });

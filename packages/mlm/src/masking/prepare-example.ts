@@ -35,15 +35,25 @@ export interface PrepareMlmOptions {
    * `random` baseline); false gives weight 1 to every real token.
    */
   rebalance?: boolean;
+  /**
+   * Which positions carry a label. `masked` (default): the original id at masked positions,
+   * −100 elsewhere, weights on real tokens only. `all`: the authors' code — the original id
+   * at every position of the row (unmasked tokens and `[PAD]` padding included) and weights
+   * over the whole row: 1 everywhere (padding too), template tokens 0.05, descriptors
+   * × the factor, and without descriptors every position × L/(L − 0.95·T) with L the
+   * padded length, as their dataset computes it. With `TextDecoder.loss`'s `authors`
+   * reduction this is their `(CE · w).mean()` over B·L exactly.
+   */
+  lossPositions?: 'masked' | 'all';
 }
 
 /** One prepared example; every array has length L. */
 export interface MlmExample {
   /** [L] int32 ids after masking, `[CLS]` first. */
   inputIds: Int32Array;
-  /** [L] int32 original ids where masked, −100 elsewhere. */
+  /** [L] int32 original ids where masked, −100 elsewhere (`lossPositions: 'all'`: original ids everywhere). */
   labels: Int32Array;
-  /** [L] float32 loss weights (0 on padding). */
+  /** [L] float32 loss weights (0 on padding, except with `lossPositions: 'all'`). */
   weights: Float32Array;
   /** [L] int32, 1 on real tokens. */
   attentionMask: Int32Array;
@@ -97,8 +107,14 @@ export function prepareMlmExample(report: string, opts: PrepareMlmOptions): MlmE
           opts.probabilities?.random,
         )
       : maskEntityAware(enc.ids, analysis, rng, tokenizer.specialIds.mask, mode, opts.probabilities);
+  const lossPositions = opts.lossPositions ?? 'masked';
+  if (lossPositions !== 'masked' && lossPositions !== 'all') {
+    throw new Error(`prepareMlmExample: lossPositions must be 'masked' or 'all', got ${JSON.stringify(lossPositions)}`);
+  }
+  const all = lossPositions === 'all';
   const reb = rebalancedWeights({
-    length: enc.length,
+    // The authors weight the whole padded row and scale by its length when no descriptor takes the mass.
+    length: all ? enc.ids.length : enc.length,
     isTemplate: analysis.isTemplate,
     isDescriptor: analysis.isDescriptor,
     templateWeight: opts.templateWeight,
@@ -107,13 +123,13 @@ export function prepareMlmExample(report: string, opts: PrepareMlmOptions): MlmE
   let weights = reb.weights;
   if (!rebalance) {
     weights = new Float32Array(enc.ids.length);
-    weights.fill(1, 0, enc.length);
+    weights.fill(1, 0, all ? enc.ids.length : enc.length);
   }
   let maskedTokens = 0;
   for (const l of masked.labels) if (l >= 0) maskedTokens++;
   return {
     inputIds: masked.inputIds,
-    labels: masked.labels,
+    labels: all ? Int32Array.from(enc.ids) : masked.labels,
     weights,
     attentionMask: enc.attentionMask,
     entityPositions: analysis.entityPositions,
