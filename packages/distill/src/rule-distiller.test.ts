@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createLexicon } from './lexicon.js';
 import { defaultMeshTable, goldEntitiesFromMesh, scoreEntityPresence } from './quality.js';
 import { readReports } from './reports-input.js';
-import { RuleDistiller, mergeFindings } from './rule-distiller.js';
+import { MAX_SENTENCE_TOKENS, RuleDistiller, clausePieces, mergeFindings } from './rule-distiller.js';
+import { tokenize } from './text.js';
 import type { EntityFinding } from './schema.js';
 
 const rules = new RuleDistiller();
@@ -163,6 +164,26 @@ describe('RuleDistiller: side attachment', () => {
 });
 
 describe('RuleDistiller: linear work', () => {
+  it('cuts a run-on sentence into pieces at clause breaks', () => {
+    const tokens = tokenize(Array.from({ length: 300 }, (_, i) => `word${i} word${i}b, `).join(''));
+    const pieces = clausePieces(tokens);
+    expect(pieces.flat()).toEqual(tokens);
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const p of pieces.slice(1)) expect(p[0].text).toBe(',');
+    for (const p of pieces) expect(p.length).toBeLessThanOrEqual(2 * MAX_SENTENCE_TOKENS);
+    const noBreaks = tokenize('word '.repeat(5 * MAX_SENTENCE_TOKENS));
+    expect(clausePieces(noBreaks).map((p) => p.length)).toEqual([800, 800, 400]);
+  });
+  it('distils a 5 MB run-on report (counted work, no time bound)', () => {
+    const d = new RuleDistiller();
+    const unit = 'small left effusion and possible right base atelectasis with a tortuous aorta and no pneumothorax ';
+    const text = unit.repeat(Math.ceil(5_000_000 / unit.length));
+    const out = d.distill(text);
+    expect(out.entities.map((f) => `${f.entity}:${f.status}`)).toEqual(['aorta:present', 'atelectasis:uncertain', 'effusion:present', 'pneumothorax:absent']);
+    const w = d.lastWork();
+    expect(w.tokens).toBeGreaterThan(700_000);
+    expect(w.steps / w.tokens).toBeLessThan(20);
+  });
   it('does work proportional to the text, even for one run-on sentence', () => {
     const d = new RuleDistiller();
     const clause = 'there is a small left effusion and no pneumothorax but the heart is enlarged with possible right base atelectasis and a tortuous aorta ';

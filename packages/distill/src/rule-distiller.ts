@@ -153,7 +153,7 @@ export class RuleDistiller {
       const tokens = joinAndOr(tokenize(s));
       this.work.sentences += 1;
       this.work.tokens += tokens.length;
-      for (const f of this.sentenceFindings(tokens)) mentions.push(f);
+      for (const piece of clausePieces(tokens)) for (const f of this.sentenceFindings(piece)) mentions.push(f);
     }
     this.work.mentions = mentions.length;
     return canonicalDistillation(mergeFindings(mentions), this.lexicon);
@@ -247,16 +247,16 @@ export class RuleDistiller {
   }
 
   /** Segment (sub-clause) id per token: punctuation, "and", "with", terminations start a new one. */
-  private segmentIds(tokens: Token[], triggers: PhraseMatch<TriggerKind>[]): number[] {
-    const ids: number[] = [];
-    const breakAt = new Set<number>();
-    for (const b of this.breaks.findAll(tokens)) breakAt.add(b.start);
-    for (const t of triggers) if (t.value === 'termination') breakAt.add(t.start);
+  private segmentIds(tokens: Token[], triggers: PhraseMatch<TriggerKind>[]): Int32Array {
+    const ids = new Int32Array(tokens.length);
+    const breakAt = new Uint8Array(tokens.length);
+    for (const b of this.breaks.findAll(tokens)) breakAt[b.start] = 1;
+    for (const t of triggers) if (t.value === 'termination') breakAt[t.start] = 1;
     let id = 0;
-    tokens.forEach((tok, i) => {
-      if (PUNCT_BREAKS.has(tok.text) || breakAt.has(i)) id += 1;
-      ids.push(id);
-    });
+    for (let i = 0; i < tokens.length; i++) {
+      if (breakAt[i] || PUNCT_BREAKS.has(tokens[i].text)) id += 1;
+      ids[i] = id;
+    }
     return ids;
   }
 
@@ -264,7 +264,7 @@ export class RuleDistiller {
    * Qualifiers of a sentence grouped by segment, with lazily cached picks per (segment, entity):
    * the first abnormal qualifier of the segment, else its first normal one.
    */
-  private qualifierIndex(tokens: Token[], segment: number[], raw: PhraseMatch<unknown>[]) {
+  private qualifierIndex(tokens: Token[], segment: Int32Array, raw: PhraseMatch<unknown>[]) {
     /** First token of each segment, and index of the first entity mention in each segment. */
     const segmentStart = new Map<number, number>();
     segment.forEach((seg, i) => {
@@ -309,7 +309,7 @@ export class RuleDistiller {
     k: number,
     raw: PhraseMatch<{ entity: string; kind: MentionKind }>[],
     tokens: Token[],
-    segment: number[],
+    segment: Int32Array,
     index: ReturnType<RuleDistiller['qualifierIndex']>,
   ): Qualifier | undefined {
     const entity = m.value.entity;
@@ -344,7 +344,7 @@ export class RuleDistiller {
    * window). A negation that governs a hedge of its own segment ("no opacity to suggest
    * pneumonia") wins over that hedge.
    */
-  private statusSweep(tokens: Token[], triggers: PhraseMatch<TriggerKind>[], segment: number[]): (anchors: number[]) => EntityStatus {
+  private statusSweep(tokens: Token[], triggers: PhraseMatch<TriggerKind>[], segment: Int32Array): (anchors: number[]) => EntityStatus {
     const n = tokens.length;
     const clauseStart = new Set<number>();
     for (const o of this.openers.findAll(tokens)) {
@@ -459,7 +459,7 @@ function firstAtOrAfter(mentions: Mention[], pos: number): number {
 }
 
 /** The mention a descriptor belongs to: nearest following in its segment, else nearest preceding, else the only one. */
-function attachTarget(d: PhraseMatch<string>, mentions: Mention[], segment: number[]): Mention | undefined {
+function attachTarget(d: PhraseMatch<string>, mentions: Mention[], segment: Int32Array): Mention | undefined {
   const seg = segment[d.start];
   const k = firstAtOrAfter(mentions, d.end);
   const after = mentions[k];
@@ -493,6 +493,31 @@ function mergeSidesOfSentence(findings: EntityFinding[]): void {
     if (severities.size > 1) continue;
     for (const f of list) f.laterality = 'bilateral';
   }
+}
+
+/** Longest run of tokens handled as one sentence; a run-on sentence is cut at clause breaks. */
+export const MAX_SENTENCE_TOKENS = 400;
+
+/**
+ * A sentence longer than {@link MAX_SENTENCE_TOKENS} tokens (a run-on report without full stops)
+ * cut into pieces at the first clause break (",", ";", "and") after each limit, or at twice the
+ * limit where none comes, so no negation scope or side spans hundreds of words and every pass
+ * works on short arrays.
+ */
+export function clausePieces(tokens: Token[]): Token[][] {
+  if (tokens.length <= MAX_SENTENCE_TOKENS) return [tokens];
+  const pieces: Token[][] = [];
+  let from = 0;
+  for (let i = from + MAX_SENTENCE_TOKENS; i < tokens.length; i++) {
+    const t = tokens[i].text;
+    if (t === ',' || t === ';' || t === 'and' || i - from >= 2 * MAX_SENTENCE_TOKENS) {
+      pieces.push(tokens.slice(from, i));
+      from = i;
+      i = from + MAX_SENTENCE_TOKENS - 1;
+    }
+  }
+  pieces.push(tokens.slice(from));
+  return pieces;
 }
 
 /** "and/or" reads as "or": one conjunction, not a clause break. */
