@@ -80,6 +80,12 @@ describe('RuleDistiller: descriptors', () => {
     expect(find('Atelectasis or infiltrate in the right base.', 'atelectasis')).toMatchObject({ laterality: 'right', location: 'basilar' });
     expect(find('Left basilar atelectasis and/or infiltrate.', 'infiltrate')).toMatchObject({ laterality: 'left', location: 'basilar' });
   });
+  it('reads an anatomy word as abnormal when a finding shares its noun phrase, also across "and"', () => {
+    expect(statuses('Calcified mediastinal and hilar lymph nodes.')).toEqual({ calcification: 'present', hilar: 'present' });
+    expect(statuses('Right hilar and basilar calcifications.')).toEqual({ calcification: 'present', hilar: 'present' });
+    expect(find('Vague opacity in the right infrahilar region.', 'hilar')).toMatchObject({ status: 'present', laterality: 'right' });
+    expect(statuses('The hilar and mediastinal contours are unchanged.')).toEqual({});
+  });
   it('keeps the abnormal attribute of an anatomy word and reads a finding beside it as abnormal', () => {
     expect(find('Elevated right hemidiaphragm.', 'hemidiaphragm')).toMatchObject({ status: 'present', severity: 'elevated', laterality: 'right' });
     expect(find('Aortic calcification.', 'aorta')?.status).toBe('present');
@@ -97,6 +103,8 @@ describe('RuleDistiller: synonym and morphology layer', () => {
   });
   it('lets an abnormal anatomy word imply the condition it names', () => {
     expect(statuses('The pulmonary vascularity is increased.')).toEqual({ vasculature: 'present', congestion: 'present' });
+    expect(statuses('Enlarged cardiomediastinal silhouette.')).toEqual({ cardiomediastinal: 'present', cardiomegaly: 'present' });
+    expect(find('Borderline heart size.', 'cardiomegaly')?.status).toBe('present');
     expect(statuses('Normal pulmonary vascularity.')).toEqual({ vasculature: 'absent' });
   });
   it('keeps an adjective a finding unless the entity it modifies absorbs it', () => {

@@ -48,6 +48,8 @@ const PUNCT_BREAKS = new Set([',', ';', ':', '(', ')']);
 const DESCRIPTOR_KINDS: DescriptorKind[] = ['severity', 'laterality', 'location', 'change'];
 /** Words that may stand between two entity words of one noun phrase besides descriptors. */
 const NOUN_PHRASE_GLUE = new Set(['and', 'or', 'xxxx', 'lung', 'lungs', 'the']);
+/** Anatomy nouns and adjectives that may stand inside a finding's noun phrase ("hilar lymph nodes"). */
+const ANATOMY_GLUE = new Set(['lymph', 'node', 'nodes', 'mediastinal', 'paratracheal', 'region', 'area', 'chest', 'pulmonary']);
 
 /**
  * Offline, rule-based distiller: produces the same {@link Distillation} JSON as the LLM path
@@ -232,6 +234,11 @@ export class RuleDistiller {
     return mentions.map((m) => m.finding!);
   }
 
+  /** Words that may stand inside one noun phrase between an anatomy word and its finding. */
+  private nounPhraseWord(w: string): boolean {
+    return NOUN_PHRASE_GLUE.has(w) || this.descriptorWords.has(w) || ANATOMY_GLUE.has(w);
+  }
+
   /** Whether an adjective ("calcified") modifies the next entity word and that entity absorbs it. */
   private absorbedByNext(adj: PhraseMatch<{ entity: string }>, next: PhraseMatch<{ entity: string; kind: MentionKind }> | undefined, tokens: Token[]): boolean {
     if (!next || next.value.kind !== 'form') return false;
@@ -324,8 +331,15 @@ export class RuleDistiller {
     if (own) return own;
     // A finding right beside the anatomy word ("aortic calcification", "hilar mass",
     // "calcifications of the aortic arch") is located in it: the anatomy is abnormal there.
-    const isBeside = (r: PhraseMatch<{ kind: MentionKind }> | undefined) =>
-      r !== undefined && r.value.kind !== 'subject' && segment[r.start] === segment[m.start] && ((r.start >= m.end && r.start - m.end <= 2) || (r.end <= m.start && m.start - r.end <= 3));
+    const isBeside = (r: PhraseMatch<{ kind: MentionKind }> | undefined) => {
+      if (r === undefined || r.value.kind === 'subject') return false;
+      if (segment[r.start] === segment[m.start] && ((r.start >= m.end && r.start - m.end <= 2) || (r.end <= m.start && m.start - r.end <= 3))) return true;
+      // One noun phrase across "and" ("calcified mediastinal and hilar lymph nodes", "right hilar and basilar calcifications").
+      const [from, to] = r.start >= m.end ? [m.end, r.start] : [r.end, m.start];
+      if (to - from > 6) return false;
+      for (let i = from; i < to; i++) if (!this.nounPhraseWord(tokens[i].text)) return false;
+      return true;
+    };
     const beside = [raw[k + 1], raw[k - 1], raw[k + 2], raw[k - 2]].find(isBeside);
     if (beside) return { start: beside.start, end: beside.end, value: 'abnormal', beside: true };
     const nextSeg = segment[m.start] + 1;
