@@ -44,6 +44,33 @@ describe('initBackend', () => {
     expect(info.fallbackReason).toMatch(/webgpu/);
   });
 
+  it('selects native by default and reports its BLAS and thread count; falls back to wasm when disabled', async (ctx) => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const info = await initBackend();
+    if (info.backend !== 'native') {
+      // The addon is not built here: the fallback must say why (CI requires it: ECAMP_NATIVE_REQUIRED=1).
+      expect(process.env.ECAMP_NATIVE_REQUIRED).not.toBe('1');
+      expect(info.fallbackReason).toMatch(/native kernels unavailable .*; using wasm/);
+      console.warn(`[tests] native default not checked: ${info.fallbackReason}`);
+      ctx.skip();
+    }
+    expect(info.requested).toBe('native');
+    expect(info.native?.blas).toBe('openblas');
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+    expect(String(log.mock.calls[0][0])).toMatch(/backend=native simd=true threads=\d+ native=openblas \(\w+\)/);
+    // Simulated absence: the same request falls back to the pure TF.js wasm path and says why.
+    process.env.ECAMP_NATIVE = '0';
+    try {
+      const off = await initBackend({ quiet: true });
+      expect(off.backend).toBe('wasm');
+      expect(off.fallbackReason).toBe('native kernels unavailable (disabled by ECAMP_NATIVE=0); using wasm');
+      expect(tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).dataSync()[0])).toBe(3);
+    } finally {
+      delete process.env.ECAMP_NATIVE;
+    }
+    expect((await initBackend({ quiet: true })).backend).toBe('native');
+  });
+
   it('gives a set-up tf: chained ops and gradients work', async () => {
     await initBackend({ backend: 'wasm', quiet: true });
     const x = tf.tensor1d([1, 2, 3]);

@@ -1,14 +1,22 @@
 import { tf } from './tf.js';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { loadNativeBackend } from './native/register.js';
+import { NATIVE_BACKEND } from './native/runtime.js';
 
-/** Backends `initBackend` can select. */
-export type BackendName = 'wasm' | 'cpu' | 'tensorflow' | 'webgpu';
+/**
+ * Backends `initBackend` can select. `native` is the wasm backend with its hot kernels replaced by
+ * multithreaded C (OpenBLAS) from the optional `@ecamp/native` package.
+ */
+export type BackendName = 'native' | 'wasm' | 'cpu' | 'tensorflow' | 'webgpu';
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
-  /** Backend to use; falls back to `process.env.ECAMP_BACKEND`, then `'wasm'`. */
+  /** Backend to use; falls back to `process.env.ECAMP_BACKEND`, then `'native'` (which falls back to `'wasm'`). */
   backend?: BackendName;
-  /** Thread count for wasm (only effective where the wasm build supports threads; in Node it does not). */
+  /**
+   * Threads per op: the native kernels' pool (default `ECAMP_NATIVE_THREADS`, else every core), or
+   * wasm's (only where the wasm build supports threads; in Node it does not).
+   */
   threads?: number;
   /** Suppress the one-line backend report. */
   quiet?: boolean;
@@ -28,9 +36,11 @@ export interface BackendInfo {
   fallbackReason?: string;
   /** For `tensorflow`: the npm package that provided it. */
   provider?: string;
+  /** For `native`: the BLAS and the kernel set it chose for this CPU. */
+  native?: { blas: string; blasCore: string };
 }
 
-const KNOWN: readonly BackendName[] = ['wasm', 'cpu', 'tensorflow', 'webgpu'];
+const KNOWN: readonly BackendName[] = ['native', 'wasm', 'cpu', 'tensorflow', 'webgpu'];
 
 function parseBackend(value: string | undefined): BackendName | undefined {
   if (value === undefined || value === '') return undefined;
@@ -64,9 +74,13 @@ async function activate(name: string): Promise<boolean> {
 
 /**
  * Select and initialise the tensor backend, then print one line
- * (`[ecamp] backend=wasm simd=true threads=1`).
+ * (`[ecamp] backend=native native=openblas threads=2 simd=true`).
  *
- * - `wasm` (default): XNNPACK SIMD kernels; single-threaded in Node.
+ * - `native` (default): the wasm backend whose matrix products, convolutions, attention, layer
+ *   norm, GELU, cross-entropy, data movement and element-wise ops run as multithreaded C on the
+ *   wasm heap (`@ecamp/native`, an optional dependency built against OpenBLAS). When the addon is
+ *   missing or was not built, falls back to `wasm` and says why in `fallbackReason`.
+ * - `wasm`: XNNPACK SIMD kernels; single-threaded in Node.
  * - `cpu`: plain JavaScript kernels.
  * - `tensorflow`: dynamically imports `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`
  *   (optional peers); if neither loads, falls back to wasm and reports why in `fallbackReason`.
@@ -79,15 +93,26 @@ async function activate(name: string): Promise<boolean> {
  * info.backend; // 'cpu'
  */
 export async function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo> {
-  const requested = opts.backend ?? parseBackend(process.env.ECAMP_BACKEND) ?? 'wasm';
+  const requested = opts.backend ?? parseBackend(process.env.ECAMP_BACKEND) ?? 'native';
   if (!(KNOWN as readonly string[]).includes(requested)) {
     throw new Error(`initBackend: unknown backend '${requested}' (expected ${KNOWN.join(', ')})`);
   }
   let fallbackReason: string | undefined;
   let provider: string | undefined;
   let target: string = requested;
+  let nativeLib: BackendInfo['native'];
+  let nativeThreads = 1;
 
-  if (requested === 'tensorflow') {
+  if (requested === 'native') {
+    const r = await loadNativeBackend({ threads: opts.threads });
+    if (r.ok) {
+      nativeLib = { blas: r.info.blas, blasCore: r.info.blasCore };
+      nativeThreads = r.info.threads;
+    } else {
+      fallbackReason = `native kernels unavailable (${r.reason}); using wasm`;
+      target = 'wasm';
+    }
+  } else if (requested === 'tensorflow') {
     const reasons: string[] = [];
     for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
       const r = await tryImport(pkg);
@@ -127,16 +152,18 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
   if (backend === 'cpu') tf.env().set('PROD', true);
   let simd = false;
   let threads = 1;
-  if (backend === 'wasm') {
+  if (backend === 'wasm' || backend === NATIVE_BACKEND) {
     simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     const multi = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-    threads = multi ? wasm.getThreadsCount() : 1;
+    threads = backend === NATIVE_BACKEND ? nativeThreads : multi ? wasm.getThreadsCount() : 1;
   }
   const info: BackendInfo = { backend, requested, simd, threads };
   if (fallbackReason !== undefined) info.fallbackReason = fallbackReason;
   if (provider !== undefined) info.provider = provider;
+  if (backend === NATIVE_BACKEND && nativeLib !== undefined) info.native = nativeLib;
   if (opts.quiet !== true) {
-    const extra = provider !== undefined ? ` provider=${provider}` : '';
+    const lib = info.native !== undefined ? ` native=${info.native.blas} (${info.native.blasCore})` : '';
+    const extra = (provider !== undefined ? ` provider=${provider}` : '') + lib;
     const why = fallbackReason !== undefined ? ` (${fallbackReason})` : '';
     console.log(`[ecamp] backend=${backend} simd=${simd} threads=${threads}${extra}${why}`);
   }

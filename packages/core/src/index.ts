@@ -49,7 +49,7 @@ export { TransformerBlock, type TransformerBlockOptions } from './layers/transfo
 export { Conv2d, type Conv2dLayerOptions } from './layers/conv2d.js';
 export { Dropout } from './layers/dropout.js';
 
-export { AdamW, type AdamWOptions, type StepReport } from './optim/adamw.js';
+export { AdamW, type AdamWOptions, type AdamWStepOptions, type StepReport } from './optim/adamw.js';
 export { cosineWithWarmup, type CosineScheduleOptions } from './optim/schedule.js';
 export { clipGradNorm } from './optim/clip_grad_norm.js';
 export { globalNorm, type NamedGrads } from './optim/grads.js';

@@ -24,7 +24,7 @@ function maxAbsDiff(a: tf.Tensor, b: TensorData): number {
   return m;
 }
 
-describe.each(['wasm', 'cpu'] as const)('ContextFusionLayer: PyTorch parity on %s', (backend) => {
+describe.each(['native', 'wasm', 'cpu'] as const)('ContextFusionLayer: PyTorch parity on %s', (backend) => {
   beforeAll(async () => {
     await initBackend({ backend });
   });

@@ -44,7 +44,7 @@ describe.each(listVitPresets())('preset %s: forward/backward on wasm and cpu', (
   });
   afterAll(() => mae.dispose());
 
-  it.each(['wasm', 'cpu'] as const)('on %s: right shapes, finite loss, a non-zero gradient for every parameter', async (backend) => {
+  it.each(['native', 'wasm', 'cpu'] as const)('on %s: right shapes, finite loss, a non-zero gradient for every parameter', async (backend) => {
     if (backend === 'cpu' && name === 'base' && !SLOW) {
       console.warn('[skip] base preset on the cpu backend: ~100 s on a busy machine; set ECAMP_SLOW_TESTS=1 to run it (wasm covers base here)');
       return;

@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { isNativeBackend } from '../native/runtime.js';
 import { customOp } from './custom_op.js';
 
 /** Padding of {@link conv2d}: TF 'same'/'valid' or a symmetric pixel count (PyTorch `padding=p`). */
@@ -131,7 +132,8 @@ function inputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, padded: [number, number,
 /**
  * 2-D convolution, NHWC, that trains on every backend: the filter gradient is an im2col GEMM split
  * by kernel offset (wasm has no `Conv2DBackpropFilter`), the input gradient a correlation with the
- * flipped kernel on wasm (or a transposed convolution elsewhere).
+ * flipped kernel on wasm (or a transposed convolution elsewhere). The native backend has all
+ * three kernels, so there it is plain `tf.conv2d`.
  *
  * @param x [B, H, W, C]
  * @param weight [kh, kw, C, O]
@@ -151,6 +153,11 @@ export function conv2d(x: tf.Tensor4D, weight: tf.Tensor4D, bias?: tf.Tensor1D, 
   const wp = w + pl + pr;
   if (hp < kh || wp < kw) throw new Error(`conv2d: kernel ${kh}x${kw} larger than padded input ${hp}x${wp}`);
   const padded = (pt | pb | pl | pr) !== 0;
+  if (isNativeBackend() && x.dtype === 'float32') {
+    // The native backend has Conv2D and both backprop kernels: tfjs's own gradient applies.
+    const y = tf.conv2d(x, weight, stride, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+    return bias === undefined ? y : tf.add(y, bias);
+  }
   const core = customOp(([xi, wi], save) => {
     const xp = padded ? tf.pad(xi, [[0, 0], [pt, pb], [pl, pr], [0, 0]]) : xi;
     save([xp, wi]);

@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { isNativeBackend } from '../native/runtime.js';
 import { customOp } from './custom_op.js';
 
 /**
@@ -53,7 +54,8 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Te
     const x2 = tf.reshape(xi, [rows, inF]);
     save([x2, wi]);
     return {
-      value: tf.reshape(tf.add(tf.matMul(x2, wi), bi), outShape),
+      // Native: one fused product + bias kernel.
+      value: tf.reshape(isNativeBackend() ? tf.fused.matMul({ a: x2, b: wi, bias: bi }) : tf.add(tf.matMul(x2, wi), bi), outShape),
       gradFunc: (dy, saved) => {
         const [sx, sw] = saved;
         const dy2 = tf.reshape(dy, [rows, outF]);

@@ -1,4 +1,6 @@
 import { tf } from '../tf.js';
+import { FUSED } from '../native/kernels/fused.js';
+import { isNativeBackend } from '../native/runtime.js';
 import { customOp } from './custom_op.js';
 
 /**
@@ -6,6 +8,7 @@ import { customOp } from './custom_op.js';
  * [N, V] tensor: the forward picks the label logit with a flat gather, and the gradient
  * (softmax − onehot)·dy subtracts dy at the label positions in one pass.
  * Rows whose label is negative (e.g. −100, PyTorch's ignore_index) get loss 0 and gradient 0.
+ * On the native backend one fused pass each way (the row log-sum-exp is the only saved extra).
  *
  * @param logits float32 [N, V]
  * @param labels int32 [N], in [0, V) or negative to ignore
@@ -15,6 +18,21 @@ export function softmaxCrossEntropyWithIntLabels(logits: tf.Tensor, labels: tf.T
   if (logits.rank !== 2) throw new Error(`softmaxCrossEntropyWithIntLabels: logits must be [N, V], got [${logits.shape}]`);
   const [n, v] = logits.shape;
   if (labels.size !== n) throw new Error(`softmaxCrossEntropyWithIntLabels: labels [${labels.shape}] do not match N=${n}`);
+  if (isNativeBackend() && logits.dtype === 'float32') {
+    const intLabels = tf.tidy(() => (labels.dtype === 'int32' ? tf.reshape(labels, [n]) : tf.cast(tf.reshape(labels, [n]), 'int32')));
+    const fused = customOp(([lg], save) => {
+      const [loss, lse] = tf.engine().runKernel(FUSED.crossEntropy, { logits: lg, labels: intLabels }, {}) as tf.Tensor[];
+      save([lg, intLabels, lse]);
+      return {
+        value: loss,
+        gradFunc: (dy, [slg, slabels, slse]) => [tf.engine().runKernel(FUSED.crossEntropyGrad, { logits: slg, labels: slabels, lse: slse, dy }, {}) as tf.Tensor],
+      };
+    });
+    const result = fused(logits);
+    // Saved tensors are clones: the local reshape/cast can go.
+    intLabels.dispose();
+    return result;
+  }
   const labelValues = Int32Array.from(labels.dataSync());
   const valid = new Float32Array(n);
   const flatPick = new Int32Array(n);

@@ -1,7 +1,8 @@
 import { tf } from '../tf.js';
 import { Module } from '../module.js';
 import { Rng } from '../rng.js';
-import { scaledDotProductAttention } from '../kernels/attention.js';
+import { projectedAttention, scaledDotProductAttention, type ProjectedHeads } from '../kernels/attention.js';
+import { isNativeBackend } from '../native/runtime.js';
 import { Linear, type LinearOptions } from './linear.js';
 
 /** Options of {@link MultiHeadAttention}. */
@@ -135,6 +136,7 @@ export class MultiHeadAttention extends Module {
     }
     if (this.isCross && opts.context === undefined) throw new Error('MultiHeadAttention: cross-attention needs context');
     const [b, n] = x.shape as number[];
+    if (isNativeBackend()) return this.forwardNative(x, opts);
     const result = tf.tidy(() => {
       const [qh, kh, vh] = this.projectHeads(x, b, n, opts.context);
       const core = scaledDotProductAttention(qh, kh, vh, this.scale, {
@@ -143,6 +145,33 @@ export class MultiHeadAttention extends Module {
       });
       const merged = tf.reshape(tf.transpose(core.output, [0, 2, 1, 3]), [b, n, this.dim]);
       const out: Record<string, tf.Tensor> = { output: this.proj.forward(merged) };
+      if (opts.returnAttention && core.probs) out.attention = core.probs;
+      return out;
+    });
+    return result as unknown as AttentionOutput;
+  }
+
+  /** Native backend: heads are read straight out of the projections (no transposes). */
+  private forwardNative(x: tf.Tensor, opts: AttentionForwardOptions): AttentionOutput {
+    const result = tf.tidy(() => {
+      const at = (tensor: tf.Tensor, column = 0): ProjectedHeads => ({ tensor, column });
+      let views: [ProjectedHeads, ProjectedHeads, ProjectedHeads];
+      if (this.qkv) {
+        const qkv = this.qkv.forward(x);
+        views = [at(qkv), at(qkv, this.dim), at(qkv, 2 * this.dim)];
+      } else if (!this.isCross) {
+        views = [at(this.q!.forward(x)), at(this.k!.forward(x)), at(this.v!.forward(x))];
+      } else if (this.kv) {
+        const kv = this.kv.forward(opts.context!);
+        views = [at(this.q!.forward(x)), at(kv), at(kv, this.dim)];
+      } else {
+        views = [at(this.q!.forward(x)), at(this.k!.forward(opts.context!)), at(this.v!.forward(opts.context!))];
+      }
+      const core = projectedAttention(...views, this.numHeads, this.scale, {
+        keyPaddingMask: opts.keyPaddingMask,
+        returnProbs: opts.returnAttention,
+      });
+      const out: Record<string, tf.Tensor> = { output: this.proj.forward(core.output) };
       if (opts.returnAttention && core.probs) out.attention = core.probs;
       return out;
     });

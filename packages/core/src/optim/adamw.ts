@@ -2,6 +2,7 @@ import { tf } from '../tf.js';
 import type { Parameter } from '../module.js';
 import { isTensorData, tensorFromData, type TensorData } from '../tensor_data.js';
 import { globalNorm, type NamedGrads } from './grads.js';
+import { nativeAdamW, type AdamWEntry } from '../native/optim.js';
 
 /** Options of {@link AdamW}. */
 export interface AdamWOptions {
@@ -17,11 +18,20 @@ export interface AdamWOptions {
   skipNonFinite?: boolean;
 }
 
+/** Per-step options of {@link AdamW.step}. */
+export interface AdamWStepOptions {
+  /**
+   * Clip the global gradient norm to this value first (PyTorch `clip_grad_norm_`: factor
+   * maxNorm / (norm + 1e-6) when the norm exceeds it), folded into the update: no scaled copies.
+   */
+  maxGradNorm?: number;
+}
+
 /** What one {@link AdamW.step} did. */
 export interface StepReport {
   /** False when the non-finite guard skipped the update. */
   applied: boolean;
-  /** Global gradient norm (NaN/Infinity when skipped for that reason). */
+  /** Global gradient norm before any clipping (NaN/Infinity when skipped for that reason). */
   gradNorm: number;
   /** Why it was skipped. */
   reason?: string;
@@ -89,31 +99,50 @@ export class AdamW {
   /**
    * Apply one update. `grads` maps dotted parameter names or variable names to gradients
    * (not consumed; the caller disposes them). Parameters without a gradient are left alone.
+   * On the native backend the whole update is one in-place multithreaded pass.
    */
-  step(grads: NamedGrads): StepReport {
+  step(grads: NamedGrads, opts: AdamWStepOptions = {}): StepReport {
     const gradNorm = globalNorm(grads);
     if (this.skipNonFinite && !Number.isFinite(gradNorm)) {
       return { applied: false, gradNorm, reason: `non-finite gradient norm ${gradNorm}`, step: this.t };
     }
+    const maxNorm = opts.maxGradNorm;
+    if (maxNorm !== undefined && !(maxNorm > 0)) throw new Error(`AdamW.step: maxGradNorm must be positive, got ${maxNorm}`);
+    const scale = maxNorm !== undefined && gradNorm > maxNorm ? maxNorm / (gradNorm + 1e-6) : 1;
     this.t += 1;
     const bc1 = 1 - this.beta1 ** this.t;
     const bc2 = 1 - this.beta2 ** this.t;
+    const entries: (AdamWEntry & { p: Parameter })[] = [];
     for (const p of this.params) {
       const g = grads[p.name] ?? grads[p.variable.name];
       if (g === undefined) continue;
-      const m = this.slot(this.m, p, 'm');
-      const v = this.slot(this.v, p, 'v');
+      entries.push({ p, param: p.variable, grad: g, m: this.slot(this.m, p, 'm'), v: this.slot(this.v, p, 'v'), decay: p.decay && this.weightDecay !== 0 });
+    }
+    const done = nativeAdamW(entries, {
+      lr: this.lr,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      eps: this.eps,
+      weightDecay: this.weightDecay,
+      bc1,
+      bc2,
+      gradScale: scale,
+    });
+    entries.forEach((e, i) => {
+      if (done[i]) return;
+      const { p, m, v } = e;
       tf.tidy(() => {
+        const g = scale === 1 ? e.grad : tf.mul(e.grad, scale);
         const mNew = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
         const vNew = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         m.assign(mNew);
         v.assign(vNew);
         const update = tf.div(tf.div(mNew, bc1), tf.add(tf.sqrt(tf.div(vNew, bc2)), this.eps));
         let w: tf.Tensor = p.variable;
-        if (p.decay && this.weightDecay !== 0) w = tf.mul(w, 1 - this.lr * this.weightDecay);
+        if (e.decay) w = tf.mul(w, 1 - this.lr * this.weightDecay);
         p.variable.assign(tf.sub(w, tf.mul(update, this.lr)));
       });
-    }
+    });
     return { applied: true, gradNorm, step: this.t };
   }
 

@@ -1,7 +1,6 @@
 import { tf } from '../tf.js';
 import { Module, type Parameter } from '../module.js';
 import type { AdamW, StepReport } from './adamw.js';
-import { clipGradNorm } from './clip_grad_norm.js';
 import type { NamedGrads } from './grads.js';
 
 /** Options of {@link trainStep}. */
@@ -63,22 +62,15 @@ export function trainStep(
   const { loss, grads } = namedGradients(params, lossFn);
   const lossValue = loss.dataSync()[0];
   loss.dispose();
-  let toApply = grads;
-  let preClipNorm: number | undefined;
-  if (opts.maxGradNorm !== undefined) {
-    const clipped = clipGradNorm(grads, opts.maxGradNorm);
-    toApply = clipped.grads;
-    preClipNorm = clipped.norm;
-  }
   try {
     if (!Number.isFinite(lossValue)) {
       return { applied: false, gradNorm: NaN, reason: `non-finite loss ${lossValue}`, step: optimizer.stepCount, loss: lossValue };
     }
-    const report = optimizer.step(toApply);
-    // Report the norm before clipping: that is what tells a user the gradients are exploding.
-    return { ...report, gradNorm: preClipNorm ?? report.gradNorm, loss: lossValue };
+    // Clipping is folded into the update; the report carries the norm before clipping, which is
+    // what tells a user the gradients are exploding.
+    const report = optimizer.step(grads, { maxGradNorm: opts.maxGradNorm });
+    return { ...report, loss: lossValue };
   } finally {
-    if (toApply !== grads) disposeGrads(toApply);
     disposeGrads(grads);
   }
 }

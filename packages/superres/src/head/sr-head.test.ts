@@ -18,7 +18,7 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
-describe.each(['wasm', 'cpu'] as const)('SrHead: PyTorch parity on %s', (backend) => {
+describe.each(['native', 'wasm', 'cpu'] as const)('SrHead: PyTorch parity on %s', (backend) => {
   beforeAll(async () => {
     await initBackend({ backend });
   });

@@ -1,0 +1,184 @@
+/**
+ * Fused kernels that exist only on the native backend. Core's ops (`layerNorm`, `gelu`,
+ * `softmaxCrossEntropyWithIntLabels`, attention) call them through `tf.engine().runKernel`
+ * when the native backend is active, inside `customOp`s whose gradients call the `…Grad`
+ * kernels: one native call per forward and per backward instead of 5–15 TF.js ops.
+ */
+import type { tf } from '../../tf.js';
+import { allocOutput, heapOf, offsetOf, requireNative, sizeOf, type WasmBackendLike } from '../runtime.js';
+import type { NativeKernel } from './types.js';
+
+/** Names of the fused kernels. */
+export const FUSED = {
+  layerNorm: 'EcampLayerNorm',
+  layerNormGrad: 'EcampLayerNormGrad',
+  gelu: 'EcampGelu',
+  geluGrad: 'EcampGeluGrad',
+  crossEntropy: 'EcampCrossEntropy',
+  crossEntropyGrad: 'EcampCrossEntropyGrad',
+  attention: 'EcampAttention',
+  attentionGrad: 'EcampAttentionGrad',
+} as const;
+
+const layerNorm: NativeKernel = {
+  kernelName: FUSED.layerNorm,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { x, weight, bias } = inputs;
+    const d = x.shape[x.shape.length - 1];
+    const rows = sizeOf(x.shape) / d;
+    const y = allocOutput(backend, x.shape);
+    const mean = allocOutput(backend, [rows]);
+    const rstd = allocOutput(backend, [rows]);
+    const o = (t: tf.TensorInfo) => offsetOf(backend, t);
+    requireNative().layerNorm(heapOf(backend), rows, d, attrs.eps as number, o(x), o(weight), o(bias), o(y), o(mean), o(rstd));
+    return [y, mean, rstd];
+  },
+};
+
+const layerNormGrad: NativeKernel = {
+  kernelName: FUSED.layerNormGrad,
+  kernelFunc: ({ inputs, backend }) => {
+    const { x, weight, mean, rstd, dy } = inputs;
+    const d = x.shape[x.shape.length - 1];
+    const rows = sizeOf(x.shape) / d;
+    const dx = allocOutput(backend, x.shape);
+    const dw = allocOutput(backend, [d]);
+    const db = allocOutput(backend, [d]);
+    const o = (t: tf.TensorInfo) => offsetOf(backend, t);
+    requireNative().layerNormGrad(heapOf(backend), rows, d, o(x), o(weight), o(mean), o(rstd), o(dy), o(dx), o(dw), o(db));
+    return [dx, dw, db];
+  },
+};
+
+const gelu: NativeKernel = {
+  kernelName: FUSED.gelu,
+  kernelFunc: ({ inputs, backend }) => {
+    const { x } = inputs;
+    const y = allocOutput(backend, x.shape);
+    requireNative().gelu(heapOf(backend), sizeOf(x.shape), offsetOf(backend, x), offsetOf(backend, y));
+    return y;
+  },
+};
+
+const geluGrad: NativeKernel = {
+  kernelName: FUSED.geluGrad,
+  kernelFunc: ({ inputs, backend }) => {
+    const { x, dy } = inputs;
+    const dx = allocOutput(backend, x.shape);
+    requireNative().geluGrad(heapOf(backend), sizeOf(x.shape), offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, dx));
+    return dx;
+  },
+};
+
+const crossEntropy: NativeKernel = {
+  kernelName: FUSED.crossEntropy,
+  kernelFunc: ({ inputs, backend }) => {
+    const { logits, labels } = inputs;
+    const [n, v] = logits.shape;
+    const loss = allocOutput(backend, [n]);
+    const lse = allocOutput(backend, [n]);
+    const o = (t: tf.TensorInfo) => offsetOf(backend, t);
+    requireNative().crossEntropy(heapOf(backend), n, v, o(logits), o(labels), o(loss), o(lse));
+    return [loss, lse];
+  },
+};
+
+const crossEntropyGrad: NativeKernel = {
+  kernelName: FUSED.crossEntropyGrad,
+  kernelFunc: ({ inputs, backend }) => {
+    const { logits, labels, lse, dy } = inputs;
+    const [n, v] = logits.shape;
+    const dx = allocOutput(backend, [n, v]);
+    const o = (t: tf.TensorInfo) => offsetOf(backend, t);
+    requireNative().crossEntropyGrad(heapOf(backend), n, v, o(logits), o(labels), o(lse), o(dy), o(dx));
+    return dx;
+  },
+};
+
+/**
+ * Attention operand layout, in attrs: for q, k and v, the index of the source input (`t0`, `t1`,
+ * `t2`) and a view (element offset, stride per batch, per head, per row).
+ */
+export interface AttentionAttrs {
+  b: number;
+  h: number;
+  n: number;
+  m: number;
+  hd: number;
+  scale: number;
+  /** Source input index of q, k, v. */
+  sources: [number, number, number];
+  /** Views of q, k, v: [elementOffset, strideBatch, strideHead, strideRow] each. */
+  views: [number[], number[], number[]];
+  /** Layout of the output: merged tokens [B, N, H·hd] or heads [B, H, N, hd]. */
+  outLayout: 'tokens' | 'heads';
+  /** Per source input: 1 when q/k/v views do not cover all of it (its gradient is zeroed first). */
+  zeroGrad: number[];
+}
+
+/** Heap arguments (byte offset + strides) of a view on `t`. */
+function viewArgs(backend: WasmBackendLike, t: tf.TensorInfo, view: number[]): number[] {
+  return [offsetOf(backend, t) + 4 * view[0], view[1], view[2], view[3]];
+}
+
+function outView(a: AttentionAttrs): number[] {
+  const { n, h, hd } = a;
+  return a.outLayout === 'tokens' ? [0, n * h * hd, hd, h * hd] : [0, h * n * hd, n * hd, hd];
+}
+
+const attention: NativeKernel = {
+  kernelName: FUSED.attention,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as AttentionAttrs;
+    const src = [inputs.t0, inputs.t1, inputs.t2];
+    const { b, h, n, m, hd } = a;
+    const out = allocOutput(backend, a.outLayout === 'tokens' ? [b, n, h * hd] : [b, h, n, hd]);
+    const probs = allocOutput(backend, [b, h, n, m]);
+    const mask = inputs.mask;
+    requireNative().attention(
+      heapOf(backend), b, h, n, m, hd, a.scale,
+      ...(viewArgs(backend, src[a.sources[0]], a.views[0]) as Quad),
+      ...(viewArgs(backend, src[a.sources[1]], a.views[1]) as Quad),
+      ...(viewArgs(backend, src[a.sources[2]], a.views[2]) as Quad),
+      ...(viewArgs(backend, out, outView(a)) as Quad),
+      offsetOf(backend, probs),
+      mask ? offsetOf(backend, mask) : -1,
+    );
+    return [out, probs];
+  },
+};
+
+type Quad = [number, number, number, number];
+
+const attentionGrad: NativeKernel = {
+  kernelName: FUSED.attentionGrad,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as AttentionAttrs;
+    const src = [inputs.t0, inputs.t1, inputs.t2].filter((t): t is tf.TensorInfo => t !== undefined);
+    const { b, h, n, m, hd } = a;
+    const native = requireNative();
+    // One gradient per source input, same shape; zeroed when the views do not cover it.
+    const grads = src.map((t, i) => {
+      const g = allocOutput(backend, t.shape);
+      if (a.zeroGrad[i]) native.fill(heapOf(backend), sizeOf(t.shape), offsetOf(backend, g), 0);
+      return g;
+    });
+    const { dOut, probs, dProbs } = inputs;
+    native.attentionGrad(
+      heapOf(backend), b, h, n, m, hd, a.scale,
+      ...(viewArgs(backend, src[a.sources[0]], a.views[0]) as Quad),
+      ...(viewArgs(backend, src[a.sources[1]], a.views[1]) as Quad),
+      ...(viewArgs(backend, src[a.sources[2]], a.views[2]) as Quad),
+      ...(viewArgs(backend, dOut, outView(a)) as Quad),
+      offsetOf(backend, probs),
+      dProbs ? offsetOf(backend, dProbs) : -1,
+      ...(viewArgs(backend, grads[a.sources[0]], a.views[0]) as Quad),
+      ...(viewArgs(backend, grads[a.sources[1]], a.views[1]) as Quad),
+      ...(viewArgs(backend, grads[a.sources[2]], a.views[2]) as Quad),
+    );
+    return grads;
+  },
+};
+
+/** Fused kernels (native backend only). */
+export const fusedKernels: NativeKernel[] = [layerNorm, layerNormGrad, gelu, geluGrad, crossEntropy, crossEntropyGrad, attention, attentionGrad];
