@@ -81,13 +81,13 @@ ${configHelp}
       const log = createLogger(config.name);
       log.info(`ablation ${k + 1}/${configs.length}: ${variants[k].name} (${variants[k].set.join(' ') || 'base'})`);
       const { pretrain, evaluation } = await runAll(config, log);
-      scratch ??= evaluation.find((e) => e.encoder === 'scratch')?.auroc;
+      scratch ??= evaluation.results.find((e) => e.encoder === 'scratch')?.auroc;
       rows.push({
         variant: variants[k].name,
         overrides: variants[k].set,
         finalLoss: { ...pretrain.lastLoss },
         msPerStep: pretrain.msPerStep,
-        auroc: evaluation.find((e) => e.encoder === 'pretrained')!.auroc,
+        auroc: evaluation.results.find((e) => e.encoder === 'pretrained')!.auroc,
         scratchAuroc: scratch,
       });
       const table = formatAblationTable(rows);

@@ -26,8 +26,8 @@ ${configHelp}
     const runDir = new RunDir(config.outDir, config.name);
     await startBackend(config, log);
     const encoder = (values.encoder as string | undefined) ?? join(runDir.root, 'checkpoints', 'encoder.safetensors');
-    const results = await runEvaluate(config, runDir, log, encoder);
-    process.stdout.write(`${JSON.stringify(results.map(({ perLabelAuroc: _p, ...r }) => r), null, 2)}\n`);
+    const report = await runEvaluate(config, runDir, log, encoder);
+    process.stdout.write(`${JSON.stringify({ results: report.results.map(({ perLabelAuroc: _p, ...r }) => r), difference: report.difference }, null, 2)}\n`);
     return 0;
   },
 };

@@ -40,6 +40,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig(p)).toThrow(/optim[\s\S]*learningRate/);
   });
 
+  it('names the field of cross-field rules: a split without a test part, a warm-up longer than the run', () => {
+    expect(() => loadConfig('tiny', ['data.syntheticSplit.train=0.9', 'data.syntheticSplit.val=0.1'])).toThrow(/data\.syntheticSplit: train \+ val must leave a test split/);
+    expect(() => loadConfig('tiny', ['optim.schedule=cosine', 'optim.steps=5', 'optim.warmupSteps=6'])).toThrow(/optim\.warmupSteps: must not exceed optim\.steps/);
+    // The authors' schedule derives its own warm-up, so optim.warmupSteps does not constrain it.
+    expect(loadConfig('tiny', ['optim.schedule=authors', 'optim.steps=5', 'optim.warmupSteps=6']).optim.steps).toBe(5);
+    expect(() => loadConfig('tiny', ['objectives.balance=equal'])).toThrow(/objectives\.balance/);
+    expect(() => loadConfig('tiny', ['objectives.mlm.lossNormalisation=real-tokens'])).toThrow(/lossNormalisation/);
+  });
+
   it('reports unparsable files, missing files and unknown presets clearly', () => {
     expect(() => loadConfig(tempFile('x.json', '{ nope'))).toThrow(/x\.json: cannot parse/);
     expect(() => loadConfig('/nonexistent/c.json')).toThrow(/not found: \/nonexistent\/c\.json/);

@@ -16,14 +16,26 @@ const ConfigObject = z.strictObject({
   name: z.string().min(1).default('run'),
   seed: z.number().int().nonnegative().default(0),
   /** `wasm` (SIMD, default), `cpu`, or `tensorflow` (tfjs-node-gpu / tfjs-node when installed). */
-  backend: z.enum(['wasm', 'cpu', 'tensorflow', 'webgpu']).optional(),
+  backend: z.enum(['native', 'wasm', 'cpu', 'tensorflow', 'webgpu']).optional(),
   outDir: z.string().default('runs'),
 
   data: z.strictObject({
     /** `synthetic`: the embedded generator; `csv`: the authors' `img_path, report, llm_output` CSV. */
     source: z.enum(['synthetic', 'csv']).default('synthetic'),
-    /** For `synthetic`: number of images generated (70 % train, 10 % val, 20 % test). */
+    /** For `synthetic`: number of images generated (split by `syntheticSplit`). */
     syntheticCount: z.number().int().positive().default(320),
+    /**
+     * For `synthetic`: the seed of the generated set. Separate from the run's `seed`, so runs
+     * with different seeds (ablations, repeated runs) train and test on the same images.
+     */
+    syntheticSeed: z.number().int().nonnegative().default(0),
+    /** For `synthetic`: image side in pixels, 448…512 (the generator's range). */
+    syntheticSize: z.number().int().min(448).max(512).default(512),
+    /** For `synthetic`: fractions of the images in the training and validation splits; the rest is the test split. */
+    syntheticSplit: z.strictObject({
+      train: z.number().gt(0).lt(1).default(0.7),
+      val: z.number().min(0).lt(1).default(0.1),
+    }).prefault({}),
     csv: z.string().optional(),
     imageRoot: z.string().optional(),
     /** Optional authors'-format window CSV (`label_i, label_j`), row-aligned with the pairs. */
@@ -42,6 +54,18 @@ const ConfigObject = z.strictObject({
 
   model: z.strictObject({
     vit: z.enum(['tiny', 'small', 'base']).default('tiny'),
+    /** Overrides of the `vit` preset's encoder sizes (e.g. a smaller encoder for quick benchmarks). */
+    encoder: z.strictObject({
+      dim: z.number().int().positive().optional(),
+      depth: z.number().int().positive().optional(),
+      heads: z.number().int().positive().optional(),
+    }).prefault({}),
+    /**
+     * Initial weights of the MAE (encoder, and the decoder when present): a safetensors
+     * file with timm/MAE names and PyTorch layouts, e.g. MAE's ImageNet ViT-B/16
+     * (`mae_pretrain_vit_base.pth` converted; the authors start from it). Absent: random.
+     */
+    init: z.string().optional(),
     imageSize: z.number().int().positive().default(224),
     patchSize: z.number().int().positive().default(16),
     maskRatio: z.number().gt(0).lt(1).default(0.75),
@@ -53,6 +77,7 @@ const ConfigObject = z.strictObject({
     }).prefault({}),
     text: z.strictObject({
       dim: z.number().int().positive().default(192),
+      /** Every layer of the text decoder, the fusion layer included (the authors: fusion + BERT-6 = 7). */
       layers: z.number().int().positive().default(2),
       heads: z.number().int().positive().default(3),
       intermediate: z.number().int().positive().default(384),
@@ -74,6 +99,15 @@ const ConfigObject = z.strictObject({
   }).prefault({}),
 
   objectives: z.strictObject({
+    /**
+     * The scale of each loss before the weights: `authors` as the authors' code (MIM: MSE
+     * over all pixels of pred·mask, = 0.75 × the masked-patch mean; SR: mean over the whole
+     * 448² view, = (384/448)² × the window mean; MLM: cross-entropy at every position
+     * against the original ids, × weights, mean over B·L) — the paper's default;
+     * `normalised`: each term a mean over what it scores (masked patches, window pixels,
+     * Σ w over masked real tokens).
+     */
+    balance: z.enum(['authors', 'normalised']).default('authors'),
     mim: objective.prefault({}),
     superres: objective.extend({
       /** Where the SR window comes from: `online` (current model's detached attention), `csv`, `center`. */
@@ -81,7 +115,13 @@ const ConfigObject = z.strictObject({
     }).prefault({}),
     mlm: objective.extend({
       masking: z.enum(['paper', 'authors-code', 'random']).default('paper'),
-      lossNormalisation: z.enum(['real-tokens', 'authors-code']).default('real-tokens'),
+      /** The entity-aware re-balanced factor (template tokens 0.05, mass moved to descriptors); off: weight 1 everywhere. */
+      rebalance: z.boolean().default(true),
+      /**
+       * Negation templates of the re-balanced factor: `authors` ("there is no evidence of",
+       * "there is no" — exactly the authors' two) or `extended` (our 14, @ecamp/mlm's bundled list).
+       */
+      templates: z.enum(['authors', 'extended']).default('authors'),
     }).prefault({}),
   }).prefault({}),
 
@@ -90,8 +130,19 @@ const ConfigObject = z.strictObject({
     minLr: z.number().nonnegative().default(0),
     betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.95]),
     weightDecay: z.number().nonnegative().default(0.05),
+    /**
+     * `authors`: warm-up over 40/120 of the run, then a cosine whose horizon is 200/120 of
+     * the run (the lr ends at ≈ 0.5 × peak, as the authors' 40 warm-up epochs of a 200-epoch
+     * cosine stopped at epoch 120); `cosine`: `warmupSteps`, then a cosine to `minLr` at the
+     * end of the run.
+     */
+    schedule: z.enum(['authors', 'cosine']).default('authors'),
+    /** Warm-up steps of the `cosine` schedule. */
     warmupSteps: z.number().int().nonnegative().default(10),
+    /** Optimiser steps (each `accumulate` micro-batches); ignored when `epochs` is set. */
     steps: z.number().int().positive().default(100),
+    /** Run length in passes over the pre-training pairs; when set, steps = ⌈epochs · pairs / (batch · accumulate)⌉. */
+    epochs: z.number().positive().optional(),
     accumulate: z.number().int().positive().default(1),
     clipNorm: z.number().positive().optional(),
   }).prefault({}),
@@ -114,6 +165,14 @@ const ConfigObject = z.strictObject({
     trainFraction: z.number().gt(0).max(1).default(1),
     /** Also train the same head on a randomly initialised encoder, to show what pre-training bought. */
     compareWithScratch: z.boolean().default(true),
+    /**
+     * Linear probe only: MAE's probe head — the pooled, fc_norm'ed features are standardised
+     * with training-set statistics (BatchNorm1d without affine) before the linear layer, and
+     * only the linear layer trains. Off: the paper's head (fc_norm → linear) trains as is.
+     */
+    featureNorm: z.boolean().default(true),
+    /** Bootstrap resamples of the test images behind every printed AUROC interval. */
+    bootstrap: z.number().int().positive().default(1000),
   }).prefault({}),
 });
 
@@ -125,7 +184,10 @@ export const ConfigSchema = ConfigObject.superRefine((c, ctx) => {
   if (c.data.source === 'csv' && (!c.evaluate.trainList || !c.evaluate.testList)) {
     ctx.addIssue({ code: 'custom', path: ['evaluate', 'trainList'], message: "evaluate.trainList and evaluate.testList are required when data.source is 'csv'" });
   }
-  if (c.optim.warmupSteps > c.optim.steps) {
+  if (c.data.syntheticSplit.train + c.data.syntheticSplit.val >= 1) {
+    ctx.addIssue({ code: 'custom', path: ['data', 'syntheticSplit'], message: 'train + val must leave a test split (sum < 1)' });
+  }
+  if (c.optim.schedule === 'cosine' && c.optim.epochs === undefined && c.optim.warmupSteps > c.optim.steps) {
     ctx.addIssue({ code: 'custom', path: ['optim', 'warmupSteps'], message: `must not exceed optim.steps (${c.optim.steps})` });
   }
   if (c.objectives.superres.enabled && c.model.normPixLoss) {

@@ -9,12 +9,14 @@ import { Rng, readSafetensors, tf } from '@ecamp/core';
 import { Loader, type BadSampleLog, type ClassificationRecord, type PretrainRecord } from '@ecamp/data';
 import {
   ClassificationHead,
+  bootstrapMeanAuroc,
   evaluateClassification,
   evaluatePooledFeatures,
   extractPooledFeatures,
   fitClassifier,
   fitLinearProbe,
   selectFraction,
+  type BootstrapInterval,
   type ClassificationBatch,
   type ClassificationEvaluation,
   type FeatureEncoder,
@@ -22,6 +24,7 @@ import {
 } from '@ecamp/downstream';
 import { createVit, type VisionTransformer } from '@ecamp/vision';
 import type { Config } from '../config/schema.js';
+import { encoderOverrides } from '../pretrain/model.js';
 import type { Logger } from '../run/logger.js';
 
 /** Scores of one encoder. */
@@ -29,6 +32,8 @@ export interface ClassificationScores {
   encoder: 'pretrained' | 'scratch';
   protocol: Config['evaluate']['protocol'];
   auroc: number;
+  /** Percentile bootstrap interval of `auroc` over the test images. */
+  aurocInterval: BootstrapInterval;
   perLabelAuroc: number[];
   accuracy: number;
   trainImages: number;
@@ -36,9 +41,18 @@ export interface ClassificationScores {
   finalTrainLoss: number;
 }
 
+/** The test-set predictions behind a {@link ClassificationScores} (for paired comparisons). */
+export interface ClassificationPredictions {
+  /** [N, C] row-major probabilities. */
+  scores: Float32Array;
+  /** [N, C] row-major 0/1. */
+  targets: Float32Array;
+  numLabels: number;
+}
+
 /** Builds the configured ViT and, when given, loads encoder weights (timm names) strictly. */
 export function loadEncoder(config: Config, weightsPath?: string): VisionTransformer {
-  const vit = createVit(config.model.vit, { imageSize: config.model.imageSize, patchSize: config.model.patchSize, seed: config.seed });
+  const vit = createVit(config.model.vit, { ...encoderOverrides(config), imageSize: config.model.imageSize, patchSize: config.model.patchSize, seed: config.seed });
   if (weightsPath) {
     const { tensors } = readSafetensors(weightsPath);
     try {
@@ -64,7 +78,11 @@ async function* classificationBatches(records: PretrainRecord[], config: Config,
   }
 }
 
-/** Trains a head on `encoder` with the configured protocol and scores it on the test list. */
+/**
+ * Trains a head on `encoder` with the configured protocol and scores it on the test list.
+ * The linear probe is MAE's (pooled → fc_norm → features standardised with training-set
+ * statistics → linear, only the linear layer trained) unless `evaluate.featureNorm` is off.
+ */
 export async function evaluateClassifier(
   config: Config,
   encoderKind: 'pretrained' | 'scratch',
@@ -72,14 +90,15 @@ export async function evaluateClassifier(
   lists: { train: ClassificationRecord[]; test: ClassificationRecord[] },
   badSamples: BadSampleLog,
   log: Logger,
-): Promise<ClassificationScores> {
+): Promise<{ scores: ClassificationScores; predictions: ClassificationPredictions }> {
   const rng = new Rng(config.seed).fork(`evaluate:${encoderKind}`);
   const numLabels = lists.train[0]?.labels.length;
   if (!numLabels) throw new Error('evaluate: the training list is empty');
   const train = asRecords(selectFraction(lists.train, config.evaluate.trainFraction, config.seed));
   const test = asRecords(lists.test);
   const encoder: FeatureEncoder = vit;
-  const head = new ClassificationHead(vit.embedDim, numLabels, { rng: rng.fork('head') });
+  const linearProbe = config.evaluate.protocol === 'linear-probe';
+  const head = new ClassificationHead(vit.embedDim, numLabels, { rng: rng.fork('head'), featureNorm: linearProbe && config.evaluate.featureNorm });
   const stepsPerEpoch = Math.ceil(train.length / config.evaluate.batchSize);
   const total = stepsPerEpoch * config.evaluate.epochs;
   const optimiser = { lr: config.evaluate.lr, weightDecay: 0.05, stepsPerEpoch, warmupSteps: Math.min(5, stepsPerEpoch) };
@@ -91,7 +110,7 @@ export async function evaluateClassifier(
   let fit: FitClassifierResult | undefined;
   try {
     let result: ClassificationEvaluation;
-    if (config.evaluate.protocol === 'linear-probe') {
+    if (linearProbe) {
       // The encoder is frozen: encode every image once, then train the head on the cached features.
       const features = (records: PretrainRecord[]) =>
         extractPooledFeatures({ encoder, batches: classificationBatches(records, config, config.seed, false, badSamples), task: 'multi-label', numClasses: numLabels });
@@ -112,15 +131,20 @@ export async function evaluateClassifier(
       });
       result = await evaluateClassification({ encoder, head, batches: classificationBatches(test, config, config.seed, false, badSamples), task: 'multi-label' });
     }
+    const aurocInterval = bootstrapMeanAuroc(result.scores, result.targets, numLabels, { resamples: config.evaluate.bootstrap, seed: config.seed });
     return {
-      encoder: encoderKind,
-      protocol: config.evaluate.protocol,
-      auroc: result.auroc,
-      perLabelAuroc: result.perLabelAuroc,
-      accuracy: result.accuracy,
-      trainImages: train.length,
-      testImages: result.count,
-      finalTrainLoss: last,
+      scores: {
+        encoder: encoderKind,
+        protocol: config.evaluate.protocol,
+        auroc: result.auroc,
+        aurocInterval,
+        perLabelAuroc: result.perLabelAuroc,
+        accuracy: result.accuracy,
+        trainImages: train.length,
+        testImages: result.count,
+        finalTrainLoss: last,
+      },
+      predictions: { scores: result.scores, targets: result.targets, numLabels },
     };
   } finally {
     fit?.dispose();

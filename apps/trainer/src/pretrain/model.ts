@@ -11,8 +11,18 @@ import { Linear, Module, Rng, tf } from '@ecamp/core';
 import { ContextFusionLayer } from '@ecamp/fusion';
 import { TextDecoder, textDecoderConfig } from '@ecamp/mlm';
 import { SrHead } from '@ecamp/superres';
-import { createMae, type MaskedAutoencoder } from '@ecamp/vision';
+import { createMae, loadTimmSafetensors, type LoadTimmReport, type MaeConfig, type MaskedAutoencoder } from '@ecamp/vision';
 import type { Config } from '../config/schema.js';
+
+/** The ViT sizes of `model.encoder` that override the `model.vit` preset (only the fields set). */
+export function encoderOverrides(config: Config): Partial<MaeConfig> {
+  const e = config.model.encoder;
+  return {
+    ...(e.dim !== undefined ? { embedDim: e.dim } : {}),
+    ...(e.depth !== undefined ? { depth: e.depth } : {}),
+    ...(e.heads !== undefined ? { numHeads: e.heads } : {}),
+  };
+}
 
 export class EcampPretrainModel extends Module {
   readonly mae: MaskedAutoencoder;
@@ -31,6 +41,7 @@ export class EcampPretrainModel extends Module {
     this.mae = this.addModule(
       'mae',
       createMae(model.vit, {
+        ...encoderOverrides(config),
         imageSize: model.imageSize,
         patchSize: model.patchSize,
         maskRatio: model.maskRatio,
@@ -72,6 +83,25 @@ export class EcampPretrainModel extends Module {
     const [b, n1, d] = tokens.shape;
     const patches = this.imageProj.forward(tf.slice(tokens, [0, 1, 0], [b, n1 - 1, d])) as tf.Tensor3D;
     return { patches, pooled: tf.mean(patches, 1) as tf.Tensor2D };
+  }
+
+  /**
+   * Loads `model.init` (timm/MAE names and layouts) into the MAE: every encoder parameter
+   * must be in the file; decoder parameters it lacks (MAE's released encoder-only
+   * checkpoints) keep their random initialisation and are listed in the report.
+   */
+  loadInit(path: string): LoadTimmReport {
+    let report: LoadTimmReport;
+    try {
+      report = loadTimmSafetensors(this.mae, path, { requireAll: false });
+    } catch (e) {
+      throw new Error(`model.init: ${path}: ${(e as Error).message}`);
+    }
+    const encoderMissing = report.missing.filter((n) => !n.startsWith('decoder_') && n !== 'mask_token');
+    if (encoderMissing.length) {
+      throw new Error(`model.init: ${path} lacks ${encoderMissing.length} encoder parameter(s) of preset '${this.config.model.vit}': ${encoderMissing.join(', ')}`);
+    }
+    return report;
   }
 
   /** The encoder's parameters under their timm names (no `mae.` prefix, no decoder). */

@@ -10,13 +10,22 @@
  * With `window: 'online'` the SR window of each example is chosen from the
  * fusion layer's detached text→image attention of its entity tokens, in this
  * same pass (the attention is read before the SR loss is built).
+ *
+ * `objectives.balance` sets each term's scale before the weights: `normalised` is
+ * a mean over what the term scores; `authors` reproduces the authors' code — MIM
+ * × the masked share of the patches (their MSE runs over every pixel of pred·mask),
+ * SR × (window/view)² (their MSE runs over the whole 448² view), and the MLM term
+ * from labels at every position, mean over B·L (see `tensors.ts`).
  */
 import { tf } from '@ecamp/core';
-import { ECAMP_WINDOW_GEOMETRY, selectWindowsFromAttention, srWindowLossCropped, windowsOnly, type ContextWindow, type WindowSelector } from '@ecamp/superres';
+import { ECAMP_WINDOW_GEOMETRY, selectWindowsFromAttention, srWindowLossCropped, viewSizePx, windowsOnly, type ContextWindow, type WindowSelector } from '@ecamp/superres';
 import { unpatchify, type MaskingSource } from '@ecamp/vision';
 import type { Config } from '../config/schema.js';
 import { entityMaskRows } from './entity-mask.js';
 import type { EcampPretrainModel } from './model.js';
+
+/** The authors' SR scale: their MSE averages over the whole view, (384 / 448)² = 0.735 × the window mean. */
+export const AUTHORS_SR_SCALE = ((ECAMP_WINDOW_GEOMETRY.windowCells * ECAMP_WINDOW_GEOMETRY.cellPx) / viewSizePx(ECAMP_WINDOW_GEOMETRY)) ** 2;
 
 /** The tensors and arrays of one batch, already on the backend. */
 export interface PretrainInputs {
@@ -30,7 +39,7 @@ export interface PretrainInputs {
     inputIds: tf.Tensor2D;
     /** int32 [B, L] 1 = real token. */
     attentionMask: tf.Tensor2D;
-    /** [B·L] original ids at masked positions, −100 elsewhere. */
+    /** [B·L] original ids where the loss is taken (masked positions, or every position for the authors' balance), −100 elsewhere. */
     labels: Int32Array;
     /** [B·L] re-balanced loss weights. */
     weights: Float32Array;
@@ -91,7 +100,7 @@ export function pretrainLoss(
       weights: inputs.text.weights,
       image,
       returnAttention: objectives.superres.enabled && inputs.windows === 'online',
-      reduction: objectives.mlm.lossNormalisation === 'authors-code' ? 'authors' : 'weighted-mean',
+      reduction: objectives.balance === 'authors' ? 'authors' : 'weighted-mean',
     });
     attention = out.attention;
     add('mlm', out.loss, objectives.mlm.weight);
@@ -100,14 +109,18 @@ export function pretrainLoss(
   let windows: ContextWindow[] | undefined;
   if (objectives.mim.enabled || objectives.superres.enabled) {
     const pred = model.mae.forwardDecoder(enc.latent, enc.idsRestore); // [B, L, p·p·3]
-    if (objectives.mim.enabled) add('mim', model.mae.forwardLoss(inputs.image224, pred, enc.mask), objectives.mim.weight);
+    if (objectives.mim.enabled) {
+      const masked = model.mae.forwardLoss(inputs.image224, pred, enc.mask); // mean over the masked patches
+      add('mim', objectives.balance === 'authors' ? (tf.mul(masked, tf.mean(enc.mask)) as tf.Scalar) : masked, objectives.mim.weight);
+    }
     if (objectives.superres.enabled && model.sr) {
       windows = inputs.windows === 'online' ? onlineWindows(attention, enc.idsKeep, inputs, windowSelector) : inputs.windows;
       const image = unpatchify(pred, config.model.patchSize); // [B, 224, 224, 3]
       // Only each window (plus the conv halo) is super-resolved: equal to cropping the full
       // 448 output, ~25 % less convolution work.
       const sr = model.sr.forwardWindows(image, windows, ECAMP_WINDOW_GEOMETRY); // [B, 384, 384, 3]
-      add('superres', srWindowLossCropped(sr, inputs.view448, windows, { geometry: ECAMP_WINDOW_GEOMETRY }), objectives.superres.weight);
+      const inWindow = srWindowLossCropped(sr, inputs.view448, windows, { geometry: ECAMP_WINDOW_GEOMETRY }); // mean over the window pixels
+      add('superres', objectives.balance === 'authors' ? (tf.mul(inWindow, AUTHORS_SR_SCALE) as tf.Scalar) : inWindow, objectives.superres.weight);
     }
   }
   if (terms.length === 0) throw new Error('pretrain: every objective is disabled (objectives.*.enabled)');

@@ -3,7 +3,7 @@
  * input derived from it, and the MLM arrays (tokenised, masked, weighted).
  */
 import { tf, type Rng } from '@ecamp/core';
-import { collateMlmBatch, prepareMlmExample, type MaskingMode, type MlmTokenizer } from '@ecamp/mlm';
+import { authorsNegationTemplates, collateMlmBatch, negationTemplates, prepareMlmExample, type MaskingMode, type MlmTokenizer, type TemplateLexicon } from '@ecamp/mlm';
 import { centredWindow, type ContextWindow } from '@ecamp/superres';
 import type { Config } from '../config/schema.js';
 import type { RawPretrainBatch } from './batch-source.js';
@@ -36,14 +36,20 @@ export function toPretrainInputs(
   const windows = config.objectives.superres.window === 'online' ? 'online' : windowsFor(batch, config);
   if (!config.objectives.mlm.enabled || !tokenizer) return { inputs: { view448, image224, windows } };
 
+  const mlm = config.objectives.mlm;
+  const templates = templateLexicon(mlm.templates);
   const examples = batch.reports.map((report, n) =>
     prepareMlmExample(report, {
       context: batch.contexts[n],
       rng,
       tokenizer,
-      mode: config.objectives.mlm.masking as MaskingMode,
+      mode: mlm.masking as MaskingMode,
       maxLength: config.model.text.maxLength,
       contextProbability: config.data.contextInsertProbability,
+      templates,
+      rebalance: mlm.rebalance,
+      // The authors' loss labels every position; the normalised one only the masked tokens.
+      lossPositions: config.objectives.balance === 'authors' ? 'all' : 'masked',
     }),
   );
   const collated = collateMlmBatch(examples);
@@ -70,6 +76,14 @@ export function toPretrainInputs(
     },
     stats,
   };
+}
+
+const lexicons = new Map<string, TemplateLexicon>();
+/** `objectives.mlm.templates` as a lexicon (read once per process). */
+export function templateLexicon(which: Config['objectives']['mlm']['templates']): TemplateLexicon {
+  let lex = lexicons.get(which);
+  if (!lex) lexicons.set(which, (lex = which === 'authors' ? authorsNegationTemplates() : negationTemplates()));
+  return lex;
 }
 
 function windowsFor(batch: RawPretrainBatch, config: Config): ContextWindow[] {

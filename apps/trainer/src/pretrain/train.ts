@@ -4,7 +4,7 @@
  * warm-up + cosine. Logs JSONL metrics, writes checkpoints (model + optimiser +
  * loader position) and pictures, and leaves no tensors behind.
  */
-import { AdamW, GradientAccumulator, Rng, clipGradNorm, cosineWithWarmup, disposeGrads, namedGradients, saveCheckpoint, tf, writeSafetensors, type NamedGrads } from '@ecamp/core';
+import { AdamW, GradientAccumulator, Rng, clipGradNorm, disposeGrads, namedGradients, saveCheckpoint, tf, writeSafetensors, type NamedGrads } from '@ecamp/core';
 import type { MlmTokenizer } from '@ecamp/mlm';
 import { WindowSelector, centredWindow } from '@ecamp/superres';
 import type { Config } from '../config/schema.js';
@@ -13,6 +13,7 @@ import type { RunDir } from '../run/run-dir.js';
 import type { PretrainBatchSource } from './batch-source.js';
 import { EcampPretrainModel } from './model.js';
 import { writePretrainPicture, type PictureExample } from './pictures.js';
+import { learningRateAt, resolveSchedule } from './schedule.js';
 import { pretrainLoss, type LossParts } from './step.js';
 import { disposeInputs, toPretrainInputs, type TextBatchStats } from './tensors.js';
 
@@ -36,6 +37,8 @@ export interface PretrainOptions {
   tokenizer?: MlmTokenizer;
   runDir: RunDir;
   log: Logger;
+  /** Pre-training pairs behind `source` (needed when the run length is given in `optim.epochs`). */
+  pairs?: number;
   /** Called after each optimiser step (pictures, tests). */
   onStep?: (step: number, model: EcampPretrainModel, parts: LossParts) => void;
 }
@@ -55,12 +58,19 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
   const rng = new Rng(config.seed);
   const maskRng = rng.fork('masking');
   const textRng = rng.fork('text');
+  const schedule = resolveSchedule(config, opts.pairs);
+  const steps = schedule.steps;
   const model = new EcampPretrainModel(config, tokenizer?.vocabSize ?? 1);
   model.train();
+  if (config.model.init) {
+    const r = model.loadInit(config.model.init);
+    log.info(`model.init: ${r.loaded.length} parameters from ${config.model.init}${r.missing.length ? `; ${r.missing.length} decoder parameters not in the file stay random` : ''}${r.unused.length ? `; ${r.unused.length} keys unused` : ''}`);
+  }
   const params = model.namedParameters();
-  log.info(`model: ${(model.numParameters() / 1e6).toFixed(2)} M parameters in ${params.length} tensors; objectives ${enabledObjectives(config).join(' + ')}`);
+  log.info(`model: ${(model.numParameters() / 1e6).toFixed(2)} M parameters in ${params.length} tensors; objectives ${enabledObjectives(config).join(' + ')} (balance: ${config.objectives.balance})`);
+  log.info(`schedule: ${schedule.explanation}`);
   const optimizer = new AdamW(params, { lr: config.optim.lr, betas: config.optim.betas, weightDecay: config.optim.weightDecay });
-  const lrAt = cosineWithWarmup({ baseLr: config.optim.lr, warmupSteps: config.optim.warmupSteps, totalSteps: config.optim.steps, minLr: config.optim.minLr });
+  const lrAt = learningRateAt(config, schedule);
   const selector = new WindowSelector();
   const accumulator = new GradientAccumulator();
 
@@ -76,10 +86,10 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
     saveEncoder(model, encoderCheckpoint, step);
   };
 
-  for (let step = 0; step < config.optim.steps; step++) {
+  for (let step = 0; step < steps; step++) {
     const t0 = performance.now();
     const microParts: LossParts[] = [];
-    const picturesThisStep = (step + 1) % config.log.pictureEvery === 0 || step + 1 === config.optim.steps;
+    const picturesThisStep = (step + 1) % config.log.pictureEvery === 0 || step + 1 === steps;
     // With one micro-batch its gradients are the step's; the accumulator is only for several.
     let stepGrads: NamedGrads | undefined;
     let textStats: TextBatchStats | undefined;
@@ -140,26 +150,26 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
     const ms = performance.now() - t0;
     stepTimes.push(ms);
     runDir.appendMetrics({ step: step + 1, lr, ...parts, gradNorm: report.gradNorm, applied: report.applied, ms, ...(textStats ?? {}), tensors: tf.memory().numTensors });
-    if ((step + 1) % config.log.every === 0 || step === 0 || step + 1 === config.optim.steps) {
+    if ((step + 1) % config.log.every === 0 || step === 0 || step + 1 === steps) {
       const loss = Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
-      log.progress(step + 1, config.optim.steps, `${loss}  lr ${lr.toExponential(2)}  |g| ${report.gradNorm.toFixed(3)}  ${(ms / 1000).toFixed(2)} s/step`);
+      log.progress(step + 1, steps, `${loss}  lr ${lr.toExponential(2)}  |g| ${report.gradNorm.toFixed(3)}  ${(ms / 1000).toFixed(2)} s/step`);
     }
     opts.onStep?.(step + 1, model, parts);
     if (pictureExample && picturesThisStep) {
       const path = runDir.path('pictures', `step-${String(step + 1).padStart(6, '0')}.png`);
       await writePretrainPicture(model, pictureExample, path);
     }
-    if ((step + 1) % config.log.checkpointEvery === 0 && step + 1 !== config.optim.steps) saveAll(step + 1);
+    if ((step + 1) % config.log.checkpointEvery === 0 && step + 1 !== steps) saveAll(step + 1);
   }
   accumulator.dispose();
-  saveAll(config.optim.steps);
+  saveAll(steps);
   optimizer.dispose(); // its moments are in the checkpoint
   const steady = stepTimes.length > 2 ? stepTimes.slice(1) : stepTimes;
   const msPerStep = steady.reduce((a, b) => a + b, 0) / steady.length;
   return {
     model,
     summary: {
-      steps: config.optim.steps,
+      steps: steps,
       skippedUpdates,
       firstLoss: firstLoss ?? lastLoss,
       lastLoss,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readClassificationList } from '@ecamp/data';
 import { loadConfig } from '../config/load.js';
-import { LoaderBatchSource, attachContexts, prepareRunData } from './data.js';
+import { LoaderBatchSource, attachContexts, prepareRunData, syntheticSetDir } from './data.js';
 import { createLogger } from './logger.js';
 
 const lines: string[] = [];
@@ -44,5 +44,14 @@ describe('run data', () => {
     expect(records[0].context).toMatch(/effusion/);
     attachContexts(records, loadConfig('tiny', ['data.context=none']), log);
     expect(records[0].context).toBeUndefined();
+  });
+
+  it('names the synthetic set by its own seed, size, image side and split; the run seed does not change it', () => {
+    const base = loadConfig('tiny', ['outDir=/o', 'data.syntheticCount=240']);
+    expect(syntheticSetDir(base)).toBe('/o/data/synthetic-seed0-n240');
+    expect(syntheticSetDir(loadConfig('tiny', ['outDir=/o', 'data.syntheticCount=240', 'seed=5']))).toBe('/o/data/synthetic-seed0-n240');
+    expect(
+      syntheticSetDir(loadConfig('tiny', ['outDir=/o', 'data.syntheticCount=4000', 'data.syntheticSeed=2', 'data.syntheticSize=448', 'data.syntheticSplit.train=0.7', 'data.syntheticSplit.val=0.05'])),
+    ).toBe('/o/data/synthetic-seed2-n4000-px448-split70-5');
   });
 });

@@ -38,16 +38,32 @@ export interface RunData {
   syntheticDir?: string;
 }
 
+/**
+ * The folder of the configured synthetic set under `<outDir>/data/`: seed and size in the
+ * name, plus image side and split when they differ from the defaults (so the quick start's
+ * `synthetic-seed0-n240` keeps its name).
+ */
+export function syntheticSetDir(config: Config): string {
+  const { syntheticCount: n, syntheticSeed: seed, syntheticSize: px, syntheticSplit: split } = config.data;
+  let name = `synthetic-seed${seed}-n${n}`;
+  if (px !== 512) name += `-px${px}`;
+  if (split.train !== 0.7 || split.val !== 0.1) name += `-split${Math.round(split.train * 100)}-${Math.round(split.val * 100)}`;
+  return resolve(config.outDir, 'data', name);
+}
+
 /** Generates the synthetic set unless a complete one with the same options exists; returns its manifest and folder. */
 export async function ensureSyntheticSet(config: Config, log: Logger): Promise<{ dir: string; manifest: SynthManifest }> {
-  const n = config.data.syntheticCount;
-  const dir = resolve(config.outDir, 'data', `synthetic-seed${config.seed}-n${n}`);
+  const { syntheticCount: n, syntheticSeed: seed, syntheticSize: size, syntheticSplit: split } = config.data;
+  const dir = syntheticSetDir(config);
   const reused = existsSync(join(dir, 'manifest.json'));
   log.info(`synthetic set: ${n} chest radiographs with reports in ${dir}${reused ? ' (reused when complete and made with the same options)' : ''}`);
   const every = Math.max(1, Math.floor(n / 10));
   const manifest = await synthesizeDataset({
-    seed: config.seed,
+    seed,
     n,
+    size,
+    trainFraction: split.train,
+    valFraction: split.val,
     outDir: dir,
     reuseExisting: true,
     workers: defaultWorkers(),

@@ -29,8 +29,9 @@ describe('runAll (the main job, shrunk)', () => {
     const before = tf.memory().numTensors;
     const { pretrain, evaluation, runDir } = await runAll(config, log);
     expect(tf.memory().numTensors).toBe(before);
-    expect(evaluation.map((e) => e.encoder)).toEqual(['pretrained', 'scratch']);
-    for (const e of evaluation) {
+    expect(evaluation.results.map((e) => e.encoder)).toEqual(['pretrained', 'scratch']);
+    for (const e of evaluation.results) {
+      expect(e.aurocInterval.low).toBeLessThanOrEqual(e.aurocInterval.high);
       expect(e.trainImages).toBeGreaterThan(0);
       expect(e.testImages).toBeGreaterThan(0);
       expect(e.accuracy).toBeGreaterThanOrEqual(0);
@@ -38,9 +39,15 @@ describe('runAll (the main job, shrunk)', () => {
     }
     const summary = JSON.parse(readFileSync(runDir.path('summary.json'), 'utf8'));
     expect(summary.pretrain.steps).toBe(2);
-    expect(summary.evaluation).toHaveLength(2);
+    expect(summary.evaluation.results).toHaveLength(2);
+    const d = evaluation.difference!;
+    const [pre, scratch] = evaluation.results;
+    expect(d.estimate).toBeCloseTo(pre.auroc - scratch.auroc, 6);
+    expect(d.low).toBeLessThanOrEqual(d.high);
     for (const f of ['config.json', 'tokenizer.json', 'metrics.jsonl', 'evaluation.json', 'checkpoints/encoder.safetensors']) expect(existsSync(runDir.path(f))).toBe(true);
     expect(lines.join('')).toMatch(/rule-based distiller/);
-    expect(formatRunSummary(pretrain, evaluation)).toMatch(/pretrained AUROC/);
+    const printed = formatRunSummary(pretrain, evaluation);
+    expect(printed).toMatch(/pretrained AUROC/);
+    expect(printed).toMatch(/pre-trained − scratch: [+-]\d\.\d{4} \(paired bootstrap, 95 % interval/);
   });
 });

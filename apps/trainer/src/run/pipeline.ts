@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { initBackend, type BackendInfo } from '@ecamp/core';
 import { loadTokenizer, saveTokenizer, trainWordPiece, type MlmTokenizer } from '@ecamp/mlm';
 import type { Config } from '../config/schema.js';
-import { evaluateClassifier, loadEncoder, type ClassificationScores } from '../evaluate/classification.js';
+import { pairedBootstrapAurocDifference, type BootstrapInterval } from '@ecamp/downstream';
+import { evaluateClassifier, loadEncoder, type ClassificationPredictions, type ClassificationScores } from '../evaluate/classification.js';
 import type { LossParts } from '../pretrain/step.js';
 import { pretrain, type PretrainSummary } from '../pretrain/train.js';
 import { readClassificationList } from '@ecamp/data';
@@ -44,9 +45,9 @@ export async function runPretrain(config: Config, runDir: RunDir, log: Logger, d
   data ??= await prepareRunData(config, log);
   const tokenizer = prepareTokenizer(config, data, runDir, log);
   const source = new LoaderBatchSource(data.records, config, data.badSamples);
-  log.info(`pre-training on ${data.records.length} image–report pairs, batch ${config.data.batchSize} × ${config.optim.accumulate}, ${config.optim.steps} steps`);
+  log.info(`pre-training on ${data.records.length} image–report pairs, batch ${config.data.batchSize} × ${config.optim.accumulate}`);
   try {
-    const { model, summary } = await pretrain({ config, source, tokenizer, runDir, log });
+    const { model, summary } = await pretrain({ config, source, tokenizer, runDir, log, pairs: data.records.length });
     model.dispose();
     runDir.writeJson('pretrain-summary.json', summary);
     return { summary, data };
@@ -55,31 +56,46 @@ export async function runPretrain(config: Config, runDir: RunDir, log: Logger, d
   }
 }
 
+/** What {@link runEvaluate} reports: each encoder's scores and, with a scratch baseline, the paired difference. */
+export interface EvaluationReport {
+  results: ClassificationScores[];
+  /** Pre-trained minus scratch mean AUROC on the same test images, with a paired bootstrap interval. */
+  difference?: BootstrapInterval;
+}
+
 /** Evaluates the encoder at `encoderPath` (and a scratch encoder when configured). */
-export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, encoderPath: string, data?: RunData): Promise<ClassificationScores[]> {
+export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, encoderPath: string, data?: RunData): Promise<EvaluationReport> {
   if (!existsSync(encoderPath)) throw new Error(`evaluate: encoder weights not found: ${encoderPath}`);
   data ??= await prepareRunData(config, log);
   const { badSamples } = data;
   const lists = { train: readClassificationList(data.trainList, { badSamples }), test: readClassificationList(data.testList, { badSamples }) };
   log.info(`evaluation: ${config.evaluate.protocol} on ${lists.train.length} training images (fraction ${config.evaluate.trainFraction}), AUROC on ${lists.test.length} test images`);
   const results: ClassificationScores[] = [];
+  const predictions: ClassificationPredictions[] = [];
   const kinds: ('pretrained' | 'scratch')[] = config.evaluate.compareWithScratch ? ['pretrained', 'scratch'] : ['pretrained'];
   for (const kind of kinds) {
     const vit = loadEncoder(config, kind === 'pretrained' ? encoderPath : undefined);
     try {
-      const scores = await evaluateClassifier(config, kind, vit, lists, data.badSamples, log);
-      log.info(`${kind} encoder: mean AUROC ${scores.auroc.toFixed(4)}, accuracy ${scores.accuracy.toFixed(4)}`);
+      const { scores, predictions: p } = await evaluateClassifier(config, kind, vit, lists, data.badSamples, log);
+      log.info(`${kind} encoder: mean AUROC ${scores.auroc.toFixed(4)} (${fmtInterval(scores.aurocInterval)}), accuracy ${scores.accuracy.toFixed(4)}`);
       results.push(scores);
+      predictions.push(p);
     } finally {
       vit.dispose();
     }
   }
-  runDir.writeJson('evaluation.json', results);
-  return results;
+  let difference: BootstrapInterval | undefined;
+  if (predictions.length === 2) {
+    const [pre, scratch] = predictions;
+    difference = pairedBootstrapAurocDifference(pre.scores, scratch.scores, pre.targets, pre.numLabels, { resamples: config.evaluate.bootstrap, seed: config.seed });
+  }
+  const report: EvaluationReport = { results, difference };
+  runDir.writeJson('evaluation.json', report);
+  return report;
 }
 
 /** The full job: data → pre-training → evaluation → `summary.json` and a printed table. */
-export async function runAll(config: Config, log: Logger): Promise<{ pretrain: PretrainSummary; evaluation: ClassificationScores[]; runDir: RunDir }> {
+export async function runAll(config: Config, log: Logger): Promise<{ pretrain: PretrainSummary; evaluation: EvaluationReport; runDir: RunDir }> {
   const runDir = new RunDir(config.outDir, config.name);
   runDir.writeJson('config.json', config);
   const backend = await startBackend(config, log);
@@ -91,20 +107,39 @@ export async function runAll(config: Config, log: Logger): Promise<{ pretrain: P
   return { pretrain: summary, evaluation, runDir };
 }
 
-/** A small human-readable table of a run. */
-export function formatRunSummary(pre: PretrainSummary, evaluation: ClassificationScores[], labelNames?: string[]): string {
+/** `0.61–0.68` (95 % interval) */
+function fmtInterval(i: BootstrapInterval, signed = false): string {
+  const f = (v: number) => (signed && v >= 0 ? '+' : '') + v.toFixed(3);
+  return `${Math.round(i.level * 100)} % interval ${f(i.low)} … ${f(i.high)}`;
+}
+
+/**
+ * A small human-readable table of a run, ending with the pre-trained − scratch
+ * difference and what its interval says.
+ */
+export function formatRunSummary(pre: PretrainSummary, evaluation: EvaluationReport, labelNames?: string[]): string {
+  const { results, difference } = evaluation;
   const lines = [
     `pre-training: ${pre.steps} steps, ${pre.msPerStep.toFixed(0)} ms/step (${pre.imagesPerSecond.toFixed(1)} images/s)`,
     `  loss ${fmtParts(pre.firstLoss)}  →  ${fmtParts(pre.lastLoss)}`,
     `  SR windows: ${pre.windows.selected} from entity attention, ${pre.windows.fallbackNoEntity} centred (no entity)`,
     `  skipped updates: ${pre.skippedUpdates}; skipped samples: ${JSON.stringify(pre.skippedSamples)}`,
-    `evaluation (${evaluation[0]?.protocol ?? '-'}, mean AUROC over labels on the test split):`,
+    `evaluation (${results[0]?.protocol ?? '-'}, mean AUROC over labels on the test split):`,
   ];
-  for (const e of evaluation) {
-    lines.push(`  ${e.encoder.padEnd(10)} AUROC ${e.auroc.toFixed(4)}  accuracy ${e.accuracy.toFixed(4)}  (${e.trainImages} train / ${e.testImages} test images)`);
+  for (const e of results) {
+    lines.push(`  ${e.encoder.padEnd(10)} AUROC ${e.auroc.toFixed(4)} (${fmtInterval(e.aurocInterval)})  accuracy ${e.accuracy.toFixed(4)}  (${e.trainImages} train / ${e.testImages} test images)`);
     if (labelNames) {
       lines.push(`    ${labelNames.map((n, i) => `${n} ${Number.isNaN(e.perLabelAuroc[i]) ? '-' : e.perLabelAuroc[i].toFixed(2)}`).join('  ')}`);
     }
+  }
+  if (difference) {
+    const verdict =
+      difference.low > 0
+        ? 'pre-training helped: the whole interval is above 0'
+        : difference.high < 0
+          ? 'pre-training hurt: the whole interval is below 0'
+          : 'no difference shown: the interval contains 0 (more test images or steps would tell)';
+    lines.push(`  pre-trained − scratch: ${difference.estimate >= 0 ? '+' : ''}${difference.estimate.toFixed(4)} (paired bootstrap, ${fmtInterval(difference, true)}) — ${verdict}`);
   }
   return lines.join('\n');
 }

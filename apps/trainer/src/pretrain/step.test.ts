@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, Rng, tf } from '@ecamp/core';
+import { loadTokenizer, trainWordPiece } from '@ecamp/mlm';
+import { WindowSelector } from '@ecamp/superres';
+import { maskingFromNoise } from '@ecamp/vision';
+import { loadConfig } from '../config/load.js';
+import { FixedBatchSource } from './fixed-source.js';
+import { EcampPretrainModel } from './model.js';
+import { AUTHORS_SR_SCALE, pretrainLoss, type LossParts } from './step.js';
+import { disposeInputs, toPretrainInputs } from './tensors.js';
+
+const REPORTS = [
+  'There is a small left pleural effusion. There is no pneumothorax. Heart size is normal.',
+  'Moderate cardiomegaly. There is no evidence of pneumonia. Right basilar opacity.',
+];
+const tokenizer = loadTokenizer(trainWordPiece(REPORTS.concat(REPORTS), { vocabSize: 100, minFrequency: 1 }), { maxLength: 32 });
+
+function config(balance: 'authors' | 'normalised') {
+  return loadConfig('tiny', [
+    `objectives.balance=${balance}`,
+    'objectives.superres.window=center',
+    'model.encoder.dim=32',
+    'model.encoder.depth=1',
+    'model.encoder.heads=2',
+    'model.decoder.dim=16',
+    'model.decoder.depth=1',
+    'model.decoder.heads=2',
+    'model.text.dim=16',
+    'model.text.heads=2',
+    'model.text.intermediate=32',
+    'model.text.maxLength=32',
+    'data.batchSize=2',
+  ]);
+}
+
+describe('pretrainLoss balance', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+  });
+
+  it("authors: MIM × the masked share, SR × (384/448)², MLM = Σ w·CE over every position / (B·L)", async () => {
+    const batch = await FixedBatchSource.random(REPORTS, 2, 3).next();
+    const noise = Array.from({ length: 2 * 196 }, (_, i) => ((i * 7919) % 392) / 392);
+    const masking = maskingFromNoise(noise, 2, 196, 0.75);
+    const model = new EcampPretrainModel(config('normalised'), tokenizer.vocabSize);
+    model.eval(); // no dropout: both passes see the same function
+    const run = (balance: 'authors' | 'normalised') => {
+      const c = config(balance);
+      const { inputs } = toPretrainInputs(batch, c, tokenizer, new Rng(9));
+      const before = tf.memory().numTensors;
+      let parts: LossParts = { total: Number.NaN };
+      tf.tidy(() => {
+        parts = pretrainLoss(model, inputs, c, masking, new WindowSelector()).parts;
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      return { parts, inputs };
+    };
+    const norm = run('normalised');
+    const auth = run('authors');
+    expect(auth.parts.mim! / norm.parts.mim!).toBeCloseTo(147 / 196, 5);
+    expect(AUTHORS_SR_SCALE).toBeCloseTo((384 / 448) ** 2, 12);
+    expect(auth.parts.superres! / norm.parts.superres!).toBeCloseTo(AUTHORS_SR_SCALE, 5);
+
+    // The authors' labels: the original id everywhere; the same [MASK] positions as the normalised inputs.
+    const text = auth.inputs.text!;
+    expect(Array.from(text.inputIds.dataSync())).toEqual(Array.from(norm.inputs.text!.inputIds.dataSync()));
+    expect(Array.from(text.labels).every((l) => l >= 0)).toBe(true);
+    // Their MLM value by hand from the full logits.
+    const manual = tf.tidy(() => {
+      const enc = model.mae.forwardEncoder(auth.inputs.image224, 0.75, masking);
+      const out = model.text!.forward({ inputIds: text.inputIds, attentionMask: text.attentionMask, image: model.imageForText(enc.latent), returnLogits: true });
+      const [b, l, v] = out.logits!.shape;
+      const logp = tf.logSoftmax(tf.reshape(out.logits!, [b * l, v]));
+      const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(text.labels, 'int32'), v)), 1);
+      return -tf.sum(tf.mul(picked, tf.tensor1d(text.weights))).dataSync()[0] / (b * l);
+    });
+    expect(auth.parts.mlm!).toBeCloseTo(manual, 4);
+    disposeInputs(auth.inputs);
+    disposeInputs(norm.inputs);
+    model.dispose();
+  });
+});
