@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#define ECAMP_MAX_RANK 8
+#define ECAMP_MAX_RANK 16
 
 /* Shape and strides after dropping size-1 dims and merging dims contiguous in both views. */
 typedef struct {
@@ -156,7 +156,7 @@ static napi_value js_strided_copy(napi_env env, napi_callback_info info) {
   if (c.failed) return NULL;
   const int rank = len > 0 ? (int)plan[0] : -1;
   if (rank < 0 || rank > ECAMP_MAX_RANK || len != (size_t)(1 + 3 * rank)) {
-    ecamp_fail(&c, "plan must be [rank, shape, srcStrides, dstStrides] with rank <= 8");
+    ecamp_fail(&c, "plan must be [rank, shape, srcStrides, dstStrides] with rank <= 16");
     return NULL;
   }
   copy_plan p;
@@ -270,4 +270,57 @@ static napi_value js_gather(napi_env env, napi_callback_info info) {
   return ecamp_end(&c);
 }
 
-const ecamp_export ecamp_memory_exports[] = {{"stridedCopy", js_strided_copy}, {"fill", js_fill}, {"gather", js_gather}, {NULL, NULL}};
+/*
+ * scatterAdd(heap, rows, outRows, width, indices(int32 [rows]), updates [rows, width], out
+ * [outRows, width]): out = 0, then out[indices[r], :] += updates[r, :] in row order (duplicates
+ * sum, deterministically). Parallel over column blocks, so no two threads touch one element.
+ */
+typedef struct {
+  int64_t rows, width;
+  const int32_t *idx;
+  const float *upd;
+  float *out;
+} scatter_job;
+
+static void scatter_columns(void *ctx, int64_t lo, int64_t hi, int thread) {
+  (void)thread;
+  const scatter_job *j = (const scatter_job *)ctx;
+  for (int64_t r = 0; r < j->rows; r++) {
+    const float *src = j->upd + r * j->width;
+    float *dst = j->out + (int64_t)j->idx[r] * j->width;
+    for (int64_t c = lo; c < hi; c++) dst[c] += src[c];
+  }
+}
+
+static napi_value js_scatter_add(napi_env env, napi_callback_info info) {
+  ecamp_call c;
+  if (!ecamp_begin(env, info, &c, "scatterAdd", 6)) return NULL;
+  const int64_t rows = ecamp_int(&c, 1), out_rows = ecamp_int(&c, 2), width = ecamp_int(&c, 3);
+  const int32_t *idx = ecamp_i32(&c, 4, rows);
+  const float *upd = ecamp_f32(&c, 5, rows * width);
+  float *out = ecamp_f32(&c, 6, out_rows * width);
+  if (c.failed) return NULL;
+  if (rows < 0 || out_rows < 0 || width < 0) {
+    ecamp_fail(&c, "negative size");
+    return NULL;
+  }
+  if (out_rows * width == 0) return ecamp_end(&c);
+  if (!out || (rows > 0 && (!idx || !upd))) {
+    ecamp_fail(&c, "missing operand");
+    return NULL;
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    if (idx[r] < 0 || idx[r] >= out_rows) {
+      char msg[128];
+      snprintf(msg, sizeof msg, "index %d of update row %lld is outside [0, %lld)", idx[r], (long long)r, (long long)out_rows);
+      ecamp_fail(&c, msg);
+      return NULL;
+    }
+  }
+  memset(out, 0, (size_t)(out_rows * width) * sizeof(float));
+  scatter_job j = {rows, width, idx, upd, out};
+  ecamp_parallel_range(width, (double)rows, scatter_columns, &j);
+  return ecamp_end(&c);
+}
+
+const ecamp_export ecamp_memory_exports[] = {{"stridedCopy", js_strided_copy}, {"fill", js_fill}, {"gather", js_gather}, {"scatterAdd", js_scatter_add}, {NULL, NULL}};

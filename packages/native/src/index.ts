@@ -81,9 +81,11 @@ export interface NativeAddon {
   conv2d(heap: ArrayBuffer, b: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, x: Off, filter: Off, y: Off): void;
   conv2dInputGrad(heap: ArrayBuffer, b: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, dy: Off, filter: Off, dx: Off): void;
   conv2dFilterGrad(heap: ArrayBuffer, b: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, x: Off, dy: Off, dFilter: Off): void;
-  /** Copies an N-d block between strided views: plan [rank, shape…, srcStrides…, dstStrides…]. */
+  /** Copies an N-d block (rank ≤ 16) between strided views: plan [rank, shape…, srcStrides…, dstStrides…]. */
   stridedCopy(heap: ArrayBuffer, plan: Float64Array, src: Off, dst: Off): void;
   fill(heap: ArrayBuffer, n: number, dst: Off, value: number): void;
+  /** out = 0, then out[indices[r], :] += updates[r, :] in row order; indices int32 [rows]. */
+  scatterAdd(heap: ArrayBuffer, rows: number, outRows: number, width: number, indices: Off, updates: Off, out: Off): void;
   /** out[o, j, :] = x[o, indices[j], :] for x viewed as [outer, axisSize, inner]; indices int32. */
   gather(heap: ArrayBuffer, outer: number, axisSize: number, inner: number, count: number, x: Off, indices: Off, out: Off): void;
   /** out = a ∘ b with broadcasting: plan [rank, outShape…, aStrides…, bStrides…]; op see {@link BINARY_OPS}. */

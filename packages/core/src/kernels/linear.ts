@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { FUSED } from '../native/kernels/fused.js';
 import { isNativeBackend } from '../native/runtime.js';
 import { customOp } from './custom_op.js';
 
@@ -35,6 +36,10 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Te
   }
   const outShape: number[] = [...x.shape.slice(0, -1), outF];
   const rows = x.size / inF;
+  if (isNativeBackend() && x.dtype === 'float32') {
+    // One kernel with a registered, lazy gradient: an input that needs none (pixels) costs no product.
+    return tf.engine().runKernel(FUSED.linear, bias === undefined ? { x, weight } : { x, weight, bias }, {}) as tf.Tensor;
+  }
   if (bias === undefined) {
     const f = customOp(([xi, wi], save) => {
       const x2 = tf.reshape(xi, [rows, inF]);
@@ -54,8 +59,7 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Te
     const x2 = tf.reshape(xi, [rows, inF]);
     save([x2, wi]);
     return {
-      // Native: one fused product + bias kernel.
-      value: tf.reshape(isNativeBackend() ? tf.fused.matMul({ a: x2, b: wi, bias: bi }) : tf.add(tf.matMul(x2, wi), bi), outShape),
+      value: tf.reshape(tf.add(tf.matMul(x2, wi), bi), outShape),
       gradFunc: (dy, saved) => {
         const [sx, sw] = saved;
         const dy2 = tf.reshape(dy, [rows, outF]);

@@ -13,6 +13,7 @@ import { elementwiseKernels } from './kernels/elementwise.js';
 import { matMulKernels } from './kernels/matmul.js';
 import { memoryKernels } from './kernels/memory.js';
 import type { KernelResult, NativeKernel, NativeKernelArgs } from './kernels/types.js';
+import { registerNativeGradients } from './gradients.js';
 import { NATIVE_BACKEND, nativeAddon, nativeInfo, setNativeAddon } from './runtime.js';
 
 /** Every kernel the native backend replaces or adds. */
@@ -48,6 +49,7 @@ function registerOnce(): void {
   if (wasmFactory === null) throw new Error('native backend: the wasm backend is not registered (import @tensorflow/tfjs-backend-wasm)');
   // Priority 0: never picked implicitly; initBackend selects it by name.
   tf.registerBackend(NATIVE_BACKEND, wasmFactory, 0);
+  registerNativeGradients();
   const own = new Map(NATIVE_KERNELS.map((k) => [k.kernelName, k]));
   for (const k of tf.getKernelsForBackend('wasm')) {
     const replacement = own.get(k.kernelName);

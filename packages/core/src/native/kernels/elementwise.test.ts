@@ -69,6 +69,13 @@ describe('native element-wise and reduction kernels against the cpu reference', 
     await expectMatchesReference((x) => op(x, 0, false), [rand([1000, 300], 8)], 2e-4);
   });
 
+  it('Sum and Mean gradients (broadcast by Tile on native) equal tfjs\'s', async () => {
+    for (const axis of [-1, 0, [0, 2]] as const) {
+      await expectMatchesReference((x) => tf.grad((a: tf.Tensor) => tf.sum(tf.sin(tf.sum(a, axis as number | number[]))))(x), [rand([4, 5, 6], 9)], 1e-6);
+      await expectMatchesReference((x) => tf.grad((a: tf.Tensor) => tf.sum(tf.sin(tf.mean(a, axis as number | number[], true))))(x), [rand([4, 5, 6], 10)], 1e-6);
+    }
+  });
+
   it('reductions propagate NaN', async () => {
     await expectMatchesReference((x) => [tf.sum(x), tf.max(x), tf.min(x), tf.mean(x)], [special]);
   });

@@ -10,6 +10,7 @@ import type { NativeKernel } from './types.js';
 
 /** Names of the fused kernels. */
 export const FUSED = {
+  linear: 'EcampLinear',
   layerNorm: 'EcampLayerNorm',
   layerNormGrad: 'EcampLayerNormGrad',
   gelu: 'EcampGelu',
@@ -19,6 +20,21 @@ export const FUSED = {
   attention: 'EcampAttention',
   attentionGrad: 'EcampAttentionGrad',
 } as const;
+
+/** y = x·W (+ b): the bias rows are written first and the product accumulated onto them. */
+const linear: NativeKernel = {
+  kernelName: FUSED.linear,
+  kernelFunc: ({ inputs, backend }) => {
+    const { x, weight, bias } = inputs;
+    const [inF, outF] = weight.shape;
+    const rows = sizeOf(x.shape) / inF;
+    const y = allocOutput(backend, [...x.shape.slice(0, -1), outF]);
+    const native = requireNative();
+    if (bias) native.stridedCopy(heapOf(backend), Float64Array.of(2, rows, outF, 0, 1, outF, 1), offsetOf(backend, bias), offsetOf(backend, y));
+    native.gemm(heapOf(backend), 0, 0, 1, rows, outF, inF, 1, offsetOf(backend, x), 0, Math.max(1, inF), offsetOf(backend, weight), 0, Math.max(1, outF), bias ? 1 : 0, offsetOf(backend, y), 0, Math.max(1, outF));
+    return y;
+  },
+};
 
 const layerNorm: NativeKernel = {
   kernelName: FUSED.layerNorm,
@@ -181,4 +197,4 @@ const attentionGrad: NativeKernel = {
 };
 
 /** Fused kernels (native backend only). */
-export const fusedKernels: NativeKernel[] = [layerNorm, layerNormGrad, gelu, geluGrad, crossEntropy, crossEntropyGrad, attention, attentionGrad];
+export const fusedKernels: NativeKernel[] = [linear, layerNorm, layerNormGrad, gelu, geluGrad, crossEntropy, crossEntropyGrad, attention, attentionGrad];

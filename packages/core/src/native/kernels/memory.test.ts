@@ -55,6 +55,19 @@ describe('native data movement against the cpu reference', () => {
     y.dispose();
   });
 
+  it('Tile and broadcastTo, float32 and int32', async () => {
+    await expectMatchesReference((x) => tf.tile(x, [2, 1, 3]), [rand([2, 3, 4], 16)]);
+    await expectMatchesReference((x) => tf.tile(x, [3, 2]), [rand([2, 5], 17, 'int32')]);
+    await expectMatchesReference((x) => tf.broadcastTo(x, [4, 3, 5]), [rand([3, 1], 18)]);
+  });
+
+  it('ScatterNd adds duplicate rows in order; out-of-range rows are refused', async () => {
+    const idx = { values: Int32Array.from([4, 0, 4, 2]), shape: [4, 1] };
+    await expectMatchesReference((i, u) => tf.scatterND(i, u, [6, 3]), [idx, rand([4, 3], 19)]);
+    await expectMatchesReference((i, u) => tf.scatterND(i, u, [6]), [idx, rand([4], 20)]);
+    expect(() => tf.scatterND(tf.tensor2d([[7]], [1, 1], 'int32'), tf.ones([1, 2]), [6, 2])).toThrow(/outside/);
+  });
+
   it('GatherV2 on every axis and with 2-D indices; out-of-range indices are refused', async () => {
     const idx = { values: Int32Array.from([2, 0, 2, 1]), shape: [4] };
     await expectMatchesReference((x, i) => tf.gather(x, i, 0), [rand([3, 5], 13), idx]);

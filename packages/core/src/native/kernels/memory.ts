@@ -136,5 +136,45 @@ const gatherV2: NativeKernel = {
   },
 };
 
+/** Tile (and so broadcastTo): a copy over [r0, d0, r1, d1, …] whose repetition axes read with stride 0. */
+const tile: NativeKernel = {
+  kernelName: 'Tile',
+  kernelFunc: ({ inputs, backend, attrs }, fallback) => {
+    const { x } = inputs;
+    const reps = attrs.reps as number[];
+    if (!is4Byte(x.dtype) || x.shape.length > 8 || reps.length !== x.shape.length) return fallback();
+    const outShape = x.shape.map((d, i) => d * reps[i]);
+    const out = allocOutput(backend, outShape, x.dtype);
+    const xs = stridesOf(x.shape);
+    const os = stridesOf(outShape);
+    const shape: number[] = [];
+    const src: number[] = [];
+    const dst: number[] = [];
+    x.shape.forEach((d, i) => {
+      shape.push(reps[i], d);
+      src.push(0, xs[i]);
+      dst.push(d * os[i], os[i]);
+    });
+    copyBlock(backend, shape, offsetOf(backend, x), src, offsetOf(backend, out), dst);
+    return out;
+  },
+};
+
+/** ScatterNd with one index per row (sliceRank 1): zeros, then rows added in order. */
+const scatterNd: NativeKernel = {
+  kernelName: 'ScatterNd',
+  kernelFunc: ({ inputs, backend, attrs }, fallback) => {
+    const { indices, updates } = inputs;
+    const shape = attrs.shape as number[];
+    if (updates.dtype !== 'float32' || indices.dtype !== 'int32') return fallback();
+    const { sliceRank, numUpdates, sliceSize } = tf.scatter_util.calculateShapes(updates, indices, shape);
+    if (sliceRank !== 1) return fallback();
+    const out = allocOutput(backend, shape, 'float32');
+    const rows = sizeOf(shape) / Math.max(1, sliceSize);
+    requireNative().scatterAdd(heapOf(backend), numUpdates, rows, sliceSize, offsetOf(backend, indices), offsetOf(backend, updates), offsetOf(backend, out));
+    return out;
+  },
+};
+
 /** Data-movement kernels. */
-export const memoryKernels: NativeKernel[] = [transpose, slice, padV2, concat, splitV, identity, gatherV2];
+export const memoryKernels: NativeKernel[] = [transpose, slice, padV2, concat, splitV, identity, gatherV2, tile, scatterNd];
