@@ -13,14 +13,10 @@
 
 #include <stdlib.h>
 
-typedef struct {
-  float *p;
-  int64_t sb, sh, sr;
-} operand;
 
 /* Reads an operand descriptor (offset, strideB, strideH, strideRow) at arguments i..i+3. */
-static operand read_operand(ecamp_call *c, size_t i, int b, int h, int rows, int hd) {
-  operand o = {NULL, ecamp_int(c, i + 1), ecamp_int(c, i + 2), ecamp_int(c, i + 3)};
+static ecamp_operand read_operand(ecamp_call *c, size_t i, int b, int h, int rows, int hd) {
+  ecamp_operand o = {NULL, ecamp_int(c, i + 1), ecamp_int(c, i + 2), ecamp_int(c, i + 3)};
   if (c->failed) return o;
   if (o.sb < 0 || o.sh < 0 || o.sr < hd) {
     ecamp_fail(c, "bad operand strides");
@@ -32,12 +28,12 @@ static operand read_operand(ecamp_call *c, size_t i, int b, int h, int rows, int
   return o;
 }
 
-static inline float *at(const operand *o, int b, int h) { return o->p + (int64_t)b * o->sb + (int64_t)h * o->sh; }
+static inline float *at(const ecamp_operand *o, int b, int h) { return o->p + (int64_t)b * o->sb + (int64_t)h * o->sh; }
 
 typedef struct {
   int B, H, N, M, hd;
   float scale;
-  operand q, k, v, o, dout, dq, dk, dv;
+  ecamp_operand q, k, v, o, dout, dq, dk, dv;
   float *probs;
   const float *dprobs, *mask;
   float **scratch; /* per thread, N×M */
@@ -110,8 +106,8 @@ static napi_value js_attention(napi_env env, napi_callback_info info) {
   const float scale = (float)ecamp_num(&c, 6);
   if (c.failed) return NULL;
   if (B <= 0 || H <= 0 || N <= 0 || M <= 0 || hd <= 0) return ecamp_end(&c);
-  const operand q = read_operand(&c, 7, B, H, N, hd), k = read_operand(&c, 11, B, H, M, hd);
-  const operand v = read_operand(&c, 15, B, H, M, hd), o = read_operand(&c, 19, B, H, N, hd);
+  const ecamp_operand q = read_operand(&c, 7, B, H, N, hd), k = read_operand(&c, 11, B, H, M, hd);
+  const ecamp_operand v = read_operand(&c, 15, B, H, M, hd), o = read_operand(&c, 19, B, H, N, hd);
   float *probs = ecamp_f32(&c, 23, (int64_t)B * H * N * M);
   const float *mask = ecamp_f32(&c, 24, (int64_t)B * M);
   if (c.failed) return NULL;
@@ -119,13 +115,18 @@ static napi_value js_attention(napi_env env, napi_callback_info info) {
     ecamp_fail(&c, "missing probabilities buffer");
     return NULL;
   }
+  ecamp_attention(B, H, N, M, hd, scale, q, k, v, o, probs, mask);
+  return ecamp_end(&c);
+}
+
+void ecamp_attention(int B, int H, int N, int M, int hd, float scale, ecamp_operand q, ecamp_operand k, ecamp_operand v, ecamp_operand o,
+                     float *probs, const float *mask) {
   attn_job j = {B, H, N, M, hd, scale, q, k, v, o, {0}, {0}, {0}, {0}, probs, NULL, mask, NULL};
   if ((double)B * H * N * M * hd * 4 < 32768) {
     for (int t = 0; t < B * H; t++) attention_task(&j, t, 0);
   } else {
     ecamp_parallel((int64_t)B * H, attention_task, &j);
   }
-  return ecamp_end(&c);
 }
 
 /*
@@ -140,17 +141,26 @@ static napi_value js_attention_grad(napi_env env, napi_callback_info info) {
   const float scale = (float)ecamp_num(&c, 6);
   if (c.failed) return NULL;
   if (B <= 0 || H <= 0 || N <= 0 || M <= 0 || hd <= 0) return ecamp_end(&c);
-  const operand q = read_operand(&c, 7, B, H, N, hd), k = read_operand(&c, 11, B, H, M, hd);
-  const operand v = read_operand(&c, 15, B, H, M, hd), dout = read_operand(&c, 19, B, H, N, hd);
+  const ecamp_operand q = read_operand(&c, 7, B, H, N, hd), k = read_operand(&c, 11, B, H, M, hd);
+  const ecamp_operand v = read_operand(&c, 15, B, H, M, hd), dout = read_operand(&c, 19, B, H, N, hd);
   const float *probs = ecamp_f32(&c, 23, (int64_t)B * H * N * M);
   const float *dprobs = ecamp_f32(&c, 24, (int64_t)B * H * N * M);
-  const operand dq = read_operand(&c, 25, B, H, N, hd), dk = read_operand(&c, 29, B, H, M, hd);
-  const operand dv = read_operand(&c, 33, B, H, M, hd);
+  const ecamp_operand dq = read_operand(&c, 25, B, H, N, hd), dk = read_operand(&c, 29, B, H, M, hd);
+  const ecamp_operand dv = read_operand(&c, 33, B, H, M, hd);
   if (c.failed) return NULL;
   if (!probs) {
     ecamp_fail(&c, "missing probabilities");
     return NULL;
   }
+  if (!ecamp_attention_grad(B, H, N, M, hd, scale, q, k, v, dout, probs, dprobs, dq, dk, dv)) {
+    ecamp_fail(&c, "out of memory");
+    return NULL;
+  }
+  return ecamp_end(&c);
+}
+
+int ecamp_attention_grad(int B, int H, int N, int M, int hd, float scale, ecamp_operand q, ecamp_operand k, ecamp_operand v, ecamp_operand dout,
+                         const float *probs, const float *dprobs, ecamp_operand dq, ecamp_operand dk, ecamp_operand dv) {
   const int threads = ecamp_pool_threads();
   float **scratch = (float **)calloc((size_t)threads, sizeof(float *));
   int oom = scratch == NULL;
@@ -165,11 +175,7 @@ static napi_value js_attention_grad(napi_env env, napi_callback_info info) {
   }
   for (int t = 0; scratch && t < threads; t++) free(scratch[t]);
   free(scratch);
-  if (oom) {
-    ecamp_fail(&c, "out of memory");
-    return NULL;
-  }
-  return ecamp_end(&c);
+  return !oom;
 }
 
 const ecamp_export ecamp_attention_exports[] = {{"attention", js_attention}, {"attentionGrad", js_attention_grad}, {NULL, NULL}};

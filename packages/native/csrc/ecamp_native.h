@@ -89,6 +89,29 @@ void ecamp_gemm_batched(int trans_a, int trans_b, int batch, int m, int n, int k
                         int ldb, float beta, float *c, int64_t stride_c, int ldc);
 
 /* ---------------------------------------------------------------------------------------------
+ * Building blocks shared by kernels (fused.c, attention.c)
+ * ------------------------------------------------------------------------------------------- */
+
+/** A view of heads: element pointer and strides per batch, per head, per row. */
+typedef struct {
+  float *p;
+  int64_t sb, sh, sr;
+} ecamp_operand;
+
+void ecamp_layer_norm(int64_t rows, int64_t d, float eps, const float *x, const float *w, const float *b, float *y, float *mean, float *rstd);
+/** Returns 0 when out of memory. */
+int ecamp_layer_norm_grad(int64_t rows, int64_t d, const float *x, const float *w, const float *mean, const float *rstd, const float *dy, float *dx,
+                          float *dw, float *db);
+void ecamp_gelu(int64_t n, const float *x, float *y);
+void ecamp_gelu_grad(int64_t n, const float *x, const float *dy, float *dx);
+/** probs [B, H, N, M] written; mask [B, M] or NULL. */
+void ecamp_attention(int B, int H, int N, int M, int hd, float scale, ecamp_operand q, ecamp_operand k, ecamp_operand v, ecamp_operand o,
+                     float *probs, const float *mask);
+/** Returns 0 when out of memory. dprobs may be NULL. */
+int ecamp_attention_grad(int B, int H, int N, int M, int hd, float scale, ecamp_operand q, ecamp_operand k, ecamp_operand v, ecamp_operand dout,
+                         const float *probs, const float *dprobs, ecamp_operand dq, ecamp_operand dk, ecamp_operand dv);
+
+/* ---------------------------------------------------------------------------------------------
  * Vectorisable elementary functions (float32, NaN-propagating)
  * ------------------------------------------------------------------------------------------- */
 
@@ -156,5 +179,6 @@ extern const ecamp_export ecamp_attention_exports[];
 extern const ecamp_export ecamp_conv_exports[];
 extern const ecamp_export ecamp_memory_exports[];
 extern const ecamp_export ecamp_elementwise_exports[];
+extern const ecamp_export ecamp_block_exports[];
 
 #endif

@@ -17,7 +17,8 @@ typedef struct {
   int64_t d;
   float eps;
   const float *x, *w, *b, *dy;
-  float *y, *mean, *rstd, *dx;
+  float *y, *mean, *rstd, *dx;         /* forward outputs / input gradient */
+  const float *mean_in, *rstd_in;      /* backward: saved statistics */
   float *partial; /* layerNormGrad: per-task [dw | db] */
   int64_t rows, rows_per_task;
 } ln_job;
@@ -68,6 +69,19 @@ static napi_value js_layer_norm(napi_env env, napi_callback_info info) {
   return ecamp_end(&c);
 }
 
+void ecamp_layer_norm(int64_t rows, int64_t d, float eps, const float *x, const float *w, const float *b, float *y, float *mean, float *rstd) {
+  ln_job j = {0};
+  j.d = d;
+  j.eps = eps;
+  j.x = x;
+  j.w = w;
+  j.b = b;
+  j.y = y;
+  j.mean = mean;
+  j.rstd = rstd;
+  ecamp_parallel_range(rows, (double)d * 4, ln_rows, &j);
+}
+
 /* Rows of task t: dx, and this task's partial dw/db sums. */
 static void ln_grad_task(void *ctx, int64_t t, int thread) {
   (void)thread;
@@ -80,7 +94,7 @@ static void ln_grad_task(void *ctx, int64_t t, int thread) {
   for (int64_t r = lo; r < hi; r++) {
     const float *xr = j->x + r * d, *dyr = j->dy + r * d;
     float *dxr = j->dx + r * d;
-    const float mu = j->mean[r], rs = j->rstd[r];
+    const float mu = j->mean_in[r], rs = j->rstd_in[r];
     float sg = 0.0f, sgx = 0.0f;
     for (int64_t k = 0; k < d; k++) {
       const float xh = (xr[k] - mu) * rs;
@@ -111,17 +125,34 @@ static napi_value js_layer_norm_grad(napi_env env, napi_callback_info info) {
   j.d = d;
   j.x = ecamp_f32(&c, 3, rows * d);
   j.w = ecamp_f32(&c, 4, d);
-  j.mean = ecamp_f32(&c, 5, rows);
-  j.rstd = ecamp_f32(&c, 6, rows);
+  j.mean_in = ecamp_f32(&c, 5, rows);
+  j.rstd_in = ecamp_f32(&c, 6, rows);
   j.dy = ecamp_f32(&c, 7, rows * d);
   j.dx = ecamp_f32(&c, 8, rows * d);
   float *dw = ecamp_f32(&c, 9, d), *db = ecamp_f32(&c, 10, d);
   if (c.failed) return NULL;
   if (d <= 0) return ecamp_end(&c);
-  if (!dw || !db || (rows > 0 && (!j.x || !j.w || !j.mean || !j.rstd || !j.dy || !j.dx))) {
+  if (!dw || !db || (rows > 0 && (!j.x || !j.w || !j.mean_in || !j.rstd_in || !j.dy || !j.dx))) {
     ecamp_fail(&c, "missing operand");
     return NULL;
   }
+  if (!ecamp_layer_norm_grad(rows, d, j.x, j.w, j.mean_in, j.rstd_in, j.dy, j.dx, dw, db)) {
+    ecamp_fail(&c, "out of memory");
+    return NULL;
+  }
+  return ecamp_end(&c);
+}
+
+int ecamp_layer_norm_grad(int64_t rows, int64_t d, const float *x, const float *w, const float *mean, const float *rstd, const float *dy, float *dx,
+                          float *dw, float *db) {
+  ln_job j = {0};
+  j.d = d;
+  j.x = x;
+  j.w = w;
+  j.mean_in = mean;
+  j.rstd_in = rstd;
+  j.dy = dy;
+  j.dx = dx;
   /* The task count depends only on the shape (not on the thread count), so sums are reproducible. */
   int64_t tasks = rows * d * 6 < 65536 ? 1 : 8;
   if (tasks > rows) tasks = rows > 0 ? rows : 1;
@@ -129,10 +160,7 @@ static napi_value js_layer_norm_grad(napi_env env, napi_callback_info info) {
   j.rows_per_task = (rows + tasks - 1) / tasks;
   tasks = rows > 0 ? (rows + j.rows_per_task - 1) / j.rows_per_task : 1;
   j.partial = (float *)malloc((size_t)tasks * 2 * (size_t)d * sizeof(float));
-  if (!j.partial) {
-    ecamp_fail(&c, "out of memory");
-    return NULL;
-  }
+  if (!j.partial) return 0;
   if (rows > 0) ecamp_parallel(tasks, ln_grad_task, &j);
   else memset(j.partial, 0, (size_t)(2 * d) * sizeof(float));
   for (int64_t k = 0; k < d; k++) {
@@ -145,7 +173,7 @@ static napi_value js_layer_norm_grad(napi_env env, napi_callback_info info) {
     db[k] = sb;
   }
   free(j.partial);
-  return ecamp_end(&c);
+  return 1;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -197,6 +225,16 @@ static napi_value js_gelu(napi_env env, napi_callback_info info) {
   }
   ecamp_parallel_range(n, 16, gelu_range, &j);
   return ecamp_end(&c);
+}
+
+void ecamp_gelu(int64_t n, const float *x, float *y) {
+  ew_job j = {x, NULL, y};
+  ecamp_parallel_range(n, 16, gelu_range, &j);
+}
+
+void ecamp_gelu_grad(int64_t n, const float *x, const float *dy, float *dx) {
+  ew_job j = {x, dy, dx};
+  ecamp_parallel_range(n, 24, gelu_grad_range, &j);
 }
 
 /* geluGrad(heap, n, x, dy, dx) */

@@ -163,5 +163,6 @@ NAPI_MODULE_INIT() {
   add_exports(env, exports, ecamp_conv_exports);
   add_exports(env, exports, ecamp_memory_exports);
   add_exports(env, exports, ecamp_elementwise_exports);
+  add_exports(env, exports, ecamp_block_exports);
   return exports;
 }

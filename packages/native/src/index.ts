@@ -77,6 +77,22 @@ export interface NativeAddon {
     dq: Off, dqSb: number, dqSh: number, dqSr: number, dk: Off, dkSb: number, dkSh: number, dkSr: number,
     dv: Off, dvSb: number, dvSh: number, dvSr: number,
   ): void;
+  /**
+   * A pre-norm transformer block (timm `Block`) forward: y and the saved mean1, rstd1, qkv, probs,
+   * a, x2, mean2, rstd2, f1 (bqkv and mask may be −1).
+   */
+  blockForward(
+    heap: ArrayBuffer, b: number, n: number, d: number, heads: number, hidden: number, eps: number, x: Off,
+    ln1w: Off, ln1b: Off, wqkv: Off, bqkv: Off, wproj: Off, bproj: Off, ln2w: Off, ln2b: Off, w1: Off, b1: Off, w2: Off, b2: Off, mask: Off,
+    y: Off, mean1: Off, rstd1: Off, qkv: Off, probs: Off, a: Off, x2: Off, mean2: Off, rstd2: Off, f1: Off,
+  ): void;
+  /** Its backward: dx and every parameter gradient (bqkv/dbqkv may be −1). */
+  blockBackward(
+    heap: ArrayBuffer, b: number, n: number, d: number, heads: number, hidden: number, eps: number,
+    x: Off, ln1w: Off, ln1b: Off, wqkv: Off, bqkv: Off, wproj: Off, ln2w: Off, ln2b: Off, w1: Off, b1: Off, w2: Off,
+    mean1: Off, rstd1: Off, qkv: Off, probs: Off, a: Off, x2: Off, mean2: Off, rstd2: Off, f1: Off, dy: Off,
+    dx: Off, dln1w: Off, dln1b: Off, dwqkv: Off, dbqkv: Off, dwproj: Off, dbproj: Off, dln2w: Off, dln2b: Off, dw1: Off, db1: Off, dw2: Off, db2: Off,
+  ): void;
   /** NHWC convolution, [kh, kw, Cin, Cout] filter, zero padding top/left (bottom/right implied by Ho/Wo). */
   conv2d(heap: ArrayBuffer, b: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, x: Off, filter: Off, y: Off): void;
   conv2dInputGrad(heap: ArrayBuffer, b: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, dy: Off, filter: Off, dx: Off): void;

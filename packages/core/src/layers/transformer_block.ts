@@ -1,5 +1,8 @@
 import { tf } from '../tf.js';
 import { Module } from '../module.js';
+import { customOp } from '../kernels/custom_op.js';
+import { BLOCK, BLOCK_PARAMS, BLOCK_SAVED } from '../native/kernels/block.js';
+import { isNativeBackend } from '../native/runtime.js';
 import { Rng } from '../rng.js';
 import { LayerNorm } from './layer_norm.js';
 import { MultiHeadAttention } from './attention.js';
@@ -58,9 +61,57 @@ export class TransformerBlock extends Module {
    * @returns [B, N, dim]
    */
   forward(x: tf.Tensor, opts: { keyPaddingMask?: tf.Tensor } = {}): tf.Tensor {
+    if (isNativeBackend() && x.dtype === 'float32' && this.mlp.act === 'gelu' && this.attn.qkv !== undefined && x.rank === 3) {
+      return this.forwardFused(x, opts.keyPaddingMask);
+    }
     return tf.tidy(() => {
       const h = tf.add(x, this.attn.forward(this.norm1.forward(x), { keyPaddingMask: opts.keyPaddingMask }).output);
       return tf.add(h, this.mlp.forward(this.norm2.forward(h)));
+    });
+  }
+
+  /** Native backend: the whole block is one kernel each way (same parameters, same result). */
+  private forwardFused(x: tf.Tensor, keyPaddingMask?: tf.Tensor): tf.Tensor {
+    const [b, n] = x.shape as number[];
+    const qkv = this.attn.qkv!;
+    const byName: Record<string, tf.Tensor | undefined> = {
+      ln1w: this.norm1.weight,
+      ln1b: this.norm1.bias,
+      wqkv: qkv.weight,
+      bqkv: qkv.bias,
+      wproj: this.attn.proj.weight,
+      bproj: this.attn.proj.bias,
+      ln2w: this.norm2.weight,
+      ln2b: this.norm2.bias,
+      w1: this.mlp.fc1.weight,
+      b1: this.mlp.fc1.bias,
+      w2: this.mlp.fc2.weight,
+      b2: this.mlp.fc2.bias,
+    };
+    const names = ['x', ...BLOCK_PARAMS.filter((p) => byName[p] !== undefined)];
+    const attrs = { heads: this.numHeads, eps: this.norm1.eps };
+    return tf.tidy(() => {
+      let mask: tf.Tensor | undefined;
+      if (keyPaddingMask !== undefined) {
+        if (keyPaddingMask.size !== b * n) throw new Error(`TransformerBlock: keyPaddingMask [${keyPaddingMask.shape}] must be [${b}, ${n}]`);
+        mask = tf.cast(tf.reshape(keyPaddingMask, [b, n]), 'float32');
+      }
+      const op = customOp((ins, save) => {
+        const inputs: Record<string, tf.Tensor> = Object.fromEntries(names.map((k, i) => [k, ins[i]]));
+        if (mask) inputs.mask = mask;
+        const [y, ...saved] = tf.engine().runKernel(BLOCK.forward, inputs, attrs) as tf.Tensor[];
+        save([...ins, ...saved]);
+        return {
+          value: y,
+          gradFunc: (dy, kept) => {
+            const gradInputs: Record<string, tf.Tensor> = { dy };
+            names.forEach((k, i) => (gradInputs[k] = kept[i]));
+            BLOCK_SAVED.forEach((k, i) => (gradInputs[k] = kept[names.length + i]));
+            return tf.engine().runKernel(BLOCK.grad, gradInputs, attrs) as tf.Tensor[];
+          },
+        };
+      });
+      return op(x, ...names.slice(1).map((k) => byName[k]!));
     });
   }
 }

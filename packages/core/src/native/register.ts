@@ -7,6 +7,7 @@
  */
 import type { NativeInfo } from '@ecamp/native';
 import { tf } from '../tf.js';
+import { blockKernels } from './kernels/block.js';
 import { fusedKernels } from './kernels/fused.js';
 import { convKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
@@ -17,7 +18,7 @@ import { registerNativeGradients } from './gradients.js';
 import { NATIVE_BACKEND, nativeAddon, nativeInfo, setNativeAddon } from './runtime.js';
 
 /** Every kernel the native backend replaces or adds. */
-export const NATIVE_KERNELS: readonly NativeKernel[] = [...matMulKernels, ...convKernels, ...memoryKernels, ...elementwiseKernels, ...fusedKernels];
+export const NATIVE_KERNELS: readonly NativeKernel[] = [...matMulKernels, ...convKernels, ...memoryKernels, ...elementwiseKernels, ...fusedKernels, ...blockKernels];
 
 /** Outcome of {@link loadNativeBackend}. */
 export type NativeBackendResult = { ok: true; info: NativeInfo } | { ok: false; reason: string };

@@ -5,6 +5,8 @@ import { layerNorm } from '../../kernels/layer_norm.js';
 import { projectedAttention, scaledDotProductAttention } from '../../kernels/attention.js';
 import { softmaxCrossEntropyWithIntLabels } from '../../kernels/softmax_cross_entropy.js';
 import { tf } from '../../tf.js';
+import { TransformerBlock } from '../../layers/transformer_block.js';
+import { Rng } from '../../rng.js';
 
 /** Σ sin(f(x))·k: a loss whose gradient differs per element. */
 const lossOf = (t: tf.Tensor) => tf.sum(tf.sin(tf.mul(t, 1.3)));
@@ -76,6 +78,30 @@ describe('native fused kernels against the TF.js compositions (cpu)', () => {
     expect(maxDiff(g[0], gRef[0])).toBeLessThan(1e-5);
     expect(maxDiff(g[1], gRef[1])).toBeLessThan(1e-5);
     tf.dispose([qkv, q, kv, self.output, selfRef, cross.output, cross.probs!, crossRef.output, crossRef.probs!, ...g, ...gRef]);
+  });
+});
+
+describe('fused transformer block (native) against the layer-by-layer block (cpu)', () => {
+  requireNativeBackend();
+
+  it.each([
+    [true, false],
+    [false, false],
+    [true, true],
+  ])('qkv bias %s, key padding %s: output and the gradients of x and of all 12 parameters', async (qkvBias, padded) => {
+    const mask = { values: Float32Array.from([1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1]), shape: [2, 7] };
+    const program = (x: tf.Tensor, m: tf.Tensor) => {
+      // Built inside the program so each backend gets its own variables (same seed, same values).
+      const block = new TransformerBlock(12, 3, { qkvBias, rng: new Rng(4) });
+      const opts = padded ? { keyPaddingMask: m } : {};
+      const params = block.parameters();
+      const { value, grads } = tf.variableGrads(() => lossOf(block.forward(x, opts)) as tf.Scalar, params);
+      const gx = tf.grad((a: tf.Tensor) => lossOf(block.forward(a, opts)))(x);
+      const out = [block.forward(x, opts), value, gx, ...params.map((p) => grads[p.name])];
+      block.dispose();
+      return out;
+    };
+    await expectMatchesReference(program, [rand([2, 7, 12], 11), mask], 1e-4);
   });
 });
 
