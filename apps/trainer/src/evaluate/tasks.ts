@@ -71,10 +71,10 @@ export async function linearProbe(train: { cache: TokenCache; set: MemorySet }, 
 
 /**
  * Fine-tuning: encoder and head (the paper's fc_norm → linear) trained together with
- * layer-wise lr decay 0.75 (MAE's fine-tuning recipe), no augmentation; the encoder is
+ * layer-wise lr decay (0.75: MAE's fine-tuning recipe), no augmentation; the encoder is
  * modified in place (pass a fresh copy).
  */
-export async function fineTune(encoder: FeatureEncoder & { dispose?(): void }, train: MemorySet, test: MemorySet, s: TaskSettings, seed: number) {
+export async function fineTune(encoder: FeatureEncoder, train: MemorySet, test: MemorySet, s: TaskSettings, seed: number, layerDecay = 0.75) {
   const rng = new Rng(seed).fork('finetune');
   const head = new ClassificationHead(encoder.embedDim, train.numLabels, { rng: rng.fork('head') });
   const fit = await fitClassifier({
@@ -83,7 +83,7 @@ export async function fineTune(encoder: FeatureEncoder & { dispose?(): void }, t
     task: 'multi-label',
     protocol: 'finetune',
     epochs: s.epochs,
-    layerDecay: 0.75,
+    layerDecay,
     optimiser: optimiser(s, train.count),
     rng,
     batches: (_epoch, r) => lazily(shuffled(train.count, s.batchSize, r), (rows) => ({ images: imagesOf(train, rows), labels: labelsOf(train, rows) })),

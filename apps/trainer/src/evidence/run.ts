@@ -1,0 +1,200 @@
+/**
+ * The evidence benchmark: for every row of the grid and every seed, pre-train
+ * (or not, for the random-init row), then score the encoder with the four
+ * downstream protocols at every label fraction on one held-out synthetic test
+ * set; aggregate over seeds into a table, a JSON file and a chart.
+ *
+ * Resumable: every pre-training run and every (protocol, fraction) score of a
+ * cell is written atomically as soon as it exists, and a rerun skips what is
+ * already there — a killed run loses only the step it was in.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { readBoxCsv, readClassificationList, readMaskCsv } from '@ecamp/data';
+import { selectFraction } from '@ecamp/downstream';
+import { ConfigError, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { loadEncoder } from '../evaluate/classification.js';
+import { encodeTokens, type TokenCache } from '../evaluate/cached-encoder.js';
+import { loadMemorySet, subsetMemorySet, type MemoryRecord, type MemorySet } from '../evaluate/memory-set.js';
+import { detection, fineTune, linearProbe, segmentation } from '../evaluate/tasks.js';
+import { ensureSyntheticSet, prepareRunData } from '../run/data.js';
+import type { Logger } from '../run/logger.js';
+import { runPretrain, startBackend } from '../run/pipeline.js';
+import { RunDir, writeFileAtomic } from '../run/run-dir.js';
+import { TASKS, epochsFor, type EvidenceGrid, type EvidenceRow, type EvidenceTask } from './grid.js';
+import { aggregate, evidenceChartSvg, formatEvidenceTable, type Aggregate, type CellResult } from './report.js';
+
+/** Options of {@link runEvidence}. */
+export interface EvidenceOptions {
+  grid: EvidenceGrid;
+  /** Where the grid came from (for errors and the report). */
+  gridPath: string;
+  /** Extra overrides for every row (after the grid's). */
+  set?: string[];
+  /** Only these rows (names). */
+  only?: string[];
+  /** Only these protocols. */
+  tasks?: EvidenceTask[];
+  log: Logger;
+}
+
+/** What {@link runEvidence} wrote. */
+export interface EvidenceReport {
+  results: CellResult[];
+  aggregates: Aggregate[];
+  table: string;
+  /** Folder of the benchmark's files (`<outDir>/<grid file name>`). */
+  dir: string;
+  seconds: number;
+}
+
+/** The configuration of one cell (row × seed). */
+export function cellConfig(grid: EvidenceGrid, row: EvidenceRow, seed: number, extra: string[] = []): Config {
+  return loadConfig(grid.base, [...grid.set, ...extra, ...row.set, `seed=${seed}`, `name=${row.name}-seed${seed}`]);
+}
+
+function readJson<T>(path: string): T | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined; // a torn file (killed mid-write is impossible with atomic writes, but a hand-edited one is) is redone
+  }
+}
+
+/** The test set and every training subset the grid needs, loaded once. */
+async function loadSets(base: Config, grid: EvidenceGrid, log: Logger) {
+  const { dir, manifest } = await ensureSyntheticSet(base, log);
+  const label = grid.tasks.segmentation.label;
+  const maskCsv = manifest.paths.masks[label as keyof typeof manifest.paths.masks];
+  if (!maskCsv) throw new ConfigError(`tasks.segmentation.label: the synthetic set has no masks for '${label}' (it has ${Object.keys(manifest.paths.masks).join(', ')})`);
+  const records = (split: 'train' | 'test'): MemoryRecord[] => {
+    const masks = new Map(readMaskCsv(join(dir, maskCsv[split])).map((r) => [r.imagePath, r.maskPath]));
+    const boxes = new Map(readBoxCsv(join(dir, manifest.paths.boxes[split])).map((r) => [r.imagePath, r.boxes]));
+    return readClassificationList(join(dir, manifest.paths.classification[split])).map((r) => ({ imagePath: r.imagePath, labels: r.labels, maskPath: masks.get(r.imagePath), boxes: boxes.get(r.imagePath) }));
+  };
+  const trainAll = records('train');
+  // Each seed draws its own subsets (the label-sampling noise is part of what the seeds measure).
+  const subsets = new Map<string, string[]>();
+  for (const seed of grid.seeds) for (const f of grid.fractions) subsets.set(`${seed}:${f}`, selectFraction(trainAll, f, seed).map((r) => r.imagePath));
+  const needed = new Set([...subsets.values()].flat());
+  const t0 = performance.now();
+  const trainPool = await loadMemorySet(trainAll.filter((r) => needed.has(r.imagePath)));
+  const test = await loadMemorySet(records('test'));
+  log.info(`evidence: ${test.count} test images and ${trainPool.count} training images (the union of every seed's ${grid.fractions.map((f) => `${f * 100} %`).join(' / ')} subsets) in memory in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const row = new Map(trainPool.imagePaths.map((p, i) => [p, i]));
+  const train = (seed: number, fraction: number): MemorySet => subsetMemorySet(trainPool, subsets.get(`${seed}:${fraction}`)!.map((p) => row.get(p)!));
+  return { test, train, trainPool };
+}
+
+/** Pre-trains one cell unless its encoder is already there; returns the encoder path. */
+async function pretrainCell(config: Config, dir: string, log: Logger): Promise<string> {
+  const runDir = join(dir, 'pretrain');
+  const encoder = join(runDir, config.name, 'checkpoints', 'encoder.safetensors');
+  if (existsSync(join(runDir, config.name, 'pretrain-summary.json')) && existsSync(encoder)) {
+    log.info(`${config.name}: pre-training done earlier, reusing ${encoder}`);
+    return encoder;
+  }
+  rmSync(join(runDir, config.name), { recursive: true, force: true }); // an interrupted run starts over
+  const cellConfig = { ...config, outDir: runDir };
+  const dirObj = new RunDir(runDir, config.name);
+  dirObj.writeJson('config.json', cellConfig);
+  const t0 = performance.now();
+  const { summary } = await runPretrain(cellConfig, dirObj, log, await prepareRunData(cellConfig, log));
+  log.info(`${config.name}: pre-trained ${summary.steps} steps in ${((performance.now() - t0) / 1000).toFixed(0)} s, final loss ${JSON.stringify(summary.lastLoss)}`);
+  return summary.encoderCheckpoint;
+}
+
+/** Runs (or resumes) the benchmark and writes `table.md`, `results.json` and `chart.svg`. */
+export async function runEvidence(options: EvidenceOptions): Promise<EvidenceReport> {
+  const { grid, log } = options;
+  const started = performance.now();
+  const extra = options.set ?? [];
+  const rows = grid.rows.filter((r) => !options.only || options.only.includes(r.name));
+  const unknown = (options.only ?? []).filter((n) => !grid.rows.some((r) => r.name === n));
+  if (unknown.length) throw new ConfigError(`--only: no row named ${unknown.join(', ')} in ${options.gridPath}`);
+  const tasks = options.tasks ?? [...TASKS];
+  // Validate every cell's configuration before the first hour is spent.
+  const configs = new Map(rows.flatMap((r) => grid.seeds.map((s) => [`${r.name}:${s}`, cellConfig(grid, r, s, extra)] as const)));
+  const base = configs.values().next().value!;
+  const dir = resolve(base.outDir, basename(options.gridPath).replace(/\.json$/i, ''));
+  await startBackend(base, log);
+  const sets = await loadSets(base, grid, log);
+  const results: CellResult[] = [];
+
+  for (const row of rows) {
+    for (const seed of grid.seeds) {
+      const config = configs.get(`${row.name}:${seed}`)!;
+      const cellDir = join(dir, row.name, `seed${seed}`);
+      const pending = tasks.flatMap((t) => grid.fractions.map((f) => ({ t, f, file: join(cellDir, `${t}-${f}.json`) })));
+      const done = pending.map((p) => readJson<CellResult>(p.file));
+      done.forEach((d) => d && results.push(d));
+      const todo = pending.filter((_, k) => !done[k]);
+      if (todo.length === 0) continue;
+      log.info(`evidence: ${row.name} seed ${seed} (${row.label}): ${todo.length} of ${pending.length} scores to compute`);
+      const encoderPath = row.pretrain ? await pretrainCell(config, cellDir, log) : undefined;
+      const makeEncoder = () => loadEncoder(config, encoderPath);
+
+      // Frozen protocols share one pass of the encoder over every image.
+      let testCache: TokenCache | undefined;
+      const frozen = makeEncoder();
+      try {
+        for (const p of todo) {
+          const train = sets.train(seed, p.f);
+          const t0 = performance.now();
+          let value: number;
+          let extraInfo: Record<string, unknown> = {};
+          const s = grid.tasks[p.t];
+          const settings = { ...s, epochs: epochsFor(s.steps, train.count, s.batchSize) };
+          if (p.t === 'finetune') {
+            const encoder = makeEncoder();
+            try {
+              const r = await fineTune(encoder, train, sets.test, settings, seed, grid.tasks.finetune.layerDecay);
+              value = r.auroc;
+              extraInfo = { perLabelAuroc: r.perLabelAuroc };
+            } finally {
+              encoder.dispose();
+            }
+          } else {
+            testCache ??= encodeTokens(frozen, sets.test);
+            const tr = { cache: encodeTokens(frozen, train), set: train };
+            const te = { cache: testCache, set: sets.test };
+            if (p.t === 'probe') {
+              const r = await linearProbe(tr, te, settings, seed);
+              value = r.auroc;
+              extraInfo = { perLabelAuroc: r.perLabelAuroc };
+            } else if (p.t === 'segmentation') {
+              const r = await segmentation(tr, te, { ...settings, channels: grid.tasks.segmentation.channels }, seed);
+              value = r.dice;
+              extraInfo = { diceAllImages: r.diceAllImages, positiveImages: r.positiveImages };
+            } else {
+              value = (await detection(tr, te, { ...settings, channels: grid.tasks.detection.channels }, seed)).map;
+            }
+          }
+          const result: CellResult = { row: row.name, seed, task: p.t, fraction: p.f, value, seconds: (performance.now() - t0) / 1000, extra: { trainImages: train.count, epochs: settings.epochs, ...extraInfo } };
+          writeFileAtomic(p.file, `${JSON.stringify(result, null, 2)}\n`);
+          results.push(result);
+          log.info(`evidence: ${row.name} seed ${seed} ${p.t} @ ${p.f * 100} %: ${value.toFixed(4)} (${result.seconds.toFixed(0)} s)`);
+        }
+      } finally {
+        frozen.dispose();
+      }
+      writeOutputs(dir, grid, rows, tasks, results, (performance.now() - started) / 1000, options.gridPath);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const { aggregates, table } = writeOutputs(dir, grid, rows, tasks, results, seconds, options.gridPath);
+  return { results, aggregates, table, dir, seconds };
+}
+
+/** (Re)writes the table, JSON and chart from the results so far (after every cell, so a killed run leaves a current report). */
+function writeOutputs(dir: string, grid: EvidenceGrid, rows: EvidenceRow[], tasks: EvidenceTask[], results: CellResult[], seconds: number, gridPath: string) {
+  const aggregates = aggregate(results, rows.map((r) => r.name));
+  const table = formatEvidenceTable(aggregates, rows, tasks, grid.fractions);
+  const title = `ECAMP evidence (${grid.seeds.length} seeds; ${gridPath.split('/').pop()})`;
+  writeFileAtomic(join(dir, 'table.md'), `# ${title}\n\n${table}\n\nmean ± sample standard deviation over seeds ${grid.seeds.join(', ')}; wall time so far ${(seconds / 60).toFixed(1)} min.\n`);
+  writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify({ grid, seconds, aggregates, results }, null, 2)}\n`);
+  writeFileAtomic(join(dir, 'chart.svg'), evidenceChartSvg(aggregates, rows, tasks, grid.fractions, title));
+  return { aggregates, table };
+}
