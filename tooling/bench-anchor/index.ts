@@ -26,6 +26,8 @@ export interface AnchorResult {
   header?: string;
   /** The anchor's own CPU time per timed step (from the load check line), when the step count is known. */
   ownCpuMsPerStep?: number;
+  /** Peak resident memory of the anchor process (MB), when measured. */
+  peakRssMb?: number;
 }
 
 /** Why the anchor did not run, or its result. */
@@ -68,8 +70,20 @@ export function parseAnchorOutput(text: string): AnchorResult {
     gflops: num(/achieved GFLOP\/s=([\d.]+)/),
     loadCheck,
     header: lines.find((l) => l.startsWith('torch ')),
+    peakRssMb: ((m) => (m ? Number(m[1]) : undefined))(/^peak RSS MB=([\d.]+)/m.exec(text)),
   };
 }
+
+/**
+ * Python that runs the anchor script as `__main__` and prints its peak resident memory at exit
+ * (`peak RSS MB=<n>`), so the benchmark can compare memory without changing the shared script.
+ */
+const PEAK_RSS_WRAPPER = [
+  'import atexit, resource, runpy, sys',
+  "atexit.register(lambda: print(f'peak RSS MB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}', flush=True))",
+  'sys.argv = sys.argv[1:]',
+  "runpy.run_path(sys.argv[0], run_name='__main__')",
+].join('\n');
 
 /** Turns {@link AnchorOptions} into command-line flags (`decDim: 128` → `--dec-dim 128`). */
 export function anchorArgs(o: AnchorOptions): string[] {
@@ -83,6 +97,9 @@ export function anchorArgs(o: AnchorOptions): string[] {
   return args;
 }
 
+export { LoadCheck } from './load.js';
+export { blasEnvironment, reportComparison, type OursMeasurement } from './report.js';
+
 /** Runs the anchor with `options` (e.g. `{ noSr: true, noMlm: true }` for the MAE step), or says why it cannot. */
 export function runTorchAnchor(o: AnchorOptions): AnchorOutcome {
   const script = anchorScriptPath();
@@ -90,7 +107,7 @@ export function runTorchAnchor(o: AnchorOptions): AnchorOutcome {
   if (!existsSync(PYTHON)) return { ok: false, reason: `${PYTHON} not found` };
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return { ok: false, reason: `${PYTHON} cannot import torch (apt-get install python3-torch libopenblas0-openmp)` };
-  const args = [script, ...anchorArgs(o)];
+  const args = ['-c', PEAK_RSS_WRAPPER, script, ...anchorArgs(o)];
   const run = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(o.threads) } });
   if (run.status !== 0) return { ok: false, reason: `anchor exited with ${run.status}: ${(run.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
   try {

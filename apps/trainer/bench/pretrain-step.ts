@@ -7,13 +7,14 @@
  *
  *   pnpm --filter @ecamp/trainer bench [-- --steps 5 --backend wasm --threads 2 --set objectives.mlm.enabled=false]
  *
- * Measure on a quiet machine (the anchor's `load check` line says how busy it was).
+ * Prints wall, CPU and peak-memory ratios and a load check on both sides: measure on a quiet
+ * machine (`other processes ~0 CPU-s` on both load-check lines).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runTorchAnchor } from '@ecamp/bench-anchor';
+import { LoadCheck, reportComparison, runTorchAnchor } from '@ecamp/bench-anchor';
 import { initBackend, type BackendName } from '@ecamp/core';
 import { loadTokenizer, trainWordPiece } from '@ecamp/mlm';
 import { sharedDataPath } from '@ecamp/vitest-preset/shared-data';
@@ -61,26 +62,42 @@ const config = loadConfig('tiny', [
 ]);
 const runDir = new RunDir(mkdtempSync(join(tmpdir(), 'ecamp-bench-')), 'bench');
 const quiet = createLogger('bench', { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
-const { model } = await pretrain({ config, source: FixedBatchSource.random(REPORTS.concat(REPORTS), 8), tokenizer, runDir, log: quiet });
+// Wall and CPU time of each optimiser step, taken between onStep calls (batch preparation,
+// forward, backward and the update, as in a real run).
+const wallMs: number[] = [];
+const cpuMs: number[] = [];
+let load: LoadCheck | undefined;
+let last = { wall: performance.now(), cpu: process.cpuUsage() };
+const { model } = await pretrain({
+  config,
+  source: FixedBatchSource.random(REPORTS.concat(REPORTS), 8),
+  tokenizer,
+  runDir,
+  log: quiet,
+  onStep: (step) => {
+    const now = { wall: performance.now(), cpu: process.cpuUsage() };
+    if (step > warmup) {
+      wallMs.push(now.wall - last.wall);
+      const c = process.cpuUsage(last.cpu);
+      cpuMs.push((c.user + c.system) / 1000);
+    }
+    if (step === warmup) load = new LoadCheck();
+    last = { wall: performance.now(), cpu: process.cpuUsage() };
+  },
+});
+const loadLine = load?.line() ?? 'load check: no timed steps';
 model.dispose();
-const ms = readFileSync(runDir.path('metrics.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => (JSON.parse(l) as { ms: number }).ms)
-  .slice(warmup)
-  .sort((a, b) => a - b);
-const median = ms[Math.floor(ms.length / 2)];
-console.log(`ours: backend=${info.backend} simd=${info.simd} threads=${info.threads} vocabulary=${tokenizer.vocabSize}`);
-console.log(`ours: median ms/step=${median.toFixed(0)}  min=${ms[0].toFixed(0)}  images/s=${((8 * 1000) / median).toFixed(2)}  (steps ${ms.map((m) => m.toFixed(0)).join(' ')})`);
-
-if (!values['no-anchor']) {
-  const anchor = runTorchAnchor({ threads, batch: 8, steps, warmup, vocab: tokenizer.vocabSize, seq: 128 });
-  if (!anchor.ok) {
-    console.log(`anchor: not run (${anchor.reason})`);
-  } else {
-    const r = anchor.result;
-    console.log(`anchor: ${r.header ?? ''}`);
-    console.log(`anchor: median ms/step=${r.medianMs}  images/s=${r.imagesPerSecond}  ${r.loadCheck ?? ''}`);
-    console.log(`ratio ours/PyTorch (full ECAMP step, ${threads} torch threads): ${(median / r.medianMs).toFixed(2)}`);
-  }
-}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const backendLine = `backend=${info.backend} simd=${info.simd} threads=${info.threads}${info.native ? ` native=${info.native.blas} (${info.native.blasCore})` : ''}${info.fallbackReason ? ` (${info.fallbackReason})` : ''} vocabulary=${tokenizer.vocabSize}`;
+const ours = {
+  medianMs: median(wallMs),
+  minMs: Math.min(...wallMs),
+  stepsMs: wallMs,
+  cpuMsPerStep: median(cpuMs),
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  loadCheck: loadLine,
+};
+const anchor = values['no-anchor']
+  ? ({ ok: false, reason: 'skipped (--no-anchor)' } as const)
+  : runTorchAnchor({ threads, batch: 8, steps, warmup, vocab: tokenizer.vocabSize, seq: 128 });
+reportComparison(`full ECAMP pre-training step (tiny: MIM + SR + MLM, batch 8, sequence 128)`, backendLine, ours, anchor, threads);

@@ -17,7 +17,7 @@ export { linear } from './kernels/linear.js';
 export { gatherRows } from './kernels/gather_rows.js';
 export { scatterAddRows } from './kernels/scatter_add_rows.js';
 export { takeAlongAxis1 } from './kernels/take_along_axis.js';
-export { softmaxCrossEntropyWithIntLabels } from './kernels/softmax_cross_entropy.js';
+export { linearCrossEntropy, softmaxCrossEntropyWithIntLabels } from './kernels/softmax_cross_entropy.js';
 export { depthToSpace, pixelShuffle } from './kernels/pixel_shuffle.js';
 export { stridedSlice } from './kernels/strided_slice.js';
 export { topK } from './kernels/top_k.js';
@@ -25,6 +25,7 @@ export { resizeBilinear, bilinearMatrix } from './kernels/resize_bilinear.js';
 export { gelu } from './kernels/gelu.js';
 export { layerNorm } from './kernels/layer_norm.js';
 export { conv2d, im2col, conv2dPadAmounts, type Conv2dOptions, type Conv2dPadding } from './kernels/conv2d.js';
+export { cropWindows, type CropOrigin } from './kernels/crop_windows.js';
 export { scaledDotProductAttention, type AttentionCoreResult, type AttentionCoreOptions } from './kernels/attention.js';
 export {
   batchMatMul,

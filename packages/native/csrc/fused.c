@@ -353,6 +353,106 @@ static napi_value js_cross_entropy_grad(napi_env env, napi_callback_info info) {
   return ecamp_end(&c);
 }
 
+
+/* ---------------------------------------------------------------------------------------------
+ * Linear layer + softmax cross-entropy (the MLM head's vocabulary projection and loss)
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct {
+  int64_t rows, cols;
+  const float *src;
+  float *dst;
+} colsum_job2;
+
+static void colsum_range2(void *ctx, int64_t lo, int64_t hi, int thread) {
+  (void)thread;
+  const colsum_job2 *j = (const colsum_job2 *)ctx;
+  for (int64_t c = lo; c < hi; c++) j->dst[c] = 0.0f;
+  for (int64_t r = 0; r < j->rows; r++) {
+    const float *row = j->src + r * j->cols;
+    for (int64_t c = lo; c < hi; c++) j->dst[c] += row[c];
+  }
+}
+
+/*
+ * linearCrossEntropy(heap, n, d, v, x, w, b, labels, logits, loss, lse): logits = x·W (+ b) into
+ * `logits` [n, v] (kept for the backward), then per-row −log softmax[label] and log-sum-exp.
+ */
+static napi_value js_linear_ce(napi_env env, napi_callback_info info) {
+  ecamp_call c;
+  if (!ecamp_begin(env, info, &c, "linearCrossEntropy", 10)) return NULL;
+  const int64_t n = ecamp_int(&c, 1), d = ecamp_int(&c, 2), v = ecamp_int(&c, 3);
+  const float *x = ecamp_f32(&c, 4, n * d), *w = ecamp_f32(&c, 5, d * v), *b = ecamp_f32(&c, 6, v);
+  const int32_t *labels = ecamp_i32(&c, 7, n);
+  float *logits = ecamp_f32(&c, 8, n * v), *loss = ecamp_f32(&c, 9, n), *lse = ecamp_f32(&c, 10, n);
+  if (c.failed) return NULL;
+  if (n <= 0) return ecamp_end(&c);
+  if (d <= 0 || v <= 0 || !x || !w || !labels || !logits || !loss || !lse) {
+    ecamp_fail(&c, "missing operand or empty shape");
+    return NULL;
+  }
+  for (int64_t i = 0; i < n; i++) {
+    if (labels[i] >= v) {
+      char msg[128];
+      snprintf(msg, sizeof msg, "label %d at row %lld is >= V=%lld", labels[i], (long long)i, (long long)v);
+      ecamp_fail(&c, msg);
+      return NULL;
+    }
+  }
+  if (b)
+    for (int64_t i = 0; i < n; i++) memcpy(logits + i * v, b, (size_t)v * sizeof(float));
+  ecamp_gemm_batched(0, 0, 1, (int)n, (int)v, (int)d, 1.0f, x, 0, (int)d, w, 0, (int)v, b ? 1.0f : 0.0f, logits, 0, (int)v);
+  ce_job j = {0};
+  j.v = v;
+  j.logits = logits;
+  j.labels = labels;
+  j.loss = loss;
+  j.lse = lse;
+  ecamp_parallel_range(n, (double)v * 8, ce_rows, &j);
+  return ecamp_end(&c);
+}
+
+/*
+ * linearCrossEntropyGrad(heap, n, d, v, x, w, labels, logits, lse, dy, dx, dw, db): turns
+ * `logits` into dlogits = (softmax − onehot)·dy IN PLACE (the forward's private buffer: no
+ * second [n, v] tensor), then db = Σ dlogits, dW = xᵀ·dlogits, dx = dlogits·Wᵀ. db may be −1.
+ */
+static napi_value js_linear_ce_grad(napi_env env, napi_callback_info info) {
+  ecamp_call c;
+  if (!ecamp_begin(env, info, &c, "linearCrossEntropyGrad", 12)) return NULL;
+  const int64_t n = ecamp_int(&c, 1), d = ecamp_int(&c, 2), v = ecamp_int(&c, 3);
+  const float *x = ecamp_f32(&c, 4, n * d), *w = ecamp_f32(&c, 5, d * v);
+  const int32_t *labels = ecamp_i32(&c, 6, n);
+  float *logits = ecamp_f32(&c, 7, n * v);
+  const float *lse = ecamp_f32(&c, 8, n), *dy = ecamp_f32(&c, 9, n);
+  float *dx = ecamp_f32(&c, 10, n * d), *dw = ecamp_f32(&c, 11, d * v), *db = ecamp_f32(&c, 12, v);
+  if (c.failed) return NULL;
+  if (d <= 0 || v <= 0 || !dw || (n > 0 && (!x || !w || !labels || !logits || !lse || !dy || !dx))) {
+    ecamp_fail(&c, "missing operand or empty shape");
+    return NULL;
+  }
+  if (n == 0) {
+    memset(dw, 0, (size_t)(d * v) * sizeof(float));
+    if (db) memset(db, 0, (size_t)v * sizeof(float));
+    return ecamp_end(&c);
+  }
+  ce_job j = {0};
+  j.v = v;
+  j.logits = logits;
+  j.labels = labels;
+  j.lse_in = lse;
+  j.dy = dy;
+  j.dx = logits; /* in place: each element is read once, then overwritten */
+  ecamp_parallel_range(n, (double)v * 6, ce_grad_rows, &j);
+  if (db) {
+    colsum_job2 s = {n, v, logits, db};
+    ecamp_parallel_range(v, (double)n, colsum_range2, &s);
+  }
+  ecamp_gemm_batched(1, 0, 1, (int)d, (int)v, (int)n, 1.0f, x, 0, (int)d, logits, 0, (int)v, 0.0f, dw, 0, (int)v);
+  ecamp_gemm_batched(0, 1, 1, (int)n, (int)d, (int)v, 1.0f, logits, 0, (int)v, w, 0, (int)v, 0.0f, dx, 0, (int)d);
+  return ecamp_end(&c);
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Optimiser: squared norms of many tensors, multi-tensor AdamW in place
  * ------------------------------------------------------------------------------------------- */
@@ -561,4 +661,5 @@ const ecamp_export ecamp_fused_exports[] = {
     {"gelu", js_gelu},                  {"geluGrad", js_gelu_grad},
     {"crossEntropy", js_cross_entropy}, {"crossEntropyGrad", js_cross_entropy_grad},
     {"sumSquares", js_sum_squares},     {"adamw", js_adamw},
+    {"linearCrossEntropy", js_linear_ce}, {"linearCrossEntropyGrad", js_linear_ce_grad},
     {NULL, NULL}};

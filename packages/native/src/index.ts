@@ -56,6 +56,10 @@ export interface NativeAddon {
   /** Per-row −log softmax(logits)[label] (labels int32, negative = ignored) and the row log-sum-exp. */
   crossEntropy(heap: ArrayBuffer, n: number, v: number, logits: Off, labels: Off, loss: Off, lse: Off): void;
   crossEntropyGrad(heap: ArrayBuffer, n: number, v: number, logits: Off, labels: Off, lse: Off, dy: Off, dx: Off): void;
+  /** logits = x·W (+ b) [n, v] kept for the gradient, per-row cross-entropy and log-sum-exp (labels int32, negative = ignored). */
+  linearCrossEntropy(heap: ArrayBuffer, n: number, d: number, v: number, x: Off, w: Off, b: Off, labels: Off, logits: Off, loss: Off, lse: Off): void;
+  /** Its gradient: logits become dlogits in place; then db (or −1), dW, dx. */
+  linearCrossEntropyGrad(heap: ArrayBuffer, n: number, d: number, v: number, x: Off, w: Off, labels: Off, logits: Off, lse: Off, dy: Off, dx: Off, dw: Off, db: Off): void;
   /** Σx² of each tensor: table [offset, size]×count, out one double per tensor. */
   sumSquares(heap: ArrayBuffer, table: Float64Array, out: Float64Array): void;
   /** In-place AdamW over tensors: table [param, grad, m, v, size, decay]×count. */

@@ -4,21 +4,21 @@
  * images/s over the timed steps after warm-up, then the same step in PyTorch
  * (`../shared/anchors/torch_ecamp_step.py --no-sr --no-mlm`) and the ratio ours / PyTorch.
  *
- * Run: `pnpm --filter @ecamp/vision bench` (env: ECAMP_BACKEND=wasm|cpu|tensorflow,
- * BENCH_STEPS (default 6), BENCH_WARMUP (2), BENCH_THREADS (anchor threads, default 1),
- * Also prints CPU time per step on both sides: on a shared, busy machine the CPU-time ratio
- * is the more trustworthy one.
- * BENCH_PROFILE=1 for a per-part timing of forward/backward, BENCH_ANCHOR=0 to skip PyTorch).
+ * Run: `pnpm --filter @ecamp/vision bench` (env: ECAMP_BACKEND=native|wasm|cpu|tensorflow,
+ * BENCH_STEPS (default 6), BENCH_WARMUP (2), BENCH_THREADS (anchor threads, default 2: the
+ * machine's cores, as ours uses), BENCH_PROFILE=1 for a per-part timing of forward/backward,
+ * BENCH_ANCHOR=0 to skip PyTorch). Prints wall, CPU and peak-memory ratios and a load check on
+ * both sides: on a shared, busy machine the CPU-time ratio is the more trustworthy one.
  */
 import { loadavg } from 'node:os';
 import { AdamW, initBackend, namedGradients, disposeGrads, Rng, tf } from '@ecamp/core';
 import { createMae } from '../src/registry.js';
-import { runTorchAnchor } from '@ecamp/bench-anchor';
+import { LoadCheck, reportComparison, runTorchAnchor } from '@ecamp/bench-anchor';
 
 const env = (name: string, fallback: number): number => (process.env[name] !== undefined ? Number(process.env[name]) : fallback);
 const STEPS = env('BENCH_STEPS', 6);
 const WARMUP = env('BENCH_WARMUP', 2);
-const THREADS = env('BENCH_THREADS', 1);
+const THREADS = env('BENCH_THREADS', 2);
 const BATCH = 8;
 
 function median(xs: number[]): number {
@@ -29,9 +29,6 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   const info = await initBackend({ quiet: true });
-  const load0 = loadavg()[0];
-  console.log(`ours: backend=${info.backend} simd=${info.simd} threads=${info.threads}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}`);
-  console.log(`load average before: ${load0.toFixed(2)} (speed figures are only trustworthy below 1.5)`);
 
   const mae = createMae('tiny', { seed: 0 });
   const cfg = mae.config;
@@ -56,49 +53,38 @@ async function main(): Promise<void> {
   const before = tf.memory().numTensors;
   const times: number[] = [];
   const cpuTimes: number[] = [];
-  let lastLoss = NaN;
+  const load = new LoadCheck();
   for (let i = 0; i < STEPS; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    lastLoss = step();
+    step();
     times.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpuTimes.push((c.user + c.system) / 1000);
   }
+  const loadLine = load.line();
   const leaked = tf.memory().numTensors - before;
-  const med = median(times);
-  console.log(`step ms: ${times.map((t) => t.toFixed(0)).join(' ')}`);
-  // CPU time of this process per step: far less sensitive than wall time to other processes
-  const cpuMed = median(cpuTimes);
-  console.log(`ours: median CPU ms/step=${cpuMed.toFixed(1)} (process user+system)`);
-  console.log(
-    `ours: median ms/step=${med.toFixed(1)}  min=${Math.min(...times).toFixed(1)}  images/s=${(BATCH / med * 1000).toFixed(3)}  loss=${lastLoss.toFixed(4)}  tensors leaked/${STEPS} steps=${leaked}`,
-  );
-
+  if (leaked !== 0) throw new Error(`MAE step leaked ${leaked} tensors over ${STEPS} steps`);
   if (process.env.BENCH_PROFILE === '1') profileParts(mae, imgs);
-
-  if (process.env.BENCH_ANCHOR === '0') {
-    console.log('PyTorch anchor: skipped (BENCH_ANCHOR=0)');
-  } else {
-    const anchor = runTorchAnchor({
-      threads: THREADS, batch: BATCH, steps: Math.max(STEPS, 5), warmup: WARMUP, dim: cfg.embedDim, depth: cfg.depth, heads: cfg.numHeads,
-      decDim: cfg.decoderEmbedDim, decDepth: cfg.decoderDepth, decHeads: cfg.decoderNumHeads, maskRatio: cfg.maskRatio,
-      noSr: true, noMlm: true,
-    });
-    if (!anchor.ok) {
-      console.log(`PyTorch anchor not run: ${anchor.reason}`);
-    } else {
-      const a = anchor.result;
-      console.log(`PyTorch (${THREADS} thread${THREADS > 1 ? 's' : ''}, OMP_NUM_THREADS=${THREADS}): ${a.header ?? ''}`);
-      console.log(`PyTorch: median ms/step=${a.medianMs}  images/s=${a.imagesPerSecond}`);
-      if (a.loadCheck) console.log(`PyTorch ${a.loadCheck}`);
-      console.log(`ratio ours/PyTorch = ${(med / a.medianMs).toFixed(2)}x wall (ours ${info.backend} ${info.threads} thread(s), PyTorch ${THREADS})`);
-      if (a.ownCpuMsPerStep !== undefined) {
-        console.log(`PyTorch CPU ms/step=${a.ownCpuMsPerStep.toFixed(1)}; ratio ours/PyTorch by CPU time = ${(cpuMed / a.ownCpuMsPerStep).toFixed(2)}x`);
-      }
-    }
-  }
-  console.log(`load average after: ${loadavg()[0].toFixed(2)}`);
+  const backendLine = `backend=${info.backend} simd=${info.simd} threads=${info.threads}${info.native ? ` native=${info.native.blas} (${info.native.blasCore})` : ''}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}`;
+  const ours = {
+    medianMs: median(times),
+    minMs: Math.min(...times),
+    stepsMs: times,
+    cpuMsPerStep: median(cpuTimes),
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    loadCheck: loadLine,
+  };
+  const anchor =
+    process.env.BENCH_ANCHOR === '0'
+      ? ({ ok: false, reason: 'skipped (BENCH_ANCHOR=0)' } as const)
+      : runTorchAnchor({
+          threads: THREADS, batch: BATCH, steps: Math.max(STEPS, 5), warmup: WARMUP, dim: cfg.embedDim, depth: cfg.depth, heads: cfg.numHeads,
+          decDim: cfg.decoderEmbedDim, decDepth: cfg.decoderDepth, decHeads: cfg.decoderNumHeads, maskRatio: cfg.maskRatio,
+          noSr: true, noMlm: true,
+        });
+  reportComparison(`MAE pre-training step (ViT-tiny MAE, batch ${BATCH}), no tensors leaked`, backendLine, ours, anchor, THREADS);
+  console.log(`load average before: ${load.loadBefore.toFixed(2)}, after: ${loadavg()[0].toFixed(2)} (figures are trustworthy below 1.5)`);
   opt.dispose();
   imgs.dispose();
   mae.dispose();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchorScriptPath, parseAnchorOutput } from '@ecamp/bench-anchor';
+import { anchorScriptPath, parseAnchorOutput, reportComparison } from '@ecamp/bench-anchor';
 
 describe('parseAnchorOutput', () => {
   it('reads the median line and the load check', () => {
@@ -18,6 +18,30 @@ describe('parseAnchorOutput', () => {
     expect(r.loadCheck).toMatch(/^load check/);
     expect(r.header).toMatch(/threads=1/);
     expect(r.ownCpuMsPerStep).toBeCloseTo(1100 / 3, 6);
+    expect(r.peakRssMb).toBeUndefined();
+    expect(parseAnchorOutput(`${text}\npeak RSS MB=412.5`).peakRssMb).toBe(412.5);
+  });
+
+  it('prints one comparison with wall, CPU and memory ratios', () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (s: string) => void lines.push(s);
+    try {
+      const ratio = reportComparison(
+        'MAE step',
+        'backend=native threads=2',
+        { medianMs: 80, minMs: 78, stepsMs: [80, 78], cpuMsPerStep: 150, peakRssMb: 300, loadCheck: 'load check over timed steps: …' },
+        { ok: true, result: { medianMs: 100, minMs: 90, imagesPerSecond: 80, ownCpuMsPerStep: 200, peakRssMb: 400 } },
+        2,
+      );
+      expect(ratio).toBeCloseTo(0.8, 9);
+      expect(lines.join('\n')).toMatch(/ratio ours\/PyTorch: wall 0\.80  CPU 0\.75  peak RSS 0\.75 {3}\(PyTorch 2 threads\)/);
+      lines.length = 0;
+      expect(reportComparison('x', 'b', { medianMs: 1, minMs: 1, stepsMs: [1], cpuMsPerStep: 1, peakRssMb: 1, loadCheck: '' }, { ok: false, reason: 'no torch' }, 2)).toBeUndefined();
+      expect(lines.join('\n')).toMatch(/anchor: not run \(no torch\)/);
+    } finally {
+      console.log = log;
+    }
   });
 
   it('names the missing line', () => {

@@ -2,6 +2,7 @@ import { tf } from '../tf.js';
 import { FUSED } from '../native/kernels/fused.js';
 import { isNativeBackend } from '../native/runtime.js';
 import { customOp } from './custom_op.js';
+import { linear } from './linear.js';
 
 /**
  * Per-row cross-entropy −log softmax(logits)[label] for integer labels, without a one-hot
@@ -64,4 +65,44 @@ export function softmaxCrossEntropyWithIntLabels(logits: tf.Tensor, labels: tf.T
     };
   });
   return f(logits);
+}
+
+/**
+ * Per-row cross-entropy of a linear layer's logits, −log softmax(x·W + b)[label], without keeping
+ * a second [N, V] tensor: on the native backend the forward keeps the logits and the backward
+ * turns them into their gradient in place (a 30k-vocabulary head over 1,024 rows holds 123 MB
+ * instead of 246). Elsewhere it is `softmaxCrossEntropyWithIntLabels(linear(x, W, b), labels)`.
+ *
+ * @param x [N, D]
+ * @param weight [D, V]
+ * @param bias [V] or undefined
+ * @param labels int32 [N], in [0, V) or negative to ignore
+ * @returns [N] per-row loss
+ */
+export function linearCrossEntropy(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | undefined, labels: tf.Tensor): tf.Tensor {
+  if (x.rank !== 2 || weight.rank !== 2 || x.shape[1] !== weight.shape[0]) {
+    throw new Error(`linearCrossEntropy: x [${x.shape}] and weight [${weight.shape}] must be [N, D] and [D, V]`);
+  }
+  const [n] = x.shape;
+  const v = weight.shape[1];
+  if (bias !== undefined && (bias.rank !== 1 || bias.shape[0] !== v)) throw new Error(`linearCrossEntropy: bias must be [${v}], got [${bias.shape}]`);
+  if (labels.size !== n) throw new Error(`linearCrossEntropy: labels [${labels.shape}] do not match N=${n}`);
+  if (!(isNativeBackend() && x.dtype === 'float32')) return tf.tidy(() => softmaxCrossEntropyWithIntLabels(linear(x, weight, bias), labels));
+  const intLabels = tf.tidy(() => (labels.dtype === 'int32' ? tf.reshape(labels, [n]) : tf.cast(tf.reshape(labels, [n]), 'int32')));
+  const hasBias = bias !== undefined;
+  const fused = customOp((ins, save) => {
+    const [xi, wi, bi] = ins;
+    const kernelInputs: Record<string, tf.Tensor> = { x: xi, weight: wi, labels: intLabels };
+    if (bi) kernelInputs.bias = bi;
+    const [loss, logits, lse] = tf.engine().runKernel(FUSED.linearCrossEntropy, kernelInputs, {}) as tf.Tensor[];
+    save([xi, wi, intLabels, logits, lse]);
+    return {
+      value: loss,
+      gradFunc: (dy, [sx, sw, slabels, slogits, slse]) =>
+        tf.engine().runKernel(FUSED.linearCrossEntropyGrad, { x: sx, weight: sw, labels: slabels, logits: slogits, lse: slse, dy }, { hasBias }) as tf.Tensor[],
+    };
+  });
+  const result = hasBias ? fused(x, weight, bias) : fused(x, weight);
+  intLabels.dispose();
+  return result;
 }

@@ -1,5 +1,5 @@
 /** BERT's MLM prediction head: dense → GELU → LayerNorm → vocabulary projection. */
-import { gelu, LayerNorm, Linear, Module, Rng, tf } from '@ecamp/core';
+import { gelu, LayerNorm, Linear, linearCrossEntropy, Module, Rng, tf } from '@ecamp/core';
 
 /** The head's transform (`transform.dense`, `transform.LayerNorm`): dense → GELU → LayerNorm. */
 class MlmTransform extends Module {
@@ -36,5 +36,15 @@ export class MlmHead extends Module {
   /** @param x [..., D] @returns logits [..., V] */
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => this.decoder.forward(this.transform.forward(x)));
+  }
+
+  /**
+   * Per-row cross-entropy of the logits for integer labels, equal to
+   * `softmaxCrossEntropyWithIntLabels(forward(x), labels)` without a second [N, V] tensor in the
+   * backward pass (core's `linearCrossEntropy`).
+   * @param x [N, D] @param labels int32 [N] @returns [N]
+   */
+  crossEntropy(x: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => linearCrossEntropy(this.transform.forward(x), this.decoder.weight, this.decoder.bias, labels));
   }
 }

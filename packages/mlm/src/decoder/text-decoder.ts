@@ -12,7 +12,7 @@
  * original id at every position, `prepareMlmExample`'s `lossPositions: 'all'`) every row
  * goes through the vocabulary projection and the loss is their `(CE · w).mean()` exactly.
  */
-import { gatherRows, Module, ModuleList, Rng, softmaxCrossEntropyWithIntLabels, tf } from '@ecamp/core';
+import { gatherRows, Module, ModuleList, Rng, tf } from '@ecamp/core';
 import type { TextDecoderConfig } from './config.js';
 import { TextEmbeddings } from './embeddings.js';
 import type { FirstTextLayer } from './first-layer.js';
@@ -198,8 +198,7 @@ export class TextDecoder extends Module {
       }
       const flat = tf.reshape(fwd.hidden, [n, this.config.dim]);
       const picked = gatherRows(flat, tf.tensor1d(Int32Array.from(rows), 'int32')); // [K, D]
-      const logits = this.head.forward(picked); // [K, V]
-      const ce = softmaxCrossEntropyWithIntLabels(logits, tf.tensor1d(rowLabels, 'int32')); // [K]
+      const ce = this.head.crossEntropy(picked, tf.tensor1d(rowLabels, 'int32')); // [K]
       out.loss = tf.div(tf.sum(tf.mul(ce, tf.tensor1d(rowWeights, 'float32'))), denom);
       return out;
     });

@@ -10,7 +10,7 @@
  * Parameters: `conv1.weight` [3, 3, C, hidden], `conv1.bias`, `conv2.weight` [3, 3, hidden, C],
  * `conv2.bias` (NHWC / TF layouts; PyTorch convs convert with core's `torchConvToTf`).
  */
-import { Conv2d, Module, resizeBilinear, Rng, tf } from '@ecamp/core';
+import { Conv2d, cropWindows, Module, resizeBilinear, Rng, tf } from '@ecamp/core';
 import { ECAMP_WINDOW_GEOMETRY, isValidWindow, viewSizePx, type ContextWindow, type WindowGeometry } from '../window/grid.js';
 
 /** Final activation of the SR head. */
@@ -98,20 +98,19 @@ export class SrHead extends Module {
     const crop = side + 2 * halo;
     return tf.tidy(() => {
       const up = resizeBilinear(x, [size, size]);
-      const crops: tf.Tensor[] = [];
       const valid = new Float32Array(b * crop * crop);
-      windows.forEach((win, k) => {
+      const origins = windows.map((win, k) => {
         if (!isValidWindow(win, geometry)) throw new Error(`SrHead.forwardWindows: window ${k} (i=${win.i}, j=${win.j}) does not fit the grid`);
-        // Crop rows/columns [start − halo, start + side + halo) clipped to the view; zero-pad the rest.
+        // Rows/columns [start − halo, start + side + halo); outside the view reads 0 and is marked invalid.
         const y0 = win.i * geometry.cellPx - halo;
         const x0 = win.j * geometry.cellPx - halo;
         const [cy0, cx0] = [Math.max(0, y0), Math.max(0, x0)];
         const [cy1, cx1] = [Math.min(size, y0 + crop), Math.min(size, x0 + crop)];
-        const part = tf.slice(up, [k, cy0, cx0, 0], [1, cy1 - cy0, cx1 - cx0, this.channels]);
-        crops.push(tf.pad(part, [[0, 0], [cy0 - y0, y0 + crop - cy1], [cx0 - x0, x0 + crop - cx1], [0, 0]]));
         for (let yy = cy0 - y0; yy < cy1 - y0; yy++) valid.fill(1, (k * crop + yy) * crop + (cx0 - x0), (k * crop + yy) * crop + (cx1 - x0));
+        return { top: y0, left: x0 };
       });
-      const upCrop = tf.concat(crops, 0) as tf.Tensor4D;
+      // One op: its gradient is a single [B, 448, 448, C] buffer, not one per window.
+      const upCrop = cropWindows(up as tf.Tensor4D, origins, [crop, crop]);
       const hidden = tf.mul(tf.relu(this.conv1.forward(upCrop)), tf.tensor4d(valid, [b, crop, crop, 1])) as tf.Tensor4D;
       const refined = this.conv2.forward(hidden);
       const inner = (t: tf.Tensor4D) => tf.slice(t, [0, halo, halo, 0], [b, side, side, this.channels]);

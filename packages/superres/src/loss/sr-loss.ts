@@ -8,7 +8,7 @@
  * With equal window sizes this equals PyTorch's `F.mse_loss(out[win], target[win])`.
  * Pixels outside the window contribute neither loss nor gradient.
  */
-import { tf } from '@ecamp/core';
+import { cropWindows, tf } from '@ecamp/core';
 import { ECAMP_WINDOW_GEOMETRY, viewSizePx, type ContextWindow, type WindowGeometry } from '../window/grid.js';
 import { windowMask } from './window-mask.js';
 
@@ -56,7 +56,7 @@ export function srWindowLossCropped(outputWindows: tf.Tensor4D, target: tf.Tenso
     throw new Error(`srWindowLossCropped: target must be [${b}, ${size}, ${size}, ${c}], got [${target.shape}]`);
   }
   return tf.tidy(() => {
-    const crops = windows.map((win, k) => tf.slice(target, [k, win.i * geometry.cellPx, win.j * geometry.cellPx, 0], [1, side, side, c]));
-    return tf.mean(tf.square(tf.sub(outputWindows, tf.concat(crops, 0)))) as tf.Scalar;
+    const targets = cropWindows(target, windows.map((win) => ({ top: win.i * geometry.cellPx, left: win.j * geometry.cellPx })), [side, side]);
+    return tf.mean(tf.square(tf.sub(outputWindows, targets))) as tf.Scalar;
   });
 }

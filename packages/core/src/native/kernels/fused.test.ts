@@ -3,7 +3,7 @@ import { expectMatchesReference, randomInput as rand, requireNativeBackend } fro
 import { gelu } from '../../kernels/gelu.js';
 import { layerNorm } from '../../kernels/layer_norm.js';
 import { projectedAttention, scaledDotProductAttention } from '../../kernels/attention.js';
-import { softmaxCrossEntropyWithIntLabels } from '../../kernels/softmax_cross_entropy.js';
+import { linearCrossEntropy, softmaxCrossEntropyWithIntLabels } from '../../kernels/softmax_cross_entropy.js';
 import { tf } from '../../tf.js';
 import { TransformerBlock } from '../../layers/transformer_block.js';
 import { Rng } from '../../rng.js';
@@ -33,6 +33,22 @@ describe('native fused kernels against the TF.js compositions (cpu)', () => {
     const labels = { values: Int32Array.from([5, -100, 29999, 0]), shape: [4] };
     await expectMatchesReference((l, y) => softmaxCrossEntropyWithIntLabels(l, y), [rand([4, 30000], 5), labels], 1e-5);
     await expectMatchesReference((l, y) => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(softmaxCrossEntropyWithIntLabels(a, y), tf.tensor1d([1, 2, 3, 4]))))(l), [rand([4, 30000], 6), labels], 1e-5);
+  });
+
+  it('linear + cross-entropy (logits reused in place for the gradient): loss and gradients of x, W, b', async () => {
+    const labels = { values: Int32Array.from([3, -100, 999, 0, 7]), shape: [5] };
+    for (const withBias of [true, false]) {
+      const inputs = [rand([5, 16], 21), rand([16, 1000], 22), rand([1000], 23), labels];
+      await expectMatchesReference((x, w, b, y) => linearCrossEntropy(x, w, withBias ? b : undefined, y), inputs, 1e-5);
+      await expectMatchesReference(
+        (x, w, b, y) => {
+          const loss = (a: tf.Tensor, c: tf.Tensor, e?: tf.Tensor) => tf.sum(tf.mul(linearCrossEntropy(a, c, e, y), tf.tensor1d([1, 2, 3, 4, 5])));
+          return withBias ? tf.grads(loss)([x, w, b]) : tf.grads((a: tf.Tensor, c: tf.Tensor) => loss(a, c))([x, w]);
+        },
+        inputs,
+        1e-4,
+      );
+    }
   });
 
   it('attention on [B, H, N, hd] heads: output, probabilities and every gradient, with key padding', async () => {

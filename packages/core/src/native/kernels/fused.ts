@@ -19,6 +19,8 @@ export const FUSED = {
   crossEntropyGrad: 'EcampCrossEntropyGrad',
   attention: 'EcampAttention',
   attentionGrad: 'EcampAttentionGrad',
+  linearCrossEntropy: 'EcampLinearCrossEntropy',
+  linearCrossEntropyGrad: 'EcampLinearCrossEntropyGrad',
 } as const;
 
 /** y = x·W (+ b): the bias rows are written first and the product accumulated onto them. */
@@ -111,6 +113,50 @@ const crossEntropyGrad: NativeKernel = {
   },
 };
 
+/** logits = x·W (+ b), then per-row cross-entropy; outputs [loss, logits, lse] (logits for the gradient). */
+const linearCrossEntropy: NativeKernel = {
+  kernelName: FUSED.linearCrossEntropy,
+  kernelFunc: ({ inputs, backend }) => {
+    const { x, weight, bias, labels } = inputs;
+    const [n, d] = x.shape;
+    const v = weight.shape[1];
+    const loss = allocOutput(backend, [n]);
+    const logits = allocOutput(backend, [n, v]);
+    const lse = allocOutput(backend, [n]);
+    const o = (t: tf.TensorInfo | undefined) => (t === undefined ? -1 : offsetOf(backend, t));
+    requireNative().linearCrossEntropy(heapOf(backend), n, d, v, o(x), o(weight), o(bias), o(labels), o(logits), o(loss), o(lse));
+    return [loss, logits, lse];
+  },
+};
+
+/**
+ * Gradient of {@link linearCrossEntropy}: outputs [dx, dW, db?]. The saved logits become
+ * dlogits in place, so their data must belong to that one tensor (checked; copied otherwise).
+ */
+const linearCrossEntropyGrad: NativeKernel = {
+  kernelName: FUSED.linearCrossEntropyGrad,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { x, weight, labels, lse, dy } = inputs;
+    let logits = inputs.logits;
+    const [n, d] = x.shape;
+    const v = weight.shape[1];
+    const native = requireNative();
+    let scratch: tf.TensorInfo | undefined;
+    if (backend.refCount(logits.dataId) !== 1) {
+      scratch = allocOutput(backend, logits.shape);
+      native.stridedCopy(heapOf(backend), Float64Array.of(1, n * v, 1, 1), offsetOf(backend, logits), offsetOf(backend, scratch));
+      logits = scratch;
+    }
+    const dx = allocOutput(backend, [n, d]);
+    const dw = allocOutput(backend, [d, v]);
+    const db = attrs.hasBias ? allocOutput(backend, [v]) : undefined;
+    const o = (t: tf.TensorInfo | undefined) => (t === undefined ? -1 : offsetOf(backend, t));
+    native.linearCrossEntropyGrad(heapOf(backend), n, d, v, o(x), o(weight), o(labels), o(logits), o(lse), o(dy), o(dx), o(dw), o(db));
+    if (scratch) backend.disposeData(scratch.dataId);
+    return db ? [dx, dw, db] : [dx, dw];
+  },
+};
+
 /**
  * Attention operand layout, in attrs: for q, k and v, the index of the source input (`t0`, `t1`,
  * `t2`) and a view (element offset, stride per batch, per head, per row).
@@ -197,4 +243,4 @@ const attentionGrad: NativeKernel = {
 };
 
 /** Fused kernels (native backend only). */
-export const fusedKernels: NativeKernel[] = [linear, layerNorm, layerNormGrad, gelu, geluGrad, crossEntropy, crossEntropyGrad, attention, attentionGrad];
+export const fusedKernels: NativeKernel[] = [linear, linearCrossEntropy, linearCrossEntropyGrad, layerNorm, layerNormGrad, gelu, geluGrad, crossEntropy, crossEntropyGrad, attention, attentionGrad];
