@@ -66,18 +66,31 @@ function registerOnce(): void {
       backendName: NATIVE_BACKEND,
       setupFunc: k.setupFunc,
       disposeFunc: k.disposeFunc,
-      kernelFunc: ((args: NativeKernelArgs) =>
-        replacement.kernelFunc(args, () => original(args as unknown as Parameters<tf.KernelFunc>[0]) as KernelResult)) as unknown as tf.KernelFunc,
+      kernelFunc: ((args: NativeKernelArgs) => {
+        bringInputsHere(args);
+        return replacement.kernelFunc(args, () => original(args as unknown as Parameters<tf.KernelFunc>[0]) as KernelResult);
+      }) as unknown as tf.KernelFunc,
     });
   }
   for (const k of own.values()) {
     tf.registerKernel({
       kernelName: k.kernelName,
       backendName: NATIVE_BACKEND,
-      kernelFunc: ((args: NativeKernelArgs) =>
-        k.kernelFunc(args, () => {
+      kernelFunc: ((args: NativeKernelArgs) => {
+        bringInputsHere(args);
+        return k.kernelFunc(args, () => {
           throw new Error(`native backend: ${k.kernelName} does not support these inputs and has no wasm counterpart`);
-        })) as unknown as tf.KernelFunc,
+        });
+      }) as unknown as tf.KernelFunc,
     });
   }
+}
+
+/**
+ * Moves inputs that live on another backend (tensors made before switching to native) onto this
+ * heap before the kernel starts. TF.js moves data lazily on first lookup, and a move allocates,
+ * which may grow the wasm memory and detach a heap buffer the kernel already holds.
+ */
+function bringInputsHere(args: NativeKernelArgs): void {
+  for (const t of Object.values(args.inputs)) if (t) args.backend.dataIdMap.get(t.dataId);
 }
