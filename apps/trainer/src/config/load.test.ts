@@ -19,6 +19,18 @@ describe('loadConfig', () => {
     expect(c.optim.betas).toEqual([0.9, 0.95]);
   });
 
+  it("the paper preset: the authors' recipe (MAE init, their tokenizer, LLM context, 7-layer text decoder, epochs, authors' schedule and loss scales)", () => {
+    const c = loadConfig('paper', ['data.csv=/d/train.csv', 'evaluate.trainList=/d/t.txt', 'evaluate.testList=/d/v.txt']);
+    expect(c.model.vit).toBe('base');
+    expect(c.model.init).toBe('mae_pretrain_vit_base.safetensors');
+    expect(c.tokenizer.path).toBe('mimic_wordpiece.json');
+    expect(c.data.context).toBe('csv');
+    expect(c.model.text.layers).toBe(7);
+    expect(c.optim.epochs).toBe(120);
+    expect([c.optim.schedule, c.objectives.balance, c.objectives.mlm.templates]).toEqual(['authors', 'authors', 'authors']);
+    expect(c.data.batchSize * c.optim.accumulate).toBe(8192);
+  });
+
   it('follows extends and applies --set overrides in order', () => {
     const p = tempFile('a.yaml', 'extends: tiny\nseed: 3\nobjectives:\n  mlm:\n    enabled: false\n  superres:\n    window: center\n');
     const c = loadConfig(p, ['optim.lr=0.001', 'objectives.superres.weight=2', 'name=abl']);

@@ -54,7 +54,7 @@ describe('EcampPretrainModel', () => {
     const partialPath = join(dir, 'partial.safetensors');
     writeSafetensors(partialPath, Object.fromEntries(partial));
     expect(() => model.loadInit(partialPath)).toThrow(/model\.init: .*partial\.safetensors lacks 1 encoder parameter\(s\) of preset 'tiny': blocks\.0\.mlp\.fc2\.bias/);
-    expect(() => model.loadInit(join(dir, 'absent.safetensors'))).toThrow(/model\.init: .*absent\.safetensors/);
+    expect(() => model.loadInit(join(dir, 'absent.safetensors'))).toThrow(/model\.init: file not found: .*absent\.safetensors/);
     model.dispose();
     source.dispose();
   });

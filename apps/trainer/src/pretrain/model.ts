@@ -7,6 +7,7 @@
  * Parameter names: `mae.*` (timm/MAE names below it), `image_proj.*`, `text.*`,
  * `sr.*`. The encoder alone is exported with plain timm names for downstream use.
  */
+import { existsSync } from 'node:fs';
 import { Linear, Module, Rng, tf } from '@ecamp/core';
 import { ContextFusionLayer } from '@ecamp/fusion';
 import { TextDecoder, textDecoderConfig } from '@ecamp/mlm';
@@ -92,6 +93,9 @@ export class EcampPretrainModel extends Module {
    */
   loadInit(path: string): LoadTimmReport {
     let report: LoadTimmReport;
+    if (!existsSync(path)) {
+      throw new Error(`model.init: file not found: ${path} (a safetensors file with timm/MAE names, e.g. MAE's mae_pretrain_vit_base.pth converted as docs/method.md shows; or unset model.init)`);
+    }
     try {
       report = loadTimmSafetensors(this.mae, path, { requireAll: false });
     } catch (e) {

@@ -27,6 +27,9 @@ export function prepareTokenizer(config: Config, data: RunData, runDir: RunDir, 
   if (!config.objectives.mlm.enabled) return undefined;
   const maxLength = config.model.text.maxLength;
   if (config.tokenizer.path) {
+    if (!existsSync(config.tokenizer.path)) {
+      throw new Error(`tokenizer.path: file not found: ${config.tokenizer.path} (the paper preset expects the authors' mimic_wordpiece.json, from their repository's Pre-training/dataset/, in the working folder; or set tokenizer.path)`);
+    }
     const tok = loadTokenizer(config.tokenizer.path, { maxLength });
     log.info(`tokenizer: ${config.tokenizer.path} (${tok.vocabSize} ids)`);
     return tok;
