@@ -20,11 +20,11 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu', quiet: true });
-});
+describe.each(['native', 'cpu'] as const)('PyTorch parity on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ backend, quiet: true });
+  });
 
-describe('PyTorch parity', () => {
   it('segmentation loss: focal, soft Dice, 10·focal − log Dice and its gradient', () => {
     tf.tidy(() => {
       const x = T('loss.logits');

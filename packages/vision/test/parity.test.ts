@@ -1,7 +1,7 @@
 /**
  * Parity with PyTorch (fixtures from tooling/parity/vision/make_fixtures.py): a ViT block's
  * forward and gradients, and the whole tiny MAE — features, masking, latent, prediction, both
- * losses and every parameter gradient — within 1e-4, on the cpu and wasm backends.
+ * losses and every parameter gradient — within 1e-4, on the native, cpu and wasm backends.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf, TransformerBlock } from '@ecamp/core';
@@ -14,7 +14,7 @@ import { loadFixture, scaledMaxDiff, values, withPrefix } from './helpers.js';
 
 const TOL = 1e-4;
 
-describe.each(['cpu', 'wasm'] as const)('PyTorch parity on %s', (backend) => {
+describe.each(['native', 'cpu', 'wasm'] as const)('PyTorch parity on %s', (backend) => {
   beforeAll(async () => {
     await initBackend({ backend, quiet: true });
   });

@@ -58,7 +58,7 @@ class PooledAddLayer extends Module implements FirstTextLayer {
   }
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of ['native', 'cpu', 'wasm'] as const) {
   describe(`TextDecoder on ${backend}`, () => {
     beforeAll(async () => {
       await initBackend({ backend, quiet: true });
