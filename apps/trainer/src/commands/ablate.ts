@@ -5,6 +5,8 @@ import { ConfigError, loadConfig, presetDir } from '../config/load.js';
 import { createLogger } from '../run/logger.js';
 import { runAll } from '../run/pipeline.js';
 import { writeFileAtomic } from '../run/run-dir.js';
+import { readEvidenceGrid } from '../evidence/grid.js';
+import { runEvidence } from '../evidence/run.js';
 import { configHelp, configOptions, type Command } from './command.js';
 
 const GridSchema = z.strictObject({
@@ -58,12 +60,33 @@ list of --set overrides), each a full 'ecamp run' named <name>-<variant>, and
 writes <outDir>/ablation-<name>.md and .json. The synthetic set is generated once
 and shared. The scratch-encoder baseline is computed only for the first variant.
 
+With --preset evidence it runs the evidence benchmark instead (configs/evidence.json:
+cumulative component rows × seeds × 1 %/10 % labels, linear probe, fine-tuning,
+segmentation and detection on 1,000 held-out images; resumable; the same as
+'pnpm --filter @ecamp/trainer bench:evidence'). --set then applies to every row.
+
 Options:
 ${configHelp}
-      --grid <file>            the grid (default: the trainer's configs/ablation.json)
-      --only <a,b,…>           run only these variants`,
-  options: { ...configOptions, grid: { type: 'string' }, only: { type: 'string' } },
+      --grid <file>            the grid (default: the trainer's configs/ablation.json,
+                               or configs/evidence.json with --preset evidence)
+      --preset evidence        the evidence benchmark
+      --only <a,b,…>           run only these variants (rows)`,
+  options: { ...configOptions, grid: { type: 'string' }, only: { type: 'string' }, preset: { type: 'string' } },
   async run(values) {
+    if (values.preset !== undefined) {
+      if (values.preset !== 'evidence') throw new ConfigError(`--preset: unknown preset '${String(values.preset)}' (the one preset is 'evidence')`);
+      const gridPath = (values.grid as string | undefined) ?? join(presetDir, 'evidence.json');
+      const started = performance.now();
+      const report = await runEvidence({
+        grid: readEvidenceGrid(gridPath),
+        gridPath,
+        set: values.set as string[],
+        only: (values.only as string | undefined)?.split(',').filter(Boolean),
+        log: createLogger('evidence'),
+      });
+      process.stdout.write(`${report.table}\n\nfiles: ${report.dir}/{table.md,results.json,chart.svg}\nwall time: ${((performance.now() - started) / 60000).toFixed(1)} min\n`);
+      return 0;
+    }
     const gridPath = (values.grid as string | undefined) ?? join(presetDir, 'ablation.json');
     const grid = readGrid(gridPath);
     const only = (values.only as string | undefined)?.split(',').filter(Boolean);
