@@ -1,10 +1,10 @@
 /**
  * Layer benchmark: Linear and multi-head attention forward+backward at tiny-ViT shapes
- * (B = 8, N = 50 and 197, D = 192, H = 3) on wasm and cpu, ours against the plain tfjs
+ * (B = 8, N = 50 and 197, D = 192, H = 3) on native, wasm and cpu, ours against the plain tfjs
  * formulation (autodiff through transposed/batched matmuls).
  *
  * Run: pnpm bench   (node --conditions=source --import tsx bench/layers.ts)
- * Options: BENCH_REPS (default 5), BENCH_BACKENDS (default "wasm,cpu"), BENCH_N (default "50,197"),
+ * Options: BENCH_REPS (default 5), BENCH_BACKENDS (default "native,wasm,cpu"), BENCH_N (default "50,197"),
  * BENCH_SECTIONS (default "linear,attention,embedding,conv"), BENCH_SLOW=1 adds tfjs's own cpu conv
  * gradient as a baseline (~100 s per repetition).
  * Measure on a quiet machine (uptime load < 1): figures are medians of BENCH_REPS runs.
@@ -23,7 +23,7 @@ import {
 } from '../src/index.js';
 
 const reps = Number(process.env.BENCH_REPS ?? 5);
-const backends = (process.env.BENCH_BACKENDS ?? 'wasm,cpu').split(',') as BackendName[];
+const backends = (process.env.BENCH_BACKENDS ?? 'native,wasm,cpu').split(',') as BackendName[];
 const sizes = (process.env.BENCH_N ?? '50,197').split(',').map(Number);
 const sections = new Set((process.env.BENCH_SECTIONS ?? 'linear,attention,embedding,conv').split(','));
 const B = 8;
