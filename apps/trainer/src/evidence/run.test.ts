@@ -56,6 +56,9 @@ describe('runEvidence (shrunk)', () => {
     for (const f of ['table.md', 'results.json', 'chart.svg']) expect(existsSync(join(report.dir, f))).toBe(true);
     expect(existsSync(join(report.dir, 'mim', 'seed1', 'pretrain', 'mim-seed1', 'checkpoints', 'encoder.safetensors'))).toBe(true);
     expect(existsSync(join(report.dir, 'random', 'seed0', 'pretrain'))).toBe(false);
+    // The synthetic set is shared: generated once under outDir, never inside a cell.
+    expect(existsSync(join(report.dir, 'mim', 'seed0', 'pretrain', 'data'))).toBe(false);
+    expect(existsSync(join(outDir, 'data'))).toBe(true);
 
     // Resume: one cell's score removed → only that score is recomputed; pre-training is reused.
     const cell = join(report.dir, 'mim', 'seed0', 'probe-0.5.json');

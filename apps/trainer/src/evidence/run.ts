@@ -88,20 +88,24 @@ async function loadSets(base: Config, grid: EvidenceGrid, log: Logger) {
   return { test, train, trainPool };
 }
 
-/** Pre-trains one cell unless its encoder is already there; returns the encoder path. */
+/**
+ * Pre-trains one cell unless its encoder is already there; returns the encoder path. The
+ * run folder is the cell's; the synthetic set stays the one under the configured `outDir`.
+ */
 async function pretrainCell(config: Config, dir: string, log: Logger): Promise<string> {
-  const runDir = join(dir, 'pretrain');
-  const encoder = join(runDir, config.name, 'checkpoints', 'encoder.safetensors');
-  if (existsSync(join(runDir, config.name, 'pretrain-summary.json')) && existsSync(encoder)) {
+  const runRoot = join(dir, 'pretrain');
+  const runDir = new RunDir(runRoot, config.name);
+  const encoder = runDir.path('checkpoints', 'encoder.safetensors');
+  if (existsSync(runDir.path('pretrain-summary.json')) && existsSync(encoder)) {
     log.info(`${config.name}: pre-training done earlier, reusing ${encoder}`);
     return encoder;
   }
-  rmSync(join(runDir, config.name), { recursive: true, force: true }); // an interrupted run starts over
-  const cellConfig = { ...config, outDir: runDir };
-  const dirObj = new RunDir(runDir, config.name);
-  dirObj.writeJson('config.json', cellConfig);
+  // An interrupted run starts over.
+  rmSync(runDir.root, { recursive: true, force: true });
+  const fresh = new RunDir(runRoot, config.name);
+  fresh.writeJson('config.json', config);
   const t0 = performance.now();
-  const { summary } = await runPretrain(cellConfig, dirObj, log, await prepareRunData(cellConfig, log));
+  const { summary } = await runPretrain(config, fresh, log, await prepareRunData(config, log));
   log.info(`${config.name}: pre-trained ${summary.steps} steps in ${((performance.now() - t0) / 1000).toFixed(0)} s, final loss ${JSON.stringify(summary.lastLoss)}`);
   return summary.encoderCheckpoint;
 }
