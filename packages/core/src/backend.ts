@@ -1,6 +1,6 @@
 import { tf } from './tf.js';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
-import { loadNativeBackend } from './native/register.js';
+import { guardWasmKernels, loadNativeBackend } from './native/register.js';
 import { NATIVE_BACKEND } from './native/runtime.js';
 
 /**
@@ -134,6 +134,8 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
     }
   }
 
+  // Before any backend switch can move tensors between wasm heaps (see guardWasmKernels).
+  guardWasmKernels();
   if (target === 'wasm' && opts.threads !== undefined) {
     // Must precede backend initialisation; ignored by single-threaded builds.
     wasm.setThreadsCount(opts.threads);

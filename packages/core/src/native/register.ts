@@ -87,10 +87,34 @@ function registerOnce(): void {
 }
 
 /**
- * Moves inputs that live on another backend (tensors made before switching to native) onto this
+ * Moves inputs that live on another backend (tensors made before switching backends) onto this
  * heap before the kernel starts. TF.js moves data lazily on first lookup, and a move allocates,
  * which may grow the wasm memory and detach a heap buffer the kernel already holds.
  */
 function bringInputsHere(args: NativeKernelArgs): void {
   for (const t of Object.values(args.inputs)) if (t) args.backend.dataIdMap.get(t.dataId);
+}
+
+let wasmGuarded = false;
+
+/**
+ * The same guard for tfjs-backend-wasm's own kernels. Its `typedArrayFromHeap` takes the heap
+ * buffer before looking the tensor up, so an input that lives on another backend (a model made
+ * on `native` or `cpu`, then run on `wasm`) is moved into a grown heap after the buffer was
+ * taken, and the kernel fails with "detached ArrayBuffer". Idempotent.
+ */
+export function guardWasmKernels(): void {
+  if (wasmGuarded) return;
+  wasmGuarded = true;
+  for (const k of tf.getKernelsForBackend('wasm')) {
+    const original = k.kernelFunc;
+    tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel({
+      ...k,
+      kernelFunc: ((args: NativeKernelArgs) => {
+        bringInputsHere(args);
+        return original(args as unknown as Parameters<tf.KernelFunc>[0]);
+      }) as unknown as tf.KernelFunc,
+    });
+  }
 }
