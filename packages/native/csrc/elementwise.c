@@ -5,6 +5,7 @@
 #include "ecamp_native.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #define ECAMP_MAX_RANK 8
 
@@ -274,6 +275,44 @@ static void reduce_columns(void *ctx, int64_t lo, int64_t hi, int thread) {
   }
 }
 
+typedef struct {
+  const reduce_job *j;
+  int64_t outer, slices, per_slice;
+  float *partial;
+} reduce_slices_job;
+
+/*
+ * Slice t of the reduced axis, for every (outer, inner) output: partial[t, o, i] (sum). The
+ * slice's rows of one `outer` are contiguous, so they are added as one flat vector into a
+ * buffer of whole rows (a multiple of `inner` near 128 floats) that is folded at the end.
+ */
+static void reduce_slice_task(void *ctx, int64_t t, int thread) {
+  (void)thread;
+  const reduce_slices_job *s = (const reduce_slices_job *)ctx;
+  const reduce_job *j = s->j;
+  const int64_t c = j->inner;
+  const int64_t r0 = t * s->per_slice, r1 = r0 + s->per_slice < j->red ? r0 + s->per_slice : j->red;
+  const int64_t width = (128 / c > 0 ? 128 / c : 1) * c; /* floats per accumulator, whole rows */
+  float acc[4096];
+  for (int64_t o = 0; o < s->outer; o++) {
+    float *d = s->partial + (t * s->outer + o) * c;
+    for (int64_t i = 0; i < c; i++) d[i] = 0.0f;
+    if (r1 <= r0) continue;
+    const float *src = j->x + (o * j->red + r0) * c;
+    const int64_t n = (r1 - r0) * c;
+    if (width > 4096) { /* a very wide inner dimension: plain row loop */
+      for (int64_t k = 0; k < n; k++) d[k % c] += src[k];
+      continue;
+    }
+    for (int64_t k = 0; k < width; k++) acc[k] = 0.0f;
+    int64_t k = 0;
+    for (; k + width <= n; k += width)
+      for (int64_t m = 0; m < width; m++) acc[m] += src[k + m];
+    for (int64_t m = 0; k + m < n; m++) acc[m] += src[k + m];
+    for (int64_t m = 0; m < width; m++) d[m % c] += acc[m];
+  }
+}
+
 /*
  * reduce(heap, op, outer, reduced, inner, xOff, yOff): x viewed as [outer, reduced, inner],
  * y [outer, inner] = reduction over the middle axis (sum, max, min, mean; NaN propagates).
@@ -296,6 +335,26 @@ static napi_value js_reduce(napi_env env, napi_callback_info info) {
     return NULL;
   }
   reduce_job j = {op, red, inner, x, y, op == RED_MAX ? -INFINITY : op == RED_MIN ? INFINITY : 0.0f, 1};
+  if ((op == RED_SUM || op == RED_MEAN) && outer * inner <= 64 && red * inner >= 262144) {
+    /* Few outputs, long reductions (a bias gradient over a whole image batch): the reduced axis is
+     * cut into a fixed number of slices (by shape, not threads: reproducible), reduced in
+     * parallel into partial results that are then combined in slice order. */
+    const int64_t slices = 16;
+    float *partial = (float *)malloc((size_t)(slices * outer * inner) * sizeof(float));
+    if (!partial) {
+      ecamp_fail(&c, "out of memory");
+      return NULL;
+    }
+    reduce_slices_job s = {&j, outer, slices, (red + slices - 1) / slices, partial};
+    ecamp_parallel(slices, reduce_slice_task, &s);
+    for (int64_t o = 0; o < outer * inner; o++) {
+      float acc = partial[o];
+      for (int64_t t = 1; t < slices; t++) acc += partial[t * outer * inner + o];
+      y[o] = op == RED_MEAN ? acc / (float)red : acc;
+    }
+    free(partial);
+    return ecamp_end(&c);
+  }
   if (inner == 1) {
     ecamp_parallel_range(outer, (double)red, reduce_rows, &j);
   } else {

@@ -67,6 +67,8 @@ describe('native element-wise and reduction kernels against the cpu reference', 
     }
     // 1000-term sums: float32 rounding of either summation order is ~1e-4 of the terms' scale.
     await expectMatchesReference((x) => op(x, 0, false), [rand([1000, 300], 8)], 2e-4);
+    // Few outputs over a long axis (a bias gradient over an image batch): sliced in parallel.
+    await expectMatchesReference((x) => op(x, [0, 1], false), [rand([8, 40000, 3], 9)], 2e-3);
   });
 
   it('Sum and Mean gradients (broadcast by Tile on native) equal tfjs\'s', async () => {
