@@ -63,7 +63,8 @@ export {
   type TrainStepResult,
 } from './optim/train_step.js';
 
-export { readSafetensors, writeSafetensors, type SafetensorsFile, type WritableTensor } from './io/safetensors.js';
+export { readSafetensors, writeSafetensors, type WritableTensor } from './io/safetensors.js';
+export { parseSafetensors, type SafetensorsFile } from './io/safetensors-parse.js';
 export {
   saveCheckpoint,
   loadCheckpoint,

@@ -2,30 +2,17 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { basename, dirname, join } from 'node:path';
 import { tf } from '../tf.js';
 import type { TensorData } from '../tensor_data.js';
+import { decodeSafetensors, type SafetensorsFile } from './safetensors-parse.js';
 
-/** Contents of a safetensors file: tensors (as plain arrays) and the string metadata. */
-export interface SafetensorsFile {
-  tensors: Record<string, TensorData>;
-  metadata: Record<string, string>;
-}
+export type { SafetensorsFile } from './safetensors-parse.js';
 
 /** A value {@link writeSafetensors} accepts: a tf tensor or plain data. */
 export type WritableTensor = tf.Tensor | TensorData;
 
-const BYTES: Record<string, number> = { F32: 4, I32: 4, I64: 8, F16: 2, BF16: 2, F64: 8, U8: 1, BOOL: 1, I8: 1, I16: 2 };
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f === 0 ? s * Infinity : NaN;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
-
 /**
  * Read a safetensors file (https://github.com/huggingface/safetensors). F32 and F64/F16/BF16 become
  * float32; I32, I64 (range-checked), I16, I8, U8 and BOOL become int32. Errors name the file and tensor.
+ * Without a file system (a browser), decode the bytes with {@link parseSafetensors}.
  *
  * @example const { tensors, metadata } = readSafetensors('weights.safetensors');
  */
@@ -36,100 +23,7 @@ export function readSafetensors(path: string): SafetensorsFile {
   } catch (err) {
     throw new Error(`readSafetensors: cannot read ${path}: ${(err as Error).message}`);
   }
-  if (buf.length < 8) throw new Error(`readSafetensors: ${path} is ${buf.length} bytes, too short for a header`);
-  const headerLen = Number(buf.readBigUInt64LE(0));
-  if (headerLen <= 0 || 8 + headerLen > buf.length) {
-    throw new Error(`readSafetensors: ${path} declares a ${headerLen}-byte header but the file has ${buf.length} bytes`);
-  }
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(buf.subarray(8, 8 + headerLen).toString('utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new Error(`readSafetensors: ${path} has an invalid JSON header: ${(err as Error).message}`);
-  }
-  const dataStart = 8 + headerLen;
-  const dataLen = buf.length - dataStart;
-  const metadata: Record<string, string> = {};
-  const tensors: Record<string, TensorData> = {};
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      for (const [k, v] of Object.entries((entry ?? {}) as Record<string, unknown>)) metadata[k] = String(v);
-      continue;
-    }
-    const where = `${path}: tensor '${name}'`;
-    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof e !== 'object' || e === null) throw new Error(`readSafetensors: ${where} has no header entry object`);
-    const dtype = String(e.dtype);
-    const width = BYTES[dtype];
-    if (width === undefined) throw new Error(`readSafetensors: ${where} has unsupported dtype '${dtype}'`);
-    if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isInteger(d) || d < 0)) {
-      throw new Error(`readSafetensors: ${where} has invalid shape ${JSON.stringify(e.shape)}`);
-    }
-    const shape = e.shape as number[];
-    if (!Array.isArray(e.data_offsets) || e.data_offsets.length !== 2) {
-      throw new Error(`readSafetensors: ${where} has invalid data_offsets ${JSON.stringify(e.data_offsets)}`);
-    }
-    const [begin, end] = e.data_offsets as number[];
-    const count = shape.reduce((a, b) => a * b, 1);
-    if (!(begin >= 0 && end <= dataLen && end - begin === count * width)) {
-      throw new Error(
-        `readSafetensors: ${where} offsets [${begin}, ${end}] do not fit ${count} × ${dtype} in a ${dataLen}-byte data section`,
-      );
-    }
-    // Copy into an aligned buffer: the file's data section needs no alignment.
-    const bytes = new Uint8Array(end - begin);
-    bytes.set(buf.subarray(dataStart + begin, dataStart + end));
-    const dv = new DataView(bytes.buffer);
-    let data: Float32Array | Int32Array;
-    let outType: 'float32' | 'int32';
-    switch (dtype) {
-      case 'F32':
-        data = new Float32Array(bytes.buffer);
-        outType = 'float32';
-        break;
-      case 'F64':
-        data = Float32Array.from(new Float64Array(bytes.buffer));
-        outType = 'float32';
-        break;
-      case 'F16':
-        data = new Float32Array(count);
-        for (let i = 0; i < count; i++) data[i] = halfToFloat(dv.getUint16(2 * i, true));
-        outType = 'float32';
-        break;
-      case 'BF16':
-        data = new Float32Array(count);
-        {
-          const u32 = new Uint32Array(data.buffer);
-          for (let i = 0; i < count; i++) u32[i] = dv.getUint16(2 * i, true) << 16;
-        }
-        outType = 'float32';
-        break;
-      case 'I32':
-        data = new Int32Array(bytes.buffer);
-        outType = 'int32';
-        break;
-      case 'I64':
-        data = new Int32Array(count);
-        for (let i = 0; i < count; i++) {
-          const v = dv.getBigInt64(8 * i, true);
-          if (v > 2147483647n || v < -2147483648n) {
-            throw new Error(`readSafetensors: ${where} element ${i} = ${v} does not fit int32`);
-          }
-          data[i] = Number(v);
-        }
-        outType = 'int32';
-        break;
-      case 'I16':
-        data = Int32Array.from(new Int16Array(bytes.buffer));
-        outType = 'int32';
-        break;
-      default: // U8, BOOL, I8
-        data = dtype === 'I8' ? Int32Array.from(new Int8Array(bytes.buffer)) : Int32Array.from(bytes);
-        outType = 'int32';
-    }
-    tensors[name] = { dtype: outType, shape: shape.slice(), data };
-  }
-  return { tensors, metadata };
+  return decodeSafetensors(buf, `readSafetensors: ${path}`);
 }
 
 /** Make the rename durable (best effort: some file systems refuse to open a directory for sync). */
