@@ -19,7 +19,9 @@ export {
 /** `createVit(name, overrides)` / `createMae(name, overrides)`, like timm's `create_model`. */
 export { createVit, createMae } from './registry.js';
 /** The ViT encoder (`forwardFeatures` for downstream use) and a seeded normal initialiser. */
-export { VisionTransformer, normalTensor, type ForwardFeaturesOptions, type VitFeatures } from './vit.js';
+export { VisionTransformer, normalTensor, type ForwardFeaturesOptions, type ForwardAttentionOptions, type VitFeatures } from './vit.js';
+/** What the class token attends to, per patch (from `VisionTransformer.forwardAttention`). */
+export { clsAttentionMap } from './attentionMap.js';
 /** MAE: `forwardEncoder`, `forwardDecoder`, `forwardLoss`, `forwardPretrain`. */
 export { MaskedAutoencoder, type MaeEncoderOutput, type MaeOutput, type MaskingSource } from './mae.js';
 /** Patch embedding as a Linear over flattened (p, q, c) patches. */

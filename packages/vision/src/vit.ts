@@ -25,6 +25,12 @@ export type VitFeatures = {
   layers: tf.Tensor3D[];
 };
 
+/** Options of {@link VisionTransformer.forwardAttention}. */
+export interface ForwardAttentionOptions {
+  /** 0-based block whose self-attention to return; negative counts from the end (default −1, the last block). */
+  layer?: number;
+}
+
 /** `N(0, std²)` samples from `rng` as a tensor (MAE initialises cls/mask tokens with std 0.02). */
 export function normalTensor(shape: number[], rng: Rng, std: number): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -89,14 +95,25 @@ export class VisionTransformer extends Module {
     return tf.slice(this.posEmbed, [0, 1, 0], [1, -1, -1]);
   }
 
+  /** Patch embedding + positions, cls first. @returns [B, 1+L, D] */
+  protected embed(imgs: tf.Tensor): tf.Tensor3D {
+    return tf.tidy(() => {
+      const patches = tf.add(this.patchEmbed.forward(imgs), this.patchPositions());
+      return tf.concat([this.clsTokens(imgs.shape[0]), patches], 1) as tf.Tensor3D;
+    });
+  }
+
+  /** Resolves a possibly negative block index; throws naming `what` when out of range. */
+  private blockIndex(l: number, what: string): number {
+    const depth = this.blocks.length;
+    const idx = l < 0 ? depth + l : l;
+    if (!Number.isInteger(idx) || idx < 0 || idx >= depth) throw new Error(`${what}: layer ${l} out of range for depth ${depth}`);
+    return idx;
+  }
+
   /** Runs the blocks and the final norm, collecting requested block outputs. */
   protected runBlocks(x: tf.Tensor, layers: number[] = []): VitFeatures {
-    const depth = this.blocks.length;
-    const wanted = layers.map((l) => {
-      const idx = l < 0 ? depth + l : l;
-      if (!Number.isInteger(idx) || idx < 0 || idx >= depth) throw new Error(`forwardFeatures: layer ${l} out of range for depth ${depth}`);
-      return idx;
-    });
+    const wanted = layers.map((l) => this.blockIndex(l, 'forwardFeatures'));
     const collected = new Map<number, tf.Tensor3D>();
     let h = x;
     let i = 0;
@@ -114,11 +131,28 @@ export class VisionTransformer extends Module {
    * @returns tokens [B, 1+L, D] after the final norm, and the requested block outputs [B, 1+L, D]
    */
   forwardFeatures(imgs: tf.Tensor, options: ForwardFeaturesOptions = {}): VitFeatures {
+    return tf.tidy(() => this.runBlocks(this.embed(imgs), options.layers));
+  }
+
+  /**
+   * The self-attention probabilities of one block (default the last), as the block computes them
+   * on the unmasked image: `softmax(q·kᵀ/√hd)` of its pre-norm input. Row 0 is what the class token
+   * attends to (see `clsAttentionMap`). Blocks after `layer` are not run.
+   * @param imgs [B, H, W, C]
+   * @returns [B, heads, 1+L, 1+L]; rows sum to 1
+   * @example const a = vit.forwardAttention(image, { layer: -1 }); // [1, 3, 197, 197] for ViT-tiny/16 at 224
+   */
+  forwardAttention(imgs: tf.Tensor, options: ForwardAttentionOptions = {}): tf.Tensor4D {
+    const target = this.blockIndex(options.layer ?? -1, 'forwardAttention');
     return tf.tidy(() => {
-      const b = imgs.shape[0];
-      const patches = tf.add(this.patchEmbed.forward(imgs), this.patchPositions());
-      const x = tf.concat([this.clsTokens(b), patches], 1);
-      return this.runBlocks(x, options.layers);
+      let h: tf.Tensor = this.embed(imgs);
+      let i = 0;
+      for (const block of this.blocks) {
+        if (i === target) return block.attn.forward(block.norm1.forward(h), { returnAttention: true }).attention as tf.Tensor4D;
+        h = block.forward(h);
+        i++;
+      }
+      throw new Error(`forwardAttention: block ${target} not reached`);
     });
   }
 
