@@ -162,9 +162,9 @@ static napi_value js_attention_grad(napi_env env, napi_callback_info info) {
 int ecamp_attention_grad(int B, int H, int N, int M, int hd, float scale, ecamp_operand q, ecamp_operand k, ecamp_operand v, ecamp_operand dout,
                          const float *probs, const float *dprobs, ecamp_operand dq, ecamp_operand dk, ecamp_operand dv) {
   const int threads = ecamp_pool_threads();
-  float **scratch = (float **)calloc((size_t)threads, sizeof(float *));
-  int oom = scratch == NULL;
-  for (int t = 0; !oom && t < threads; t++) oom = (scratch[t] = (float *)malloc((size_t)N * M * sizeof(float))) == NULL;
+  float *scratch[256];
+  int oom = threads > 256;
+  for (int t = 0; !oom && t < threads; t++) oom = (scratch[t] = (float *)ecamp_scratch(t, ECAMP_SCRATCH_ATTENTION, (size_t)N * M * sizeof(float))) == NULL;
   if (!oom) {
     attn_job j = {B, H, N, M, hd, scale, q, k, v, {0}, dout, dq, dk, dv, (float *)probs, dprobs, NULL, scratch};
     if ((double)B * H * N * M * hd * 8 < 32768) {
@@ -173,8 +173,6 @@ int ecamp_attention_grad(int B, int H, int N, int M, int hd, float scale, ecamp_
       ecamp_parallel((int64_t)B * H, attention_grad_task, &j);
     }
   }
-  for (int t = 0; scratch && t < threads; t++) free(scratch[t]);
-  free(scratch);
   return !oom;
 }
 

@@ -114,7 +114,7 @@ static napi_value js_block_forward(napi_env env, napi_callback_info info) {
   }
   const int hd = D / H;
   /* h: [R, max(D, hidden)] scratch for LN outputs and gelu(f1). */
-  float *h = (float *)malloc((size_t)R * (size_t)(hidden > D ? hidden : D) * sizeof(float));
+  float *h = (float *)ecamp_scratch(0, ECAMP_SCRATCH_BLOCK_H, (size_t)R * (size_t)(hidden > D ? hidden : D) * sizeof(float));
   if (!h) {
     ecamp_fail(&c, "out of memory");
     return NULL;
@@ -130,7 +130,6 @@ static napi_value js_block_forward(napi_env env, napi_callback_info info) {
   ecamp_gelu(R * hidden, f1, h);
   memcpy(y, x2, (size_t)(R * D) * sizeof(float));
   linear(R, hidden, D, h, w2, b2, y, 1);
-  free(h);
   return ecamp_end(&c);
 }
 
@@ -182,9 +181,9 @@ static napi_value js_block_backward(napi_env env, napi_callback_info info) {
   const int64_t wide = hidden > 3 * D ? hidden : 3 * D;
   /* Scratch: h [R, max(D, hidden)] (recomputed activations), g [R, max(hidden, 3D)] (gradients),
    * dx2 [R, D]. */
-  float *h = (float *)malloc((size_t)R * (size_t)(hidden > D ? hidden : D) * sizeof(float));
-  float *g = (float *)malloc((size_t)R * (size_t)wide * sizeof(float));
-  float *dx2 = (float *)malloc((size_t)R * D * sizeof(float));
+  float *h = (float *)ecamp_scratch(0, ECAMP_SCRATCH_BLOCK_H, (size_t)R * (size_t)(hidden > D ? hidden : D) * sizeof(float));
+  float *g = (float *)ecamp_scratch(0, ECAMP_SCRATCH_BLOCK_G, (size_t)R * (size_t)wide * sizeof(float));
+  float *dx2 = (float *)ecamp_scratch(0, ECAMP_SCRATCH_BLOCK_DX2, (size_t)R * D * sizeof(float));
   int ok = h && g && dx2;
   if (ok) {
     /* MLP branch: y = x2 + gelu(f1)·W2 + b2 */
@@ -218,9 +217,6 @@ static napi_value js_block_backward(napi_env env, napi_callback_info info) {
   }
   if (ok)
     for (int64_t i = 0; i < R * D; i++) dx[i] += dx2[i]; /* residual */
-  free(h);
-  free(g);
-  free(dx2);
   if (!ok) {
     ecamp_fail(&c, "out of memory");
     return NULL;

@@ -72,74 +72,76 @@ static void to_planes(const float *img, int h, int w, int ch, int pt, int pl, in
  * Few-channel stencils
  * ------------------------------------------------------------------------------------------- */
 
+/*
+ * The stencils run output row by output row, so the rows they touch (kh input rows per channel,
+ * one output row) stay in L1 across the Cin·Cout·kh·kw passes; plane-at-a-time loops re-read a
+ * 600 KB plane per pass and were memory-bound.
+ */
+
 /* out planes [Cout, Ho, Wo] = Σ_{ky,kx,ci} w[ky,kx,ci,co] · in planes [Cin, Hp, Wp] shifted. */
 static void stencil_forward(const conv_shape *s, const float *in, const float *wt, float *out) {
   const int hp = plane_h(s), wp = plane_w(s);
-  for (int co = 0; co < s->cout; co++) {
-    float *op = out + (int64_t)co * s->ho * s->wo;
-    memset(op, 0, (size_t)s->ho * s->wo * sizeof(float));
-    for (int ci = 0; ci < s->cin; ci++) {
-      const float *ip = in + (int64_t)ci * hp * wp;
-      for (int ky = 0; ky < s->kh; ky++)
-        for (int kx = 0; kx < s->kw; kx++) {
-          const float wv = wt[(((int64_t)ky * s->kw + kx) * s->cin + ci) * s->cout + co];
-          for (int y = 0; y < s->ho; y++) {
-            const float *src = ip + (int64_t)(y + ky) * wp + kx;
-            float *dst = op + (int64_t)y * s->wo;
+  for (int y = 0; y < s->ho; y++)
+    for (int co = 0; co < s->cout; co++) {
+      float *dst = out + ((int64_t)co * s->ho + y) * s->wo;
+      memset(dst, 0, (size_t)s->wo * sizeof(float));
+      for (int ci = 0; ci < s->cin; ci++)
+        for (int ky = 0; ky < s->kh; ky++) {
+          const float *row = in + ((int64_t)ci * hp + y + ky) * wp;
+          for (int kx = 0; kx < s->kw; kx++) {
+            const float wv = wt[(((int64_t)ky * s->kw + kx) * s->cin + ci) * s->cout + co];
+            const float *src = row + kx;
 #pragma omp simd
             for (int x = 0; x < s->wo; x++) dst[x] += wv * src[x];
           }
         }
     }
-  }
 }
 
-/* dW[ky,kx,ci,co] += Σ_{y,x} in[ci, y+ky, x+kx] · dy[co, y, x] */
+/* dW[ky,kx,ci,co] += Σ_{y,x} in[ci, y+ky, x+kx] · dy[co, y, x], accumulated row by row. */
 static void stencil_filter_grad(const conv_shape *s, const float *in, const float *dy, float *dw) {
   const int hp = plane_h(s), wp = plane_w(s);
-  for (int ci = 0; ci < s->cin; ci++)
-    for (int co = 0; co < s->cout; co++) {
-      const float *ip = in + (int64_t)ci * hp * wp;
-      const float *gp = dy + (int64_t)co * s->ho * s->wo;
-      for (int ky = 0; ky < s->kh; ky++)
-        for (int kx = 0; kx < s->kw; kx++) {
-          float acc = 0.0f;
-          for (int y = 0; y < s->ho; y++) {
-            const float *src = ip + (int64_t)(y + ky) * wp + kx;
-            const float *g = gp + (int64_t)y * s->wo;
+  for (int y = 0; y < s->ho; y++)
+    for (int ci = 0; ci < s->cin; ci++)
+      for (int ky = 0; ky < s->kh; ky++) {
+        const float *row = in + ((int64_t)ci * hp + y + ky) * wp;
+        for (int co = 0; co < s->cout; co++) {
+          const float *g = dy + ((int64_t)co * s->ho + y) * s->wo;
+          for (int kx = 0; kx < s->kw; kx++) {
+            const float *src = row + kx;
             float r = 0.0f;
 #pragma omp simd reduction(+ : r)
             for (int x = 0; x < s->wo; x++) r += src[x] * g[x];
-            acc += r;
+            dw[(((int64_t)ky * s->kw + kx) * s->cin + ci) * s->cout + co] += r;
           }
-          dw[(((int64_t)ky * s->kw + kx) * s->cin + ci) * s->cout + co] += acc;
         }
-    }
+      }
 }
 
 /*
  * Input gradient: the padded-input gradient planes [Cin, Hp, Wp] get Σ w · dy scattered at
- * each offset (the adjoint of stencil_forward), then the interior is interleaved to NHWC.
+ * each offset (the adjoint of stencil_forward), one padded row at a time.
  */
 static void stencil_input_grad(const conv_shape *s, const float *dy, const float *wt, float *dpad) {
   const int hp = plane_h(s), wp = plane_w(s);
-  memset(dpad, 0, (size_t)s->cin * hp * wp * sizeof(float));
-  for (int ci = 0; ci < s->cin; ci++) {
-    float *dp = dpad + (int64_t)ci * hp * wp;
-    for (int co = 0; co < s->cout; co++) {
-      const float *gp = dy + (int64_t)co * s->ho * s->wo;
-      for (int ky = 0; ky < s->kh; ky++)
-        for (int kx = 0; kx < s->kw; kx++) {
-          const float wv = wt[(((int64_t)ky * s->kw + kx) * s->cin + ci) * s->cout + co];
-          for (int y = 0; y < s->ho; y++) {
-            float *dst = dp + (int64_t)(y + ky) * wp + kx;
-            const float *g = gp + (int64_t)y * s->wo;
+  for (int py = 0; py < hp; py++)
+    for (int ci = 0; ci < s->cin; ci++) {
+      float *dst = dpad + ((int64_t)ci * hp + py) * wp;
+      memset(dst, 0, (size_t)wp * sizeof(float));
+      for (int ky = 0; ky < s->kh; ky++) {
+        const int y = py - ky; /* output row that reads padded row py through kernel row ky */
+        if (y < 0 || y >= s->ho) continue;
+        for (int co = 0; co < s->cout; co++) {
+          const float *g = dy + ((int64_t)co * s->ho + y) * s->wo;
+          for (int kx = 0; kx < s->kw; kx++) {
+            const float wv = wt[(((int64_t)ky * s->kw + kx) * s->cin + ci) * s->cout + co];
+            float *d = dst + kx;
 #pragma omp simd
-            for (int x = 0; x < s->wo; x++) dst[x] += wv * g[x];
+            for (int x = 0; x < s->wo; x++) d[x] += wv * g[x];
           }
         }
+      }
     }
-  }
 }
 
 /* planes [C, ho, wo] → NHWC image rows (out = planes, or += when accumulate) */
@@ -299,13 +301,14 @@ static int conv_run(const conv_shape *s, conv_mode mode, const float *x, const f
     size_a = (size_t)j.rows * s->wo * kdim;
     if (mode == CONV_INPUT_GRAD) memset(out, 0, (size_t)s->b * s->h * s->w * s->cin * sizeof(float));
   }
-  int ok = 1;
-  j.scratch_a = (float **)calloc((size_t)threads, sizeof(float *));
-  j.scratch_b = (float **)calloc((size_t)threads, sizeof(float *));
-  ok = j.scratch_a && j.scratch_b;
+  float *per_thread_a[256], *per_thread_b[256];
+  int ok = threads <= 256;
+  j.scratch_a = per_thread_a;
+  j.scratch_b = per_thread_b;
   for (int t = 0; ok && t < threads; t++) {
-    ok = (j.scratch_a[t] = (float *)malloc(size_a * sizeof(float))) != NULL;
-    if (ok && size_b) ok = (j.scratch_b[t] = (float *)malloc(size_b * sizeof(float))) != NULL;
+    ok = (per_thread_a[t] = (float *)ecamp_scratch(t, ECAMP_SCRATCH_CONV_A, size_a * sizeof(float))) != NULL;
+    per_thread_b[t] = NULL;
+    if (ok && size_b) ok = (per_thread_b[t] = (float *)ecamp_scratch(t, ECAMP_SCRATCH_CONV_B, size_b * sizeof(float))) != NULL;
   }
   if (ok && mode == CONV_FILTER_GRAD) ok = (j.partial = (float *)malloc((size_t)units * kdim * s->cout * sizeof(float))) != NULL;
   if (ok) {
@@ -324,12 +327,6 @@ static int conv_run(const conv_shape *s, conv_mode mode, const float *x, const f
       }
     }
   }
-  for (int t = 0; t < threads; t++) {
-    if (j.scratch_a) free(j.scratch_a[t]);
-    if (j.scratch_b) free(j.scratch_b[t]);
-  }
-  free(j.scratch_a);
-  free(j.scratch_b);
   free(j.partial);
   return ok;
 }

@@ -71,6 +71,14 @@ int ecamp_pool_resize(int threads);
 /** Threads including the caller. */
 int ecamp_pool_threads(void);
 
+/** Scratch slots: each names one user, so nested users never share a buffer. */
+enum { ECAMP_SCRATCH_BLOCK_H, ECAMP_SCRATCH_BLOCK_G, ECAMP_SCRATCH_BLOCK_DX2, ECAMP_SCRATCH_ATTENTION, ECAMP_SCRATCH_CONV_A, ECAMP_SCRATCH_CONV_B, ECAMP_SCRATCH_SLOTS };
+/**
+ * A buffer of at least `bytes` for the task that pool thread `thread` runs (0 = the caller) in
+ * `slot`, kept between calls of the calling thread (NULL when out of memory).
+ */
+void *ecamp_scratch(int thread, int slot, size_t bytes);
+
 /* ---------------------------------------------------------------------------------------------
  * Matrix products (gemm.c)
  * ------------------------------------------------------------------------------------------- */

@@ -170,6 +170,38 @@ void ecamp_parallel(int64_t tasks, ecamp_task_fn fn, void *ctx) {
   atomic_flag_clear_explicit(&pool.dispatching, memory_order_release);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Scratch memory: per thread and slot, kept between calls
+ * ------------------------------------------------------------------------------------------- */
+
+/* Large malloc/free pairs per call map and unmap pages: every call then page-faults its scratch
+ * in again (and the faults serialise threads on the address-space lock). Buffers are kept and
+ * only grown. The table belongs to the calling (JavaScript) thread, which hands buffer t to the
+ * task running on pool thread t; a second JavaScript thread (a Node worker) has its own table.
+ * Slots separate nested users (see ecamp_native.h). */
+static _Thread_local struct {
+  void *ptr;
+  size_t size;
+} scratch[MAX_THREADS][ECAMP_SCRATCH_SLOTS];
+
+void *ecamp_scratch(int thread, int slot, size_t bytes) {
+  if (thread < 0 || thread >= MAX_THREADS || slot < 0 || slot >= ECAMP_SCRATCH_SLOTS) return NULL;
+  if (scratch[thread][slot].size < bytes) {
+    free(scratch[thread][slot].ptr);
+    /* 64-byte aligned, rounded up to 1 MB steps so slowly growing requests do not reallocate. */
+    const size_t rounded = (bytes + ((size_t)1 << 20) - 1) & ~(((size_t)1 << 20) - 1);
+    void *ptr = NULL;
+    if (posix_memalign(&ptr, 64, rounded) != 0) {
+      scratch[thread][slot].ptr = NULL;
+      scratch[thread][slot].size = 0;
+      return NULL;
+    }
+    scratch[thread][slot].ptr = ptr;
+    scratch[thread][slot].size = rounded;
+  }
+  return scratch[thread][slot].ptr;
+}
+
 typedef struct {
   ecamp_range_fn fn;
   void *ctx;
