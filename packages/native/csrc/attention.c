@@ -28,6 +28,21 @@ static ecamp_operand read_operand(ecamp_call *c, size_t i, int b, int h, int row
   return o;
 }
 
+/* Arguments 1..14 shared by both entry points: B, H, N, M, hd, scale, then the q and k views.
+ * Returns 0 on failure or for an empty problem (nothing to do). */
+static int read_dims_qk(ecamp_call *c, int *B, int *H, int *N, int *M, int *hd, float *scale, ecamp_operand *q, ecamp_operand *k) {
+  *B = (int)ecamp_int(c, 1);
+  *H = (int)ecamp_int(c, 2);
+  *N = (int)ecamp_int(c, 3);
+  *M = (int)ecamp_int(c, 4);
+  *hd = (int)ecamp_int(c, 5);
+  *scale = (float)ecamp_num(c, 6);
+  if (c->failed || *B <= 0 || *H <= 0 || *N <= 0 || *M <= 0 || *hd <= 0) return 0;
+  *q = read_operand(c, 7, *B, *H, *N, *hd);
+  *k = read_operand(c, 11, *B, *H, *M, *hd);
+  return !c->failed;
+}
+
 static inline float *at(const ecamp_operand *o, int b, int h) { return o->p + (int64_t)b * o->sb + (int64_t)h * o->sh; }
 
 typedef struct {
@@ -101,12 +116,10 @@ static void attention_grad_task(void *ctx, int64_t t, int thread) {
 static napi_value js_attention(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "attention", 24)) return NULL;
-  const int B = (int)ecamp_int(&c, 1), H = (int)ecamp_int(&c, 2), N = (int)ecamp_int(&c, 3);
-  const int M = (int)ecamp_int(&c, 4), hd = (int)ecamp_int(&c, 5);
-  const float scale = (float)ecamp_num(&c, 6);
-  if (c.failed) return NULL;
-  if (B <= 0 || H <= 0 || N <= 0 || M <= 0 || hd <= 0) return ecamp_end(&c);
-  const ecamp_operand q = read_operand(&c, 7, B, H, N, hd), k = read_operand(&c, 11, B, H, M, hd);
+  int B, H, N, M, hd;
+  float scale;
+  ecamp_operand q, k;
+  if (!read_dims_qk(&c, &B, &H, &N, &M, &hd, &scale, &q, &k)) return c.failed ? NULL : ecamp_end(&c);
   const ecamp_operand v = read_operand(&c, 15, B, H, M, hd), o = read_operand(&c, 19, B, H, N, hd);
   float *probs = ecamp_f32(&c, 23, (int64_t)B * H * N * M);
   const float *mask = ecamp_f32(&c, 24, (int64_t)B * M);
@@ -136,12 +149,10 @@ void ecamp_attention(int B, int H, int N, int M, int hd, float scale, ecamp_oper
 static napi_value js_attention_grad(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "attentionGrad", 36)) return NULL;
-  const int B = (int)ecamp_int(&c, 1), H = (int)ecamp_int(&c, 2), N = (int)ecamp_int(&c, 3);
-  const int M = (int)ecamp_int(&c, 4), hd = (int)ecamp_int(&c, 5);
-  const float scale = (float)ecamp_num(&c, 6);
-  if (c.failed) return NULL;
-  if (B <= 0 || H <= 0 || N <= 0 || M <= 0 || hd <= 0) return ecamp_end(&c);
-  const ecamp_operand q = read_operand(&c, 7, B, H, N, hd), k = read_operand(&c, 11, B, H, M, hd);
+  int B, H, N, M, hd;
+  float scale;
+  ecamp_operand q, k;
+  if (!read_dims_qk(&c, &B, &H, &N, &M, &hd, &scale, &q, &k)) return c.failed ? NULL : ecamp_end(&c);
   const ecamp_operand v = read_operand(&c, 15, B, H, M, hd), dout = read_operand(&c, 19, B, H, N, hd);
   const float *probs = ecamp_f32(&c, 23, (int64_t)B * H * N * M);
   const float *dprobs = ecamp_f32(&c, 24, (int64_t)B * H * N * M);

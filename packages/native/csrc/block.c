@@ -15,28 +15,6 @@
 #include <stdlib.h>
 
 typedef struct {
-  int64_t rows, cols;
-  const float *src;
-  float *dst;
-} colsum_job;
-
-/* dst[c] = Σ_r src[r, c] for a block of columns, rows in order (deterministic). */
-static void colsum_range(void *ctx, int64_t lo, int64_t hi, int thread) {
-  (void)thread;
-  const colsum_job *j = (const colsum_job *)ctx;
-  for (int64_t c = lo; c < hi; c++) j->dst[c] = 0.0f;
-  for (int64_t r = 0; r < j->rows; r++) {
-    const float *row = j->src + r * j->cols;
-    for (int64_t c = lo; c < hi; c++) j->dst[c] += row[c];
-  }
-}
-
-static void column_sums(int64_t rows, int64_t cols, const float *src, float *dst) {
-  colsum_job j = {rows, cols, src, dst};
-  ecamp_parallel_range(cols, (double)rows, colsum_range, &j);
-}
-
-typedef struct {
   int64_t d;
   const float *x, *mean, *rstd, *w, *b;
   float *out;
@@ -187,12 +165,12 @@ static napi_value js_block_backward(napi_env env, napi_callback_info info) {
   int ok = h && g && dx2;
   if (ok) {
     /* MLP branch: y = x2 + gelu(f1)·W2 + b2 */
-    column_sums(R, D, dy, db2);
+    ecamp_column_sums(R, D, dy, db2);
     ecamp_gelu(R * hidden, f1, h);                                                                     /* h = gelu(f1) */
     ecamp_gemm_batched(1, 0, 1, hidden, D, (int)R, 1.0f, h, 0, hidden, dy, 0, D, 0.0f, dw2, 0, D);     /* dW2 = hᵀ·dy */
     ecamp_gemm_batched(0, 1, 1, (int)R, hidden, D, 1.0f, dy, 0, D, w2, 0, D, 0.0f, g, 0, hidden);       /* dh = dy·W2ᵀ */
     ecamp_gelu_grad(R * hidden, f1, g, g);                                                              /* df1 */
-    column_sums(R, hidden, g, db1);
+    ecamp_column_sums(R, hidden, g, db1);
     ln_apply(R, D, x2, mean2, rstd2, ln2w, ln2b, h);                                                   /* h = LN2(x2) */
     ecamp_gemm_batched(1, 0, 1, D, hidden, (int)R, 1.0f, h, 0, D, g, 0, hidden, 0.0f, dw1, 0, hidden); /* dW1 = h2ᵀ·df1 */
     ecamp_gemm_batched(0, 1, 1, (int)R, D, hidden, 1.0f, g, 0, hidden, w1, 0, hidden, 0.0f, h, 0, D);  /* dh2 = df1·W1ᵀ */
@@ -201,7 +179,7 @@ static napi_value js_block_backward(napi_env env, napi_callback_info info) {
   if (ok) {
     for (int64_t i = 0; i < R * D; i++) dx2[i] += dy[i]; /* residual */
     /* Attention branch: x2 = x + a·Wproj + bproj */
-    column_sums(R, D, dx2, dbproj);
+    ecamp_column_sums(R, D, dx2, dbproj);
     ecamp_gemm_batched(1, 0, 1, D, D, (int)R, 1.0f, a, 0, D, dx2, 0, D, 0.0f, dwproj, 0, D);      /* dWproj = aᵀ·dx2 */
     ecamp_gemm_batched(0, 1, 1, (int)R, D, D, 1.0f, dx2, 0, D, wproj, 0, D, 0.0f, h, 0, D);      /* da = dx2·Wprojᵀ */
     ok = ecamp_attention_grad(B, H, N, N, hd, 1.0f / sqrtf((float)hd), heads_of(qkv, N, 3 * D, 0, hd), heads_of(qkv, N, 3 * D, D, hd),
@@ -209,7 +187,7 @@ static napi_value js_block_backward(napi_env env, napi_callback_info info) {
                               heads_of(g, N, 3 * D, D, hd), heads_of(g, N, 3 * D, 2 * D, hd)); /* g = dqkv */
   }
   if (ok) {
-    if (dbqkv) column_sums(R, 3 * D, g, dbqkv);
+    if (dbqkv) ecamp_column_sums(R, 3 * D, g, dbqkv);
     ln_apply(R, D, x, mean1, rstd1, ln1w, ln1b, h);                                                 /* h = LN1(x) */
     ecamp_gemm_batched(1, 0, 1, D, 3 * D, (int)R, 1.0f, h, 0, D, g, 0, 3 * D, 0.0f, dwqkv, 0, 3 * D); /* dWqkv = h1ᵀ·dqkv */
     ecamp_gemm_batched(0, 1, 1, (int)R, D, 3 * D, 1.0f, g, 0, 3 * D, wqkv, 0, 3 * D, 0.0f, h, 0, D); /* dh1 = dqkv·Wqkvᵀ */

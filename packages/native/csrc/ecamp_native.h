@@ -45,6 +45,8 @@ double ecamp_num(ecamp_call *c, size_t i);
 float *ecamp_f32(ecamp_call *c, size_t i, int64_t count);
 /** Same for int32 data. */
 int32_t *ecamp_i32(ecamp_call *c, size_t i, int64_t count);
+/** Float64Array argument i (plans and tables): its data and length. */
+double *ecamp_f64_array(ecamp_call *c, size_t i, size_t *len);
 /** Throws a JavaScript Error "ecamp-native <fn>: <msg>" once per call. */
 void ecamp_fail(ecamp_call *c, const char *msg);
 /** Returns undefined, or NULL when the call failed (the pending exception is thrown). */
@@ -111,6 +113,8 @@ void ecamp_layer_norm(int64_t rows, int64_t d, float eps, const float *x, const 
 int ecamp_layer_norm_grad(int64_t rows, int64_t d, const float *x, const float *w, const float *mean, const float *rstd, const float *dy, float *dx,
                           float *dw, float *db);
 void ecamp_gelu(int64_t n, const float *x, float *y);
+/** dst[c] = Σ_r src[r, c] over rows in order (deterministic), parallel over column blocks. */
+void ecamp_column_sums(int64_t rows, int64_t cols, const float *src, float *dst);
 void ecamp_gelu_grad(int64_t n, const float *x, const float *dy, float *dx);
 /** probs [B, H, N, M] written; mask [B, M] or NULL. */
 void ecamp_attention(int B, int H, int N, int M, int hd, float scale, ecamp_operand q, ecamp_operand k, ecamp_operand v, ecamp_operand o,

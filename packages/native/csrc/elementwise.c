@@ -52,21 +52,6 @@ static void binary_run(int op, const float *a, int64_t sa, const float *b, int64
   }
 }
 
-static double *f64(ecamp_call *c, size_t i, size_t *len) {
-  if (c->failed) return NULL;
-  bool is_ta = false;
-  napi_is_typedarray(c->env, c->argv[i], &is_ta);
-  napi_typedarray_type type;
-  void *data = NULL;
-  napi_value ab;
-  size_t offset = 0;
-  if (!is_ta || napi_get_typedarray_info(c->env, c->argv[i], &type, len, &data, &ab, &offset) != napi_ok ||
-      type != napi_float64_array) {
-    ecamp_fail(c, "expected a Float64Array argument");
-    return NULL;
-  }
-  return (double *)data;
-}
 
 typedef struct {
   int op, rank;
@@ -110,7 +95,7 @@ static napi_value js_binary(napi_env env, napi_callback_info info) {
   if (!ecamp_begin(env, info, &c, "binary", 5)) return NULL;
   const int op = (int)ecamp_int(&c, 1);
   size_t len = 0;
-  const double *plan = f64(&c, 2, &len);
+  const double *plan = ecamp_f64_array(&c, 2, &len);
   if (c.failed) return NULL;
   const int rank = len > 0 ? (int)plan[0] : -1;
   if (op < 0 || op > OP_SQDIFF || rank < 0 || rank > ECAMP_MAX_RANK || len != (size_t)(1 + 3 * rank)) {

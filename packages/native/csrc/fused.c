@@ -362,16 +362,21 @@ typedef struct {
   int64_t rows, cols;
   const float *src;
   float *dst;
-} colsum_job2;
+} colsum_job;
 
-static void colsum_range2(void *ctx, int64_t lo, int64_t hi, int thread) {
+static void colsum_range(void *ctx, int64_t lo, int64_t hi, int thread) {
   (void)thread;
-  const colsum_job2 *j = (const colsum_job2 *)ctx;
+  const colsum_job *j = (const colsum_job *)ctx;
   for (int64_t c = lo; c < hi; c++) j->dst[c] = 0.0f;
   for (int64_t r = 0; r < j->rows; r++) {
     const float *row = j->src + r * j->cols;
     for (int64_t c = lo; c < hi; c++) j->dst[c] += row[c];
   }
+}
+
+void ecamp_column_sums(int64_t rows, int64_t cols, const float *src, float *dst) {
+  colsum_job j = {rows, cols, src, dst};
+  ecamp_parallel_range(cols, (double)rows, colsum_range, &j);
 }
 
 /*
@@ -444,10 +449,7 @@ static napi_value js_linear_ce_grad(napi_env env, napi_callback_info info) {
   j.dy = dy;
   j.dx = logits; /* in place: each element is read once, then overwritten */
   ecamp_parallel_range(n, (double)v * 6, ce_grad_rows, &j);
-  if (db) {
-    colsum_job2 s = {n, v, logits, db};
-    ecamp_parallel_range(v, (double)n, colsum_range2, &s);
-  }
+  if (db) ecamp_column_sums(n, v, logits, db);
   ecamp_gemm_batched(1, 0, 1, (int)d, (int)v, (int)n, 1.0f, x, 0, (int)d, logits, 0, (int)v, 0.0f, dw, 0, (int)v);
   ecamp_gemm_batched(0, 1, 1, (int)n, (int)d, (int)v, 1.0f, logits, 0, (int)v, w, 0, (int)v, 0.0f, dx, 0, (int)d);
   return ecamp_end(&c);
@@ -456,24 +458,6 @@ static napi_value js_linear_ce_grad(napi_env env, napi_callback_info info) {
 /* ---------------------------------------------------------------------------------------------
  * Optimiser: squared norms of many tensors, multi-tensor AdamW in place
  * ------------------------------------------------------------------------------------------- */
-
-/* Float64Array argument i: its data and length. */
-static double *f64_array(ecamp_call *c, size_t i, size_t *len) {
-  if (c->failed) return NULL;
-  napi_typedarray_type type;
-  size_t length = 0, offset = 0;
-  void *data = NULL;
-  napi_value ab;
-  bool is_ta = false;
-  napi_is_typedarray(c->env, c->argv[i], &is_ta);
-  if (!is_ta || napi_get_typedarray_info(c->env, c->argv[i], &type, &length, &data, &ab, &offset) != napi_ok ||
-      type != napi_float64_array) {
-    ecamp_fail(c, "expected a Float64Array argument");
-    return NULL;
-  }
-  *len = length;
-  return (double *)data;
-}
 
 /* Checks that every [offset, size] of `width`-wide table rows (offsets in columns 0..k−1,
  * size in column `size_col`) lies inside the heap; returns the total size. */
@@ -545,8 +529,8 @@ static napi_value js_sum_squares(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "sumSquares", 2)) return NULL;
   size_t tlen = 0, olen = 0;
-  double *table = f64_array(&c, 1, &tlen);
-  double *out = f64_array(&c, 2, &olen);
+  double *table = ecamp_f64_array(&c, 1, &tlen);
+  double *out = ecamp_f64_array(&c, 2, &olen);
   if (c.failed) return NULL;
   if (tlen % 2 != 0 || olen != tlen / 2) {
     ecamp_fail(&c, "table must hold [offset, size] pairs and out one entry per pair");
@@ -612,7 +596,7 @@ static napi_value js_adamw(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "adamw", 9)) return NULL;
   size_t tlen = 0;
-  double *table = f64_array(&c, 1, &tlen);
+  double *table = ecamp_f64_array(&c, 1, &tlen);
   const double lr_d = ecamp_num(&c, 2), b1_d = ecamp_num(&c, 3), b2_d = ecamp_num(&c, 4);
   const double eps_d = ecamp_num(&c, 5), wd_d = ecamp_num(&c, 6);
   const double bc1_d = ecamp_num(&c, 7), bc2_d = ecamp_num(&c, 8), scale_d = ecamp_num(&c, 9);

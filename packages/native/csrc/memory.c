@@ -127,23 +127,6 @@ static int64_t view_extent(const copy_plan *p, const int64_t *strides) {
   return e;
 }
 
-/* Float64Array argument i. */
-static double *f64(ecamp_call *c, size_t i, size_t *len) {
-  if (c->failed) return NULL;
-  bool is_ta = false;
-  napi_is_typedarray(c->env, c->argv[i], &is_ta);
-  napi_typedarray_type type;
-  void *data = NULL;
-  napi_value ab;
-  size_t offset = 0;
-  if (!is_ta || napi_get_typedarray_info(c->env, c->argv[i], &type, len, &data, &ab, &offset) != napi_ok ||
-      type != napi_float64_array) {
-    ecamp_fail(c, "expected a Float64Array argument");
-    return NULL;
-  }
-  return (double *)data;
-}
-
 /*
  * stridedCopy(heap, plan, srcOff, dstOff): plan = Float64Array [rank, shape×rank,
  * srcStrides×rank, dstStrides×rank] (elements, non-negative). Views must not overlap.
@@ -152,7 +135,7 @@ static napi_value js_strided_copy(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "stridedCopy", 3)) return NULL;
   size_t len = 0;
-  const double *plan = f64(&c, 1, &len);
+  const double *plan = ecamp_f64_array(&c, 1, &len);
   if (c.failed) return NULL;
   const int rank = len > 0 ? (int)plan[0] : -1;
   if (rank < 0 || rank > ECAMP_MAX_RANK || len != (size_t)(1 + 3 * rank)) {

@@ -89,6 +89,23 @@ static void *checked_ptr(ecamp_call *c, size_t i, int64_t count, size_t elem) {
 float *ecamp_f32(ecamp_call *c, size_t i, int64_t count) { return (float *)checked_ptr(c, i, count, 4); }
 int32_t *ecamp_i32(ecamp_call *c, size_t i, int64_t count) { return (int32_t *)checked_ptr(c, i, count, 4); }
 
+double *ecamp_f64_array(ecamp_call *c, size_t i, size_t *len) {
+  if (c->failed) return NULL;
+  bool is_ta = false;
+  napi_is_typedarray(c->env, c->argv[i], &is_ta);
+  napi_typedarray_type type;
+  void *data = NULL;
+  napi_value ab;
+  size_t offset = 0;
+  if (!is_ta || napi_get_typedarray_info(c->env, c->argv[i], &type, len, &data, &ab, &offset) != napi_ok || type != napi_float64_array) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "argument %zu must be a Float64Array", i);
+    ecamp_fail(c, msg);
+    return NULL;
+  }
+  return (double *)data;
+}
+
 napi_value ecamp_end(ecamp_call *c) {
   if (c->failed) return NULL;
   napi_value undef;
