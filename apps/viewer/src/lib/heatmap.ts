@@ -1,0 +1,48 @@
+/**
+ * Heat-map values and colours (no DOM): attention over the patch grid scaled to [0, 1] and mapped
+ * through a dark-to-bright colour ramp.
+ */
+
+/** Min–max scaling to [0, 1] (all zeros when every value is the same). */
+export function normaliseMap(values: ArrayLike<number>): Float32Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]);
+    hi = Math.max(hi, values[i]);
+  }
+  const out = new Float32Array(values.length);
+  if (!(hi > lo)) return out;
+  for (let i = 0; i < values.length; i++) out[i] = (values[i] - lo) / (hi - lo);
+  return out;
+}
+
+/** Colour stops of the ramp (low → high attention): near black, purple, red, orange, pale yellow. */
+export const RAMP: readonly (readonly [number, number, number])[] = [
+  [0, 0, 4],
+  [87, 16, 110],
+  [188, 55, 84],
+  [249, 142, 9],
+  [252, 255, 164],
+];
+
+/** RGB of `v` ∈ [0, 1] on {@link RAMP} (clamped, linear between stops). */
+export function rampColour(v: number): [number, number, number] {
+  const t = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * (RAMP.length - 1);
+  const i = Math.min(RAMP.length - 2, Math.floor(t));
+  const f = t - i;
+  const a = RAMP[i];
+  const b = RAMP[i + 1];
+  return [0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * f)) as [number, number, number];
+}
+
+/** A grid×grid RGBA picture of a [0, 1] map (opaque), row-major like the ViT's patch tokens. */
+export function heatmapPixels(map01: ArrayLike<number>, grid: number): Uint8ClampedArray<ArrayBuffer> {
+  if (map01.length !== grid * grid) throw new Error(`heatmapPixels: ${map01.length} values do not fill a ${grid}×${grid} grid`);
+  const px = new Uint8ClampedArray(grid * grid * 4);
+  for (let i = 0; i < map01.length; i++) {
+    const [r, g, b] = rampColour(map01[i]);
+    px.set([r, g, b, 255], 4 * i);
+  }
+  return px;
+}

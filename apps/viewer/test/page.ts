@@ -1,0 +1,68 @@
+/**
+ * Drives the viewer page the way a person does: choose files and options, press the button, wait.
+ */
+import type { Page } from 'playwright-core';
+
+/** What a run left on the page. */
+export interface PageRun {
+  state: string;
+  statusText: string;
+  error?: string;
+  backend?: string;
+  refused?: { backend: string; reason: string }[];
+  webglFloat32?: boolean;
+  raw?: number[];
+  map?: number[];
+  grid?: number;
+  layer?: number;
+  ms?: number;
+  kind?: string;
+  timingText?: string;
+}
+
+/** Reads the status and `window.ecampViewer.last` (typed arrays as plain arrays). */
+export function readRun(page: Page): Promise<PageRun> {
+  return page.evaluate(() => {
+    const status = document.getElementById('status')!;
+    const v = window.ecampViewer;
+    const l = v.last;
+    return {
+      state: status.dataset.state ?? '',
+      statusText: status.textContent ?? '',
+      error: v.error,
+      backend: l?.backend.backend,
+      refused: l?.backend.refused,
+      webglFloat32: l?.backend.webglFloat32,
+      raw: l ? Array.from(l.attention.raw) : undefined,
+      map: l ? Array.from(l.attention.map) : undefined,
+      grid: l?.attention.grid,
+      layer: l?.attention.layer,
+      ms: l?.attention.ms,
+      kind: l?.model.kind,
+      timingText: document.getElementById('timing')?.textContent ?? '',
+    };
+  });
+}
+
+/** Waits until the status leaves `running` after `runs` completed runs (or an error). */
+export async function waitForRun(page: Page, previousRuns: number): Promise<PageRun> {
+  await page.waitForFunction(
+    (n) => {
+      const s = document.getElementById('status')!.dataset.state;
+      return s === 'error' || (s === 'done' && window.ecampViewer.runs > n);
+    },
+    previousRuns,
+    { timeout: 180_000 },
+  );
+  return readRun(page);
+}
+
+/** Opens the page, chooses the checkpoint, image and backend, and runs. */
+export async function runViewer(page: Page, url: string, o: { checkpoint: string; image: string; backend: string }): Promise<PageRun> {
+  await page.goto(url);
+  await page.selectOption('#backend', o.backend);
+  await page.setInputFiles('#checkpoint', o.checkpoint);
+  await page.setInputFiles('#image', o.image);
+  await page.click('#run');
+  return waitForRun(page, 0);
+}
