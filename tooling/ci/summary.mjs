@@ -8,10 +8,13 @@ import { readdirSync } from 'node:fs';
 const root = process.argv[2] ?? process.cwd();
 let passed = 0, failed = 0, skipped = 0;
 const missing = [];
-for (const group of ['packages', 'apps']) {
+for (const group of ['packages', 'apps', 'tooling']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
   for (const name of readdirSync(dir)) {
+    // Tooling folders without a test script (presets, configs) write no report.
+    const manifest = join(dir, name, 'package.json');
+    if (group === 'tooling' && !(existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test)) continue;
     const report = join(dir, name, '.vitest', 'results.json');
     if (!existsSync(report)) { missing.push(`${group}/${name}`); continue; }
     const r = JSON.parse(readFileSync(report, 'utf8'));

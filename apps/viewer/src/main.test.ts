@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { initBackend } from '@ecamp/core';
-import { launchChromium, watchedPage } from '../test/chromium.js';
+import { launchChromium, pictureStats, watchedPage, type Chromium, type Page } from '@ecamp/browser-test';
 import '../test/fixtures.js';
 import { readRun, runViewer, waitForRun } from '../test/page.js';
 import { maxAbsDiff, nodeReference, type ReferenceMap } from '../test/reference.js';
 
 const fx = inject('viewer');
-let chrome: Awaited<ReturnType<typeof launchChromium>>;
+let chrome: Chromium;
 let reference: ReferenceMap;
 
 beforeAll(async () => {
@@ -28,20 +28,16 @@ afterAll(async () => {
   await chrome?.close();
 });
 
-/** Screenshot → test-output/<name>.png; returns the channel standard deviations and the number of distinct colours. */
-async function screenshot(page: import('playwright-core').Page, name: string): Promise<{ path: string; std: number; colours: number }> {
+/** Screenshot → test-output/<name>.png, with how much it varies. */
+async function screenshot(page: Page, name: string) {
   const path = join(fx.outDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
-  const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const stats = await sharp(path).stats();
-  const colours = new Set<number>();
-  for (let i = 0; i < data.length; i += info.channels * 7) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-  return { path, std: Math.max(...stats.channels.slice(0, 3).map((c) => c.stdev)), colours: colours.size };
+  return { path, ...(await pictureStats(path)) };
 }
 
 describe('the viewer page in headless Chromium', () => {
   it.each(['wasm', 'webgl', 'cpu'])('draws the class-token heat-map on %s, equal to the Node computation within 1e-4', async (backend) => {
-    const { page, errors, foreignRequests } = await watchedPage(chrome.browser, fx.url);
+    const { page, errors, foreignRequests } = await watchedPage(chrome.browser, [fx.url]);
     const run = await runViewer(page, fx.url, { checkpoint: fx.encoder, image: fx.image224, backend });
     expect(run.error, run.statusText).toBeUndefined();
     expect(run.state).toBe('done');
@@ -74,7 +70,7 @@ describe('the viewer page in headless Chromium', () => {
   });
 
   it('recomputes for another layer and head when they are changed', async () => {
-    const { page, errors } = await watchedPage(chrome.browser, fx.url);
+    const { page, errors } = await watchedPage(chrome.browser, [fx.url]);
     await runViewer(page, fx.url, { checkpoint: fx.encoder, image: fx.image224, backend: 'wasm' });
     const layers = await page.$$eval('#layer option', (os) => os.map((o) => (o as HTMLOptionElement).textContent));
     expect(layers).toEqual(['1 of 4', '2 of 4', '3 of 4', '4 of 4 (last)']);
@@ -90,7 +86,7 @@ describe('the viewer page in headless Chromium', () => {
   });
 
   it("reads the encoder out of the run's full pre-training checkpoint: the same map", async () => {
-    const { page } = await watchedPage(chrome.browser, fx.url);
+    const { page } = await watchedPage(chrome.browser, [fx.url]);
     const run = await runViewer(page, fx.url, { checkpoint: fx.pretrain, image: fx.image224, backend: 'wasm' });
     expect(run.error, run.statusText).toBeUndefined();
     expect(run.kind).toBe('pretrain');
@@ -100,7 +96,7 @@ describe('the viewer page in headless Chromium', () => {
   });
 
   it('resizes a 448×448 radiograph to the model side as its Node counterpart does', async () => {
-    const { page } = await watchedPage(chrome.browser, fx.url);
+    const { page } = await watchedPage(chrome.browser, [fx.url]);
     const run = await runViewer(page, fx.url, { checkpoint: fx.encoder, image: fx.image448, backend: 'wasm' });
     expect(run.state).toBe('done');
     // The page resizes bilinearly (the trainer resizes bicubic): compare with the page's own
@@ -120,7 +116,7 @@ describe('the viewer page in headless Chromium', () => {
   });
 
   it('says which file is not a checkpoint, and draws nothing', async () => {
-    const { page } = await watchedPage(chrome.browser, fx.url);
+    const { page } = await watchedPage(chrome.browser, [fx.url]);
     const run = await runViewer(page, fx.url, { checkpoint: fx.image224, image: fx.image224, backend: 'wasm' });
     expect(run.state).toBe('error');
     expect(run.statusText).toBe('synthetic-224.png is a PNG image, not a safetensors checkpoint');

@@ -1,7 +1,7 @@
 /**
  * Drives the viewer page the way a person does: choose files and options, press the button, wait.
  */
-import type { Page } from 'playwright-core';
+import type { Page } from '@ecamp/browser-test';
 
 /** What a run left on the page. */
 export interface PageRun {

@@ -4,13 +4,13 @@
  * chosen opacity, and the legend runs from the lowest to the highest colour.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, watchedPage } from '../../test/chromium.js';
+import { launchChromium, watchedPage, type Chromium, type Page } from '@ecamp/browser-test';
 import '../../test/fixtures.js';
 import { runViewer } from '../../test/page.js';
 import { RAMP, rampColour } from '../lib/heatmap.js';
 
 const fx = inject('viewer');
-let chrome: Awaited<ReturnType<typeof launchChromium>>;
+let chrome: Chromium;
 
 beforeAll(async () => {
   chrome = await launchChromium();
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 /** RGBA at the centre of each of grid×grid blocks of a canvas. */
-function blockCentres(page: import('playwright-core').Page, id: string, grid: number): Promise<number[][]> {
+function blockCentres(page: Page, id: string, grid: number): Promise<number[][]> {
   return page.evaluate(
     ([canvasId, g]) => {
       const c = document.getElementById(canvasId as string) as HTMLCanvasElement;
@@ -43,7 +43,7 @@ function blockCentres(page: import('playwright-core').Page, id: string, grid: nu
 
 describe('the viewer draws', () => {
   it("each patch in the ramp colour of its value, the overlay at the chosen opacity, and the legend's ends", async () => {
-    const { page, errors } = await watchedPage(chrome.browser, fx.url);
+    const { page, errors } = await watchedPage(chrome.browser, [fx.url]);
     const run = await runViewer(page, fx.url, { checkpoint: fx.encoder, image: fx.image224, backend: 'wasm' });
     expect(run.state, run.statusText).toBe('done');
     const grid = run.grid!;
