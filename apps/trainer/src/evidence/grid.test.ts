@@ -26,6 +26,9 @@ describe('evidence grid', () => {
     expect(() => parseEvidenceGrid({ ...minimal, rows: [minimal.rows[0], minimal.rows[0]] }, 'g.json')).toThrow(/'random' is used twice/);
     expect(() => parseEvidenceGrid({ ...minimal, tasks: { ...minimal.tasks, probe: { ...task, steps: 0 } } }, 'g.json')).toThrow(/tasks\.probe\.steps/);
     expect(() => readEvidenceGrid('/nonexistent/grid.json')).toThrow(/cannot read the evidence grid/);
+    const withInit = (init: string, at = 1) => ({ ...minimal, rows: minimal.rows.map((r, i) => (i === at ? { ...r, init } : r)) });
+    expect(() => parseEvidenceGrid(withInit('mim'), 'g.json')).toThrow(/rows\.1\.init: 'mim' is not an earlier row/);
+    expect(() => parseEvidenceGrid(withInit('random'), 'g.json')).toThrow(/rows\.1\.init: row 'random' is not pre-trained/);
   });
 
   it('cell configs: grid overrides, then the row, then seed and name', () => {

@@ -46,6 +46,11 @@ const GridSchema = z.strictObject({
         label: z.string().min(1),
         /** False: the randomly initialised encoder (no pre-training). */
         pretrain: z.boolean().default(true),
+        /**
+         * An earlier row whose pre-trained MAE (same seed) this row starts from (`model.init`),
+         * as the authors start ECAMP from an MAE checkpoint.
+         */
+        init: z.string().optional(),
         set: z.array(z.string()).default([]),
       }),
     )
@@ -70,6 +75,13 @@ export function parseEvidenceGrid(raw: unknown, origin: string): EvidenceGrid {
   const names = parsed.data.rows.map((r) => r.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new ConfigError(`${origin}: rows: the name '${dup}' is used twice`);
+  parsed.data.rows.forEach((r, i) => {
+    if (r.init === undefined) return;
+    const from = parsed.data.rows.findIndex((x) => x.name === r.init);
+    if (from < 0 || from >= i) throw new ConfigError(`${origin}: rows.${i}.init: '${r.init}' is not an earlier row`);
+    if (!parsed.data.rows[from].pretrain) throw new ConfigError(`${origin}: rows.${i}.init: row '${r.init}' is not pre-trained`);
+    if (!r.pretrain) throw new ConfigError(`${origin}: rows.${i}.init: a row without pre-training has nothing to initialise`);
+  });
   return parsed.data;
 }
 

@@ -37,6 +37,7 @@ describe('runEvidence (shrunk)', () => {
         rows: [
           { name: 'random', label: 'random init', pretrain: false },
           { name: 'mim', label: 'MIM only', set: ['objectives.mlm.enabled=false', 'objectives.superres.enabled=false'] },
+          { name: 'more', label: 'more MIM from the MIM row', init: 'mim', set: ['objectives.mlm.enabled=false', 'objectives.superres.enabled=false'] },
         ],
       },
       'shrunk.json',
@@ -48,7 +49,7 @@ describe('runEvidence (shrunk)', () => {
     const report = await runEvidence({ grid, gridPath: join(outDir, 'shrunk.json'), log });
     expect(tf.memory().numTensors).toBe(before);
     expect(report.dir).toBe(join(outDir, 'shrunk'));
-    expect(report.results).toHaveLength(2 * 2 * 4); // rows × seeds × protocols × 1 fraction
+    expect(report.results).toHaveLength(3 * 2 * 4); // rows × seeds × protocols × 1 fraction
     // 12 test images: a metric is NaN only where the test set lacks positives (seg, det); AUROCs are defined.
     for (const r of report.results) expect(Number.isNaN(r.value) || (r.value >= 0 && r.value <= 1), `${r.row} ${r.task}`).toBe(true);
     for (const r of report.results.filter((x) => x.task === 'probe' || x.task === 'finetune')) expect(Number.isFinite(r.value)).toBe(true);
@@ -59,6 +60,10 @@ describe('runEvidence (shrunk)', () => {
     // The synthetic set is shared: generated once under outDir, never inside a cell.
     expect(existsSync(join(report.dir, 'mim', 'seed0', 'pretrain', 'data'))).toBe(false);
     expect(existsSync(join(outDir, 'data'))).toBe(true);
+    // The row that starts from another one loaded that row's MAE (same seed).
+    const more = JSON.parse(readFileSync(join(report.dir, 'more', 'seed1', 'pretrain', 'more-seed1', 'config.json'), 'utf8'));
+    expect(more.model.init).toBe(join(report.dir, 'mim', 'seed1', 'pretrain', 'mim-seed1', 'checkpoints', 'mae-timm.safetensors'));
+    expect(lines.join('')).toMatch(/model\.init: \d+ parameters from .*mim-seed1/);
 
     // Resume: one cell's score removed → only that score is recomputed; pre-training is reused.
     const cell = join(report.dir, 'mim', 'seed0', 'probe-0.5.json');
@@ -68,7 +73,7 @@ describe('runEvidence (shrunk)', () => {
     rmSync(cell);
     lines.length = 0;
     const again = await runEvidence({ grid, gridPath: join(outDir, 'shrunk.json'), log });
-    expect(again.results).toHaveLength(16);
+    expect(again.results).toHaveLength(24);
     expect(statSync(kept).mtimeMs).toBe(keptTime);
     expect(JSON.parse(readFileSync(cell, 'utf8')).value).toBe(probe.value); // same seed, same number
     const text = lines.join('');

@@ -49,9 +49,18 @@ export interface EvidenceReport {
   seconds: number;
 }
 
-/** The configuration of one cell (row × seed). */
-export function cellConfig(grid: EvidenceGrid, row: EvidenceRow, seed: number, extra: string[] = []): Config {
-  return loadConfig(grid.base, [...grid.set, ...extra, ...row.set, `seed=${seed}`, `name=${row.name}-seed${seed}`]);
+/** The pre-training run folder of a cell. */
+function cellRunDir(dir: string, row: string, seed: number): string {
+  return join(dir, row, `seed${seed}`, 'pretrain', `${row}-seed${seed}`);
+}
+
+/**
+ * The configuration of one cell (row × seed); with `dir`, a row that starts from another row's
+ * MAE gets that cell's timm export as `model.init`.
+ */
+export function cellConfig(grid: EvidenceGrid, row: EvidenceRow, seed: number, extra: string[] = [], dir?: string): Config {
+  const init = row.init && dir ? [`model.init=${JSON.stringify(join(cellRunDir(dir, row.init, seed), 'checkpoints', 'mae-timm.safetensors'))}`] : [];
+  return loadConfig(grid.base, [...grid.set, ...extra, ...row.set, ...init, `seed=${seed}`, `name=${row.name}-seed${seed}`]);
 }
 
 function readJson<T>(path: string): T | undefined {
@@ -95,8 +104,9 @@ async function loadSets(base: Config, grid: EvidenceGrid, log: Logger) {
 async function pretrainCell(config: Config, dir: string, log: Logger): Promise<string> {
   const runRoot = join(dir, 'pretrain');
   const runDir = new RunDir(runRoot, config.name);
+  const mae = runDir.path('checkpoints', 'mae-timm.safetensors');
   const encoder = runDir.path('checkpoints', 'encoder.safetensors');
-  if (existsSync(runDir.path('pretrain-summary.json')) && existsSync(encoder)) {
+  if (existsSync(runDir.path('pretrain-summary.json')) && existsSync(encoder) && existsSync(mae)) {
     log.info(`${config.name}: pre-training done earlier, reusing ${encoder}`);
     return encoder;
   }
@@ -119,10 +129,14 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
   const unknown = (options.only ?? []).filter((n) => !grid.rows.some((r) => r.name === n));
   if (unknown.length) throw new ConfigError(`--only: no row named ${unknown.join(', ')} in ${options.gridPath}`);
   const tasks = options.tasks ?? [...TASKS];
+  for (const r of rows) {
+    if (r.init && !rows.some((x) => x.name === r.init)) throw new ConfigError(`--only: row '${r.name}' starts from row '${r.init}', which must run too`);
+  }
+  const first = cellConfig(grid, rows[0], grid.seeds[0], extra);
+  const dir = resolve(first.outDir, basename(options.gridPath).replace(/\.json$/i, ''));
   // Validate every cell's configuration before the first hour is spent.
-  const configs = new Map(rows.flatMap((r) => grid.seeds.map((s) => [`${r.name}:${s}`, cellConfig(grid, r, s, extra)] as const)));
-  const base = configs.values().next().value!;
-  const dir = resolve(base.outDir, basename(options.gridPath).replace(/\.json$/i, ''));
+  const configs = new Map(rows.flatMap((r) => grid.seeds.map((s) => [`${r.name}:${s}`, cellConfig(grid, r, s, extra, dir)] as const)));
+  const base = first;
   await startBackend(base, log);
   const sets = await loadSets(base, grid, log);
   const results: CellResult[] = [];
@@ -135,8 +149,10 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
       const done = pending.map((p) => readJson<CellResult>(p.file));
       done.forEach((d) => d && results.push(d));
       const todo = pending.filter((_, k) => !done[k]);
-      if (todo.length === 0) continue;
-      log.info(`evidence: ${row.name} seed ${seed} (${row.label}): ${todo.length} of ${pending.length} scores to compute`);
+      // A row others start from is pre-trained even when its own scores are all there.
+      const neededAsInit = rows.some((r) => r.init === row.name) && !existsSync(join(cellRunDir(dir, row.name, seed), 'checkpoints', 'mae-timm.safetensors'));
+      if (todo.length === 0 && !neededAsInit) continue;
+      log.info(`evidence: ${row.name} seed ${seed} (${row.label}): ${todo.length} of ${pending.length} scores to compute${row.init ? ` (starts from ${row.init})` : ''}`);
       const encoderPath = row.pretrain ? await pretrainCell(config, cellDir, log) : undefined;
       const makeEncoder = () => loadEncoder(config, encoderPath);
 

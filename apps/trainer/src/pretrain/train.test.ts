@@ -9,6 +9,7 @@ import { createLogger } from '../run/logger.js';
 import { RunDir } from '../run/run-dir.js';
 import { FixedBatchSource } from './fixed-source.js';
 import { pretrain } from './train.js';
+import { EcampPretrainModel } from './model.js';
 
 const REPORTS = [
   'There is a small left pleural effusion. No pneumothorax. Heart size is normal.',
@@ -61,6 +62,14 @@ describe('pretrain (wasm)', () => {
       expect(Object.keys(encoder.tensors)).toContain('blocks.0.attn.qkv.weight');
       expect(Object.keys(encoder.tensors).some((k) => k.startsWith('decoder_'))).toBe(false);
       expect(existsSync(summary.checkpoint)).toBe(true);
+      // The timm-layout MAE export is a valid model.init for a new run: same encoder weights after loading.
+      const next = new EcampPretrainModel(config, tokenizer.vocabSize);
+      const report = next.loadInit(summary.maeCheckpoint);
+      expect(report.missing).toEqual([]);
+      const a = next.mae.stateDict()['blocks.0.attn.qkv.weight'];
+      const b = model.mae.stateDict()['blocks.0.attn.qkv.weight'];
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])).toBe(0);
+      next.dispose();
       expect(readdirSync(runDir.path('pictures'))).toEqual(['step-000002.png']);
     } finally {
       model.dispose();

@@ -7,6 +7,7 @@
 import { AdamW, GradientAccumulator, Rng, clipGradNorm, disposeGrads, namedGradients, saveCheckpoint, tf, writeSafetensors, type NamedGrads } from '@ecamp/core';
 import type { MlmTokenizer } from '@ecamp/mlm';
 import { WindowSelector, centredWindow } from '@ecamp/superres';
+import { saveTimmSafetensors } from '@ecamp/vision';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../run/logger.js';
 import type { RunDir } from '../run/run-dir.js';
@@ -29,6 +30,11 @@ export interface PretrainSummary {
   skippedSamples: Record<string, number>;
   checkpoint: string;
   encoderCheckpoint: string;
+  /**
+   * The MAE (encoder and pixel decoder) in timm/MAE names and PyTorch layouts, written at the
+   * end of the run: a `model.init` for further pre-training (as the authors start from MAE).
+   */
+  maeCheckpoint: string;
 }
 
 export interface PretrainOptions {
@@ -163,6 +169,8 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
   }
   accumulator.dispose();
   saveAll(steps);
+  const maeCheckpoint = runDir.path('checkpoints', 'mae-timm.safetensors');
+  saveTimmSafetensors(model.mae, maeCheckpoint, { format: 'timm-mae', step: String(steps) });
   optimizer.dispose(); // its moments are in the checkpoint
   const steady = stepTimes.length > 2 ? stepTimes.slice(1) : stepTimes;
   const msPerStep = steady.reduce((a, b) => a + b, 0) / steady.length;
@@ -179,6 +187,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
       skippedSamples: source.skipped(),
       checkpoint,
       encoderCheckpoint,
+      maeCheckpoint,
     },
   };
 }
