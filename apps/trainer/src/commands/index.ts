@@ -4,9 +4,10 @@ import { ablateCommand } from './ablate.js';
 import { distillCommand } from './distill.js';
 import { evaluateCommand } from './evaluate.js';
 import { pretrainCommand } from './pretrain.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { synthCommand } from './synth.js';
 import { windowsCommand } from './windows.js';
 
 /** Every `ecamp` sub-command, in the order the help lists them. */
-export const commands: Command[] = [runCommand, pretrainCommand, evaluateCommand, ablateCommand, windowsCommand, synthCommand, distillCommand, configCommand];
+export const commands: Command[] = [runCommand, pretrainCommand, evaluateCommand, ablateCommand, reportCommand, windowsCommand, synthCommand, distillCommand, configCommand];

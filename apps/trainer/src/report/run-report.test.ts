@@ -1,0 +1,88 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { handMadeRun } from '../../test/report-fixtures.js';
+import { readRunFolder } from './read-run.js';
+import { formatBackend, pictureColumns, renderRunReport, spread } from './run-report.js';
+
+const at = new Date('2026-11-30T12:00:00Z');
+
+/** Every src/href value in the page. */
+function links(html: string): string[] {
+  return [...html.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+}
+
+describe('renderRunReport', () => {
+  it('labels every section, embeds pictures and charts, and loads nothing from outside', () => {
+    const { dir } = handMadeRun();
+    const html = renderRunReport(readRunFolder(dir), { now: at, attention: { ok: false, reason: 'test reason' } });
+    for (const id of ['facts', 'config', 'curves', 'pictures', 'attention', 'evaluation', 'ablation', 'issues']) expect(html).toContain(`id="${id}"`);
+    expect(html).toContain('finished: pre-training and evaluation (summary.json)');
+    expect(html).toContain('native (openblas, Haswell) — 2 threads, SIMD');
+    expect(html).toContain('3 min 05 s');
+    expect(html).toContain('90 chosen from entity attention, 6 centred');
+    // loss chart: one line per objective plus the learning rate; throughput and gradient charts
+    for (const s of ['total (weighted sum)', 'MIM (masked image modelling)', 'SR (super-resolution)', 'MLM (masked report words)', 'learning rate']) {
+      expect(html).toMatch(new RegExp(`<path data-series="${s.replace(/[()]/g, '\\$&')}" data-points="10"`));
+    }
+    expect(html).toMatch(/<path data-series="milliseconds per step" data-points="10"/);
+    expect(html).toMatch(/<path data-series="images per second" data-points="10"/);
+    expect(html).toMatch(/<path data-series="clipping threshold \(3\)" data-points="2"/);
+    // three pictures, each labelled with its step and its four panels
+    expect(html.match(/<figure class="training-picture"/g)).toHaveLength(3);
+    expect(html).toContain('Step 12 — pictures/step-000012.png');
+    expect(html).toContain('<span>SR output + window</span>');
+    expect(html).toContain('25 % of the 16×16-pixel patches');
+    // evaluation with the paired difference and per-label chart; synthetic label names
+    expect(html).toContain('<strong>+0.0500</strong>');
+    expect(html).toContain('pre-training helped: the whole interval is above 0');
+    expect(html).toContain('data-category="pleural effusion"');
+    // ablation row of this run marked
+    expect(html).toContain('fusion ◀ this run');
+    // the attention panel's reason, and what could not be read
+    expect(html).toContain('No attention picture for this run: test reason.');
+    expect(html).toContain('line 12 is not JSON (a torn last line');
+    // config text is escaped; nothing is loaded from anywhere
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    for (const l of links(html)) expect(l).toMatch(/^data:image\/png;base64,/);
+    expect(html).toContain('2026-11-30 12:00:00 UTC');
+  });
+
+  it('says how far a run got when it has no summary, evaluation or pictures', () => {
+    const { dir } = handMadeRun({ finished: false, evaluation: false });
+    rmSync(join(dir, 'pictures'), { recursive: true });
+    const html = renderRunReport(readRunFolder(dir), { now: at, backend: { backend: 'wasm', requested: 'native', simd: true, threads: 1, fallbackReason: 'native kernels unavailable' } });
+    expect(html).toContain('not finished — still running or stopped: last logged step 10 of 12');
+    expect(html).toContain('wasm — 1 thread, SIMD; native was asked for (native kernels unavailable)');
+    expect(html).toContain('No training pictures in this run folder');
+    expect(html).toContain('No evaluation in this run folder');
+    expect(html).toContain('Not computed for this report (ecamp report --no-attention).');
+  });
+
+  it('embeds at most maxPictures pictures, first and last kept', () => {
+    const { dir } = handMadeRun();
+    const html = renderRunReport(readRunFolder(dir), { now: at, maxPictures: 2 });
+    expect(html.match(/<figure class="training-picture" data-step="(\d+)"/g)).toEqual(['<figure class="training-picture" data-step="5"', '<figure class="training-picture" data-step="12"']);
+    expect(html).toContain('2 of 3 pictures shown');
+  });
+});
+
+describe('run report helpers', () => {
+  it('spread keeps first and last and spaces the rest evenly', () => {
+    expect(spread([1, 2, 3], 5)).toEqual([1, 2, 3]);
+    expect(spread([1, 2, 3, 4, 5, 6, 7, 8, 9], 3)).toEqual([1, 5, 9]);
+    expect(spread([1, 2, 3], 1)).toEqual([3]);
+  });
+
+  it('pictureColumns counts 448-pixel panels 4 pixels apart', () => {
+    expect(pictureColumns(1804, 448)).toBe(4);
+    expect(pictureColumns(1352, 448)).toBe(3);
+    expect(pictureColumns(448, 448)).toBe(1);
+  });
+
+  it('formatBackend says what ran, with what, and why not what was asked', () => {
+    expect(formatBackend(undefined)).toBe('not recorded in this run folder');
+    expect(formatBackend({ backend: 'tensorflow', provider: '@tensorflow/tfjs-node', threads: 8 })).toBe('tensorflow via @tensorflow/tfjs-node — 8 threads');
+  });
+});
