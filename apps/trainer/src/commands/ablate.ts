@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../run/run-dir.js';
 import { readEvidenceGrid } from '../evidence/grid.js';
 import { runEvidence } from '../evidence/run.js';
 import { configHelp, configOptions, type Command } from './command.js';
+import { reportAfterRun } from '../report/write.js';
 
 const GridSchema = z.strictObject({
   description: z.string().optional(),
@@ -57,7 +58,8 @@ export const ablateCommand: Command = {
 
 Runs the base configuration once per variant of an ablation grid (each variant a
 list of --set overrides), each a full 'ecamp run' named <name>-<variant>, and
-writes <outDir>/ablation-<name>.md and .json. The synthetic set is generated once
+writes <outDir>/ablation-<name>.md, .json and .html (every variant's report.html
+too). The synthetic set is generated once
 and shared. The scratch-encoder baseline is computed only for the first variant.
 
 With --preset evidence it runs the evidence benchmark instead (configs/evidence.json:
@@ -84,7 +86,8 @@ ${configHelp}
         only: (values.only as string | undefined)?.split(',').filter(Boolean),
         log: createLogger('evidence'),
       });
-      process.stdout.write(`${report.table}\n\nfiles: ${report.dir}/{table.md,results.json,chart.svg}\nwall time: ${((performance.now() - started) / 60000).toFixed(1)} min\n`);
+      await reportAfterRun(report.dir, createLogger('evidence'));
+      process.stdout.write(`${report.table}\n\nfiles: ${report.dir}/{table.md,results.json,chart.svg,report.html}\nwall time: ${((performance.now() - started) / 60000).toFixed(1)} min\n`);
       return 0;
     }
     const gridPath = (values.grid as string | undefined) ?? join(presetDir, 'ablation.json');
@@ -103,7 +106,7 @@ ${configHelp}
     for (const [k, config] of configs.entries()) {
       const log = createLogger(config.name);
       log.info(`ablation ${k + 1}/${configs.length}: ${variants[k].name} (${variants[k].set.join(' ') || 'base'})`);
-      const { pretrain, evaluation } = await runAll(config, log);
+      const { pretrain, evaluation, runDir } = await runAll(config, log);
       scratch ??= evaluation.results.find((e) => e.encoder === 'scratch')?.auroc;
       rows.push({
         variant: variants[k].name,
@@ -116,7 +119,9 @@ ${configHelp}
       const table = formatAblationTable(rows);
       writeFileAtomic(join(base.outDir, `ablation-${base.name}.md`), `# Ablation of ${base.name}\n\n${table}\n`);
       writeFileAtomic(join(base.outDir, `ablation-${base.name}.json`), `${JSON.stringify(rows, null, 2)}\n`);
+      await reportAfterRun(runDir.root, log);
     }
+    await reportAfterRun(join(base.outDir, `ablation-${base.name}.json`), createLogger(base.name));
     process.stdout.write(`${formatAblationTable(rows)}\n`);
     return 0;
   },

@@ -2,6 +2,7 @@ import { loadConfig } from '../config/load.js';
 import { createLogger } from '../run/logger.js';
 import { runPretrain, startBackend } from '../run/pipeline.js';
 import { RunDir } from '../run/run-dir.js';
+import { reportAfterRun } from '../report/write.js';
 import { configHelp, configOptions, type Command } from './command.js';
 
 /** `ecamp pretrain`: pre-training only. */
@@ -12,7 +13,8 @@ export const pretrainCommand: Command = {
 
 Pre-trains with the enabled objectives and writes checkpoints/pretrain.safetensors
 (model + optimiser + loader position) and checkpoints/encoder.safetensors (the ViT
-alone, timm names) under <outDir>/<name>/.
+alone, timm names) under <outDir>/<name>/, and the HTML report (report.html,
+see 'ecamp report').
 
 Options:
 ${configHelp}`,
@@ -22,8 +24,9 @@ ${configHelp}`,
     const log = createLogger(config.name);
     const runDir = new RunDir(config.outDir, config.name);
     runDir.writeJson('config.json', config);
-    await startBackend(config, log);
+    const backend = await startBackend(config, log);
     const { summary } = await runPretrain(config, runDir, log);
+    await reportAfterRun(runDir.root, log, { backend });
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   },

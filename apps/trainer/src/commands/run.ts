@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../run/logger.js';
 import { formatRunSummary, runAll } from '../run/pipeline.js';
+import { reportAfterRun } from '../report/write.js';
 import { configHelp, configOptions, type Command } from './command.js';
 
 /** `ecamp run`: the main job — pre-train, then evaluate the encoder. */
@@ -18,7 +19,8 @@ set, generated on first use under <outDir>/data/.
 
 Writes <outDir>/<name>/: config.json, metrics.jsonl, checkpoints/
 (pretrain.safetensors with optimiser state, encoder.safetensors with timm
-names), tokenizer.json, pretrain-summary.json, evaluation.json, summary.json.
+names), tokenizer.json, pretrain-summary.json, evaluation.json, summary.json,
+and report.html (open it in a browser; see 'ecamp report').
 
 Options:
 ${configHelp}
@@ -32,6 +34,7 @@ Examples:
     const config = loadConfig(values.config as string, values.set as string[]);
     const log = createLogger(config.name);
     const { pretrain, evaluation, runDir } = await runAll(config, log);
+    await reportAfterRun(runDir.root, log);
     process.stdout.write(`${formatRunSummary(pretrain, evaluation)}\nrun folder: ${runDir.root}\n`);
     return 0;
   },
