@@ -101,7 +101,8 @@ export async function entityAttentionPanel(run: RunFolder, options: { examples?:
   let tokenizer: MlmTokenizer;
   try {
     tokenizer = loadTokenizer(tokenizerPath, { maxLength: L });
-    records = (await prepareRunData(config, options.log ?? quiet())).records;
+    // The panel shows reports without inserted context: skip distilling contexts for every record.
+    records = (await prepareRunData({ ...config, data: { ...config.data, context: 'none' } }, options.log ?? quiet())).records;
   } catch (e) {
     return { ok: false, reason: `its data or tokenizer cannot be read (${(e as Error).message})` };
   }
