@@ -1,6 +1,7 @@
 /**
- * Policy and bookkeeping for bad input: a missing or corrupt image, an
- * unreadable row, an empty report. With `skip` (default) the sample is left
+ * Policy and bookkeeping for bad input: a missing, corrupt or out-of-limits
+ * image, an unreadable row, a bad value, an empty or binary report, a
+ * duplicated row. With `skip` (default) the sample is left
  * out, one line is logged and the run summary counts it by reason; with
  * `fail` an error names the file, line and field. Never a silent wrong sample.
  */
@@ -10,12 +11,25 @@ export type OnBadSample = 'skip' | 'fail';
 
 /** Why a sample was bad. */
 export type BadSampleReason =
+  /** The image file does not exist (or is not a file). */
   | 'missing-image'
+  /** The image cannot be decoded: truncated, corrupt, unsupported. */
   | 'corrupt-image'
+  /** The image header gives a size outside the limits (refused before decoding). */
+  | 'image-size'
+  /** A row that cannot be split into the header's fields (quoting, field count). */
   | 'unreadable-row'
+  /** A required value is empty or absent. */
   | 'missing-field'
+  /** A value of the wrong kind or out of range (a label, a window offset, a box, an RLE). */
   | 'bad-value'
+  /** No report text (after section extraction). */
   | 'empty-report'
+  /** NUL or control bytes, or bytes that are not UTF-8, in a field or a report file. */
+  | 'binary-data'
+  /** A row whose key (image path, id) an earlier row already had; the first is kept. */
+  | 'duplicate'
+  /** A row that refers to something another file lacks (an id absent from the metadata). */
   | 'no-match';
 
 /** Where a bad sample came from. */

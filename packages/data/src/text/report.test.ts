@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractReportSections, joinSections, normalizeWhitespace } from './report.js';
+import { extractReportSections, joinSections, normalizeWhitespace, textProblem } from './report.js';
 
 describe('report sections', () => {
   it('extracts FINDINGS and IMPRESSION from a MIMIC-style report and drops other sections', () => {
@@ -25,5 +25,15 @@ describe('one-line reports', () => {
     const r = extractReportSections('FINDINGS: Small left pleural effusion. IMPRESSION: Effusion.');
     expect([r.findings, r.impression]).toEqual(['Small left pleural effusion.', 'Effusion.']);
     expect(extractReportSections('Portable AP: lines as before.').text).toBe('Portable AP: lines as before.');
+  });
+});
+
+describe('textProblem', () => {
+  it('names NUL and control bytes, and undecodable bytes only when the source was not UTF-8', () => {
+    expect(textProblem('Lungs clear.\tNo effusion.\r\n\f')).toBeNull();
+    expect(textProblem('ab\u0000c')).toBe('binary data: a NUL byte at character 2');
+    expect(textProblem('x\u001b[0m')).toBe('binary data: control character U+001B at character 1');
+    expect(textProblem('caf\ufffd')).toBeNull();
+    expect(textProblem('caf\ufffd', true)).toBe('not UTF-8: undecodable bytes at character 3 (save the file as UTF-8)');
   });
 });

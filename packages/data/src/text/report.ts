@@ -12,6 +12,25 @@ export interface ReportSections {
   text: string;
 }
 
+/**
+ * Why `s` is not usable text, or null when it is: a NUL byte or another
+ * control character (TAB, LF, VT, FF and CR are fine), or — when the bytes it
+ * was decoded from were not valid UTF-8 (`invalidUtf8`) — a U+FFFD that stands
+ * for bytes the decoder could not read. Positions are 0-based characters.
+ */
+export function textProblem(s: string, invalidUtf8 = false): string | null {
+  const ctl = /[\u0000-\u0008\u000e-\u001f\u007f]/.exec(s);
+  if (ctl) {
+    const code = ctl[0].charCodeAt(0);
+    return code === 0 ? `binary data: a NUL byte at character ${ctl.index}` : `binary data: control character U+${code.toString(16).toUpperCase().padStart(4, '0')} at character ${ctl.index}`;
+  }
+  if (invalidUtf8) {
+    const k = s.indexOf('\ufffd');
+    if (k >= 0) return `not UTF-8: undecodable bytes at character ${k} (save the file as UTF-8)`;
+  }
+  return null;
+}
+
 /** Collapses runs of whitespace (including newlines) to single spaces and trims. */
 export function normalizeWhitespace(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
