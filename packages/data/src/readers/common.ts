@@ -23,3 +23,24 @@ export function imageOk(path: string, options: ReaderOptions, bad: BadSampleLog,
   bad.report('missing-image', { file, line, field }, `${path} does not exist`);
   return false;
 }
+
+/**
+ * Remembers the line of each key's first row; a later row with the same key is
+ * reported as a duplicate (the first is kept) and `false` returned.
+ */
+export class FirstRows {
+  private readonly first = new Map<string, number | undefined>();
+
+  constructor(private readonly bad: BadSampleLog) {}
+
+  /** True for the first row of `key`; false (and a `duplicate` report naming the first line) after. */
+  isFirst(key: string, where: { file: string; line?: number; field: string }): boolean {
+    if (!this.first.has(key)) {
+      this.first.set(key, where.line);
+      return true;
+    }
+    const at = this.first.get(key);
+    this.bad.report('duplicate', where, `"${key.length > 80 ? `${key.slice(0, 80)}…` : key}" already appears${at !== undefined ? ` on line ${at}` : ''}; the first row is kept`);
+    return false;
+  }
+}

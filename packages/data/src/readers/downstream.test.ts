@@ -52,7 +52,7 @@ describe('downstream list readers', () => {
     expect(m[1 * 4 + 0]).toBe(1); // position 1 = (x 0, y 1)
     expect(m[2 * 4 + 2]).toBe(1); // position 10 = (x 2, y 2)
     expect(m[0 * 4 + 3]).toBe(1); // position 12 = (x 3, y 0)
-    expect(() => siimRecordMask(recs[0], 2, 2)).toThrow(/siim\.csv \(ImageId a\).*beyond/);
+    expect(() => siimRecordMask(recs[0], 2, 2)).toThrow(/siim\.csv:2 \(field "EncodedPixels", ImageId a\): run 0 ends at 13, beyond the 2×2 image/);
   });
 
   it('reads RSNA boxes and RIGA mask pairs', () => {
@@ -71,5 +71,35 @@ describe('downstream list readers', () => {
     const masks = readMaskCsv(join(t.dir, 'riga.csv'), { badSamples: log2 });
     expect(masks).toHaveLength(1);
     expect(log2.summary()).toEqual({ 'missing-image': 1 });
+  });
+
+  it('reads a list with a BOM and CR or CRLF line ends; counts duplicates, negative boxes and empty paths', () => {
+    const u = tmpTree({
+      'list.txt': '\uFEFFa.png 0 1\rb.png 1 0\r\na.png 1 1\n',
+      'boxes.csv': 'image_path,bbox\na.png,"[[-1,0,5,5]]"\nb.png,"[[0,0,5,5]]"\nb.png,[]\n,[]\n',
+      'riga.csv': 'img_path,mask_path\na.png,m.png\na.png,m.png\nb.png,\n',
+      'a.png': 'x',
+      'b.png': 'x',
+      'm.png': 'x',
+    });
+    try {
+      const lines: string[] = [];
+      const log = new BadSampleLog('skip', (l) => lines.push(l));
+      expect(readClassificationList(join(u.dir, 'list.txt'), { badSamples: log }).map((r) => [r.imagePath.slice(u.dir.length + 1), r.labels, r.origin.line])).toEqual([
+        ['a.png', [0, 1], 1],
+        ['b.png', [1, 0], 2],
+      ]);
+      expect(lines).toEqual([expect.stringMatching(/list\.txt:3 \(field "path"\): duplicate: ".*a\.png" already appears on line 1; the first row is kept$/)]);
+      expect(readBoxCsv(join(u.dir, 'boxes.csv'), { badSamples: log }).map((r) => r.boxes)).toEqual([[[0, 0, 5, 5]]]);
+      expect(lines.slice(1)).toEqual([
+        expect.stringMatching(/boxes\.csv:2 \(field "bbox"\): bad-value: expected \[\[x1,y1,x2,y2\],…\] with 0 ≤ x1 < x2, 0 ≤ y1 < y2, got \[\[-1,0,5,5\]\]$/),
+        expect.stringMatching(/boxes\.csv:4 \(field "image_path"\): duplicate/),
+        expect.stringMatching(/boxes\.csv:5 \(field "image_path"\): missing-field: empty image path$/),
+      ]);
+      expect(readMaskCsv(join(u.dir, 'riga.csv'), { badSamples: log })).toHaveLength(1);
+      expect(lines.slice(4)).toEqual([expect.stringMatching(/riga\.csv:3 \(field "img_path"\): duplicate/), expect.stringMatching(/riga\.csv:4 \(field "mask_path"\): missing-field: empty path$/)]);
+    } finally {
+      u.cleanup();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readCsvRows } from './csv-read.js';
 import { decodeSiimRle } from './rle.js';
-import { badLogFor, imageOk, resolveUnder } from './common.js';
+import { badLogFor, FirstRows, imageOk, resolveUnder } from './common.js';
 import type { ReaderOptions } from './types.js';
 
 /** One classification sample. */
@@ -27,7 +27,8 @@ export interface ListOptions extends ReaderOptions {
 /**
  * Reads `relative/path l1 l2 …` lines (whitespace-separated; labels are
  * numbers: 0/1 multi-hot, or a class index). Every line must have as many
- * labels as the first good line.
+ * labels as the first good line; a path listed twice is a duplicate (the
+ * first line is kept). LF, CRLF or CR line ends and a byte-order mark are fine.
  */
 export function readClassificationList(file: string, options: ListOptions = {}): ClassificationRecord[] {
   const bad = badLogFor(options);
@@ -39,8 +40,9 @@ export function readClassificationList(file: string, options: ListOptions = {}):
     throw new Error(`${file}: cannot read list (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   const out: ClassificationRecord[] = [];
+  const seen = new FirstRows(bad);
   let width = -1;
-  text.split(/\r?\n/).forEach((raw, k) => {
+  text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).forEach((raw, k) => {
     const line = k + 1;
     const s = raw.trim();
     if (!s) return;
@@ -52,6 +54,7 @@ export function readClassificationList(file: string, options: ListOptions = {}):
     if (width < 0) width = labels.length;
     else if (labels.length !== width) return bad.report('unreadable-row', { file, line }, `${labels.length} labels, earlier lines have ${width}`);
     const imagePath = resolveUnder(root, parts[0]);
+    if (!seen.isFirst(imagePath, { file, line, field: 'path' })) return;
     if (!imageOk(imagePath, options, bad, file, line, 'path')) return;
     out.push({ imagePath, labels, origin: { file, line } });
   });
@@ -120,7 +123,7 @@ export function readSiimCsv(file: string, options: ListOptions & { ext?: string 
 /** The union mask (row-major `height × width`, 0/1) of a SIIM record's runs; errors name the CSV line. */
 export function siimRecordMask(rec: SiimRecord, width: number, height: number): Uint8Array {
   const mask = new Uint8Array(width * height);
-  for (const rle of rec.rles) decodeSiimRle(rle, width, height, mask, `${rec.origin.file} (ImageId ${rec.id})`);
+  for (const rle of rec.rles) decodeSiimRle(rle, width, height, mask, `${rec.origin.file}:${rec.origin.line} (field "EncodedPixels", ImageId ${rec.id})`);
   return mask;
 }
 
@@ -132,11 +135,16 @@ export interface BoxRecord {
   origin: { file: string; line: number };
 }
 
-/** Reads an RSNA-style CSV `image_path,bbox` with bbox `[[x1,y1,x2,y2],…]` (empty list for negatives). */
+/**
+ * Reads an RSNA-style CSV `image_path,bbox` with bbox `[[x1,y1,x2,y2],…]`
+ * (empty list for negatives; coordinates ≥ 0, x2 > x1, y2 > y1). One row per
+ * image: a second row of the same image is a duplicate.
+ */
 export function readBoxCsv(file: string, options: ListOptions = {}): BoxRecord[] {
   const bad = badLogFor(options);
   const root = options.imageRoot ?? dirname(file);
   const { rows } = readCsvRows(file, ['image_path', 'bbox'], bad);
+  const seen = new FirstRows(bad);
   const out: BoxRecord[] = [];
   for (const r of rows) {
     let boxes: unknown;
@@ -148,12 +156,18 @@ export function readBoxCsv(file: string, options: ListOptions = {}): BoxRecord[]
     }
     const ok =
       Array.isArray(boxes) &&
-      boxes.every((b) => Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v)) && b[2] > b[0] && b[3] > b[1]);
+      boxes.every((b) => Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v)) && b[0] >= 0 && b[1] >= 0 && b[2] > b[0] && b[3] > b[1]);
     if (!ok) {
-      bad.report('bad-value', { file, line: r.line, field: 'bbox' }, `expected [[x1,y1,x2,y2],…] with x2>x1, y2>y1, got ${r.values.bbox.slice(0, 60)}`);
+      bad.report('bad-value', { file, line: r.line, field: 'bbox' }, `expected [[x1,y1,x2,y2],…] with 0 ≤ x1 < x2, 0 ≤ y1 < y2, got ${r.values.bbox.slice(0, 60)}`);
       continue;
     }
-    const imagePath = resolveUnder(root, r.values.image_path.trim());
+    const rel = r.values.image_path.trim();
+    if (!rel) {
+      bad.report('missing-field', { file, line: r.line, field: 'image_path' }, 'empty image path');
+      continue;
+    }
+    const imagePath = resolveUnder(root, rel);
+    if (!seen.isFirst(imagePath, { file, line: r.line, field: 'image_path' })) continue;
     if (!imageOk(imagePath, options, bad, file, r.line, 'image_path')) continue;
     out.push({ imagePath, boxes: boxes as [number, number, number, number][], origin: { file, line: r.line } });
   }
@@ -167,15 +181,22 @@ export interface MaskRecord {
   origin: { file: string; line: number };
 }
 
-/** Reads a RIGA-style CSV `img_path,mask_path`; both files must exist (when checking). */
+/** Reads a RIGA-style CSV `img_path,mask_path`; both files must exist (when checking); one row per image. */
 export function readMaskCsv(file: string, options: ListOptions = {}): MaskRecord[] {
   const bad = badLogFor(options);
   const root = options.imageRoot ?? dirname(file);
   const { rows } = readCsvRows(file, ['img_path', 'mask_path'], bad);
+  const seen = new FirstRows(bad);
   const out: MaskRecord[] = [];
   for (const r of rows) {
+    const empty = (['img_path', 'mask_path'] as const).find((f) => !r.values[f].trim());
+    if (empty) {
+      bad.report('missing-field', { file, line: r.line, field: empty }, 'empty path');
+      continue;
+    }
     const imagePath = resolveUnder(root, r.values.img_path.trim());
     const maskPath = resolveUnder(root, r.values.mask_path.trim());
+    if (!seen.isFirst(imagePath, { file, line: r.line, field: 'img_path' })) continue;
     if (!imageOk(imagePath, options, bad, file, r.line, 'img_path')) continue;
     if (!imageOk(maskPath, options, bad, file, r.line, 'mask_path')) continue;
     out.push({ imagePath, maskPath, origin: { file, line: r.line } });

@@ -32,4 +32,27 @@ describe('IU X-ray readers', () => {
     expect(uid2.text.startsWith('Borderline cardiomegaly.')).toBe(true);
     for (const r of reps) expect(r.text).not.toMatch(/\s{2,}|^\s|\s$/);
   });
+
+  it('counts an image whose uid has no report row (no-match) and a repeated uid (duplicate)', () => {
+    const u = tmpTree({
+      'reports.csv': 'uid,findings,impression\n1,Clear.,Normal.\n2,,\n1,Other.,Text.\n',
+      'proj.csv': 'uid,filename,projection\n1,a.png,Frontal\n2,b.png,Frontal\n9,c.png,Frontal\n1,a.png,Frontal\n',
+      'images/a.png': 'x',
+      'images/b.png': 'x',
+      'images/c.png': 'x',
+    });
+    try {
+      const lines: string[] = [];
+      const log = new BadSampleLog('skip', (l) => lines.push(l));
+      const recs = readIuXray({ reportsCsv: join(u.dir, 'reports.csv'), projectionsCsv: join(u.dir, 'proj.csv'), badSamples: log });
+      expect(recs.map((r) => [r.id, r.report])).toEqual([['a', 'Clear. Normal.']]);
+      // uid 2's empty report is counted once (not again as no-match); uid 9 has no report row.
+      expect(log.summary()).toEqual({ duplicate: 2, 'empty-report': 1, 'no-match': 1 });
+      expect(lines).toContainEqual(expect.stringMatching(/reports\.csv:4 \(field "uid"\): duplicate: "1" already appears on line 2/));
+      expect(lines).toContainEqual(expect.stringMatching(/proj\.csv:4 \(field "uid"\): no-match: uid "9" has no row in .*reports\.csv$/));
+      expect(lines).toContainEqual(expect.stringMatching(/proj\.csv:5 \(field "filename"\): duplicate/));
+    } finally {
+      u.cleanup();
+    }
+  });
 });

@@ -29,4 +29,30 @@ describe('readMimicCxr', () => {
     expect(all.map((r) => r.id)).toEqual(['d1', 'd2']);
     expect(readMimicCxr({ root: t.dir, splitCsv: join(t.dir, 'split.csv'), metadataCsv: join(t.dir, 'meta.csv'), split: 'test' }).map((r) => r.id)).toEqual(['d3']);
   });
+
+  it('counts a binary or non-UTF-8 report file, and a repeated dicom_id', () => {
+    const s2 = 'files/p10/p10000032/s50000002';
+    const s3 = 'files/p10/p10000032/s50000003';
+    const u = tmpTree({
+      'split.csv': 'dicom_id,subject_id,study_id,split\nd1,10000032,50414267,train\nd2,10000032,50000002,train\nd3,10000032,50000003,train\nd1,10000032,50414267,train\n',
+      [`${study}.txt`]: 'FINDINGS: Clear.\n',
+      [`${s2}.txt`]: Buffer.from([0x46, 0x49, 0x4e, 0x00, 0x01, 0x02]),
+      [`${s3}.txt`]: Buffer.from([0x46, 0x49, 0x4e, 0x44, 0x49, 0x4e, 0x47, 0x53, 0x3a, 0x20, 0xff, 0xfe, 0x41]),
+      [`${study}/d1.jpg`]: 'x',
+      [`${s2}/d2.jpg`]: 'x',
+      [`${s3}/d3.jpg`]: 'x',
+    });
+    try {
+      const lines: string[] = [];
+      const log = new BadSampleLog('skip', (l) => lines.push(l));
+      const recs = readMimicCxr({ root: u.dir, splitCsv: join(u.dir, 'split.csv'), views: [], badSamples: log });
+      expect(recs.map((r) => r.id)).toEqual(['d1']);
+      expect(log.summary()).toEqual({ 'binary-data': 2, duplicate: 1 });
+      expect(lines).toContainEqual(expect.stringMatching(/s50000002\.txt: binary-data: binary data: a NUL byte at character 3 \(split CSV line 3\)$/));
+      expect(lines).toContainEqual(expect.stringMatching(/s50000003\.txt: binary-data: not UTF-8: undecodable bytes at character 10 .*\(split CSV line 4\)$/));
+      expect(lines).toContainEqual(expect.stringMatching(/split\.csv:5 \(field "dicom_id"\): duplicate: "d1" already appears on line 2/));
+    } finally {
+      u.cleanup();
+    }
+  });
 });
