@@ -35,9 +35,11 @@ export { contextWindow, type ContextWindow } from './synth/window.js';
 export type { Box } from './synth/findings.js';
 
 /** Opening images (PNG 8/16-bit, JPEG, TIFF, GIF via sharp; DICOM via dicom-parser). */
-export { openImage, type OpenedImage, type ImageInfo } from './image/source.js';
+export { openImage, type OpenedImage, type ImageInfo, type OpenImageOptions } from './image/source.js';
+/** Image size limits (checked on the header, before decoding) and the error an unusable image raises. */
+export { DEFAULT_IMAGE_LIMITS, ImageInputError, checkImageSize, type ImageLimits } from './image/limits.js';
 /** DICOM decoding (uncompressed transfer syntaxes, modality + VOI window, MONOCHROME1 inversion). */
-export { decodeDicom, isDicom, UNCOMPRESSED_TRANSFER_SYNTAXES, type DicomImage } from './image/dicom.js';
+export { decodeDicom, isDicom, readDicomSize, UNCOMPRESSED_TRANSFER_SYNTAXES, type DicomImage } from './image/dicom.js';
 /** Transform geometry: crop boxes, flips and mapping of points and boxes. */
 export { sampleResizedCrop, centerCropBox, mapPoint, mapBox, type CropBox, type TransformGeometry } from './image/geometry.js';
 /** Normalisation constants and the LUT writer into float32 NHWC buffers. */
@@ -57,9 +59,9 @@ export {
 /** Bad-sample policy (`skip` logs and counts by reason, `fail` throws naming file, line and field). */
 export { BadSampleLog, BadSampleError, formatWhere, type OnBadSample, type BadSampleReason, type BadSampleWhere } from './readers/bad-samples.js';
 /** CSV rows with line numbers and required-column checks. */
-export { readCsvRows, type CsvRow } from './readers/csv-read.js';
+export { readCsvRows, parseCsvRecords, type CsvRow, type CsvRecord, type CsvParse } from './readers/csv-read.js';
 /** Report text: FINDINGS + IMPRESSION extraction and whitespace normalisation. */
-export { extractReportSections, joinSections, normalizeWhitespace, type ReportSections } from './text/report.js';
+export { extractReportSections, joinSections, normalizeWhitespace, textProblem, type ReportSections } from './text/report.js';
 /** Record types shared by the readers. */
 export type { PretrainRecord, ReaderOptions } from './readers/types.js';
 /** The authors' pre-training CSV (`img_path, report, llm_output`) with its window CSV. */

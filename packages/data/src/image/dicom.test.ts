@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeTestDicom } from '../../test/helpers/dicom-writer.js';
-import { decodeDicom, isDicom } from './dicom.js';
+import { decodeDicom, isDicom, readDicomSize } from './dicom.js';
 
 describe('decodeDicom', () => {
   it('applies the VOI window (DICOM linear) to MONOCHROME2 16-bit data', () => {
@@ -38,5 +38,25 @@ describe('decodeDicom', () => {
     const rgb = writeTestDicom({ width: 1, height: 1, pixels: [1, 2, 3], photometric: 'RGB' });
     expect(() => decodeDicom(rgb, 'c.dcm')).toThrow(/c\.dcm: unsupported DICOM photometric interpretation RGB/);
     expect(() => decodeDicom(new Uint8Array(200), 'junk.dcm')).toThrow(/junk\.dcm/);
+  });
+
+  it('says what is wrong with a truncated or corrupt file without quoting the file back, and checks limits before the pixels', () => {
+    const good = writeTestDicom({ width: 16, height: 12, pixels: Array.from({ length: 192 }, (_, i) => i * 50) });
+    for (const cut of [134, 200, good.length - 100]) {
+      let msg = '';
+      try {
+        decodeDicom(good.subarray(0, cut), 't.dcm');
+      } catch (err) {
+        msg = (err as Error).message;
+      }
+      // dicom-parser throws { exception, dataSet } with the whole file in dataSet: never stringified.
+      expect(msg).toMatch(/^t\.dcm: not a readable DICOM file, truncated or corrupt \((dicomParser|littleEndian)[^)]*(past end of buffer|buffer overrun)\)$/);
+      expect(msg.length).toBeLessThan(200);
+    }
+    expect(() => decodeDicom(writeTestDicom({ width: 20000, height: 20000, pixels: [1, 2] }), 'h.dcm', { maxPixels: 1e6, minSide: 16 })).toThrow(/h\.dcm: image is 20000×20000 \(400,000,000 pixels\), over the limit of 1,000,000 pixels/);
+    expect(() => decodeDicom(writeTestDicom({ width: 20000, height: 20000, pixels: [1, 2] }), 'h.dcm')).toThrow('h.dcm: DICOM Pixel Data holds 4 bytes, 20000×20000×16 bit needs 800000000 (truncated?)');
+    expect(() => decodeDicom(writeTestDicom({ width: 4, height: 0, pixels: [1, 2] }), 'z.dcm')).toThrow('z.dcm: DICOM image is 4×0 (Columns × Rows): empty');
+    expect(readDicomSize(good.subarray(0, 150))).toBeNull();
+    expect(readDicomSize(good)).toEqual({ width: 16, height: 12 });
   });
 });

@@ -6,6 +6,7 @@
  * The result is a 16-bit grey image using the full 0…65535 range.
  */
 import dicomParser from 'dicom-parser';
+import { checkImageSize, type ImageLimits } from './limits.js';
 
 /** Transfer syntaxes whose pixel data are stored uncompressed. */
 export const UNCOMPRESSED_TRANSFER_SYNTAXES: Record<string, string> = {
@@ -29,14 +30,44 @@ export function isDicom(bytes: Uint8Array): boolean {
   return bytes.length > 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
 }
 
-/** Decodes the first frame of a DICOM file; `name` is used in error messages. */
-export function decodeDicom(bytes: Uint8Array, name: string): DicomImage {
+/**
+ * The text of what dicom-parser threw: an Error, a string, or an object whose
+ * `exception` says what went wrong (and whose `dataSet` holds the whole file,
+ * so it is never stringified).
+ */
+function parserMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  const ex = (err as { exception?: unknown } | null)?.exception;
+  return typeof ex === 'string' ? ex : 'unknown parser error';
+}
+
+/**
+ * Rows and Columns from the start of a DICOM file (the bytes up to the Pixel
+ * Data element suffice), or null when these bytes do not reach them or do
+ * not parse.
+ */
+export function readDicomSize(head: Uint8Array): { width: number; height: number } | null {
+  try {
+    const ds = dicomParser.parseDicom(head, { untilTag: 'x7fe00010' } as never);
+    const rows = ds.uint16('x00280010');
+    const cols = ds.uint16('x00280011');
+    return rows !== undefined && cols !== undefined ? { width: cols, height: rows } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decodes the first frame of a DICOM file; `name` is used in error messages.
+ * With `limits`, Rows × Columns are checked before the pixels are read.
+ */
+export function decodeDicom(bytes: Uint8Array, name: string, limits?: ImageLimits): DicomImage {
   let ds: ReturnType<typeof dicomParser.parseDicom>;
   try {
     ds = dicomParser.parseDicom(bytes);
   } catch (err) {
-    const msg = err instanceof Error ? err.message : typeof err === 'string' ? err : JSON.stringify(err);
-    throw new Error(`${name}: not a readable DICOM file (${msg})`);
+    throw new Error(`${name}: not a readable DICOM file, truncated or corrupt (${parserMessage(err)})`);
   }
   const ts = ds.string('x00020010')?.trim() ?? '1.2.840.10008.1.2';
   if (!(ts in UNCOMPRESSED_TRANSFER_SYNTAXES)) {
@@ -49,7 +80,9 @@ export function decodeDicom(bytes: Uint8Array, name: string): DicomImage {
   const samples = ds.uint16('x00280002') ?? 1;
   const photometric = (ds.string('x00280004') ?? 'MONOCHROME2').trim();
   const pixel = ds.elements.x7fe00010;
-  if (!rows || !cols) throw new Error(`${name}: DICOM field Rows (0028,0010) or Columns (0028,0011) missing`);
+  if (rows === undefined || cols === undefined) throw new Error(`${name}: DICOM field ${rows === undefined ? 'Rows (0028,0010)' : 'Columns (0028,0011)'} missing`);
+  if (!rows || !cols) throw new Error(`${name}: DICOM image is ${cols}×${rows} (Columns × Rows): empty`);
+  if (limits) checkImageSize(cols, rows, limits, name);
   if (!pixel) throw new Error(`${name}: DICOM has no Pixel Data (7FE0,0010)`);
   if (samples !== 1 || !photometric.startsWith('MONOCHROME')) {
     throw new Error(`${name}: unsupported DICOM photometric interpretation ${photometric} with ${samples} samples per pixel (need MONOCHROME1/2)`);
@@ -57,7 +90,7 @@ export function decodeDicom(bytes: Uint8Array, name: string): DicomImage {
   if (bitsAllocated !== 8 && bitsAllocated !== 16) throw new Error(`${name}: unsupported DICOM Bits Allocated ${bitsAllocated} (need 8 or 16)`);
   const n = rows * cols;
   const needed = (n * bitsAllocated) / 8;
-  if (pixel.length < needed) throw new Error(`${name}: DICOM Pixel Data holds ${pixel.length} bytes, ${rows}×${cols}×${bitsAllocated} bit needs ${needed}`);
+  if (pixel.length < needed) throw new Error(`${name}: DICOM Pixel Data holds ${pixel.length} bytes, ${rows}×${cols}×${bitsAllocated} bit needs ${needed} (truncated?)`);
   const bigEndian = ts === '1.2.840.10008.1.2.2';
   const view = new DataView(ds.byteArray.buffer, ds.byteArray.byteOffset + pixel.dataOffset, needed);
   const slope = ds.floatString('x00281053') ?? 1;

@@ -1,3 +1,4 @@
+import { truncateSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,8 @@ import { sharedDataPath, skipWithoutSharedData } from '@ecamp/vitest-preset/shar
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTestDicom } from '../../test/helpers/dicom-writer.js';
+import { blankPng, jpegClaimingSize } from '../../test/helpers/png.js';
+import { ImageInputError } from './limits.js';
 import { openImage } from './source.js';
 
 describe('openImage', () => {
@@ -30,7 +33,8 @@ describe('openImage', () => {
     expect(raw16.readUInt16LE(0)).toBe(50000);
     const jpg = await openImage(join(dir, 'g.jpg'));
     expect([jpg.width, jpg.height, jpg.channels, jpg.bitDepth]).toEqual([40, 30, 1, 8]);
-    const dcm = await openImage(join(dir, 'x.dcm'));
+    // 8×4 is under the default minimum side (16 px): this test lowers the limit.
+    const dcm = await openImage(join(dir, 'x.dcm'), undefined, undefined, { limits: { minSide: 4 } });
     expect([dcm.width, dcm.height, dcm.channels, dcm.bitDepth]).toEqual([8, 4, 1, 16]);
     const px = await dcm.pipeline().raw({ depth: 'ushort' }).toBuffer();
     expect(px.length).toBe(8 * 4 * 2);
@@ -43,6 +47,38 @@ describe('openImage', () => {
     await expect(openImage(join(dir, 'nope.png'))).rejects.toThrow(/nope\.png: cannot read image file \(ENOENT\)/);
     await expect(openImage(join(dir, 'broken.png'))).rejects.toThrow(/broken\.png: cannot decode image/);
     await expect(openImage(join(dir, 'nope.dcm'))).rejects.toThrow(/nope\.dcm: cannot read image file \(ENOENT\)/);
+    await expect(openImage(dir)).rejects.toThrow(/: not a file \(a directory or a device\)/);
+    await expect(openImage(join(dir, 'broken.png'))).rejects.toBeInstanceOf(ImageInputError);
+  });
+
+  it('refuses a 20,000 × 20,000 image from its header, before decoding, and a 1 × 1 one', async () => {
+    const reasons: string[] = [];
+    const huge = blankPng(20000, 20000);
+    expect(huge.length).toBeLessThan(100_000);
+    const t0 = performance.now();
+    await expect(openImage(huge, 'huge.png')).rejects.toThrow('huge.png: image is 20000×20000 (400,000,000 pixels), over the limit of 67,108,864 pixels (maxPixels); refused before decoding');
+    const jpg = await sharp(Buffer.alloc(64 * 64, 128), { raw: { width: 64, height: 64, channels: 1 } }).jpeg().toBuffer();
+    await expect(openImage(jpegClaimingSize(jpg, 20000, 20000), 'huge.jpg')).rejects.toThrow(/huge\.jpg: image is 20000×20000 .*refused before decoding/);
+    // Decoding 400 M pixels would take seconds and gigabytes; the header read takes milliseconds.
+    expect(performance.now() - t0).toBeLessThan(1000);
+    const dot = await sharp(Buffer.from([7]), { raw: { width: 1, height: 1, channels: 1 } }).png().toBuffer();
+    await openImage(dot, 'dot.png').catch((e: ImageInputError) => reasons.push(`${e.reason}: ${e.message}`));
+    expect(reasons).toEqual(['image-size: dot.png: image is 1×1, under the minimum of 16 px a side (minSide); refused before decoding']);
+    // Limits are options: a lower minimum lets the 1 × 1 image through.
+    expect((await openImage(dot, 'dot.png', undefined, { limits: { minSide: 1 } })).width).toBe(1);
+  });
+
+  it('refuses a DICOM file claiming 20,000 × 20,000 after reading only its header', async () => {
+    const p = join(dir, 'huge.dcm');
+    await writeFile(p, writeTestDicom({ width: 20000, height: 20000, pixels: [1, 2] }));
+    // 800 MB on paper (a sparse file): reading it whole would take seconds and the memory.
+    truncateSync(p, 800_000_000);
+    const t0 = performance.now();
+    await expect(openImage(p)).rejects.toThrow(/huge\.dcm: image is 20000×20000 \(400,000,000 pixels\), over the limit .*refused before decoding/);
+    expect(performance.now() - t0).toBeLessThan(500);
+    const small = join(dir, 'small.dcm');
+    await writeFile(small, writeTestDicom({ width: 1, height: 1, pixels: [5] }));
+    await expect(openImage(small)).rejects.toThrow(/small\.dcm: image is 1×1, under the minimum of 16 px/);
   });
 
   it('opens the real DRIVE fundus TIFF (RGB) and GIF mask', async () => {
@@ -56,7 +92,7 @@ describe('openImage', () => {
 
 describe('openImage with known info', () => {
   it('skips the header read but decodes the same pixels', async () => {
-    const png = await sharp(Buffer.from(Uint8Array.from({ length: 16 }, (_, i) => i * 10)), { raw: { width: 4, height: 4, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+    const png = await sharp(Buffer.from(Uint8Array.from({ length: 256 }, (_, i) => i)), { raw: { width: 16, height: 16, channels: 1 } }).toColourspace('b-w').png().toBuffer();
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
     const d = mkdtempSync(join(tmpdir(), 'ecamp-known-'));
     const p = join(d, 'k.png');

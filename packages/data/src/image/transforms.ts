@@ -11,6 +11,7 @@
 import type { SeededRng } from '../rng.js';
 import { centerCropBox, sampleResizedCrop, type CropBox, type TransformGeometry } from './geometry.js';
 import { DOWNSTREAM_NORM, PRETRAIN_NORM, writeNormalized } from './normalize.js';
+import { ImageInputError } from './limits.js';
 import type { OpenedImage } from './source.js';
 
 /** Output of a transform: pixels plus geometry. */
@@ -50,10 +51,10 @@ async function render(img: OpenedImage, crop: CropBox, outW: number, outH: numbe
     // sharp's raw output defaults to 8 bit; ask for 16 bit explicitly to keep the precision.
     raw = await p.raw(img.bitDepth === 16 ? { depth: 'ushort' } : {}).toBuffer();
   } catch (err) {
-    throw new Error(`${img.name}: cannot decode image (${(err as Error).message.replace(/\s+/g, ' ').trim()})`);
+    throw new ImageInputError('corrupt-image', `${img.name}: cannot decode image (${(err as Error).message.replace(/\s+/g, ' ').trim()})`);
   }
   const expected = outW * outH * img.channels * (img.bitDepth / 8);
-  if (raw.length !== expected) throw new Error(`${img.name}: decoder returned ${raw.length} bytes, expected ${expected}`);
+  if (raw.length !== expected) throw new ImageInputError('corrupt-image', `${img.name}: decoder returned ${raw.length} bytes, expected ${expected}`);
   const target = out ?? new Float32Array(outW * outH * 3);
   writeNormalized(raw, img.channels, img.bitDepth, norm, target, out ? offset : 0);
   const pixels = out ? out.subarray(offset, offset + outW * outH * 3) : target;
