@@ -4,11 +4,18 @@
  * (at most `lookahead` samples decoded but not yet consumed) and a resumable
  * {@link LoaderPosition}.
  *
+ * A bad image (missing, corrupt, or outside the size limits, checked on its
+ * header before decoding) is reported once to the {@link BadSampleLog} and
+ * skipped in this and every later epoch; the batch is refilled from the next
+ * records, so every good record is still yielded, in order. An epoch that
+ * cannot give a single batch is an error (it would otherwise loop forever).
+ *
  * Batches hold plain typed arrays (`images`: float32 NHWC `[B, H, W, 3]`);
  * `batchToTensors` in `@ecamp/data/tensors` turns one into tf tensors.
  */
 import sharp from 'sharp';
 import type { TransformGeometry } from '../image/geometry.js';
+import { ImageInputError, type ImageLimits } from '../image/limits.js';
 import { openImage, type ImageInfo } from '../image/source.js';
 import { downstreamTransform, pretrainTransform, type PretrainTransformOptions } from '../image/transforms.js';
 import { BadSampleLog, type OnBadSample } from '../readers/bad-samples.js';
@@ -72,6 +79,8 @@ export interface LoaderOptions {
   position?: LoaderPosition;
   /** Bad images: `skip` (default) or `fail`. */
   onBadSample?: OnBadSample;
+  /** Image size limits, checked on each header before decoding (default `DEFAULT_IMAGE_LIMITS`). */
+  imageLimits?: Partial<ImageLimits>;
   /** Log for skipped samples (shared with the readers for one run summary). */
   badSamples?: BadSampleLog;
   /** Turn off sharp's operation cache (default true: every image is read once per epoch, caching only costs memory). */
@@ -83,6 +92,11 @@ interface Decoded {
   geometry: TransformGeometry;
 }
 
+interface Failure {
+  failure: 'missing-image' | 'corrupt-image' | 'image-size';
+  message: string;
+}
+
 /** Seeded, prefetching, resumable batch loader over pre-training records. */
 export class Loader implements AsyncIterable<Batch> {
   readonly batchSize: number;
@@ -92,6 +106,8 @@ export class Loader implements AsyncIterable<Batch> {
   private pos: LoaderPosition;
   /** Header info per image path, so later epochs skip the metadata read. */
   private readonly infoCache = new Map<string, ImageInfo>();
+  /** Records (by index into `records`) that failed once: later epochs skip them without a second report. */
+  private readonly failed = new Set<number>();
 
   constructor(options: LoaderOptions) {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`Loader: batchSize must be a positive integer, got ${options.batchSize}`);
@@ -116,9 +132,11 @@ export class Loader implements AsyncIterable<Batch> {
     return { ...this.pos, orderRngState: [...this.pos.orderRngState] as LoaderPosition['orderRngState'] };
   }
 
-  private async decode(rec: LoaderRecord, rng: SeededRng): Promise<Decoded | null> {
+  /** Decodes one record; a bad image comes back as its reason and message (reported by the consumer, in order). */
+  private async decode(rec: LoaderRecord, recordIndex: number, rng: SeededRng): Promise<Decoded | Failure | null> {
+    if (this.failed.has(recordIndex)) return null;
     try {
-      const img = await openImage(rec.imagePath, rec.imagePath, this.infoCache.get(rec.imagePath));
+      const img = await openImage(rec.imagePath, rec.imagePath, this.infoCache.get(rec.imagePath), { limits: this.opts.imageLimits });
       if (!this.infoCache.has(rec.imagePath)) {
         this.infoCache.set(rec.imagePath, { width: img.width, height: img.height, channels: img.channels, bitDepth: img.bitDepth });
       }
@@ -129,10 +147,9 @@ export class Loader implements AsyncIterable<Batch> {
       const r = await pretrainTransform(img, rng, { ...this.opts.transform, size: this.size });
       return { pixels: r.view448, geometry: r };
     } catch (err) {
-      const msg = (err as Error).message;
-      const reason = /ENOENT|no such file|cannot read image file|does not exist|file is missing/i.test(msg) ? 'missing-image' : 'corrupt-image';
-      this.badSamples.report(reason, { file: rec.origin.file, line: rec.origin.line, field: 'image' }, msg);
-      return null;
+      const message = (err as Error).message;
+      const reason = err instanceof ImageInputError ? err.reason : /ENOENT|no such file|cannot read image file|does not exist|file is missing/i.test(message) ? 'missing-image' : 'corrupt-image';
+      return { failure: reason, message };
     }
   }
 
@@ -151,12 +168,19 @@ export class Loader implements AsyncIterable<Batch> {
       const epoch = this.pos.epoch;
       const { order, state } = epochOrder(this.pos.seed, epoch, n, shuffle);
       this.pos.orderRngState = state;
+      const wholeEpoch = this.pos.index === 0;
       let next = this.pos.index;
-      const pending: { index: number; result: Promise<Decoded | null> }[] = [];
+      let decoded = 0;
+      let yielded = 0;
+      const pending: { index: number; result: Promise<Decoded | Failure | null> }[] = [];
       const fill = () => {
         while (pending.length < lookahead && next < n) {
           const index = next++;
-          pending.push({ index, result: this.decode(records[order[index]], sampleRng(this.pos.seed, epoch, index)) });
+          const result = this.decode(records[order[index]], order[index], sampleRng(this.pos.seed, epoch, index));
+          // Should a decode ever reject, mark it handled now (it is awaited in order below): a rejection
+          // behind one that already ended the iteration, never awaited, would end the process.
+          result.catch(() => {});
+          pending.push({ index, result });
         }
       };
       let items: { rec: LoaderRecord; d: Decoded }[] = [];
@@ -189,13 +213,32 @@ export class Loader implements AsyncIterable<Batch> {
         const head = pending.shift()!;
         fill();
         const d = await head.result;
-        if (d) items.push({ rec: records[order[head.index]], d });
-        if (items.length === B) yield emit(head.index + 1);
+        const rec = records[order[head.index]];
+        if (d && 'failure' in d) {
+          // Reported here, in record order: the log (and, under 'fail', the error) does not depend on decode timing.
+          this.failed.add(order[head.index]);
+          this.badSamples.report(d.failure, { file: rec.origin.file, line: rec.origin.line, field: 'image' }, d.message);
+        } else if (d) {
+          decoded++;
+          items.push({ rec, d });
+        }
+        if (items.length === B) {
+          yielded++;
+          yield emit(head.index + 1);
+        }
       }
-      if (items.length > 0 && !dropLast) yield emit(n);
-      else if (this.pos.epoch === epoch) {
+      if (items.length > 0 && !dropLast) {
+        yielded++;
+        yield emit(n);
+      } else if (this.pos.epoch === epoch) {
         // The epoch ended without a full batch at its end: move to the next epoch.
         this.pos = { seed: this.pos.seed, epoch: epoch + 1, index: 0, orderRngState: epochOrder(this.pos.seed, epoch + 1, n, shuffle).state };
+      }
+      if (wholeEpoch && yielded === 0) {
+        // Every later epoch would be the same: stop instead of looping forever.
+        throw new Error(
+          `Loader: epoch ${epoch} gave no batch: ${decoded} of ${n} records decoded, batch size ${B}${dropLast && decoded > 0 ? ' (a last partial batch is dropped)' : ''}; ${String(this.badSamples)}`,
+        );
       }
     }
   }
