@@ -58,5 +58,7 @@ describe('decodeDicom', () => {
     expect(() => decodeDicom(writeTestDicom({ width: 4, height: 0, pixels: [1, 2] }), 'z.dcm')).toThrow('z.dcm: DICOM image is 4×0 (Columns × Rows): empty');
     expect(readDicomSize(good.subarray(0, 150))).toBeNull();
     expect(readDicomSize(good)).toEqual({ width: 16, height: 12 });
+    // Zero is no size to check against limits: decodeDicom names the empty image.
+    expect(readDicomSize(writeTestDicom({ width: 4, height: 0, pixels: [1, 2] }))).toBeNull();
   });
 });

@@ -44,15 +44,16 @@ function parserMessage(err: unknown): string {
 
 /**
  * Rows and Columns from the start of a DICOM file (the bytes up to the Pixel
- * Data element suffice), or null when these bytes do not reach them or do
- * not parse.
+ * Data element suffice), or null when these bytes do not reach them, do not
+ * parse, or give zero.
  */
 export function readDicomSize(head: Uint8Array): { width: number; height: number } | null {
   try {
     const ds = dicomParser.parseDicom(head, { untilTag: 'x7fe00010' } as never);
     const rows = ds.uint16('x00280010');
     const cols = ds.uint16('x00280011');
-    return rows !== undefined && cols !== undefined ? { width: cols, height: rows } : null;
+    // Zero is no size to check: decodeDicom names the empty image.
+    return rows && cols ? { width: cols, height: rows } : null;
   } catch {
     return null;
   }

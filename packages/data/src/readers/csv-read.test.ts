@@ -51,9 +51,12 @@ describe('readCsvRows', () => {
     expect(() => readCsvRows('q.csv', ['id'], new BadSampleLog('fail'), text)).toThrow(/^q\.csv:3 \(field "report"\): unreadable-row: a quote inside an unquoted field/);
   });
 
-  it('throws on a quote that never closes, naming the line it opens on and the field', () => {
+  it('throws on a quote that never closes, naming the line it opens on and the field, and on a malformed header', () => {
     const text = 'id,report\n1,ok\n2,"never closed\n3,x\n4,y\n';
     expect(() => readCsvRows('u.csv', ['id'], quiet(), text)).toThrow(/^u\.csv:3 \(field "report"\): unclosed quote: the quoted field that opens on line 3 never closes/);
+    expect(() => readCsvRows('h.csv', [], quiet(), 'id,"report\n1,x\n')).toThrow(/^h\.csv:1: unclosed quote in the header line$/);
+    expect(() => readCsvRows('h.csv', [], quiet(), 'id,"report\n1,"x"\n')).toThrow(/^h\.csv:1: malformed header \(column 2, on line 2\): text after the closing quote/);
+    expect(() => readCsvRows('h.csv', [], quiet(), 'id,rep"ort\n1,x\n')).toThrow(/^h\.csv:1: malformed header \(column 2\): a quote inside an unquoted field/);
   });
 
   it('reads LF, CRLF, CR and mixed line ends, a BOM, blank lines and blank-only lines alike', () => {

@@ -172,7 +172,10 @@ export function readCsvRows(file: string, required: string[], bad: BadSampleLog,
     throw new Error(`${file}: empty CSV (no header)`);
   }
   const head = recs[0];
-  if (head.error) throw new Error(`${file}:${head.error.line}: malformed header (column ${head.error.field + 1}): ${head.error.message}`);
+  if (head.error) {
+    const on = head.error.line !== head.line ? `, on line ${head.error.line}` : '';
+    throw new Error(`${file}:${head.line}: malformed header (column ${head.error.field + 1}${on}): ${head.error.message}`);
+  }
   if (head.fields.some((h) => h.includes('\0'))) throw new Error(`${file}:${head.line}: the header holds NUL bytes: not a UTF-8 text CSV (UTF-16 without a byte-order mark, or binary)`);
   const header = head.fields.map((h) => h.trim());
   const firstAt = new Map<string, number>();

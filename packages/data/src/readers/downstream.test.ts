@@ -52,7 +52,7 @@ describe('downstream list readers', () => {
     expect(m[1 * 4 + 0]).toBe(1); // position 1 = (x 0, y 1)
     expect(m[2 * 4 + 2]).toBe(1); // position 10 = (x 2, y 2)
     expect(m[0 * 4 + 3]).toBe(1); // position 12 = (x 3, y 0)
-    expect(() => siimRecordMask(recs[0], 2, 2)).toThrow(/siim\.csv:2 \(field "EncodedPixels", ImageId a\): run 0 ends at 13, beyond the 2×2 image/);
+    expect(() => siimRecordMask(recs[0], 2, 2)).toThrow(/siim\.csv:2 \(field "EncodedPixels"\): ImageId a: run 0 ends at 13, beyond the 2×2 image/);
   });
 
   it('reads RSNA boxes and RIGA mask pairs', () => {

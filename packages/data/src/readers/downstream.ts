@@ -123,7 +123,7 @@ export function readSiimCsv(file: string, options: ListOptions & { ext?: string 
 /** The union mask (row-major `height × width`, 0/1) of a SIIM record's runs; errors name the CSV line. */
 export function siimRecordMask(rec: SiimRecord, width: number, height: number): Uint8Array {
   const mask = new Uint8Array(width * height);
-  for (const rle of rec.rles) decodeSiimRle(rle, width, height, mask, `${rec.origin.file}:${rec.origin.line} (field "EncodedPixels", ImageId ${rec.id})`);
+  for (const rle of rec.rles) decodeSiimRle(rle, width, height, mask, `${rec.origin.file}:${rec.origin.line} (field "EncodedPixels"): ImageId ${rec.id}`);
   return mask;
 }
 
