@@ -98,7 +98,7 @@ export async function prepareRunData(config: Config, log: Logger): Promise<RunDa
     trainList = config.evaluate.trainList!;
     testList = config.evaluate.testList!;
   }
-  if (records.length === 0) throw new Error('pretrain: no usable pre-training records (see the skipped-sample counts above)');
+  if (records.length === 0) throw new Error(`pretrain: no usable pre-training records${config.data.source === 'csv' ? ` in ${config.data.csv}` : ''} (${String(badSamples)})`);
   attachContexts(records, config, log);
   return { records, trainList, testList, badSamples, labelNames, syntheticDir };
 }
