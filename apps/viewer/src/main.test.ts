@@ -12,7 +12,7 @@ import { initBackend } from '@ecamp/core';
 import { launchChromium, pictureStats, watchedPage, type Chromium, type Page } from '@ecamp/browser-test';
 import '../test/fixtures.js';
 import { readRun, runViewer, waitForRun } from '../test/page.js';
-import { maxAbsDiff, nodeReference, type ReferenceMap } from '../test/reference.js';
+import { maxAbsDiff, nodeReference, trainerEntityReference, type ReferenceMap } from '../test/reference.js';
 
 const fx = inject('viewer');
 let chrome: Chromium;
@@ -92,6 +92,44 @@ describe('the viewer page in headless Chromium', () => {
     expect(run.kind).toBe('pretrain');
     expect(maxAbsDiff(run.raw!, reference.raw)).toBeLessThan(1e-4);
     expect(await page.textContent('#model')).toMatch(/full pre-training checkpoint.*non-encoder tensors ignored/);
+    await page.close();
+  });
+
+  it.each(['wasm', 'webgl'])("answers an entity query through the fusion layer on %s, equal to the trainer's computation within 1e-4", async (backend) => {
+    const { page, errors, foreignRequests } = await watchedPage(chrome.browser, [fx.url]);
+    const entity = { query: 'pleural effusion', tokenizer: join(fx.runDir, 'tokenizer.json'), config: join(fx.runDir, 'config.json') };
+    const run = await runViewer(page, fx.url, { checkpoint: fx.pretrain, image: fx.image224, backend, entity });
+    expect(run.error, run.statusText).toBeUndefined();
+    expect(run.mode).toBe('entity');
+    expect(run.queryTokens!.length).toBeGreaterThanOrEqual(2);
+    const trainer = await trainerEntityReference(fx.runDir, fx.image224, 'pleural effusion');
+    const rawDiff = maxAbsDiff(run.raw!, trainer.raw);
+    const mapDiff = maxAbsDiff(run.map!, trainer.map);
+    console.log(`[viewer tests] entity query on ${run.backend} vs the trainer's model in Node: max |Δ| attention ${rawDiff.toExponential(2)}, heat-map ${mapDiff.toExponential(2)}`);
+    expect(rawDiff).toBeLessThan(1e-4);
+    expect(mapDiff).toBeLessThan(1e-4);
+    expect(await page.textContent('#shown')).toMatch(/where the words 'pleural effusion' .* look: the fusion layer's attention/);
+    expect(await page.textContent('#map-what')).toBe("Attention from 'pleural effusion'");
+    const shot = await screenshot(page, `viewer-entity-${backend}`);
+    expect(shot.std).toBeGreaterThan(20);
+    expect(errors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses an entity query for a bare encoder or without the tokenizer, saying what is needed', async () => {
+    const { page } = await watchedPage(chrome.browser, [fx.url]);
+    const bare = await runViewer(page, fx.url, { checkpoint: fx.encoder, image: fx.image224, backend: 'wasm', entity: { query: 'effusion', tokenizer: join(fx.runDir, 'tokenizer.json') } });
+    expect(bare.state).toBe('error');
+    expect(bare.statusText).toBe('encoder.safetensors: entity queries need a full pre-training checkpoint (checkpoints/pretrain.safetensors), not a bare encoder');
+    await page.goto(fx.url);
+    await page.selectOption('#backend', 'wasm');
+    await page.setInputFiles('#checkpoint', fx.pretrain);
+    await page.setInputFiles('#image', fx.image224);
+    await page.selectOption('#mode', 'entity');
+    await page.click('#run');
+    const noTok = await waitForRun(page, 0);
+    expect(noTok.statusText).toBe("entity query: choose the run's tokenizer.json too");
     await page.close();
   });
 

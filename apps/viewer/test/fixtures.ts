@@ -11,6 +11,8 @@ export interface ViewerFixtures {
   encoder: string;
   /** checkpoints/pretrain.safetensors of the same run (the encoder under `mae.`, plus everything else). */
   pretrain: string;
+  /** The run folder (config.json, tokenizer.json, checkpoints/). */
+  runDir: string;
   /** A synthetic radiograph at the model's side (224×224, grey PNG): no resizing anywhere. */
   image224: string;
   /** The same radiograph at 448×448 (the page resizes it). */

@@ -86,7 +86,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   seconds.images = (performance.now() - t0) / 1000;
 
   const { server, url } = await serveStatic(join(outDir, 'dist'));
-  const fixtures: ViewerFixtures = { url, outDir, encoder: join(ck, 'encoder.safetensors'), pretrain: join(ck, 'pretrain.safetensors'), image224, image448, seconds };
+  const fixtures: ViewerFixtures = { url, outDir, encoder: join(ck, 'encoder.safetensors'), pretrain: join(ck, 'pretrain.safetensors'), runDir: join(runs, 'tiny-viewer'), image224, image448, seconds };
   console.log(`[viewer tests] page built in ${seconds.build.toFixed(1)} s, tiny checkpoint (2 steps) in ${seconds.pretrain.toFixed(1)} s; serving ${url}; artefacts in ${outDir}`);
   project.provide('viewer', fixtures);
   return () => new Promise<void>((ok) => server.close(() => ok()));

@@ -17,6 +17,8 @@ export interface PageRun {
   layer?: number;
   ms?: number;
   kind?: string;
+  mode?: string;
+  queryTokens?: string[];
   timingText?: string;
 }
 
@@ -39,6 +41,8 @@ export function readRun(page: Page): Promise<PageRun> {
       layer: l?.attention.layer,
       ms: l?.attention.ms,
       kind: l?.model.kind,
+      mode: l?.mode,
+      queryTokens: l?.query?.tokens,
       timingText: document.getElementById('timing')?.textContent ?? '',
     };
   });
@@ -57,12 +61,27 @@ export async function waitForRun(page: Page, previousRuns: number): Promise<Page
   return readRun(page);
 }
 
-/** Opens the page, chooses the checkpoint, image and backend, and runs. */
-export async function runViewer(page: Page, url: string, o: { checkpoint: string; image: string; backend: string }): Promise<PageRun> {
+/** What a person chooses on the page. */
+export interface ViewerChoice {
+  checkpoint: string;
+  image: string;
+  backend: string;
+  /** An entity query: the words, the run's tokenizer.json and (optionally) config.json. */
+  entity?: { query: string; tokenizer: string; config?: string };
+}
+
+/** Opens the page, chooses the checkpoint, image, backend (and entity query), and runs. */
+export async function runViewer(page: Page, url: string, o: ViewerChoice): Promise<PageRun> {
   await page.goto(url);
   await page.selectOption('#backend', o.backend);
   await page.setInputFiles('#checkpoint', o.checkpoint);
   await page.setInputFiles('#image', o.image);
+  if (o.entity) {
+    await page.selectOption('#mode', 'entity');
+    await page.fill('#query', o.entity.query);
+    await page.setInputFiles('#tokenizer', o.entity.tokenizer);
+    if (o.entity.config) await page.setInputFiles('#config', o.entity.config);
+  }
   await page.click('#run');
   return waitForRun(page, 0);
 }
