@@ -44,7 +44,9 @@ describe('evidence grid', () => {
     const g = readEvidenceGrid(join(presetDir, 'evidence.json'));
     expect(g.seeds.length).toBeGreaterThanOrEqual(3);
     expect(g.fractions).toEqual([0.01, 0.1]);
-    expect(g.rows.map((r) => r.name)).toEqual(['random', 'mim', 'mlm', 'rebalance', 'descriptor', 'context', 'sr-centre', 'sr-attention', 'full']);
+    expect(g.rows.map((r) => r.name)).toEqual(['random', 'mae', 'mim', 'mlm', 'rebalance', 'descriptor', 'context', 'sr-centre', 'sr-attention', 'full']);
+    // Every pre-training row after the MAE stage starts from it.
+    expect(g.rows.slice(2).every((r) => r.init === 'mae')).toBe(true);
     for (const r of g.rows) for (const s of g.seeds) expect(cellConfig(g, r, s).seed).toBe(s);
     const full = cellConfig(g, g.rows.at(-1)!, 0);
     expect([full.objectives.mim.enabled, full.objectives.superres.enabled, full.objectives.mlm.enabled]).toEqual([true, true, true]);
