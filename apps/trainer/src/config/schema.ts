@@ -66,6 +66,17 @@ const ConfigObject = z.strictObject({
      * (`mae_pretrain_vit_base.pth` converted; the authors start from it). Absent: random.
      */
     init: z.string().optional(),
+    /**
+     * A MIM-only stage run before pre-training when there is no `model.init` file: the
+     * authors start ECAMP from ImageNet MAE weights; offline, the MAE is pre-trained on the
+     * run's own images first (`steps` at `lr`, cosine after `warmupSteps`). Cached under
+     * `<outDir>/warm-start/` by everything it depends on, so later runs reuse it.
+     */
+    warmStart: z.strictObject({
+      steps: z.number().int().positive(),
+      lr: z.number().positive().default(1e-3),
+      warmupSteps: z.number().int().nonnegative().default(100),
+    }).optional(),
     imageSize: z.number().int().positive().default(224),
     patchSize: z.number().int().positive().default(16),
     maskRatio: z.number().gt(0).lt(1).default(0.75),
@@ -183,6 +194,12 @@ export const ConfigSchema = ConfigObject.superRefine((c, ctx) => {
   }
   if (c.data.source === 'csv' && (!c.evaluate.trainList || !c.evaluate.testList)) {
     ctx.addIssue({ code: 'custom', path: ['evaluate', 'trainList'], message: "evaluate.trainList and evaluate.testList are required when data.source is 'csv'" });
+  }
+  if (c.model.warmStart && c.model.init) {
+    ctx.addIssue({ code: 'custom', path: ['model', 'warmStart'], message: 'model.init already gives the starting weights: set one of model.init and model.warmStart' });
+  }
+  if (c.model.warmStart && c.model.warmStart.warmupSteps > c.model.warmStart.steps) {
+    ctx.addIssue({ code: 'custom', path: ['model', 'warmStart', 'warmupSteps'], message: `must not exceed model.warmStart.steps (${c.model.warmStart.steps})` });
   }
   if (c.data.syntheticSplit.train + c.data.syntheticSplit.val >= 1) {
     ctx.addIssue({ code: 'custom', path: ['data', 'syntheticSplit'], message: 'train + val must leave a test split (sum < 1)' });

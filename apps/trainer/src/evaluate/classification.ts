@@ -29,7 +29,8 @@ import type { Logger } from '../run/logger.js';
 
 /** Scores of one encoder. */
 export interface ClassificationScores {
-  encoder: 'pretrained' | 'scratch';
+  /** `warm-start`: the MAE stage of `model.warmStart` alone. */
+  encoder: 'pretrained' | 'warm-start' | 'scratch';
   protocol: Config['evaluate']['protocol'];
   auroc: number;
   /** Percentile bootstrap interval of `auroc` over the test images. */
@@ -85,7 +86,7 @@ async function* classificationBatches(records: PretrainRecord[], config: Config,
  */
 export async function evaluateClassifier(
   config: Config,
-  encoderKind: 'pretrained' | 'scratch',
+  encoderKind: ClassificationScores['encoder'],
   vit: VisionTransformer,
   lists: { train: ClassificationRecord[]; test: ClassificationRecord[] },
   badSamples: BadSampleLog,

@@ -8,7 +8,7 @@ import { createLogger } from './logger.js';
 import { formatRunSummary, runAll } from './pipeline.js';
 
 describe('runAll (the main job, shrunk)', () => {
-  it('generates data, pre-trains, evaluates pre-trained and scratch encoders, and writes the summary', async () => {
+  it('generates data, pre-trains, evaluates pre-trained, warm-start and scratch encoders, and writes the summary', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'ecamp-main-'));
     const config = loadConfig('tiny', [
       `outDir=${JSON.stringify(outDir)}`,
@@ -22,6 +22,8 @@ describe('runAll (the main job, shrunk)', () => {
       'tokenizer.vocabSize=300',
       'evaluate.epochs=2',
       'evaluate.batchSize=4',
+      'model.warmStart.steps=2',
+      'model.warmStart.warmupSteps=1',
     ]);
     const lines: string[] = [];
     const log = createLogger('mini', { isTTY: false, write: (s: string) => (lines.push(s), true) } as unknown as NodeJS.WriteStream);
@@ -29,7 +31,7 @@ describe('runAll (the main job, shrunk)', () => {
     const before = tf.memory().numTensors;
     const { pretrain, evaluation, runDir } = await runAll(config, log);
     expect(tf.memory().numTensors).toBe(before);
-    expect(evaluation.results.map((e) => e.encoder)).toEqual(['pretrained', 'scratch']);
+    expect(evaluation.results.map((e) => e.encoder)).toEqual(['pretrained', 'warm-start', 'scratch']);
     for (const e of evaluation.results) {
       expect(e.aurocInterval.low).toBeLessThanOrEqual(e.aurocInterval.high);
       expect(e.trainImages).toBeGreaterThan(0);
@@ -39,15 +41,20 @@ describe('runAll (the main job, shrunk)', () => {
     }
     const summary = JSON.parse(readFileSync(runDir.path('summary.json'), 'utf8'));
     expect(summary.pretrain.steps).toBe(2);
-    expect(summary.evaluation.results).toHaveLength(2);
+    expect(summary.evaluation.results).toHaveLength(3);
     const d = evaluation.difference!;
-    const [pre, scratch] = evaluation.results;
+    const [pre, , scratch] = evaluation.results;
+    expect(evaluation.warmStartDifference!.estimate).toBeCloseTo(pre.auroc - evaluation.results[1].auroc, 6);
     expect(d.estimate).toBeCloseTo(pre.auroc - scratch.auroc, 6);
     expect(d.low).toBeLessThanOrEqual(d.high);
     for (const f of ['config.json', 'tokenizer.json', 'metrics.jsonl', 'evaluation.json', 'checkpoints/encoder.safetensors']) expect(existsSync(runDir.path(f))).toBe(true);
     expect(lines.join('')).toMatch(/rule-based distiller/);
+    expect(lines.join('')).toMatch(/warm start: pre-training the MAE first, MIM only, 2 steps/);
+    expect(lines.join('')).toMatch(/model\.init: \d+ parameters from .*warm-start/);
+    expect(summary.pretrain.steps).toBe(2);
     const printed = formatRunSummary(pretrain, evaluation);
     expect(printed).toMatch(/pretrained AUROC/);
-    expect(printed).toMatch(/pre-trained − scratch: [+-]\d\.\d{4} \(paired bootstrap, 95 % interval/);
+    expect(printed).toMatch(/pre-trained − scratch: [+-]\d\.\d{4} \(paired bootstrap over test images, 95 % interval/);
+    expect(printed).toMatch(/pre-trained − warm start \(what the ECAMP stage added\)/);
   });
 });

@@ -14,6 +14,7 @@ import { readClassificationList } from '@ecamp/data';
 import { LoaderBatchSource, prepareRunData, type RunData } from './data.js';
 import type { Logger } from './logger.js';
 import { RunDir } from './run-dir.js';
+import { ensureWarmStart, type WarmStart } from './warm-start.js';
 
 /** Starts the configured backend and records it in the log. */
 export async function startBackend(config: Config, log: Logger): Promise<BackendInfo> {
@@ -43,31 +44,44 @@ export function prepareTokenizer(config: Config, data: RunData, runDir: RunDir, 
   return tok;
 }
 
-/** Pre-trains and returns the summary (the model is freed; weights are in the run folder). */
-export async function runPretrain(config: Config, runDir: RunDir, log: Logger, data?: RunData): Promise<{ summary: PretrainSummary; data: RunData }> {
+/**
+ * Pre-trains and returns the summary (the model is freed; weights are in the run folder).
+ * With `model.warmStart` the MAE stage runs (or is reused) first and pre-training starts from it.
+ */
+export async function runPretrain(config: Config, runDir: RunDir, log: Logger, data?: RunData): Promise<{ summary: PretrainSummary; data: RunData; warmStart?: WarmStart }> {
   data ??= await prepareRunData(config, log);
+  let warmStart: WarmStart | undefined;
+  if (config.model.warmStart) {
+    warmStart = await ensureWarmStart(config, data, log, runPretrain);
+    config = { ...config, model: { ...config.model, init: warmStart.mae } };
+  }
   const tokenizer = prepareTokenizer(config, data, runDir, log);
   const source = new LoaderBatchSource(data.records, config, data.badSamples);
   log.info(`pre-training on ${data.records.length} image–report pairs, batch ${config.data.batchSize} × ${config.optim.accumulate}`);
   try {
     const { model, summary } = await pretrain({ config, source, tokenizer, runDir, log, pairs: data.records.length });
     model.dispose();
-    runDir.writeJson('pretrain-summary.json', summary);
-    return { summary, data };
+    runDir.writeJson('pretrain-summary.json', warmStart ? { ...summary, warmStart } : summary);
+    return { summary, data, warmStart };
   } finally {
     await source.close();
   }
 }
 
-/** What {@link runEvaluate} reports: each encoder's scores and, with a scratch baseline, the paired difference. */
+/** What {@link runEvaluate} reports: each encoder's scores and the paired differences. */
 export interface EvaluationReport {
   results: ClassificationScores[];
   /** Pre-trained minus scratch mean AUROC on the same test images, with a paired bootstrap interval. */
   difference?: BootstrapInterval;
+  /** Pre-trained minus the warm-start (MAE stage) encoder: what the ECAMP stage added. */
+  warmStartDifference?: BootstrapInterval;
 }
 
-/** Evaluates the encoder at `encoderPath` (and a scratch encoder when configured). */
-export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, encoderPath: string, data?: RunData): Promise<EvaluationReport> {
+/**
+ * Evaluates the encoder at `encoderPath`, the warm-start encoder when given, and a scratch
+ * encoder when configured.
+ */
+export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, encoderPath: string, data?: RunData, warmStartEncoder?: string): Promise<EvaluationReport> {
   if (!existsSync(encoderPath)) throw new Error(`evaluate: encoder weights not found: ${encoderPath}`);
   data ??= await prepareRunData(config, log);
   const { badSamples } = data;
@@ -75,9 +89,10 @@ export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, e
   log.info(`evaluation: ${config.evaluate.protocol} on ${lists.train.length} training images (fraction ${config.evaluate.trainFraction}), AUROC on ${lists.test.length} test images`);
   const results: ClassificationScores[] = [];
   const predictions: ClassificationPredictions[] = [];
-  const kinds: ('pretrained' | 'scratch')[] = config.evaluate.compareWithScratch ? ['pretrained', 'scratch'] : ['pretrained'];
+  const kinds: ClassificationScores['encoder'][] = ['pretrained', ...(warmStartEncoder ? (['warm-start'] as const) : []), ...(config.evaluate.compareWithScratch ? (['scratch'] as const) : [])];
+  const paths = { pretrained: encoderPath, 'warm-start': warmStartEncoder, scratch: undefined };
   for (const kind of kinds) {
-    const vit = loadEncoder(config, kind === 'pretrained' ? encoderPath : undefined);
+    const vit = loadEncoder(config, paths[kind]);
     try {
       const { scores, predictions: p } = await evaluateClassifier(config, kind, vit, lists, data.badSamples, log);
       log.info(`${kind} encoder: mean AUROC ${scores.auroc.toFixed(4)} (${fmtInterval(scores.aurocInterval)}), accuracy ${scores.accuracy.toFixed(4)}`);
@@ -87,12 +102,13 @@ export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, e
       vit.dispose();
     }
   }
-  let difference: BootstrapInterval | undefined;
-  if (predictions.length === 2) {
-    const [pre, scratch] = predictions;
-    difference = pairedBootstrapAurocDifference(pre.scores, scratch.scores, pre.targets, pre.numLabels, { resamples: config.evaluate.bootstrap, seed: config.seed });
-  }
-  const report: EvaluationReport = { results, difference };
+  const versus = (kind: ClassificationScores['encoder']): BootstrapInterval | undefined => {
+    const k = kinds.indexOf(kind);
+    if (k < 0) return undefined;
+    const [pre, other] = [predictions[0], predictions[k]];
+    return pairedBootstrapAurocDifference(pre.scores, other.scores, pre.targets, pre.numLabels, { resamples: config.evaluate.bootstrap, seed: config.seed });
+  };
+  const report: EvaluationReport = { results, difference: versus('scratch'), warmStartDifference: versus('warm-start') };
   runDir.writeJson('evaluation.json', report);
   return report;
 }
@@ -103,8 +119,8 @@ export async function runAll(config: Config, log: Logger): Promise<{ pretrain: P
   runDir.writeJson('config.json', config);
   const backend = await startBackend(config, log);
   const started = performance.now();
-  const { summary, data } = await runPretrain(config, runDir, log);
-  const evaluation = await runEvaluate(config, runDir, log, summary.encoderCheckpoint, data);
+  const { summary, data, warmStart } = await runPretrain(config, runDir, log);
+  const evaluation = await runEvaluate(config, runDir, log, summary.encoderCheckpoint, data, warmStart?.encoder);
   const seconds = (performance.now() - started) / 1000;
   runDir.writeJson('summary.json', { config: config.name, backend, seconds, pretrain: summary, evaluation, skippedSamples: data.badSamples.summary() });
   return { pretrain: summary, evaluation, runDir };
@@ -135,15 +151,12 @@ export function formatRunSummary(pre: PretrainSummary, evaluation: EvaluationRep
       lines.push(`    ${labelNames.map((n, i) => `${n} ${Number.isNaN(e.perLabelAuroc[i]) ? '-' : e.perLabelAuroc[i].toFixed(2)}`).join('  ')}`);
     }
   }
-  if (difference) {
-    const verdict =
-      difference.low > 0
-        ? 'pre-training helped: the whole interval is above 0'
-        : difference.high < 0
-          ? 'pre-training hurt: the whole interval is below 0'
-          : 'no difference shown: the interval contains 0 (more test images or steps would tell)';
-    lines.push(`  pre-trained − scratch: ${difference.estimate >= 0 ? '+' : ''}${difference.estimate.toFixed(4)} (paired bootstrap, ${fmtInterval(difference, true)}) — ${verdict}`);
-  }
+  const verdictLine = (what: string, d: BootstrapInterval, helped: string, hurt: string) => {
+    const verdict = d.low > 0 ? `${helped}: the whole interval is above 0` : d.high < 0 ? `${hurt}: the whole interval is below 0` : 'no difference shown: the interval contains 0';
+    lines.push(`  ${what}: ${d.estimate >= 0 ? '+' : ''}${d.estimate.toFixed(4)} (paired bootstrap over test images, ${fmtInterval(d, true)}) — ${verdict}`);
+  };
+  if (difference) verdictLine('pre-trained − scratch', difference, 'pre-training helped', 'pre-training hurt');
+  if (evaluation.warmStartDifference) verdictLine('pre-trained − warm start (what the ECAMP stage added)', evaluation.warmStartDifference, 'the ECAMP stage helped', 'the ECAMP stage hurt');
   return lines.join('\n');
 }
 
