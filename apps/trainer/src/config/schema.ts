@@ -73,7 +73,7 @@ const ConfigObject = z.strictObject({
      * `<outDir>/warm-start/` by everything it depends on, so later runs reuse it.
      */
     warmStart: z.strictObject({
-      steps: z.number().int().positive(),
+      steps: z.number().int().positive().default(2000),
       lr: z.number().positive().default(1e-3),
       warmupSteps: z.number().int().nonnegative().default(100),
     }).optional(),
