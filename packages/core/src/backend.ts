@@ -93,7 +93,9 @@ async function activate(name: string): Promise<boolean> {
  * info.backend; // 'cpu'
  */
 export async function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo> {
-  const requested = opts.backend ?? parseBackend(process.env.ECAMP_BACKEND) ?? 'native';
+  // `process` is absent in browsers: there the default is the same, and its fallback says why.
+  const env = typeof process === 'undefined' ? undefined : process.env.ECAMP_BACKEND;
+  const requested = opts.backend ?? parseBackend(env) ?? 'native';
   if (!(KNOWN as readonly string[]).includes(requested)) {
     throw new Error(`initBackend: unknown backend '${requested}' (expected ${KNOWN.join(', ')})`);
   }

@@ -30,8 +30,9 @@ export type NativeBackendResult = { ok: true; info: NativeInfo } | { ok: false; 
 export async function loadNativeBackend(opts: { threads?: number } = {}): Promise<NativeBackendResult> {
   let mod: typeof import('@ecamp/native');
   try {
-    // A variable specifier keeps bundlers from resolving the optional dependency.
-    const spec: string = '@ecamp/native';
+    // Built at run time so bundlers (Rolldown folds `const` strings) never resolve the Node-only
+    // optional dependency into a browser bundle.
+    const spec = ['@ecamp', 'native'].join('/');
     mod = (await import(spec)) as typeof import('@ecamp/native');
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
