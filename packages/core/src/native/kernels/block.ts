@@ -8,14 +8,13 @@ import type { tf } from '../../tf.js';
 import { allocOutput, heapOf, offsetOf, requireNative } from '../runtime.js';
 import type { NativeKernel } from './types.js';
 
-/** Kernel names of the fused block, with and without a qkv bias. */
+/** Kernel names of the fused block (the qkv bias is an optional input). */
 export const BLOCK = { forward: 'EcampBlock', grad: 'EcampBlockGrad' } as const;
 
 /** Parameter inputs of the fused block, in kernel order (`bqkv` optional). */
 export const BLOCK_PARAMS = ['ln1w', 'ln1b', 'wqkv', 'bqkv', 'wproj', 'bproj', 'ln2w', 'ln2b', 'w1', 'b1', 'w2', 'b2'] as const;
 /** Forward outputs after y, in order: what the backward needs (its inputs of the same names). */
 export const BLOCK_SAVED = ['mean1', 'rstd1', 'qkv', 'probs', 'a', 'x2', 'mean2', 'rstd2', 'f1'] as const;
-const SAVED = BLOCK_SAVED;
 
 /** Attributes of the block kernels. */
 export interface BlockAttrs {
@@ -24,27 +23,27 @@ export interface BlockAttrs {
 }
 
 const forward: NativeKernel = {
-    kernelName: BLOCK.forward,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { heads, eps } = attrs as unknown as BlockAttrs;
-      const { x, mask } = inputs;
-      const [b, n, d] = x.shape;
-      const hidden = inputs.w1.shape[1];
-      const r = b * n;
-      const shapes: Record<(typeof SAVED)[number], number[]> = {
-        mean1: [r], rstd1: [r], qkv: [b, n, 3 * d], probs: [b, heads, n, n], a: [b, n, d], x2: [b, n, d], mean2: [r], rstd2: [r], f1: [b, n, hidden],
-      };
-      const y = allocOutput(backend, [b, n, d]);
-      const saved = SAVED.map((k) => allocOutput(backend, shapes[k]));
-      const o = (t: tf.TensorInfo | undefined) => (t === undefined ? -1 : offsetOf(backend, t));
-      requireNative().blockForward(
-        heapOf(backend), b, n, d, heads, hidden, eps, o(x),
-        o(inputs.ln1w), o(inputs.ln1b), o(inputs.wqkv), o(inputs.bqkv), o(inputs.wproj), o(inputs.bproj),
-        o(inputs.ln2w), o(inputs.ln2b), o(inputs.w1), o(inputs.b1), o(inputs.w2), o(inputs.b2), o(mask),
-        o(y), ...(saved.map(o) as Nine),
-      );
-      return [y, ...saved];
-    },
+  kernelName: BLOCK.forward,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { heads, eps } = attrs as unknown as BlockAttrs;
+    const { x, mask } = inputs;
+    const [b, n, d] = x.shape;
+    const hidden = inputs.w1.shape[1];
+    const r = b * n;
+    const shapes: Record<(typeof BLOCK_SAVED)[number], number[]> = {
+      mean1: [r], rstd1: [r], qkv: [b, n, 3 * d], probs: [b, heads, n, n], a: [b, n, d], x2: [b, n, d], mean2: [r], rstd2: [r], f1: [b, n, hidden],
+    };
+    const y = allocOutput(backend, [b, n, d]);
+    const saved = BLOCK_SAVED.map((k) => allocOutput(backend, shapes[k]));
+    const o = (t: tf.TensorInfo | undefined) => (t === undefined ? -1 : offsetOf(backend, t));
+    requireNative().blockForward(
+      heapOf(backend), b, n, d, heads, hidden, eps, o(x),
+      o(inputs.ln1w), o(inputs.ln1b), o(inputs.wqkv), o(inputs.bqkv), o(inputs.wproj), o(inputs.bproj),
+      o(inputs.ln2w), o(inputs.ln2b), o(inputs.w1), o(inputs.b1), o(inputs.w2), o(inputs.b2), o(mask),
+      o(y), ...(saved.map(o) as Nine),
+    );
+    return [y, ...saved];
+  },
 };
 
 type Nine = [number, number, number, number, number, number, number, number, number];
