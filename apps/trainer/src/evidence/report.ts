@@ -90,7 +90,8 @@ function escapeXml(s: string): string {
  */
 export function evidenceChartSvg(aggs: readonly Aggregate[], rows: readonly { name: string; label: string }[], tasks: readonly EvidenceTask[], fractions: readonly number[], title: string): string {
   const colours = ['#4c72b0', '#dd8452', '#55a868', '#c44e52'];
-  const labelW = 250;
+  // Room for the longest row label (≈ 6.2 px per character at 11 px).
+  const labelW = Math.max(160, Math.ceil(16 + 6.2 * Math.max(...rows.map((r) => r.label.length))));
   const panelW = 260;
   const gap = 30;
   const barH = 9;
