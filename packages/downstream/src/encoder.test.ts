@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@ecamp/core';
-import { prefixTokens, tokensToFeatureMap } from './encoder.js';
+import { prefixTokens, tokensToFeatureMap, withoutFinalNorm, type FeatureEncoder } from './encoder.js';
 import { TinyEncoder } from '../test/helpers/tiny-encoder.js';
 
 beforeAll(async () => {
@@ -46,5 +46,34 @@ describe('TinyEncoder (test helper) matches FeatureEncoder', () => {
     tf.dispose([images, out.tokens, ...out.layers!]);
     expect(tf.memory().numTensors).toBe(before);
     enc.dispose();
+  });
+});
+
+describe('withoutFinalNorm', () => {
+  it('serves the last block’s output as the tokens and frees the normed ones', () => {
+    const calls: unknown[] = [];
+    const encoder: FeatureEncoder = {
+      embedDim: 2,
+      gridSize: 1,
+      forwardFeatures: (images, options) => {
+        calls.push(options);
+        return { tokens: tf.fill([images.shape[0], 2, 2], 7), layers: [tf.fill([images.shape[0], 2, 2], 3)] };
+      },
+      namedParameters: () => [],
+    };
+    const images = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const out = withoutFinalNorm(encoder).forwardFeatures(images);
+    expect(calls).toEqual([{ layers: [-1] }]);
+    expect(Array.from(out.tokens.dataSync())).toEqual([3, 3, 3, 3]);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    tf.dispose([out.tokens, images]);
+  });
+
+  it('names the problem when the encoder returns no block outputs', () => {
+    const encoder: FeatureEncoder = { embedDim: 2, forwardFeatures: () => ({ tokens: tf.zeros([1, 2, 2]) }), namedParameters: () => [] };
+    const before = tf.memory().numTensors;
+    expect(() => withoutFinalNorm(encoder).forwardFeatures(tf.zeros([1, 1, 1, 3]) as tf.Tensor4D)).toThrow(/no block outputs for layers: \[-1\]/);
+    expect(tf.memory().numTensors).toBe(before + 1); // only the input image remains
   });
 });

@@ -1,4 +1,4 @@
-import type { Parameter, tf } from '@ecamp/core';
+import { tf, type Parameter } from '@ecamp/core';
 
 /** Options of {@link FeatureEncoder.forwardFeatures}. */
 export interface ForwardFeaturesOptions {
@@ -64,4 +64,35 @@ export function tokensToFeatureMap(tokens: tf.Tensor, gridSize: number | undefin
     );
   }
   return tokens.slice([0, numPrefix, 0], [batch, grid * grid, dim]).reshape([batch, grid, grid, dim]) as tf.Tensor4D;
+}
+
+/**
+ * The encoder with its final norm left out: `forwardFeatures(images).tokens` are the last
+ * block's output (asked of `encoder` as `layers: [-1]`), which is what the authors' dense heads
+ * read (their segmentation and detection ViTs delete `norm`). The encoder must return
+ * `layers` (or `intermediates`) for the block index −1, as `@ecamp/vision`'s ViT does.
+ *
+ * @example
+ * const dense = withoutFinalNorm(vit);
+ * dense.forwardFeatures(images).tokens; // [B, 1 + N, D] un-normed
+ */
+export function withoutFinalNorm(encoder: FeatureEncoder): FeatureEncoder {
+  return {
+    embedDim: encoder.embedDim,
+    gridSize: encoder.gridSize,
+    numPrefixTokens: encoder.numPrefixTokens,
+    forwardFeatures(images: tf.Tensor4D): EncoderFeatures {
+      const out = encoder.forwardFeatures(images, { layers: [-1] });
+      const last = out.layers?.[0] ?? out.intermediates?.[0];
+      if (!last) {
+        tf.dispose(out.tokens);
+        throw new Error('withoutFinalNorm: the encoder returned no block outputs for layers: [-1]');
+      }
+      const extra = [out.tokens, ...(out.layers ?? []), ...(out.intermediates ?? [])].filter((t) => t !== last);
+      tf.dispose(extra);
+      return { tokens: last };
+    },
+    namedParameters: () => encoder.namedParameters(),
+    train: (on: boolean) => encoder.train?.(on),
+  };
 }

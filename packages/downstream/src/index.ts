@@ -15,12 +15,15 @@ export {
   detectionMap,
   precisionRecallCurve,
   RSNA_IOU_THRESHOLDS,
+  authorsDetectionMap,
   type ApInterpolation,
+  type ApMatching,
   type ApOptions,
+  type AuthorsMapOptions,
   type ImageDetections,
 } from './metrics/detection-map.js';
 
-export { prefixTokens, tokensToFeatureMap, type EncoderFeatures, type FeatureEncoder, type ForwardFeaturesOptions } from './encoder.js';
+export { prefixTokens, tokensToFeatureMap, withoutFinalNorm, type EncoderFeatures, type FeatureEncoder, type ForwardFeaturesOptions } from './encoder.js';
 export { bceWithLogits, bceWithLogitsElementwise } from './losses/bce-with-logits.js';
 export { softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
 
@@ -55,11 +58,13 @@ export {
 
 export { focalLoss, segmentationLoss, softDice, type SegmentationLossOptions } from './segmentation/mixed-loss.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './segmentation/batch-norm.js';
-export { DecoderStage, SegmentationDecoder, type SegmentationDecoderOptions } from './segmentation/decoder.js';
+export { AUTHORS_SEGMENTATION_DECODER, DecoderStage, SegmentationDecoder, type SegmentationDecoderOptions } from './segmentation/decoder.js';
 export { boxesToMask } from './segmentation/box-mask.js';
 export {
   fitSegmenter,
   frozenFeatureMap,
+  encoderFeatureMap,
+  headAndEncoderParameters,
   type FitSegmenterOptions,
   type FitSegmenterResult,
   type SegmentationBatch,
@@ -67,7 +72,16 @@ export {
   type SegmenterProgress,
 } from './segmentation/fit.js';
 export { evaluateSegmentation, type EvaluateSegmentationOptions, type SegmentationEvaluation } from './segmentation/evaluate.js';
-export { adamWOptions, createOptimiser, learningRateSchedule, type OptimiserSettings } from './training/optimiser.js';
+export {
+  adamWOptions,
+  authorsSchedule,
+  createDownstreamOptimiser,
+  createOptimiser,
+  learningRateSchedule,
+  type DownstreamOptimiser,
+  type OptimiserSettings,
+} from './training/optimiser.js';
+export { Sgd, type SgdOptions } from './training/sgd.js';
 export { GroupedAdamW, groupedTrainStep, vitLayerScales } from './training/layer-decay.js';
 export { shouldStopAfterEpoch, type EpochEndHook } from './training/epoch-hook.js';
 export { runTrainingLoop, type LoopStepReport, type TrainingLoopOptions, type TrainingLoopResult } from './training/loop.js';
@@ -78,12 +92,25 @@ export { decodeBox, encodeBox, shapeIou, type EncodedBox } from './detection/box
 export { assignTargets, type DetectionTargets, type ScaleTargets } from './detection/targets.js';
 export { nonMaxSuppression, type NmsOptions } from './detection/nms.js';
 export { DetectionHead, DetectionScaleHead, resampleFeatureMap, type DetectionHeadOptions } from './detection/head.js';
+export {
+  AUTHORS_YOLO_NECK,
+  Bottleneck,
+  ConvBnLeaky,
+  NeckBackbone,
+  upsampleNearest2,
+  YoloEmbedding,
+  YoloNeckHead,
+  yoloNeckWidths,
+  type YoloNeckOptions,
+  type YoloNeckWidths,
+} from './detection/neck.js';
 export { ignoreMask, yoloLoss, type YoloLossOptions, type YoloLossParts } from './detection/yolo-loss.js';
-export { decodeAll, decodeDetections, type DecodedDetections, type DecodeOptions } from './detection/decode.js';
+export { AUTHORS_DECODE, decodeAll, decodeDetections, type DecodedDetections, type DecodeOptions, type DetectionScore } from './detection/decode.js';
 export {
   fitDetector,
   type DetectionBatch,
   type DetectionBatches,
+  type DetectionModel,
   type DetectorProgress,
   type FitDetectorOptions,
   type FitDetectorResult,

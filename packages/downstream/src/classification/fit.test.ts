@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@ecamp/core';
 import { fitClassifier, trainableParameters } from './fit.js';
+import { GroupedAdamW } from '../training/layer-decay.js';
 import { evaluateClassification } from './evaluate.js';
 import { ClassificationHead } from './head.js';
 import { TinyEncoder } from '../../test/helpers/tiny-encoder.js';
@@ -94,6 +95,33 @@ describe('fitClassifier', () => {
     head.dispose();
   });
 
+  it('fine-tunes with the authors’ recipe: SGD with momentum under their warm-up cosine, gradients clipped at 1', async () => {
+    const encoder = new TinyEncoder(2, 4, 16, 1, 7);
+    const head = new ClassificationHead(16, 3, { rng: new Rng(8) });
+    const lrs: number[] = [];
+    const memory: number[] = [];
+    const result = await fitClassifier({
+      encoder,
+      head,
+      task: 'multi-class',
+      protocol: 'finetune',
+      epochs: 2,
+      batches: (_epoch, rng) => syntheticBatches(rng, 8, 12, 8, 'multi-class'),
+      optimiser: { kind: 'sgd', momentum: 0.9, weightDecay: 0, lr: 3e-2, schedule: 'authors', warmupSteps: 2, stepsPerEpoch: 8, maxGradNorm: 1 },
+      rng: new Rng(9),
+      onProgress: (p) => (lrs.push(p.lr), memory.push(tf.memory().numTensors)),
+    });
+    expect(result.optimiser.constructor.name).toBe('Sgd');
+    expect(lrs[0]).toBeCloseTo(1.5e-2, 12); // λ(1) = 1/2 of the warm-up
+    expect(lrs[15]).toBe(0); // the horizon: 2 epochs × 8 steps
+    expect(new Set(memory.slice(1)).size).toBe(1);
+    const evaluation = await evaluateClassification({ encoder, head, task: 'multi-class', batches: syntheticBatches(new Rng(98), 4, 12, 8, 'multi-class') });
+    expect(evaluation.accuracy).toBeGreaterThan(0.6); // chance is 1/3
+    result.dispose();
+    encoder.dispose();
+    head.dispose();
+  });
+
   it('fine-tunes with layer-wise learning-rate decay: deeper-from-head parameters move less', async () => {
     const encoder = new TinyEncoder(2, 4, 8, 2, 1);
     const head = new ClassificationHead(8, 2, { rng: new Rng(2) });
@@ -109,7 +137,8 @@ describe('fitClassifier', () => {
       optimiser: { lr: 1e-2, weightDecay: 0 },
       rng: new Rng(3),
     });
-    expect(result.optimiser.groups.map((g) => g.scale)).toEqual([1, expect.closeTo(0.1, 12), expect.closeTo(0.01, 12), expect.closeTo(0.001, 12)]);
+    expect(result.optimiser).toBeInstanceOf(GroupedAdamW);
+    expect((result.optimiser as GroupedAdamW).groups.map((g) => g.scale)).toEqual([1, expect.closeTo(0.1, 12), expect.closeTo(0.01, 12), expect.closeTo(0.001, 12)]);
     // after one Adam step an element moves by at most its group's rate (plus rounding)
     const moved = (name: string, variable: tf.Variable) => Math.max(...Array.from(variable.dataSync()).map((v, i) => Math.abs(v - start.get(name)![i])));
     const biggest = (prefix: string, params: { name: string; variable: tf.Variable }[]) =>

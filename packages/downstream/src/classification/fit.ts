@@ -1,6 +1,6 @@
 import { Rng, tf, type Parameter } from '@ecamp/core';
-import { adamWOptions, learningRateSchedule, type OptimiserSettings } from '../training/optimiser.js';
-import { GroupedAdamW, groupedTrainStep, vitLayerScales } from '../training/layer-decay.js';
+import { createDownstreamOptimiser, learningRateSchedule, type DownstreamOptimiser, type OptimiserSettings } from '../training/optimiser.js';
+import { groupedTrainStep, vitLayerScales } from '../training/layer-decay.js';
 import type { EpochEndHook } from '../training/epoch-hook.js';
 import { runTrainingLoop } from '../training/loop.js';
 import type { FeatureEncoder } from '../encoder.js';
@@ -22,7 +22,7 @@ export type ClassificationBatches = (epoch: number, rng: Rng) => Iterable<Classi
 /** `finetune`: encoder and head train. `linear-probe`: the encoder is frozen, only the head trains. */
 export type ClassificationProtocol = 'finetune' | 'linear-probe';
 
-/** Optimiser settings of {@link fitClassifier} (AdamW from `@ecamp/core`). */
+/** Optimiser settings of {@link fitClassifier}: AdamW (default) or SGD with momentum (`kind: 'sgd'`, the authors' recipe). */
 export type ClassifierOptimiserSettings = OptimiserSettings;
 
 /** Reported after every step. */
@@ -42,7 +42,7 @@ export interface FitClassifierOptions {
   task: ClassificationTask;
   /** Fine-tuning or linear probing. */
   protocol: ClassificationProtocol;
-  /** AdamW and schedule. */
+  /** Optimiser (AdamW or SGD) and schedule. */
   optimiser: ClassifierOptimiserSettings;
   /**
    * Fine-tuning only: layer-wise learning-rate decay (e.g. 0.75 as in MAE
@@ -67,8 +67,8 @@ export interface FitClassifierResult {
   epochsRun: number;
   /** Loss per step, in order. */
   losses: number[];
-  /** The optimiser (its moments stay allocated; call `dispose()` on the result to free them). */
-  optimiser: GroupedAdamW;
+  /** The optimiser (its state stays allocated; call `dispose()` on the result to free it). */
+  optimiser: DownstreamOptimiser;
   /** Free the optimiser state. */
   dispose(): void;
 }
@@ -86,7 +86,7 @@ export function trainableParameters(encoder: FeatureEncoder, head: Classificatio
 }
 
 /**
- * Train a classification head (and, when fine-tuning, the encoder) with AdamW.
+ * Train a classification head (and, when fine-tuning, the encoder) with AdamW or SGD.
  *
  * Linear probe: the encoder runs in evaluation mode and its pooled features
  * are computed outside the gradient tape, so no gradient reaches it and only
@@ -106,7 +106,7 @@ export async function fitClassifier(options: FitClassifierOptions): Promise<FitC
   const params = trainableParameters(encoder, head, protocol);
   if (options.layerDecay !== undefined && protocol !== 'finetune') throw new Error('fitClassifier: layerDecay applies to fine-tuning only');
   const scaleOf = options.layerDecay !== undefined ? vitLayerScales(params.map((p) => p.name), options.layerDecay) : undefined;
-  const optimiser = new GroupedAdamW(params, adamWOptions(settings), scaleOf);
+  const optimiser = createDownstreamOptimiser(params, settings, scaleOf);
   const lrAt = learningRateSchedule(settings, epochs);
   const finetune = protocol === 'finetune';
   encoder.train?.(finetune);

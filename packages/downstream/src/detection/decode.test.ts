@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@ecamp/core';
 import { yoloV3Config, type DetectionConfig } from './anchors.js';
-import { decodeDetections } from './decode.js';
+import { AUTHORS_DECODE, decodeDetections } from './decode.js';
 import { assignTargets } from './targets.js';
 import type { Box } from '../metrics/box.js';
 
@@ -88,5 +88,32 @@ describe('decodeDetections', () => {
     tf.tidy(() => {
       expect(() => decodeDetections([tf.zeros([1, 28, 28, 18])], config)).toThrow(/1 outputs for 3 scales/);
     });
+  });
+});
+
+describe('decodeDetections with the authors’ post-processing', () => {
+  it('scores by objectness alone, thresholds at 0.5 and leaves boxes unclipped', () => {
+    const config = yoloV3Config(64, 1);
+    // One anchor slot on the coarse scale: objectness σ = 0.6, class σ = 0.5 → ours 0.3, theirs 0.6.
+    const outputs = config.scales.map((s) => {
+      const values = new Float32Array(s.grid * s.grid * 3 * 6).fill(-12);
+      if (s.grid === 2) {
+        // Cell (0, 0), third anchor (channels 12–17): t_x = t_y = 0 (the cell's centre), t_w = t_h = 0 (the anchor's size).
+        values.fill(0, 12, 16);
+        values[16] = logit(0.6);
+        values[17] = 0;
+      }
+      return tf.tensor4d(values, [1, s.grid, s.grid, 18]);
+    });
+    const ours = decodeDetections(outputs, config)[0];
+    const theirs = decodeDetections(outputs, config, AUTHORS_DECODE)[0];
+    expect(ours.scores).toEqual([expect.closeTo(0.3, 6)]);
+    expect(theirs.scores).toEqual([expect.closeTo(0.6, 6)]);
+    // The coarse scale's third anchor (373×326 at 416, 57×50 at 64) centred at (16, 16) reaches past 0.
+    expect(theirs.boxes[0][0]).toBeLessThan(0);
+    expect(ours.boxes[0][0]).toBe(0);
+    expect(decodeDetections(outputs, config, { ...AUTHORS_DECODE, scoreThreshold: 0.7 })[0].boxes).toHaveLength(0);
+    expect(() => decodeDetections(outputs, config, { score: 'class' as never })).toThrow(/unknown score 'class'/);
+    tf.dispose(outputs);
   });
 });

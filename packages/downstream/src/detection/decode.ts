@@ -10,22 +10,35 @@ export interface DecodedDetections extends ImageDetections {
   labels: number[];
 }
 
+/** What a decoded box's confidence is. */
+export type DetectionScore = 'objectness-class' | 'objectness';
+
 /** Options of {@link decodeDetections}. */
 export interface DecodeOptions extends NmsOptions {
   /** Clip boxes to the image (default true). */
   clip?: boolean;
+  /**
+   * `objectness-class` (default): σ(objectness)·σ(best class logit). `objectness`: σ(objectness)
+   * alone, as the authors' YOLOv3 post-processing (their `non_max_suppression` thresholds and
+   * ranks by the objectness confidence).
+   */
+  score?: DetectionScore;
 }
+
+/** The authors' post-processing: σ(objectness) ≥ 0.5, class-wise NMS at IoU 0.5, no clipping (100 boxes kept per image, as COCO's maxDets). */
+export const AUTHORS_DECODE: Readonly<DecodeOptions> = Object.freeze({ score: 'objectness', scoreThreshold: 0.5, iouThreshold: 0.5, clip: false, maxDetections: 100 });
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /**
  * Every anchor's box of one image with score σ(objectness)·σ(class logit) of
- * its best class, before any filtering. Raw output layout per cell: anchor a
+ * its best class (or σ(objectness) alone with `score: 'objectness'`), before any filtering. Raw output layout per cell: anchor a
  * occupies channels a·(5 + C) … a·(5 + C) + 4 + C as (t_x, t_y, t_w, t_h, obj, classes…).
  *
  * @param outputs per scale [S·S·A·(5 + C)] values of one image
  */
-export function decodeAll(outputs: ArrayLike<number>[], config: DetectionConfig): DecodedDetections {
+export function decodeAll(outputs: ArrayLike<number>[], config: DetectionConfig, score: DetectionScore = 'objectness-class'): DecodedDetections {
+  if (score !== 'objectness-class' && score !== 'objectness') throw new Error(`decodeDetections: unknown score '${String(score)}' (use 'objectness-class' or 'objectness')`);
   const c = config.numClasses;
   const stride = 5 + c;
   const boxes: Array<[number, number, number, number]> = [];
@@ -44,7 +57,7 @@ export function decodeAll(outputs: ArrayLike<number>[], config: DetectionConfig)
           let best = 0;
           for (let k = 1; k < c; k++) if (values[o + 5 + k] > values[o + 5 + best]) best = k;
           boxes.push(decodeBox([values[o], values[o + 1], values[o + 2], values[o + 3]], row, col, scale.grid, config.imageSize, scale.anchors[a]));
-          scores.push(sigmoid(values[o + 4]) * sigmoid(values[o + 5 + best]));
+          scores.push(score === 'objectness' ? sigmoid(values[o + 4]) : sigmoid(values[o + 4]) * sigmoid(values[o + 5 + best]));
           labels.push(best);
         }
       }
@@ -65,7 +78,7 @@ export function decodeAll(outputs: ArrayLike<number>[], config: DetectionConfig)
 export function decodeDetections(outputs: tf.Tensor[], config: DetectionConfig, options: DecodeOptions = {}): DecodedDetections[] {
   checkDetectionConfig(config);
   if (outputs.length !== config.scales.length) throw new Error(`decodeDetections: ${outputs.length} outputs for ${config.scales.length} scales`);
-  const { clip = true, scoreThreshold = 0.01, iouThreshold = 0.5, maxDetections = 100 } = options;
+  const { clip = true, scoreThreshold = 0.01, iouThreshold = 0.5, maxDetections = 100, score = 'objectness-class' } = options;
   const batch = outputs[0].shape[0];
   const data = outputs.map((t) => t.dataSync());
   const result: DecodedDetections[] = [];
@@ -74,7 +87,7 @@ export function decodeDetections(outputs: tf.Tensor[], config: DetectionConfig, 
       const n = d.length / batch;
       return d.subarray(b * n, (b + 1) * n);
     });
-    const all = decodeAll(perImage, config);
+    const all = decodeAll(perImage, config, score);
     const s = config.imageSize;
     const keep: number[] = [];
     for (let i = 0; i < all.scores.length; i++) {

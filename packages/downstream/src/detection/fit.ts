@@ -1,11 +1,12 @@
-import { AdamW, Rng, tf, trainStep } from '@ecamp/core';
+import { Rng, tf, type Parameter } from '@ecamp/core';
 import type { FeatureEncoder } from '../encoder.js';
 import type { Box } from '../metrics/box.js';
-import { frozenFeatureMap } from '../segmentation/fit.js';
-import { createOptimiser, type OptimiserSettings } from '../training/optimiser.js';
+import { encoderFeatureMap, frozenFeatureMap, headAndEncoderParameters } from '../segmentation/fit.js';
+import { createDownstreamOptimiser, learningRateSchedule, type DownstreamOptimiser, type OptimiserSettings } from '../training/optimiser.js';
+import { groupedTrainStep } from '../training/layer-decay.js';
+import type { DetectionConfig } from './anchors.js';
 import type { EpochEndHook } from '../training/epoch-hook.js';
 import { runTrainingLoop } from '../training/loop.js';
-import type { DetectionHead } from './head.js';
 import { assignTargets } from './targets.js';
 import { yoloLoss, type YoloLossOptions } from './yolo-loss.js';
 import type { StepProgress } from '../training/progress.js';
@@ -29,18 +30,34 @@ export interface DetectorProgress extends StepProgress {
   collisions: number;
 }
 
+/**
+ * What the detection loops need of a head: `DetectionHead` (one conv block per scale) and
+ * `YoloNeckHead` (the authors' YOLOv3 neck) both are one.
+ */
+export interface DetectionModel {
+  /** Geometry: image size, scales (finest first) with their anchors, classes. */
+  readonly config: DetectionConfig;
+  /** @param features [B, g, g, D] @returns one [B, S, S, A·(5 + C)] tensor per scale, finest first */
+  forward(features: tf.Tensor4D): tf.Tensor4D[];
+  namedParameters(): Parameter[];
+  train(on?: boolean): unknown;
+  eval(): unknown;
+}
+
 /** Options of {@link fitDetector}. */
 export interface FitDetectorOptions {
-  /** The pre-trained vision encoder (frozen). */
+  /** The pre-trained vision encoder (frozen unless `trainEncoder`). */
   encoder: FeatureEncoder;
   /** The head to train. */
-  head: DetectionHead;
+  head: DetectionModel;
   /** Source of each epoch's batches. */
   batches: DetectionBatches;
   /** Number of passes. */
   epochs: number;
-  /** AdamW and schedule. */
+  /** Optimiser (AdamW by default, or SGD) and schedule. */
   optimiser: OptimiserSettings;
+  /** Fine-tune the encoder too (parameters as `encoder.<name>`). Default false: the paper's frozen encoder. */
+  trainEncoder?: boolean;
   /** Seeds the per-epoch batch streams. */
   rng: Rng;
   /** Ignore threshold of the objectness loss (default 0.5). */
@@ -61,8 +78,8 @@ export interface FitDetectorResult {
   epochsRun: number;
   /** Loss per step. */
   losses: number[];
-  /** The optimiser (moments stay allocated until `dispose()`). */
-  optimiser: AdamW;
+  /** The optimiser (its state stays allocated until `dispose()`). */
+  optimiser: DownstreamOptimiser;
   /** Free the optimiser state. */
   dispose(): void;
 }
@@ -70,14 +87,16 @@ export interface FitDetectorResult {
 /**
  * Train a YOLOv3-style head on a frozen encoder (the paper's detection
  * protocol): features outside the gradient tape, only the head's trainable
- * parameters in AdamW, {@link yoloLoss} against {@link assignTargets}.
+ * parameters in the optimiser (AdamW by default), {@link yoloLoss} against {@link assignTargets}.
  * Leak-free per step after the first.
  */
 export async function fitDetector(options: FitDetectorOptions): Promise<FitDetectorResult> {
   const { encoder, head, batches, epochs, rng, onProgress } = options;
-  const params = head.namedParameters();
-  const { optimiser, lrAt } = createOptimiser(params, options.optimiser, epochs);
-  encoder.train?.(false);
+  const trainEncoder = options.trainEncoder ?? false;
+  const params = headAndEncoderParameters(head, encoder, trainEncoder);
+  const optimiser = createDownstreamOptimiser(params, options.optimiser);
+  const lrAt = learningRateSchedule(options.optimiser, epochs);
+  encoder.train?.(trainEncoder);
   head.train(true);
   const run = await runTrainingLoop({
     epochs,
@@ -90,22 +109,23 @@ export async function fitDetector(options: FitDetectorOptions): Promise<FitDetec
         throw new Error(`fitDetector: batch has ${batch.images.shape[0]} images but boxes for ${batch.boxes.length}`);
       }
       const targets = assignTargets(batch.boxes, head.config, batch.labels);
-      const features = frozenFeatureMap(encoder, batch.images);
+      const features = trainEncoder ? null : frozenFeatureMap(encoder, batch.images);
       try {
         const lr = lrAt(step);
-        const report = trainStep(
+        const report = groupedTrainStep(
           params,
           () => {
-            const parts = yoloLoss(head.forward(features), targets, batch.boxes, head.config, options.loss);
+            const parts = yoloLoss(head.forward(features ?? encoderFeatureMap(encoder, batch.images)), targets, batch.boxes, head.config, options.loss);
             return parts.total;
           },
           optimiser,
-          { lr, maxGradNorm: options.optimiser.maxGradNorm },
+          lr,
+          options.optimiser.maxGradNorm,
         );
         onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied, collisions: targets.collisions });
         return report;
       } finally {
-        features.dispose();
+        features?.dispose();
       }
     },
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecision, detectionMap, precisionRecallCurve, RSNA_IOU_THRESHOLDS, type ImageDetections } from './detection-map.js';
+import { authorsDetectionMap, averagePrecision, detectionMap, precisionRecallCurve, RSNA_IOU_THRESHOLDS, type ImageDetections } from './detection-map.js';
 import type { Box } from './box.js';
 
 describe('RSNA_IOU_THRESHOLDS', () => {
@@ -107,5 +107,59 @@ describe('detectionMap', () => {
     }
     expect(averagePrecision(preds, gt, 0.5)).toBeCloseTo(brute, 12);
     expect(brute).toBeGreaterThan(0);
+  });
+});
+
+describe('COCO matching (pycocotools evaluateImg, as torchmetrics)', () => {
+  // Two overlapping true boxes; the better detection takes box A, the second detection's best
+  // box is also A (IoU 0.68) but box B still overlaps it by 0.55.
+  const gt: Box[][] = [
+    [
+      [0, 0, 10, 10],
+      [2, 0, 12, 10],
+    ],
+  ];
+  const preds: ImageDetections[] = [{ boxes: [[0, 0, 10, 10], [1, 0, 11, 10]], scores: [0.9, 0.8] }];
+
+  it('lets a detection fall back to the best unmatched box above the threshold, where VOC calls it a false positive', () => {
+    // VOC: detection 2's best box (A, IoU 9/11) is taken → FP; recall stops at 1/2.
+    expect(precisionRecallCurve(preds, gt, 0.5).recall).toEqual([0.5, 0.5]);
+    // COCO: detection 2 takes B (IoU 9/11 too, the later of equal IoUs) → TP.
+    expect(precisionRecallCurve(preds, gt, 0.5, { matching: 'coco' }).recall).toEqual([0.5, 1]);
+    expect(averagePrecision(preds, gt, 0.5, { matching: 'coco', interpolation: 'coco-101' })).toBe(1);
+    expect(averagePrecision(preds, gt, 0.5, { interpolation: 'coco-101' })).toBeCloseTo(51 / 101, 12);
+    // Above both IoUs nothing matches the second detection in either mode.
+    expect(precisionRecallCurve(preds, gt, 0.85, { matching: 'coco' }).recall).toEqual([0.5, 0.5]);
+  });
+
+  it('keeps only the best maxDetections per image before ranking', () => {
+    const noisy: ImageDetections[] = [{ boxes: [[50, 50, 60, 60], [0, 0, 10, 10]], scores: [0.9, 0.1] }];
+    const single: Box[][] = [[[0, 0, 10, 10]]];
+    expect(averagePrecision(noisy, single, 0.5, { matching: 'coco', maxDetections: 2 })).toBeCloseTo(0.5, 12);
+    expect(averagePrecision(noisy, single, 0.5, { matching: 'coco', maxDetections: 1 })).toBe(0);
+    expect(() => averagePrecision(noisy, single, 0.5, { matching: 'coco', maxDetections: 0 })).toThrow(/maxDetections must be ≥ 1/);
+    expect(() => averagePrecision(noisy, single, 0.5, { matching: 'greedy' as never })).toThrow(/unknown matching 'greedy'/);
+  });
+});
+
+describe('authorsDetectionMap', () => {
+  it('scores only images with a true box and a non-empty output, COCO-style, and says how many', () => {
+    const gt: Box[][] = [[[0, 0, 10, 10]], [[0, 0, 10, 10]], [], [[20, 20, 40, 40]]];
+    const preds: ImageDetections[] = [
+      { boxes: [[0, 0, 10, 10]], scores: [0.9] }, // scored: TP
+      { boxes: [], scores: [] }, // no output: left out (a miss that costs nothing)
+      { boxes: [[0, 0, 5, 5]], scores: [0.95] }, // no truth: left out (a false positive that costs nothing)
+      { boxes: [[0, 0, 10, 10]], scores: [0.6] }, // scored: FP, its truth missed
+    ];
+    const r = authorsDetectionMap(preds, gt);
+    expect(r.images).toBe(2);
+    // ranked TP, FP; recall 1/2 at precision 1 → 51 of the 101 recall points at 1.
+    r.perThreshold.forEach((ap) => expect(ap).toBeCloseTo(51 / 101, 12));
+    expect(r.mean).toBeCloseTo(51 / 101, 12);
+    // Ours over every image: ranked FP (0.95), TP (0.9), FP (0.6) against three true boxes →
+    // recall 1/3 at precision 1/2.
+    expect(detectionMap(preds, gt).mean).toBeCloseTo(1 / 6, 12);
+    expect(authorsDetectionMap([{ boxes: [], scores: [] }], [[[0, 0, 1, 1]]]).images).toBe(0);
+    expect(() => authorsDetectionMap([], gt)).toThrow(/0 images of predictions but 4 of ground truth/);
   });
 });

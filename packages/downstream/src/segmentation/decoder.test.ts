@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@ecamp/core';
-import { SegmentationDecoder } from './decoder.js';
+import { AUTHORS_SEGMENTATION_DECODER, SegmentationDecoder } from './decoder.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', quiet: true });
@@ -48,5 +48,38 @@ describe('SegmentationDecoder', () => {
     });
     decoder.dispose();
     expect(() => new SegmentationDecoder(4, { channels: [2, 2] })).toThrow(/4 positive integers/);
+  });
+
+  it('builds the authors’ decoder: seg_head over the tokens, biased stage convs, 3×3 final conv, corner-aligned upsampling', () => {
+    const decoder = new SegmentationDecoder(8, { ...AUTHORS_SEGMENTATION_DECODER, rng: new Rng(4) });
+    const names = decoder.namedParameters().map((p) => p.name);
+    expect(names.slice(0, 3)).toEqual(['seg_head.weight', 'seg_head.bias', 'stages.0.conv.weight']);
+    expect(names).toContain('stages.3.conv.bias');
+    expect(decoder.stages.at(0).conv.weight.shape).toEqual([3, 3, 8, 512]);
+    expect(decoder.head.weight.shape).toEqual([3, 3, 64, 1]);
+    expect(decoder.stages.at(3).alignCorners).toBe(true);
+    const shape = tf.tidy(() => decoder.forward(tf.randomNormal([1, 2, 2, 8], 0, 1, 'float32', 5) as tf.Tensor4D).shape);
+    expect(shape).toEqual([1, 32, 32, 1]);
+    decoder.dispose();
+    expect(() => new SegmentationDecoder(4, { finalKernel: 5 as never })).toThrow(/finalKernel must be 1 or 3/);
+  });
+
+  it('upsamples with corners aligned when asked: the output corners equal the input corners', () => {
+    // One stage's BN in evaluation mode with fresh statistics is the identity (up to ε), so the
+    // output of a stage is relu(conv(x)) upsampled; a 1×1-centred conv with weight 1 passes x.
+    const stage = new SegmentationDecoder(1, { channels: [1, 1, 1, 1], alignCorners: true }).stages.at(0);
+    stage.eval();
+    const w = new Float32Array(9);
+    w[4] = 1;
+    stage.conv.weight.assign(tf.tensor4d(w, [3, 3, 1, 1]));
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    const y = stage.forward(x).dataSync();
+    const s = 1 / Math.sqrt(1 + 1e-5);
+    expect(y[0]).toBeCloseTo(1 * s, 5); // top-left
+    expect(y[3]).toBeCloseTo(2 * s, 5); // top-right
+    expect(y[15]).toBeCloseTo(4 * s, 5); // bottom-right
+    expect(y[1]).toBeCloseTo((1 + 1 / 3) * s, 5); // one third of the way to 2
+    x.dispose();
+    stage.dispose();
   });
 });

@@ -63,4 +63,28 @@ describe('fitSegmenter', () => {
     encoder.dispose();
     decoder.dispose();
   });
+
+  it('fine-tunes the encoder too with trainEncoder, under SGD with momentum', async () => {
+    const encoder = new TinyEncoder(2, 16, 16, 1, 5);
+    const decoder = new SegmentationDecoder(16, { channels: [4, 4, 4, 4], rng: new Rng(6) });
+    const before = encoder.namedParameters().map((p) => Array.from(p.variable.dataSync()));
+    const memory: number[] = [];
+    const result = await fitSegmenter({
+      encoder,
+      decoder,
+      epochs: 1,
+      trainEncoder: true,
+      batches: (_e, rng) => syntheticSegmentationBatches(rng, 6, 4, 2, 16),
+      optimiser: { kind: 'sgd', lr: 1e-2, momentum: 0.9 },
+      rng: new Rng(7),
+      onProgress: () => memory.push(tf.memory().numTensors),
+    });
+    expect(result.optimiser.constructor.name).toBe('Sgd');
+    expect(result.optimiser.params.filter((p) => p.name.startsWith('encoder.')).length).toBe(encoder.namedParameters().length);
+    expect(new Set(memory.slice(1)).size).toBe(1);
+    encoder.namedParameters().forEach((p, i) => expect(Array.from(p.variable.dataSync())).not.toEqual(before[i]));
+    result.dispose();
+    encoder.dispose();
+    decoder.dispose();
+  });
 });

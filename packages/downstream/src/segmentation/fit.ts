@@ -1,6 +1,7 @@
-import { AdamW, Rng, tf, trainStep } from '@ecamp/core';
+import { Rng, tf, type Parameter } from '@ecamp/core';
 import { prefixTokens, tokensToFeatureMap, type FeatureEncoder } from '../encoder.js';
-import { createOptimiser, type OptimiserSettings } from '../training/optimiser.js';
+import { createDownstreamOptimiser, learningRateSchedule, type DownstreamOptimiser, type OptimiserSettings } from '../training/optimiser.js';
+import { groupedTrainStep } from '../training/layer-decay.js';
 import type { EpochEndHook } from '../training/epoch-hook.js';
 import { runTrainingLoop } from '../training/loop.js';
 import type { SegmentationDecoder } from './decoder.js';
@@ -23,7 +24,7 @@ export type SegmenterProgress = StepProgress;
 
 /** Options of {@link fitSegmenter}. */
 export interface FitSegmenterOptions {
-  /** The pre-trained vision encoder (frozen: never updated). */
+  /** The pre-trained vision encoder (frozen unless `trainEncoder`). */
   encoder: FeatureEncoder;
   /** The decoder to train. */
   decoder: SegmentationDecoder;
@@ -31,8 +32,13 @@ export interface FitSegmenterOptions {
   batches: SegmentationBatches;
   /** Number of passes. */
   epochs: number;
-  /** AdamW and schedule. */
+  /** Optimiser (AdamW by default, or SGD) and schedule. */
   optimiser: OptimiserSettings;
+  /**
+   * Fine-tune the encoder too (its parameters go to the optimiser as `encoder.<name>` and the
+   * features are computed on the gradient tape). Default false: the paper's frozen encoder.
+   */
+  trainEncoder?: boolean;
   /** Seeds the per-epoch batch streams (`rng.fork('epoch:<e>')`). */
   rng: Rng;
   /** Loss weights (default 10·focal(γ=2) − log soft Dice). */
@@ -53,8 +59,8 @@ export interface FitSegmenterResult {
   epochsRun: number;
   /** Loss per step, in order. */
   losses: number[];
-  /** The optimiser (moments stay allocated until `dispose()`). */
-  optimiser: AdamW;
+  /** The optimiser (its state stays allocated until `dispose()`). */
+  optimiser: DownstreamOptimiser;
   /** Free the optimiser state. */
   dispose(): void;
 }
@@ -64,20 +70,39 @@ export interface FitSegmenterResult {
  * @param images [B, H, W, 3] @returns [B, grid, grid, D]
  */
 export function frozenFeatureMap(encoder: FeatureEncoder, images: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => tokensToFeatureMap(encoder.forwardFeatures(images).tokens, encoder.gridSize, prefixTokens(encoder)));
+  return tf.tidy(() => encoderFeatureMap(encoder, images));
+}
+
+/**
+ * The encoder's patch tokens of a batch as a feature map, on whatever gradient tape is active
+ * (use inside a loss function to fine-tune the encoder).
+ * @param images [B, H, W, 3] @returns [B, grid, grid, D]
+ */
+export function encoderFeatureMap(encoder: FeatureEncoder, images: tf.Tensor4D): tf.Tensor4D {
+  return tokensToFeatureMap(encoder.forwardFeatures(images).tokens, encoder.gridSize, prefixTokens(encoder));
+}
+
+/** The decoder's trainable parameters, plus the encoder's as `encoder.<name>` when it trains too. */
+export function headAndEncoderParameters(head: { namedParameters(): Parameter[] }, encoder: FeatureEncoder, trainEncoder: boolean): Parameter[] {
+  const own = head.namedParameters().filter((p) => p.variable.trainable);
+  if (!trainEncoder) return own;
+  return [...encoder.namedParameters().filter((p) => p.variable.trainable).map((p) => ({ ...p, name: `encoder.${p.name}` })), ...own];
 }
 
 /**
  * Train a segmentation decoder on a frozen encoder (the paper's protocol):
  * the encoder runs in evaluation mode outside the gradient tape, only the
- * decoder's trainable parameters go to AdamW, and the loss is
- * 10·focal(γ = 2) − log(soft Dice). Leak-free per step after the first.
+ * decoder's trainable parameters go to the optimiser (AdamW by default), and the loss is
+ * 10·focal(γ = 2) − log(soft Dice). With `trainEncoder` the encoder trains too.
+ * Leak-free per step after the first.
  */
 export async function fitSegmenter(options: FitSegmenterOptions): Promise<FitSegmenterResult> {
   const { encoder, decoder, batches, epochs, rng, onProgress } = options;
-  const params = decoder.namedParameters();
-  const { optimiser, lrAt } = createOptimiser(params, options.optimiser, epochs);
-  encoder.train?.(false);
+  const trainEncoder = options.trainEncoder ?? false;
+  const params = headAndEncoderParameters(decoder, encoder, trainEncoder);
+  const optimiser = createDownstreamOptimiser(params, options.optimiser);
+  const lrAt = learningRateSchedule(options.optimiser, epochs);
+  encoder.train?.(trainEncoder);
   decoder.train(true);
   const run = await runTrainingLoop({
     epochs,
@@ -86,25 +111,26 @@ export async function fitSegmenter(options: FitSegmenterOptions): Promise<FitSeg
     batchesOf: (epoch) => batches(epoch, rng.fork(`epoch:${epoch}`)),
     release: (batch) => tf.dispose([batch.images, batch.masks]),
     step: (batch, step, epoch) => {
-      const features = frozenFeatureMap(encoder, batch.images);
+      const features = trainEncoder ? null : frozenFeatureMap(encoder, batch.images);
       try {
         const lr = lrAt(step);
-        const report = trainStep(
+        const report = groupedTrainStep(
           params,
           () => {
-            const logits = decoder.forward(features);
+            const logits = decoder.forward(features ?? encoderFeatureMap(encoder, batch.images));
             if (!tf.util.arraysEqual(logits.shape, batch.masks.shape)) {
               throw new Error(`fitSegmenter: decoder output [${logits.shape}] but masks [${batch.masks.shape}]`);
             }
             return segmentationLoss(logits, batch.masks, options.loss);
           },
           optimiser,
-          { lr, maxGradNorm: options.optimiser.maxGradNorm },
+          lr,
+          options.optimiser.maxGradNorm,
         );
         onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
         return report;
       } finally {
-        features.dispose();
+        features?.dispose();
       }
     },
   });

@@ -77,14 +77,15 @@ export class GroupedAdamW {
 }
 
 /**
- * One step with a {@link GroupedAdamW}: loss and gradients, optional clipping
+ * One step with a {@link GroupedAdamW} (or any optimiser with its `step(grads, lr)` and
+ * `stepCount`, such as `Sgd`): loss and gradients, optional clipping
  * of the global norm, update, and disposal of everything created — the
  * counterpart of core's `trainStep`.
  */
 export function groupedTrainStep(
   params: Parameter[],
   lossFn: () => tf.Scalar,
-  optimiser: GroupedAdamW,
+  optimiser: Pick<GroupedAdamW, 'step' | 'stepCount'>,
   lr: number,
   maxGradNorm?: number,
 ): StepReport & { loss: number } {
