@@ -86,6 +86,8 @@ export {
   type MaskRecord,
   type ListOptions,
 } from './readers/downstream.js';
+/** Segmentation images and masks as two folders, paired by file name (DRIVE, RIGA-style exports). */
+export { readMaskFolder, leadingId, MASK_FOLDER_EXTENSIONS, type MaskFolderRecord, type MaskFolderOptions } from './readers/mask-folder.js';
 
 /** The prefetching, seeded, resumable batch loader (typed arrays; tensors via `@ecamp/data/tensors`). */
 export { Loader, classificationLoaderRecords, type Batch, type LoaderOptions, type LoaderRecord } from './loader/loader.js';
