@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { presetDir } from '../config/load.js';
-import { cellConfig } from './run.js';
+import { cellConfig, evidenceContrasts } from './run.js';
 import { epochsFor, parseEvidenceGrid, readEvidenceGrid } from './grid.js';
 
 const task = { steps: 10, lr: 1e-3, batchSize: 4 };
@@ -29,6 +29,7 @@ describe('evidence grid', () => {
     const withInit = (init: string, at = 1) => ({ ...minimal, rows: minimal.rows.map((r, i) => (i === at ? { ...r, init } : r)) });
     expect(() => parseEvidenceGrid(withInit('mim'), 'g.json')).toThrow(/rows\.1\.init: 'mim' is not an earlier row/);
     expect(() => parseEvidenceGrid(withInit('random'), 'g.json')).toThrow(/rows\.1\.init: row 'random' is not pre-trained/);
+    expect(() => parseEvidenceGrid({ ...minimal, contrasts: [['mim', 'nope']] }, 'g.json')).toThrow(/contrasts\.0\.1: no row named 'nope'/);
   });
 
   it('cell configs: grid overrides, then the row, then seed and name', () => {
@@ -47,6 +48,10 @@ describe('evidence grid', () => {
     expect(g.rows.map((r) => r.name)).toEqual(['random', 'mae', 'mim', 'mlm', 'rebalance', 'descriptor', 'context', 'sr-centre', 'sr-attention', 'full']);
     // Every pre-training row after the MAE stage starts from it.
     expect(g.rows.slice(2).every((r) => r.init === 'mae')).toBe(true);
+    expect(g.contrasts).toContainEqual(['full', 'mim']);
+    expect(evidenceContrasts(g.rows, g.contrasts).map((p) => `${p.a}-${p.b}`)).toEqual([
+      'mae-random', 'mim-mae', 'mlm-mim', 'rebalance-mlm', 'descriptor-rebalance', 'context-descriptor', 'sr-centre-context', 'sr-attention-sr-centre', 'full-sr-attention', 'full-mim', 'full-mae', 'full-random',
+    ]);
     for (const r of g.rows) for (const s of g.seeds) expect(cellConfig(g, r, s).seed).toBe(s);
     const full = cellConfig(g, g.rows.at(-1)!, 0);
     expect([full.objectives.mim.enabled, full.objectives.superres.enabled, full.objectives.mlm.enabled]).toEqual([true, true, true]);

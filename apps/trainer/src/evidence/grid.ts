@@ -25,8 +25,8 @@ const GridSchema = z.strictObject({
   seeds: z.array(z.number().int().nonnegative()).min(1),
   /** Label fractions of the training list (paper: 0.01, 0.1, 1). */
   fractions: z.array(z.number().gt(0).max(1)).min(1),
-  /** Bootstrap resamples behind the AUROC intervals of single cells. */
-  bootstrap: z.number().int().positive().default(1000),
+  /** Extra row pairs [a, b] whose per-seed differences a − b the report shows (besides each row − the row above). */
+  contrasts: z.array(z.tuple([z.string(), z.string()])).default([]),
   tasks: z.strictObject({
     probe: task,
     finetune: task.extend({ layerDecay: z.number().gt(0).max(1).default(0.75) }),
@@ -75,6 +75,11 @@ export function parseEvidenceGrid(raw: unknown, origin: string): EvidenceGrid {
   const names = parsed.data.rows.map((r) => r.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new ConfigError(`${origin}: rows: the name '${dup}' is used twice`);
+  parsed.data.contrasts.forEach(([a, b], i) => {
+    for (const [k, n] of [[0, a], [1, b]] as const) {
+      if (!names.includes(n)) throw new ConfigError(`${origin}: contrasts.${i}.${k}: no row named '${n}'`);
+    }
+  });
   parsed.data.rows.forEach((r, i) => {
     if (r.init === undefined) return;
     const from = parsed.data.rows.findIndex((x) => x.name === r.init);

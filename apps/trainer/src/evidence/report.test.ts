@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, evidenceChartSvg, formatEvidenceTable, type CellResult } from './report.js';
+import { aggregate, evidenceChartSvg, formatContrastTable, formatEvidenceTable, pairedContrasts, type CellResult } from './report.js';
 
 const r = (row: string, seed: number, task: CellResult['task'], fraction: number, value: number): CellResult => ({ row, seed, task, fraction, value, seconds: 1 });
 
@@ -39,5 +39,16 @@ describe('evidence report', () => {
     expect(svg).toContain('test &lt;chart&gt;');
     expect(svg.match(/<circle /g)).toHaveLength(5); // one dot per seed value
     expect(svg.match(/opacity="0.75"/g)).toHaveLength(3); // one bar per (row, task, fraction) with data
+  });
+
+  it('pairs rows by seed: differences, their spread and the seeds won', () => {
+    const c = pairedContrasts(results, [['mim', 'random']]);
+    expect(c).toHaveLength(1); // detection has no mim cell
+    expect(c[0].differences.map((d) => +d.toFixed(6))).toEqual([0.1, 0.18]);
+    expect(c[0].mean).toBeCloseTo(0.14, 12);
+    expect(c[0].std).toBeCloseTo(Math.sqrt(0.0032), 12);
+    expect(c[0].wins).toBe(2);
+    const table = formatContrastTable(c, [{ a: 'mim', b: 'random', label: 'MIM − random' }], ['probe', 'detection'], [0.1]);
+    expect(table.split('\n')[2]).toBe('| MIM − random | +0.140 ± 0.057 (2/2) | – |');
   });
 });

@@ -60,6 +60,67 @@ export function aggregate(results: readonly CellResult[], rows: readonly string[
   return out.sort((a, b) => rank(a.row) - rank(b.row) || a.task.localeCompare(b.task) || a.fraction - b.fraction);
 }
 
+/** The paired difference of two rows over the seeds they share (same seed: same fraction subset, init and test set). */
+export interface Contrast {
+  /** Row a − row b. */
+  a: string;
+  b: string;
+  task: EvidenceTask;
+  fraction: number;
+  mean: number;
+  /** Sample standard deviation of the per-seed differences (NaN for one seed). */
+  std: number;
+  /** Per-seed differences, in seed order. */
+  differences: number[];
+  /** Seeds where a > b. */
+  wins: number;
+}
+
+/**
+ * Per-seed differences a − b of every (task, fraction) both rows have. Pairing by seed removes
+ * what the rows share — the label subset, the MAE start, the test images — so component effects
+ * smaller than the spread between seeds can still show.
+ */
+export function pairedContrasts(results: readonly CellResult[], pairs: readonly (readonly [string, string])[]): Contrast[] {
+  const out: Contrast[] = [];
+  const key = (r: CellResult) => `${r.task}\u0000${r.fraction}\u0000${r.seed}`;
+  for (const [a, b] of pairs) {
+    const bs = new Map(results.filter((r) => r.row === b).map((r) => [key(r), r.value]));
+    const groups = new Map<string, { task: EvidenceTask; fraction: number; diffs: [number, number][] }>();
+    for (const r of results.filter((x) => x.row === a)) {
+      const vb = bs.get(key(r));
+      if (vb === undefined || Number.isNaN(vb) || Number.isNaN(r.value)) continue;
+      const g = `${r.task}\u0000${r.fraction}`;
+      if (!groups.has(g)) groups.set(g, { task: r.task, fraction: r.fraction, diffs: [] });
+      groups.get(g)!.diffs.push([r.seed, r.value - vb]);
+    }
+    for (const g of groups.values()) {
+      const differences = g.diffs.sort((x, y) => x[0] - y[0]).map((d) => d[1]);
+      const mean = differences.reduce((s, d) => s + d, 0) / differences.length;
+      const std = differences.length > 1 ? Math.sqrt(differences.reduce((s, d) => s + (d - mean) ** 2, 0) / (differences.length - 1)) : Number.NaN;
+      out.push({ a, b, task: g.task, fraction: g.fraction, mean, std, differences, wins: differences.filter((d) => d > 0).length });
+    }
+  }
+  return out;
+}
+
+/** Markdown table of contrasts: one line per pair, "mean ± std (wins/seeds)" per (protocol, fraction). */
+export function formatContrastTable(contrasts: readonly Contrast[], pairs: readonly { a: string; b: string; label: string }[], tasks: readonly EvidenceTask[], fractions: readonly number[]): string {
+  const columns = tasks.flatMap((t) => fractions.map((f) => ({ t, f })));
+  const head = `| contrast (paired by seed) | ${columns.map((c) => `${METRIC_NAMES[c.t]} @ ${pct(c.f)}`).join(' | ')} |`;
+  const rule = `|---|${columns.map(() => '---').join('|')}|`;
+  const sign = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;
+  const lines = pairs.map((p) => {
+    const cells = columns.map((c) => {
+      const x = contrasts.find((k) => k.a === p.a && k.b === p.b && k.task === c.t && k.fraction === c.f);
+      if (!x) return '–';
+      return `${sign(x.mean)}${Number.isNaN(x.std) ? '' : ` ± ${x.std.toFixed(3)}`} (${x.wins}/${x.differences.length})`;
+    });
+    return `| ${p.label} | ${cells.join(' | ')} |`;
+  });
+  return [head, rule, ...lines].join('\n');
+}
+
 const pct = (f: number) => `${+(f * 100).toFixed(2)} %`;
 
 function cell(a: Aggregate | undefined): string {

@@ -54,6 +54,8 @@ describe('runEvidence (shrunk)', () => {
     for (const r of report.results) expect(Number.isNaN(r.value) || (r.value >= 0 && r.value <= 1), `${r.row} ${r.task}`).toBe(true);
     for (const r of report.results.filter((x) => x.task === 'probe' || x.task === 'finetune')) expect(Number.isFinite(r.value)).toBe(true);
     expect(report.table).toMatch(/\| MIM only \| /);
+    expect(report.differences).toMatch(/\| MIM only − random \| [+−]\d\.\d{3} ± \d\.\d{3} \(\d\/2\) \|/);
+    expect(readFileSync(join(report.dir, 'table.md'), 'utf8')).toMatch(/## Differences, paired by seed/);
     for (const f of ['table.md', 'results.json', 'chart.svg']) expect(existsSync(join(report.dir, f))).toBe(true);
     expect(existsSync(join(report.dir, 'mim', 'seed1', 'pretrain', 'mim-seed1', 'checkpoints', 'encoder.safetensors'))).toBe(true);
     expect(existsSync(join(report.dir, 'random', 'seed0', 'pretrain'))).toBe(false);

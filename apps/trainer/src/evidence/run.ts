@@ -23,7 +23,7 @@ import type { Logger } from '../run/logger.js';
 import { runPretrain, startBackend } from '../run/pipeline.js';
 import { RunDir, writeFileAtomic } from '../run/run-dir.js';
 import { TASKS, epochsFor, type EvidenceGrid, type EvidenceRow, type EvidenceTask } from './grid.js';
-import { aggregate, evidenceChartSvg, formatEvidenceTable, type Aggregate, type CellResult } from './report.js';
+import { aggregate, evidenceChartSvg, formatContrastTable, formatEvidenceTable, pairedContrasts, type Aggregate, type CellResult } from './report.js';
 
 /** Options of {@link runEvidence}. */
 export interface EvidenceOptions {
@@ -44,6 +44,8 @@ export interface EvidenceReport {
   results: CellResult[];
   aggregates: Aggregate[];
   table: string;
+  /** Markdown table of the paired differences (each row − the row above, and summary contrasts). */
+  differences: string;
   /** Folder of the benchmark's files (`<outDir>/<grid file name>`). */
   dir: string;
   seconds: number;
@@ -204,17 +206,35 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const { aggregates, table } = writeOutputs(dir, grid, rows, tasks, results, seconds, options.gridPath);
-  return { results, aggregates, table, dir, seconds };
+  const { aggregates, table, differences } = writeOutputs(dir, grid, rows, tasks, results, seconds, options.gridPath);
+  return { results, aggregates, table, differences, dir, seconds };
 }
 
 /** (Re)writes the table, JSON and chart from the results so far (after every cell, so a killed run leaves a current report). */
+/**
+ * The contrasts of the table of differences: every row against the one above it (what that
+ * component added), then the grid's extra `contrasts` (e.g. full ECAMP against the MIM control).
+ */
+export function evidenceContrasts(rows: readonly EvidenceRow[], extra: readonly (readonly [string, string])[] = []): { a: string; b: string; label: string }[] {
+  const pairs = rows.slice(1).map((r, i) => ({ a: r.name, b: rows[i].name, label: `${r.label} − ${rows[i].name}` }));
+  for (const [a, b] of extra) {
+    if (rows.some((r) => r.name === a) && rows.some((r) => r.name === b)) pairs.push({ a, b, label: `${a} − ${b}` });
+  }
+  return pairs;
+}
+
 function writeOutputs(dir: string, grid: EvidenceGrid, rows: EvidenceRow[], tasks: EvidenceTask[], results: CellResult[], seconds: number, gridPath: string) {
   const aggregates = aggregate(results, rows.map((r) => r.name));
   const table = formatEvidenceTable(aggregates, rows, tasks, grid.fractions);
+  const pairs = evidenceContrasts(rows, grid.contrasts);
+  const contrasts = pairedContrasts(results, pairs.map((p) => [p.a, p.b] as const));
+  const differences = formatContrastTable(contrasts, pairs, tasks, grid.fractions);
   const title = `ECAMP evidence (${grid.seeds.length} seeds; ${gridPath.split('/').pop()})`;
-  writeFileAtomic(join(dir, 'table.md'), `# ${title}\n\n${table}\n\nmean ± sample standard deviation over seeds ${grid.seeds.join(', ')}; wall time so far ${(seconds / 60).toFixed(1)} min.\n`);
-  writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify({ grid, seconds, aggregates, results }, null, 2)}\n`);
+  writeFileAtomic(
+    join(dir, 'table.md'),
+    `# ${title}\n\n${table}\n\nmean ± sample standard deviation over seeds ${grid.seeds.join(', ')}.\n\n## Differences, paired by seed\n\n${differences}\n\nmean ± standard deviation of the per-seed differences (seeds where the first row scored higher / seeds). Rows of one seed share the label subset, the MAE start and the test images, so these are less noisy than the spreads above.\n\nwall time so far ${(seconds / 60).toFixed(1)} min.\n`,
+  );
+  writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify({ grid, seconds, aggregates, contrasts, results }, null, 2)}\n`);
   writeFileAtomic(join(dir, 'chart.svg'), evidenceChartSvg(aggregates, rows, tasks, grid.fractions, title));
-  return { aggregates, table };
+  return { aggregates, table, differences };
 }
