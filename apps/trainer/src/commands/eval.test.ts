@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { initBackend, tf, writeSafetensors } from '@ecamp/core';
+import { syntheticSet, tempDir } from '../../test/finetune-fixtures.js';
+import { main } from '../cli.js';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  try {
+    return { code: await main(args), out: out.join(''), err: err.join('') };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+let d: string;
+beforeAll(async () => {
+  await initBackend({ quiet: true });
+  d = (await syntheticSet()).dir;
+});
+
+describe('ecamp eval', () => {
+  it('scores a fine-tuned head on other test data, rebuilding the frozen encoder it was trained on', async () => {
+    const out = join(tempDir(), 'ft');
+    const train = await cli(['finetune', '--task', 'detection', '--encoder', 'random', '--image-size', '64', '--epochs', '1', '--batch-size', '6', '--head-width', '0.03125', '--bootstrap', '20', '--data', join(d, 'boxes_train.csv'), '--test', join(d, 'boxes_test.csv'), '--out', out]);
+    expect(train.code).toBe(0);
+    const ckpt = join(out, 'checkpoints', 'head.safetensors');
+    const r = await cli(['eval', '--checkpoint', ckpt, '--test', join(d, 'boxes_val.csv'), '--bootstrap', '20']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/test metrics of .*head\.safetensors \(last-epoch 1, protocol frozen\) \(6 images\)/);
+    expect(r.out).toMatch(/mAP \(ours\)/);
+    expect(r.err).toMatch(/encoder: random \(preset tiny, seed 0\), frozen/);
+  });
+
+  it('refuses missing flags, a file that is no fine-tuning checkpoint, and swapping a fine-tuned encoder', async () => {
+    expect((await cli(['eval', '--test', 'x'])).err).toMatch(/--checkpoint is required/);
+    expect((await cli(['eval', '--checkpoint', 'x'])).err).toMatch(/--test is required/);
+    expect((await cli(['eval', '--checkpoint', 'x', '--test', 'y', '--bootstrap', '0'])).err).toMatch(/--bootstrap: '0' is not a positive whole number/);
+    const dir = tempDir();
+    const other = join(dir, 'other.safetensors');
+    writeSafetensors(other, { w: tf.zeros([1]) });
+    await expect(cli(['eval', '--checkpoint', other, '--test', join(d, 'test.txt')])).rejects.toThrow(/other\.safetensors: not an 'ecamp finetune' checkpoint/);
+    const out = join(dir, 'ft');
+    expect((await cli(['finetune', '--task', 'classification', '--encoder', 'random', '--image-size', '64', '--epochs', '1', '--bootstrap', '20', '--data', join(d, 'val.txt'), '--test', join(d, 'val.txt'), '--out', out])).code).toBe(0);
+    const swap = await cli(['eval', '--checkpoint', join(out, 'checkpoints', 'head.safetensors'), '--test', join(d, 'test.txt'), '--encoder', 'random']);
+    expect(swap.code).toBe(2);
+    expect(swap.err).toMatch(/holds its fine-tuned encoder; it cannot be swapped/);
+  });
+});
