@@ -100,6 +100,9 @@ describe('ecamp finetune (synthetic set, through the CLI)', () => {
     expect(r.out).toMatch(/empty prediction on an empty mask = 1/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.head.decoderWidths).toEqual([8, 8, 4, 4]);
+    const steps = jsonl(join(out, 'metrics.jsonl')).filter((l) => l.type === 'step');
+    expect(steps).toHaveLength(6);
+    expect(new Set(steps.slice(1).map((l) => l.tensors)).size).toBe(1);
     const dice = summary.test.metrics[0].value;
     const e = await cli(['eval', '--checkpoint', join(out, 'checkpoints', 'head.safetensors'), '--test', join(d, 'masks_pleural_effusion_test.csv'), '--bootstrap', '50', '--out', join(out, 'eval')]);
     expect(e.code).toBe(0);
@@ -118,6 +121,8 @@ describe('ecamp finetune (synthetic set, through the CLI)', () => {
     expect(det.out).toMatch(/mAP \(authors'\): /);
     expect(det.out).toMatch(/COCO matching, 101-point AP; σ\(obj\) ≥ 0\.5; only the \d+ images with a true box and a non-empty output/);
     expect(existsSync(join(out, 'checkpoints', 'head.safetensors'))).toBe(true);
+    const steps = jsonl(join(out, 'metrics.jsonl')).filter((l) => l.type === 'step');
+    expect(new Set(steps.slice(1).map((l) => l.tensors)).size).toBe(1);
   });
 
   it('names the file, line and field of a bad row, image or mask, and the flag of a bad option', async () => {

@@ -88,7 +88,7 @@ async function scoreSplit(ctx: Context, set: SampleSet, encoded: EncodedSet | un
     const labels = ctx.labels!;
     const taskName = labels.mode === 'single-label' ? 'multi-class' : 'multi-label';
     const batches = encoded
-      ? rowsOf.map((rows) => ({ images: rowIndexImages(rows), labels: labelValues(rows.map((r) => set.samples[encoded.indices[r]]), labels) }))
+      ? lazyMap(rowsOf, (rows) => ({ images: rowIndexImages(rows), labels: labelValues(rows.map((r) => set.samples[encoded.indices[r]]), labels) }))
       : mapAsync(set.batches(batchSize, settings, ctx.seed, 0), (b) => ({ images: imagesTensor(b, size), labels: labelValues(b.indices.map((i) => set.samples[i]), labels) }));
     const r = await evaluateClassification({ encoder, head: head as ClassificationHead, task: taskName, batches: lazy(batches) });
     return classificationScores(r, labels.mode, labels.numClasses, resamples, ctx.seed);
@@ -96,7 +96,7 @@ async function scoreSplit(ctx: Context, set: SampleSet, encoded: EncodedSet | un
   if (task === 'segmentation') {
     const positive: boolean[] = [];
     const batches = encoded
-      ? rowsOf.map((rows) => ({ images: rowIndexImages(rows), masks: masksTensor(rows.map((r) => encoded.masks![r]), size) }))
+      ? lazyMap(rowsOf, (rows) => ({ images: rowIndexImages(rows), masks: masksTensor(rows.map((r) => encoded.masks![r]), size) }))
       : mapAsync(set.batches(batchSize, settings, ctx.seed, 0), (b) => ({ images: imagesTensor(b, size), masks: masksTensor(b.samples.map((s) => s.mask!), size) }));
     const track = async function* () {
       for await (const b of lazy(batches)) {
@@ -110,7 +110,7 @@ async function scoreSplit(ctx: Context, set: SampleSet, encoded: EncodedSet | un
     return segmentationScores(r, positive, resamples, ctx.seed);
   }
   const batches = encoded
-    ? rowsOf.map((rows) => ({ images: rowIndexImages(rows), boxes: rows.map((r) => encoded.boxes?.[r] ?? []) }))
+    ? lazyMap(rowsOf, (rows) => ({ images: rowIndexImages(rows), boxes: rows.map((r) => encoded.boxes?.[r] ?? []) }))
     : mapAsync(set.batches(batchSize, settings, ctx.seed, 0), (b) => ({ images: imagesTensor(b, size), boxes: b.samples.map((s) => s.boxes ?? []) }));
   const r = await evaluateDetection({ encoder, head: head as Extract<TaskHead, { config: unknown }>, batches: lazy(batches), authors: true });
   return detectionScores(r, resamples, ctx.seed);
@@ -125,7 +125,12 @@ async function* mapAsync<T, U>(source: AsyncIterable<T>, f: (t: T) => U): AsyncG
   for await (const t of source) yield f(t);
 }
 
-/** Tensors of an array of batches made only when the consumer asks for them (one batch alive at a time). */
+/** `make` applied to each item only when the consumer asks for it: one batch's tensors alive at a time. */
+function* lazyMap<T, U>(items: Iterable<T>, make: (t: T) => U): Generator<U> {
+  for (const t of items) yield make(t);
+}
+
+/** Any iterable of batches as an async generator. */
 async function* lazy<T>(batches: Iterable<T> | AsyncIterable<T>): AsyncGenerator<T> {
   for await (const b of batches) yield b;
 }
@@ -252,7 +257,7 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
     const shuffled = (r: Rng, n: number) => r.shuffle(Array.from({ length: n }, (_, i) => i));
     const live = <T>(make: (b: Awaited<ReturnType<SampleSet['decode']>>) => T) => (epoch: number, r: Rng) =>
       mapAsync(sets.train.batches(options.batchSize, trainSettings, options.seed, epoch, shuffled(r, sets.train.size)), make);
-    const fromCache = <T>(make: (rows: number[]) => T) => (_epoch: number, r: Rng) => rowBatches(encoded.train!.cache.count, options.batchSize, shuffled(r, encoded.train!.cache.count)).map(make);
+    const fromCache = <T>(make: (rows: number[]) => T) => (_epoch: number, r: Rng) => lazyMap(rowBatches(encoded.train!.cache.count, options.batchSize, shuffled(r, encoded.train!.cache.count)), make);
     const trainEncoderView: FeatureEncoder = ctx.cached ? new CachedTokenEncoder(encoded.train!.cache, ctx.encoder.numPrefixTokens ?? 1) : ctx.encoder;
     const size = spec.imageSize;
     let fit: { steps: number; skipped: number; epochsRun: number; losses: number[]; dispose(): void };
