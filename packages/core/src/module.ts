@@ -1,5 +1,6 @@
 import { tf } from './tf.js';
 import { isTensorData, tensorFromData, type TensorData } from './tensor_data.js';
+import type { Rng, RngState } from '@ecamp/io/rng';
 
 /** A named trainable tensor of a {@link Module}. */
 export interface Parameter {
@@ -40,6 +41,7 @@ let variableCounter = 0;
 export class Module {
   private readonly ownParams = new Map<string, { variable: tf.Variable; decay: boolean }>();
   private readonly children = new Map<string, Module>();
+  private readonly ownRngs = new Map<string, StatefulRng>();
   private isTraining = true;
 
   /**
@@ -67,6 +69,46 @@ export class Module {
     this.children.set(name, module);
     module.train(this.isTraining);
     return module;
+  }
+
+  /**
+   * Register a generator the module draws from while it runs (dropout masks), so that
+   * {@link rngStates} sees it and a checkpoint can resume its stream. Returns it.
+   */
+  protected addRng<R extends StatefulRng>(name: string, rng: R): R {
+    if (name.includes('.') || name === '') throw new Error(`addRng: invalid name '${name}' (no dots)`);
+    if (this.ownRngs.has(name)) throw new Error(`addRng: '${name}' already registered on ${this.constructor.name}`);
+    this.ownRngs.set(name, rng);
+    return rng;
+  }
+
+  /** Dotted name → state of every registered generator (own first, then children depth-first). */
+  rngStates(prefix = ''): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const [name, rng] of this.ownRngs) out[prefix + name] = rng.state();
+    for (const [name, child] of this.children) Object.assign(out, child.rngStates(`${prefix}${name}.`));
+    return out;
+  }
+
+  /**
+   * Restore generator states saved by {@link rngStates}. Throws naming the keys when the
+   * saved set and this module's generators differ (unless `strict` is false: then the common ones).
+   */
+  loadRngStates(states: Record<string, readonly number[]>, opts: LoadStateDictOptions = {}): void {
+    const own = this.rngGenerators();
+    const missing = [...own.keys()].filter((k) => !(k in states));
+    const unexpected = Object.keys(states).filter((k) => !own.has(k));
+    if ((opts.strict ?? true) && (missing.length > 0 || unexpected.length > 0)) {
+      throw new Error(`loadRngStates(${this.constructor.name}): missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`);
+    }
+    for (const [name, rng] of own) if (name in states) rng.setState(states[name]);
+  }
+
+  private rngGenerators(prefix = ''): Map<string, StatefulRng> {
+    const out = new Map<string, StatefulRng>();
+    for (const [name, rng] of this.ownRngs) out.set(prefix + name, rng);
+    for (const [name, child] of this.children) for (const [k, v] of child.rngGenerators(`${prefix}${name}.`)) out.set(k, v);
+    return out;
   }
 
   /** Child modules in registration order. */

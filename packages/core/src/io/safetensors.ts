@@ -40,6 +40,18 @@ function syncDirectory(dir: string): void {
 }
 
 /**
+ * Crash tests only: with `ECAMP_TEST_PAUSE_IN_WRITE_MS=<ms>` set, every write stops that long
+ * with the header written and the tensors not (a torn temp file), after a line on stderr naming
+ * the temp file, so a test can kill the process in the middle of a checkpoint write.
+ */
+function pauseInWriteForTests(tmp: string): void {
+  const ms = Number(process.env.ECAMP_TEST_PAUSE_IN_WRITE_MS ?? 0);
+  if (!(ms > 0)) return;
+  process.stderr.write(`ecamp-test: paused writing ${tmp}\n`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
  * Write tensors to a safetensors file atomically (temp file, fsync, rename). float32 is written as
  * F32, int32 (and bool) as I32. Tensors are read synchronously and not disposed.
  *
@@ -89,6 +101,7 @@ export function writeSafetensors(
   try {
     writeSync(fd, prefix);
     writeSync(fd, headerBytes);
+    pauseInWriteForTests(tmp);
     for (const c of chunks) writeSync(fd, c);
     fsyncSync(fd);
     closeSync(fd);

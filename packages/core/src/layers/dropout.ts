@@ -13,6 +13,7 @@ export class Dropout extends Module {
   ) {
     super();
     if (!(p >= 0 && p < 1)) throw new Error(`Dropout: p must be in [0, 1), got ${p}`);
+    this.addRng('rng', rng); // its stream position goes into checkpoints
   }
 
   /** @param x any shape @returns same shape */
