@@ -1,6 +1,11 @@
 import { tf } from './tf.js';
 import { isTensorData, tensorFromData, type TensorData } from './tensor_data.js';
-import type { Rng, RngState } from '@ecamp/io/rng';
+
+/** What {@link Module.addRng} keeps of a generator (core's `Rng`): its state, to save and restore. */
+export interface StatefulRng {
+  state(): number[];
+  setState(state: readonly number[]): void;
+}
 
 /** A named trainable tensor of a {@link Module}. */
 export interface Parameter {
