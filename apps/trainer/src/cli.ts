@@ -23,6 +23,16 @@ ${list}
 Run 'ecamp <command> --help' for a command's options.`;
 }
 
+/** `--flag` with no value after it (the end, or another flag next) becomes `--flag=<default>`. */
+function withOptionalValues(args: string[], defaults: Record<string, string>): string[] {
+  return args.map((a, i) => {
+    const flag = a.startsWith('--') ? a.slice(2) : undefined;
+    if (flag === undefined || !(flag in defaults)) return a;
+    const next = args[i + 1];
+    return next === undefined || next.startsWith('-') ? `--${flag}=${defaults[flag]}` : a;
+  });
+}
+
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -36,11 +46,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ecamp: unknown command '${name}'\n\n${usage()}\n`);
     return 2;
   }
-  if (command.passthrough) return command.run({}, rest);
+  if (command.passthrough) return command.run({}, rest, rest);
   let parsed;
   try {
     parsed = parseArgs({
-      args: rest,
+      args: withOptionalValues(rest, command.optionalValues ?? {}),
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: command.positionals ?? false,
       strict: true,
@@ -54,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(parsed.values as Record<string, unknown>, parsed.positionals);
+    return await command.run(parsed.values as Record<string, unknown>, parsed.positionals, [name, ...rest]);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`ecamp ${name}: ${e.message}\n`);

@@ -161,6 +161,8 @@ const ConfigObject = z.strictObject({
   log: z.strictObject({
     every: z.number().int().positive().default(5),
     checkpointEvery: z.number().int().positive().default(50),
+    /** Step checkpoints kept (`checkpoints/step-NNNNNN.safetensors`, the newest); older ones are deleted. */
+    keepCheckpoints: z.number().int().positive().default(2),
     pictureEvery: z.number().int().positive().default(50),
   }).prefault({}),
 

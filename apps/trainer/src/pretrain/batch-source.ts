@@ -23,6 +23,8 @@ export interface PretrainBatchSource {
   next(): Promise<RawPretrainBatch>;
   /** Serialisable position (epoch, index, RNG state) for checkpoints. */
   state(): unknown;
+  /** Continue from a position {@link state} returned (before the first {@link next}); resuming needs it. */
+  restore?(state: unknown): void;
   /** Samples skipped so far, by reason (bad files, unreadable rows). */
   skipped(): Record<string, number>;
   close(): Promise<void>;

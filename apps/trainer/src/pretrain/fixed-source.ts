@@ -40,6 +40,12 @@ export class FixedBatchSource implements PretrainBatchSource {
     return { index: this.index };
   }
 
+  restore(state: unknown): void {
+    const index = (state as { index?: unknown } | null)?.index;
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) throw new Error(`FixedBatchSource: expected { index }, got ${JSON.stringify(state)}`);
+    this.index = index;
+  }
+
   skipped(): Record<string, number> {
     return {};
   }

@@ -4,14 +4,16 @@
  * warm-up + cosine. Logs JSONL metrics, writes checkpoints (model + optimiser +
  * loader position) and pictures, and leaves no tensors behind.
  */
-import { AdamW, GradientAccumulator, Rng, clipGradNorm, disposeGrads, namedGradients, saveCheckpoint, tf, writeSafetensors, type NamedGrads } from '@ecamp/core';
+import { AdamW, GradientAccumulator, Rng, clipGradNorm, disposeGrads, loadCheckpoint, namedGradients, saveCheckpoint, tf, writeSafetensors, type NamedGrads } from '@ecamp/core';
 import type { MlmTokenizer } from '@ecamp/mlm';
 import { WindowSelector, centredWindow } from '@ecamp/superres';
 import { saveTimmSafetensors } from '@ecamp/vision';
+import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../run/logger.js';
 import type { RunDir } from '../run/run-dir.js';
 import type { PretrainBatchSource } from './batch-source.js';
+import { RESUMABLE_FORMAT, pruneCheckpoints, removePicturesAfter, stepCheckpointName, sweepTempFiles, truncateMetrics } from './checkpoints.js';
 import { EcampPretrainModel } from './model.js';
 import { writePretrainPicture, type PictureExample } from './pictures.js';
 import { learningRateAt, resolveSchedule } from './schedule.js';
@@ -47,6 +49,58 @@ export interface PretrainOptions {
   pairs?: number;
   /** Called after each optimiser step (pictures, tests). */
   onStep?: (step: number, model: EcampPretrainModel, parts: LossParts) => void;
+  /**
+   * Continue from this checkpoint (a `checkpoints/step-NNNNNN.safetensors` or the final
+   * `pretrain.safetensors` of this loop): weights, AdamW moments and step, the schedule's
+   * position, every RNG stream and the loader's position come back; `metrics.jsonl` and
+   * `pictures/` lose what came after it.
+   */
+  resume?: string;
+  /** When it aborts (Ctrl-C), the current step finishes, a checkpoint is written and {@link PretrainInterrupted} is thrown. */
+  signal?: AbortSignal;
+}
+
+/** Thrown by {@link pretrain} when its signal aborted: the run stopped after `step` with a checkpoint at `checkpoint`. */
+export class PretrainInterrupted extends Error {
+  constructor(
+    readonly step: number,
+    readonly steps: number,
+    readonly checkpoint: string,
+  ) {
+    super(`pre-training interrupted after step ${step} of ${steps}; checkpoint ${checkpoint}`);
+    this.name = 'PretrainInterrupted';
+  }
+}
+
+/** What a checkpoint carries so that the summary of a resumed run covers the whole run. */
+interface RunProgress {
+  skippedUpdates: number;
+  firstLoss?: LossParts;
+  lastLoss: LossParts;
+  windows: { selected: number; fallbackNoEntity: number };
+  /** Step times: the first step's, and the sum and count of the others. */
+  firstMs?: number;
+  restMs: number;
+  restSteps: number;
+}
+
+function addCounts(a: RunProgress['windows'], b: RunProgress['windows']): RunProgress['windows'] {
+  return { selected: a.selected + b.selected, fallbackNoEntity: a.fallbackNoEntity + b.fallbackNoEntity };
+}
+
+/** Top-level config fields that do not change what pre-training computes (a resume may change them). */
+const RESUME_FREE = new Set(['name', 'outDir', 'backend', 'log', 'evaluate']);
+
+/** Dotted paths where two configs differ (outside {@link RESUME_FREE}), with both values. */
+export function configDifferences(saved: unknown, current: unknown, path: string[] = []): string[] {
+  if (path.length === 1 && RESUME_FREE.has(path[0])) return [];
+  const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObj(saved) && isObj(current)) {
+    const keys = [...new Set([...Object.keys(saved), ...Object.keys(current)])].sort();
+    return keys.flatMap((k) => configDifferences(saved[k], current[k], [...path, k]));
+  }
+  if (JSON.stringify(saved) === JSON.stringify(current)) return [];
+  return [`${path.join('.')} (${JSON.stringify(saved) ?? 'unset'} in the checkpoint, ${JSON.stringify(current) ?? 'unset'} now)`];
 }
 
 function meanParts(all: LossParts[]): LossParts {
@@ -68,7 +122,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
   const steps = schedule.steps;
   const model = new EcampPretrainModel(config, tokenizer?.vocabSize ?? 1);
   model.train();
-  if (config.model.init) {
+  if (config.model.init && !opts.resume) {
     const r = model.loadInit(config.model.init);
     log.info(`model.init: ${r.loaded.length} parameters from ${config.model.init}${r.missing.length ? `; ${r.missing.length} decoder parameters not in the file stay random` : ''}${r.unused.length ? `; ${r.unused.length} keys unused` : ''}`);
   }
@@ -83,16 +137,85 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
   let firstLoss: LossParts | undefined;
   let lastLoss: LossParts = { total: Number.NaN };
   let skippedUpdates = 0;
-  const stepTimes: number[] = [];
+  // Step times: the first one (start-up) apart from the steady ones.
+  let firstMs: number | undefined;
+  let restMs = 0;
+  let restSteps = 0;
+  // Window counts from before a resume (the selector counts this process only).
+  let windowsBefore = { selected: 0, fallbackNoEntity: 0 };
   let pictureExample: PictureExample | undefined;
+  const checkpointDir = runDir.path('checkpoints');
   const checkpoint = runDir.path('checkpoints', 'pretrain.safetensors');
   const encoderCheckpoint = runDir.path('checkpoints', 'encoder.safetensors');
-  const saveAll = (step: number) => {
-    saveCheckpoint(checkpoint, model, { optimizer, metadata: { step: String(step), loader: JSON.stringify(source.state()), rng: JSON.stringify(rng.state()) } });
+  // Temp files of a write that was killed (ours or an earlier process's) are never checkpoints.
+  sweepTempFiles(checkpointDir);
+  sweepTempFiles(runDir.root);
+
+  let startStep = 0;
+  if (opts.resume) {
+    try {
+      const meta = loadCheckpoint(opts.resume, model, { optimizer });
+      if (meta.resumable !== RESUMABLE_FORMAT) {
+        throw new Error('it is not a resumable pre-training checkpoint (written before checkpoints held every RNG stream, or not by pre-training)');
+      }
+      const differences = configDifferences(JSON.parse(meta.config), JSON.parse(JSON.stringify(config)));
+      if (differences.length) {
+        throw new Error(`it was written with another configuration: ${differences.join('; ')}. Resume with the run's own (-c ${runDir.path('config.json')})`);
+      }
+      startStep = Number(meta.step);
+      if (!Number.isInteger(startStep) || startStep < 0 || startStep > steps) throw new Error(`its step ${meta.step} is not within the run's ${steps} steps`);
+      const rngs = JSON.parse(meta.rngs) as { rng: number[]; mask: number[]; text: number[] };
+      rng.setState(rngs.rng);
+      maskRng.setState(rngs.mask);
+      textRng.setState(rngs.text);
+      if (!source.restore) throw new Error('the batch source cannot be restored to a position');
+      source.restore(JSON.parse(meta.loader));
+      const p = JSON.parse(meta.progress) as RunProgress;
+      ({ skippedUpdates, firstLoss, firstMs, restMs, restSteps } = p);
+      lastLoss = p.lastLoss;
+      windowsBefore = p.windows;
+    } catch (e) {
+      model.dispose();
+      optimizer.dispose();
+      accumulator.dispose();
+      throw new Error(`resume: ${opts.resume}: ${(e as Error).message}`);
+    }
+    const dropped = truncateMetrics(runDir.path('metrics.jsonl'), startStep);
+    const pictures = removePicturesAfter(runDir.path('pictures'), startStep);
+    log.info(`resuming at step ${startStep} of ${steps} from ${opts.resume}${dropped ? `; dropped ${dropped} metrics lines after it` : ''}${pictures ? `, ${pictures} pictures` : ''}`);
+  }
+
+  const progress = (): RunProgress => ({
+    skippedUpdates,
+    firstLoss,
+    lastLoss,
+    windows: addCounts(windowsBefore, selector.counts()),
+    firstMs,
+    restMs,
+    restSteps,
+  });
+  const saveState = (path: string, step: number) =>
+    saveCheckpoint(path, model, {
+      optimizer,
+      metadata: {
+        resumable: RESUMABLE_FORMAT,
+        step: String(step),
+        loader: JSON.stringify(source.state()),
+        rngs: JSON.stringify({ rng: rng.state(), mask: maskRng.state(), text: textRng.state() }),
+        progress: JSON.stringify(progress()),
+        config: JSON.stringify(config),
+      },
+    });
+  /** A step checkpoint (the newest `log.keepCheckpoints` stay) and the encoder alone. */
+  const saveStep = (step: number): string => {
+    const path = join(checkpointDir, stepCheckpointName(step));
+    saveState(path, step);
+    pruneCheckpoints(checkpointDir, config.log.keepCheckpoints);
     saveEncoder(model, encoderCheckpoint, step);
+    return path;
   };
 
-  for (let step = 0; step < steps; step++) {
+  for (let step = startStep; step < steps; step++) {
     const t0 = performance.now();
     const microParts: LossParts[] = [];
     const picturesThisStep = (step + 1) % config.log.pictureEvery === 0 || step + 1 === steps;
@@ -154,7 +277,11 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
     firstLoss ??= parts;
     lastLoss = parts;
     const ms = performance.now() - t0;
-    stepTimes.push(ms);
+    if (firstMs === undefined) firstMs = ms;
+    else {
+      restMs += ms;
+      restSteps++;
+    }
     runDir.appendMetrics({ step: step + 1, lr, ...parts, gradNorm: report.gradNorm, applied: report.applied, ms, ...(textStats ?? {}), tensors: tf.memory().numTensors });
     if ((step + 1) % config.log.every === 0 || step === 0 || step + 1 === steps) {
       const loss = Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
@@ -165,15 +292,23 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
       const path = runDir.path('pictures', `step-${String(step + 1).padStart(6, '0')}.png`);
       await writePretrainPicture(model, pictureExample, path);
     }
-    if ((step + 1) % config.log.checkpointEvery === 0 && step + 1 !== steps) saveAll(step + 1);
+    const saved = (step + 1) % config.log.checkpointEvery === 0 && step + 1 !== steps ? saveStep(step + 1) : undefined;
+    if (opts.signal?.aborted && step + 1 !== steps) {
+      const path = saved ?? saveStep(step + 1);
+      accumulator.dispose();
+      optimizer.dispose();
+      model.dispose();
+      throw new PretrainInterrupted(step + 1, steps, path);
+    }
   }
   accumulator.dispose();
-  saveAll(steps);
+  saveState(checkpoint, steps);
+  saveEncoder(model, encoderCheckpoint, steps);
   const maeCheckpoint = runDir.path('checkpoints', 'mae-timm.safetensors');
   saveTimmSafetensors(model.mae, maeCheckpoint, { format: 'timm-mae', step: String(steps) });
   optimizer.dispose(); // its moments are in the checkpoint
-  const steady = stepTimes.length > 2 ? stepTimes.slice(1) : stepTimes;
-  const msPerStep = steady.reduce((a, b) => a + b, 0) / steady.length;
+  const msPerStep = restSteps > 1 ? restMs / restSteps : (restMs + (firstMs ?? 0)) / (restSteps + (firstMs === undefined ? 0 : 1));
+  const all = progress();
   return {
     model,
     summary: {
@@ -183,7 +318,8 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
       lastLoss,
       msPerStep,
       imagesPerSecond: (config.data.batchSize * config.optim.accumulate * 1000) / msPerStep,
-      windows: selector.counts(),
+      windows: all.windows,
+      // This process's readers and loader (a resumed run counts a bad sample it meets again).
       skippedSamples: source.skipped(),
       checkpoint,
       encoderCheckpoint,

@@ -14,6 +14,7 @@ import {
   readClassificationList,
   synthesizeDataset,
   type Batch,
+  type LoaderPosition,
   type PretrainRecord,
   type SynthManifest,
 } from '@ecamp/data';
@@ -129,16 +130,34 @@ export function attachContexts(records: PretrainRecord[], config: Config, log: L
  * CSV windows through each sample's crop and flip.
  */
 export class LoaderBatchSource implements PretrainBatchSource {
-  private readonly loader: Loader;
+  private loader: Loader;
   private iterator: AsyncIterator<Batch>;
   private position: unknown = null;
+  private started = false;
 
-  constructor(records: PretrainRecord[], config: Config, badSamples: BadSampleLog) {
-    this.loader = new Loader({ records, batchSize: config.data.batchSize, seed: config.seed, size: 448, mode: 'pretrain', onBadSample: config.data.onBadSample, badSamples });
+  constructor(
+    private readonly records: PretrainRecord[],
+    private readonly config: Config,
+    private readonly badSamples: BadSampleLog,
+  ) {
+    this.loader = this.makeLoader();
+    this.iterator = this.loader[Symbol.asyncIterator]();
+  }
+
+  private makeLoader(position?: LoaderPosition): Loader {
+    const { records, config, badSamples } = this;
+    return new Loader({ records, batchSize: config.data.batchSize, seed: config.seed, size: 448, mode: 'pretrain', onBadSample: config.data.onBadSample, badSamples, position });
+  }
+
+  /** Starts over at a saved position (the loader checks it against the records and seed). */
+  restore(state: unknown): void {
+    if (this.started) throw new Error('LoaderBatchSource.restore: batches were already read');
+    this.loader = this.makeLoader(state as LoaderPosition);
     this.iterator = this.loader[Symbol.asyncIterator]();
   }
 
   async next(): Promise<RawPretrainBatch> {
+    this.started = true;
     const r = await this.iterator.next();
     if (r.done) throw new Error('loader: ran out of batches (it should cycle epochs)');
     const b = r.value;

@@ -2,13 +2,14 @@
  * The stages of a run, each usable alone by its command: tokenizer, pre-training,
  * evaluation; `runAll` chains them (the README's main job) and writes the summary.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { initBackend, type BackendInfo } from '@ecamp/core';
 import { loadTokenizer, saveTokenizer, trainWordPiece, type MlmTokenizer } from '@ecamp/mlm';
 import type { Config } from '../config/schema.js';
 import { pairedBootstrapAurocDifference, type BootstrapInterval } from '@ecamp/downstream';
 import { evaluateClassifier, loadEncoder, type ClassificationPredictions, type ClassificationScores } from '../evaluate/classification.js';
 import type { LossParts } from '../pretrain/step.js';
+import { latestCheckpoint, truncateMetrics, removePicturesAfter } from '../pretrain/checkpoints.js';
 import { pretrain, type PretrainSummary } from '../pretrain/train.js';
 import { readClassificationList } from '@ecamp/data';
 import { LoaderBatchSource, prepareRunData, type RunData } from './data.js';
@@ -23,10 +24,18 @@ export async function startBackend(config: Config, log: Logger): Promise<Backend
   return info;
 }
 
-/** The configured tokenizer, or a WordPiece vocabulary trained on the run's reports (saved in the run folder). */
-export function prepareTokenizer(config: Config, data: RunData, runDir: RunDir, log: Logger): MlmTokenizer | undefined {
+/**
+ * The configured tokenizer, or a WordPiece vocabulary trained on the run's reports (saved in the
+ * run folder; with `reuseSaved`, as when resuming, the saved one is read back).
+ */
+export function prepareTokenizer(config: Config, data: RunData, runDir: RunDir, log: Logger, reuseSaved = false): MlmTokenizer | undefined {
   if (!config.objectives.mlm.enabled) return undefined;
   const maxLength = config.model.text.maxLength;
+  if (reuseSaved && !config.tokenizer.path && existsSync(runDir.path('tokenizer.json'))) {
+    const tok = loadTokenizer(runDir.path('tokenizer.json'), { maxLength });
+    log.info(`tokenizer: the run's own ${runDir.path('tokenizer.json')} (${tok.vocabSize} ids)`);
+    return tok;
+  }
   if (config.tokenizer.path) {
     if (!existsSync(config.tokenizer.path)) {
       throw new Error(`tokenizer.path: file not found: ${config.tokenizer.path} (the paper preset expects the authors' mimic_wordpiece.json, from their repository's Pre-training/dataset/, in the working folder; or set tokenizer.path)`);
@@ -44,22 +53,56 @@ export function prepareTokenizer(config: Config, data: RunData, runDir: RunDir, 
   return tok;
 }
 
+/** How {@link runPretrain} starts. */
+export interface PretrainRunOptions {
+  /**
+   * `latest`: continue from the run folder's newest checkpoint (from step 0 when it has none;
+   * a finished pre-training is not redone); a path: from that checkpoint.
+   */
+  resume?: string;
+  /** Ctrl-C: the loop finishes its step, writes a checkpoint and throws `PretrainInterrupted`. */
+  signal?: AbortSignal;
+}
+
 /**
  * Pre-trains and returns the summary (the model is freed; weights are in the run folder).
- * With `model.warmStart` the MAE stage runs (or is reused) first and pre-training starts from it.
+ * With `model.warmStart` the MAE stage runs (or is reused, or resumed) first and pre-training starts from it.
  */
-export async function runPretrain(config: Config, runDir: RunDir, log: Logger, data?: RunData): Promise<{ summary: PretrainSummary; data: RunData; warmStart?: WarmStart }> {
+export async function runPretrain(
+  config: Config,
+  runDir: RunDir,
+  log: Logger,
+  data?: RunData,
+  opts: PretrainRunOptions = {},
+): Promise<{ summary: PretrainSummary; data: RunData; warmStart?: WarmStart }> {
+  let resume = opts.resume;
+  if (resume === 'latest') {
+    const found = latestCheckpoint(runDir.path('checkpoints'), (path, why) => log.warn(`resume: skipping ${path}: ${why}`));
+    const summaryPath = runDir.path('pretrain-summary.json');
+    if (found && found.path === runDir.path('checkpoints', 'pretrain.safetensors') && existsSync(summaryPath)) {
+      const saved = JSON.parse(readFileSync(summaryPath, 'utf8')) as PretrainSummary & { warmStart?: WarmStart };
+      log.info(`resume: pre-training already finished (${found.step} steps, ${found.path}); not redone`);
+      const { warmStart, ...summary } = saved;
+      return { summary, data: data ?? (await prepareRunData(config, log)), warmStart };
+    }
+    if (!found) {
+      log.info(`resume: no checkpoint in ${runDir.path('checkpoints')} yet; pre-training starts at step 0`);
+      truncateMetrics(runDir.path('metrics.jsonl'), 0);
+      removePicturesAfter(runDir.path('pictures'), 0);
+    }
+    resume = found?.path;
+  }
   data ??= await prepareRunData(config, log);
   let warmStart: WarmStart | undefined;
   if (config.model.warmStart) {
-    warmStart = await ensureWarmStart(config, data, log, runPretrain);
+    warmStart = await ensureWarmStart(config, data, log, runPretrain, opts.signal);
     config = { ...config, model: { ...config.model, init: warmStart.mae } };
   }
-  const tokenizer = prepareTokenizer(config, data, runDir, log);
+  const tokenizer = prepareTokenizer(config, data, runDir, log, resume !== undefined);
   const source = new LoaderBatchSource(data.records, config, data.badSamples);
   log.info(`pre-training on ${data.records.length} image–report pairs, batch ${config.data.batchSize} × ${config.optim.accumulate}`);
   try {
-    const { model, summary } = await pretrain({ config, source, tokenizer, runDir, log, pairs: data.records.length });
+    const { model, summary } = await pretrain({ config, source, tokenizer, runDir, log, pairs: data.records.length, resume, signal: opts.signal });
     model.dispose();
     runDir.writeJson('pretrain-summary.json', warmStart ? { ...summary, warmStart } : summary);
     return { summary, data, warmStart };
@@ -114,12 +157,17 @@ export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, e
 }
 
 /** The full job: data → pre-training → evaluation → `summary.json` and a printed table. */
-export async function runAll(config: Config, log: Logger): Promise<{ pretrain: PretrainSummary; evaluation: EvaluationReport; runDir: RunDir }> {
+export async function runAll(
+  config: Config,
+  log: Logger,
+  opts: PretrainRunOptions & { /** Called when pre-training is done (before evaluation). */ afterPretrain?: () => void } = {},
+): Promise<{ pretrain: PretrainSummary; evaluation: EvaluationReport; runDir: RunDir }> {
   const runDir = new RunDir(config.outDir, config.name);
   runDir.writeJson('config.json', config);
   const backend = await startBackend(config, log);
   const started = performance.now();
-  const { summary, data, warmStart } = await runPretrain(config, runDir, log);
+  const { summary, data, warmStart } = await runPretrain(config, runDir, log, undefined, opts);
+  opts.afterPretrain?.();
   const evaluation = await runEvaluate(config, runDir, log, summary.encoderCheckpoint, data, warmStart?.encoder);
   const seconds = (performance.now() - started) / 1000;
   runDir.writeJson('summary.json', { config: config.name, backend, seconds, pretrain: summary, evaluation, skippedSamples: data.badSamples.summary() });

@@ -1,7 +1,7 @@
 import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** Writes a file atomically: temp file in the same folder, fsync, rename. */
+/** Writes a file atomically: temp file in the same folder, fsync, rename, fsync of the folder. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
@@ -13,6 +13,16 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     closeSync(fd);
   }
   renameSync(tmp, path);
+  // The rename is durable once the folder is synced (best effort: some file systems refuse).
+  let dirFd: number | undefined;
+  try {
+    dirFd = openSync(dirname(path), 'r');
+    fsyncSync(dirFd);
+  } catch {
+    /* not supported here; the rename itself is still atomic */
+  } finally {
+    if (dirFd !== undefined) closeSync(dirFd);
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import { validateConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { RunData } from './data.js';
 import { syntheticSetDir } from './data.js';
+import { latestCheckpoint } from '../pretrain/checkpoints.js';
 import type { Logger } from './logger.js';
 import { RunDir } from './run-dir.js';
 
@@ -56,14 +57,24 @@ export function warmStartKey(config: Config): string {
 }
 
 /**
- * Runs (or reuses) the warm-start stage of `config` on `data`.
+ * Runs (or reuses) the warm-start stage of `config` on `data`. A stage that was stopped after a
+ * checkpoint continues from it (the same weights as an uninterrupted stage); one stopped before
+ * its first checkpoint starts over.
  * @param pretrainRun the trainer's pre-training entry (injected: it lives in the pipeline)
+ * @param signal Ctrl-C: the stage stops after its current step with a checkpoint
  */
 export async function ensureWarmStart(
   config: Config,
   data: RunData,
   log: Logger,
-  pretrainRun: (c: Config, dir: RunDir, log: Logger, data: RunData) => Promise<{ summary: { encoderCheckpoint: string; maeCheckpoint: string; steps: number } }>,
+  pretrainRun: (
+    c: Config,
+    dir: RunDir,
+    log: Logger,
+    data: RunData,
+    opts: { resume?: string; signal?: AbortSignal },
+  ) => Promise<{ summary: { encoderCheckpoint: string; maeCheckpoint: string; steps: number } }>,
+  signal?: AbortSignal,
 ): Promise<WarmStart> {
   const stage = warmStartConfig(config);
   const dir = resolve(config.outDir, 'warm-start', warmStartKey(config));
@@ -73,10 +84,15 @@ export async function ensureWarmStart(
     log.info(`warm start: reusing the MAE stage in ${dir} (${stage.optim.steps} MIM steps)`);
     return { mae, encoder, steps: stage.optim.steps, reused: true };
   }
-  log.info(`warm start: pre-training the MAE first, MIM only, ${stage.optim.steps} steps (model.warmStart; the authors start from ImageNet MAE) → ${dir}`);
-  rmSync(join(dir, 'mae'), { recursive: true, force: true }); // an interrupted stage starts over
+  const partial = latestCheckpoint(join(dir, 'mae', 'checkpoints'));
+  if (partial) {
+    log.info(`warm start: continuing the MAE stage in ${dir} at step ${partial.step} of ${stage.optim.steps} (${partial.path})`);
+  } else {
+    log.info(`warm start: pre-training the MAE first, MIM only, ${stage.optim.steps} steps (model.warmStart; the authors start from ImageNet MAE) → ${dir}`);
+    rmSync(join(dir, 'mae'), { recursive: true, force: true }); // stopped before its first checkpoint: starts over
+  }
   const runDir = new RunDir(dir, 'mae');
   runDir.writeJson('config.json', stage);
-  const { summary } = await pretrainRun(stage, runDir, log, data);
+  const { summary } = await pretrainRun(stage, runDir, log, data, { resume: partial?.path, signal });
   return { mae: summary.maeCheckpoint, encoder: summary.encoderCheckpoint, steps: summary.steps, reused: false };
 }
