@@ -101,6 +101,7 @@ function expectSameFinalState(name: string, backend: string) {
     }
   }
   expect(worst).toBeLessThanOrEqual(1e-6);
+  if (backend !== 'cpu') console.log(`${name} (${backend}): largest difference from the uninterrupted run ${worst}`);
   for (const key of ['step', 'optimizer.step', 'rngs', 'module.rngs', 'loader']) expect(got.metadata[key], key).toBe(ref.metadata[key]);
   // metrics.jsonl: every step once, with the losses of the run that never stopped.
   const metrics = (n: string) => readFileSync(join(runDir(n, backend), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
@@ -124,7 +125,7 @@ function expectSameFinalState(name: string, backend: string) {
 
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)];
 
-describe.each(process.env.ECAMP_RESUME_BACKENDS?.split(',') ?? ['cpu'])('pretrain --resume after a crash (%s backend)', (backend) => {
+describe.each(process.env.ECAMP_RESUME_BACKENDS?.split(',') ?? ['cpu', 'wasm'])('pretrain --resume after a crash (%s backend)', (backend) => {
   beforeAll(async () => {
     // The synthetic set once, before the children run side by side.
     const quiet = createLogger('test', { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
