@@ -7,7 +7,7 @@
  * window choice and the offline `ecamp windows` pass.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Rng, loadCheckpoint, tf } from '@ecamp/core';
 import { Loader, type PretrainRecord } from '@ecamp/data';
 import { loadTokenizer, prepareMlmExample, type MlmTokenizer } from '@ecamp/mlm';
@@ -15,6 +15,7 @@ import { WindowSelector, entityAttentionMap, windowGeometryFor } from '@ecamp/su
 import { validateConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { entityMaskRows } from '../pretrain/entity-mask.js';
+import { latestCheckpoint } from '../pretrain/checkpoints.js';
 import { EcampPretrainModel } from '../pretrain/model.js';
 import { prepareRunData, syntheticSetDir } from '../run/data.js';
 import type { Logger } from '../run/logger.js';
@@ -89,8 +90,11 @@ export async function entityAttentionPanel(run: RunFolder, options: { examples?:
   if (config.model.fusion !== 'patches+pooled' && config.model.fusion !== 'patches') {
     return { ok: false, reason: `model.fusion is '${config.model.fusion}': the text side does not attend to image patches` };
   }
-  const checkpoint = join(run.dir, 'checkpoints', 'pretrain.safetensors');
-  if (!existsSync(checkpoint)) return { ok: false, reason: 'checkpoints/pretrain.safetensors is missing (the run saved no checkpoint yet)' };
+  // The final checkpoint, or while the run goes on (or after it stopped) its newest step checkpoint.
+  const final = join(run.dir, 'checkpoints', 'pretrain.safetensors');
+  const checkpoint = existsSync(final) ? final : latestCheckpoint(join(run.dir, 'checkpoints'))?.path;
+  if (!checkpoint) return { ok: false, reason: 'checkpoints/pretrain.safetensors is missing and there is no step checkpoint (the run saved no checkpoint yet)' };
+  const checkpointName = join('checkpoints', basename(checkpoint));
   const tokenizerPath = config.tokenizer.path ?? join(run.dir, 'tokenizer.json');
   if (!existsSync(tokenizerPath)) return { ok: false, reason: `the tokenizer ${tokenizerPath} is missing` };
   if (config.data.source === 'synthetic' && !existsSync(join(syntheticSetDir(config), 'manifest.json'))) {
@@ -124,7 +128,7 @@ export async function entityAttentionPanel(run: RunFolder, options: { examples?:
     try {
       step = loadCheckpoint(checkpoint, model, { strict: true }).step;
     } catch (e) {
-      return { ok: false, reason: `checkpoints/pretrain.safetensors does not fit the run's config (${(e as Error).message.split('\n')[0]})` };
+      return { ok: false, reason: `${checkpointName} does not fit the run's config (${(e as Error).message.split('\n')[0]})` };
     }
     model.eval();
     const loader = new Loader({ records: chosen.map((c) => c.record), batchSize: chosen.length, seed: config.seed, size, mode: 'downstream', shuffle: false, dropLast: false, epochs: 1 });
@@ -161,7 +165,7 @@ export async function entityAttentionPanel(run: RunFolder, options: { examples?:
         examples.push({ id: b.ids[k], words, entityWords: [...new Set(words.filter((x) => x.entity).map((x) => x.text.toLowerCase()))], map, grid, window: { i: w.i, j: w.j, cells: geometry.windowCells }, ...pic });
       }
     }
-    return { ok: true, checkpoint: 'checkpoints/pretrain.safetensors', step, examples };
+    return { ok: true, checkpoint: checkpointName, step, examples };
   } finally {
     model.dispose();
   }
