@@ -1,0 +1,97 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AtomicFile, writeFileAtomic } from './atomic.js';
+
+const temp = () => mkdtempSync(join(tmpdir(), 'ecamp-io-atomic-'));
+
+describe('AtomicFile', () => {
+  it('replaces the target only on commit and leaves no temporary file', () => {
+    const dir = temp();
+    const p = join(dir, 'out.csv');
+    writeFileSync(p, 'old');
+    const f = new AtomicFile(p);
+    f.write('new ');
+    f.write(new Uint8Array([99, 111, 110, 116, 101, 110, 116]));
+    expect(readFileSync(p, 'utf8')).toBe('old');
+    f.commit();
+    expect(readFileSync(p, 'utf8')).toBe('new content');
+    expect(readdirSync(dir)).toEqual(['out.csv']);
+    expect(() => f.write('x')).toThrow('already committed');
+    expect(() => f.commit()).toThrow('already committed');
+  });
+
+  it('discard leaves the target untouched', () => {
+    const dir = temp();
+    const p = join(dir, 'out.jsonl');
+    const f = new AtomicFile(p);
+    f.write('partial');
+    f.discard();
+    f.discard();
+    expect(existsSync(p)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('two writers of one path in one process do not share a temporary file', () => {
+    const dir = temp();
+    const p = join(dir, 'x.txt');
+    const a = new AtomicFile(p);
+    const b = new AtomicFile(p);
+    a.write('a');
+    b.write('b');
+    a.commit();
+    expect(readFileSync(p, 'utf8')).toBe('a');
+    b.commit();
+    expect(readFileSync(p, 'utf8')).toBe('b');
+    expect(readdirSync(dir)).toEqual(['x.txt']);
+  });
+
+  it('sweeps temporary files of dead processes and keeps those of live ones', () => {
+    const d = temp();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(join(d, `.out.csv.tmp-${dead}`), 'stale');
+    writeFileSync(join(d, `.out.csv.tmp-${dead}-3`), 'stale too');
+    writeFileSync(join(d, `.out.csv.tmp-${process.ppid}`), 'live parent');
+    writeFileSync(join(d, '.other.csv.tmp-1'), 'another file');
+    expect(AtomicFile.sweepStale(join(d, 'out.csv')).sort()).toEqual([join(d, `.out.csv.tmp-${dead}`), join(d, `.out.csv.tmp-${dead}-3`)].sort());
+    expect(readdirSync(d).sort()).toEqual(['.other.csv.tmp-1', `.out.csv.tmp-${process.ppid}`].sort());
+  });
+
+  it('names the path it cannot write', () => {
+    expect(() => new AtomicFile(join(tmpdir(), 'no-such-dir-ecamp-io', 'x.csv'))).toThrow(/cannot write .*x\.csv: ENOENT/);
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('creates parent folders and writes text, bytes or chunks', () => {
+    const dir = temp();
+    const p = join(dir, 'a', 'b', 'x.bin');
+    writeFileAtomic(p, 'hello');
+    expect(readFileSync(p, 'utf8')).toBe('hello');
+    writeFileAtomic(p, new Uint8Array([104, 105]));
+    expect(readFileSync(p, 'utf8')).toBe('hi');
+    writeFileAtomic(p, [new Uint8Array([1, 2]), new Uint8Array(0), new Uint8Array([3])]);
+    expect([...readFileSync(p)]).toEqual([1, 2, 3]);
+    expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['x.bin']);
+  });
+
+  it('refuses a missing folder when mkdir is false', () => {
+    expect(() => writeFileAtomic(join(temp(), 'missing', 'x.txt'), 'x', { mkdir: false })).toThrow(/cannot write .*x\.txt: ENOENT/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('leaves the old file and no temporary file when the folder is read-only', () => {
+    const dir = temp();
+    const p = join(dir, 'x.txt');
+    writeFileAtomic(p, 'old');
+    chmodSync(dir, 0o500);
+    try {
+      expect(() => writeFileAtomic(p, 'new')).toThrow(/cannot write .*x\.txt: EACCES/);
+    } finally {
+      chmodSync(dir, 0o700);
+    }
+    expect(readFileSync(p, 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['x.txt']);
+  });
+});

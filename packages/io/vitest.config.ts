@@ -1,0 +1,4 @@
+import { defineConfig } from 'vitest/config';
+import preset from '@ecamp/vitest-preset';
+
+export default defineConfig(preset);
