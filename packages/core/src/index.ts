@@ -8,7 +8,8 @@
 export { tf } from './tf.js';
 export { initBackend, type BackendInfo, type BackendName, type InitBackendOptions } from './backend.js';
 
-export { Rng, type RngState } from './rng.js';
+/** The seeded generator, from `@ecamp/io` (re-exported here for tensor code). */
+export { Rng, type RngState } from '@ecamp/io/rng';
 export { xavierUniform, truncNormal, uniformInit, zeros, ones, type Initializer } from './init.js';
 export { isTensorData, tensorFromData, tensorToData, type TensorData } from './tensor_data.js';
 export { Module, ModuleList, type Parameter, type AddParameterOptions, type LoadStateDictOptions } from './module.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../test/backends.js';
 import { ones, truncNormal, uniformInit, xavierUniform, zeros } from './init.js';
-import { Rng } from './rng.js';
+import { Rng } from '@ecamp/io/rng';
 
 describe('initialisers', () => {
   useBackend('cpu');

@@ -1,5 +1,5 @@
 import { tf } from './tf.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '@ecamp/io/rng';
 
 /** A parameter initialiser: returns a fresh float32 tensor of `shape`, drawing from `rng`. */
 export type Initializer = (shape: number[], rng: Rng) => tf.Tensor;

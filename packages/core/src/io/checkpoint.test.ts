@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../test/backends.js';
 import { tf } from '../tf.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 import { TransformerBlock } from '../layers/transformer_block.js';
 import { AdamW } from '../optim/adamw.js';
 import { trainStep } from '../optim/train_step.js';

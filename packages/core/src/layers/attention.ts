@@ -1,6 +1,6 @@
 import { tf } from '../tf.js';
 import { Module } from '../module.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 import { projectedAttention, scaledDotProductAttention, type ProjectedHeads } from '../kernels/attention.js';
 import { isNativeBackend } from '../native/runtime.js';
 import { Linear, type LinearOptions } from './linear.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from '../../test/backends.js';
 import { tf } from '../tf.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 import { Conv2d } from './conv2d.js';
 
 describe.each(BACKENDS)('Conv2d on %s', (backend) => {

@@ -1,6 +1,6 @@
 import { tf } from '../tf.js';
 import { Module } from '../module.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 import { uniformInit } from '../init.js';
 import { conv2d, type Conv2dPadding } from '../kernels/conv2d.js';
 

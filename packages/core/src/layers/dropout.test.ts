@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../test/backends.js';
 import { tf } from '../tf.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 import { Dropout } from './dropout.js';
 
 describe('Dropout', () => {

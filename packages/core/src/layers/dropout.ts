@@ -1,6 +1,6 @@
 import { tf } from '../tf.js';
 import { Module } from '../module.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '@ecamp/io/rng';
 
 /**
  * Inverted dropout: in training each element is zeroed with probability `p` and the rest scaled

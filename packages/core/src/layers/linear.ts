@@ -1,6 +1,6 @@
 import { tf } from '../tf.js';
 import { Module } from '../module.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 import { truncNormal, xavierUniform, type Initializer } from '../init.js';
 import { linear } from '../kernels/linear.js';
 

@@ -1,6 +1,6 @@
 import { tf } from '../tf.js';
 import { Module } from '../module.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 import { gelu } from '../kernels/gelu.js';
 import { Linear, type LinearOptions } from './linear.js';
 

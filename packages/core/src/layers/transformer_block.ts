@@ -3,7 +3,7 @@ import { Module } from '../module.js';
 import { customOp } from '../kernels/custom_op.js';
 import { BLOCK, BLOCK_PARAMS, BLOCK_SAVED } from '../native/kernels/block.js';
 import { isNativeBackend } from '../native/runtime.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 import { LayerNorm } from './layer_norm.js';
 import { MultiHeadAttention } from './attention.js';
 import { Mlp } from './mlp.js';

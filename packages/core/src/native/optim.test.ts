@@ -4,7 +4,7 @@ import { initBackend } from '../backend.js';
 import { Module } from '../module.js';
 import { AdamW } from '../optim/adamw.js';
 import { globalNorm } from '../optim/grads.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 import { tf } from '../tf.js';
 import { nativeSumSquares } from './optim.js';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { requireNativeBackend } from '../../test/native.js';
 import { initBackend } from '../backend.js';
 import { TransformerBlock } from '../layers/transformer_block.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 import { tf } from '../tf.js';
 import { NATIVE_KERNELS } from './register.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from '../../test/backends.js';
 import { tf } from '../tf.js';
 import { Module } from '../module.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 import { Embedding } from '../layers/embedding.js';
 import { TransformerBlock } from '../layers/transformer_block.js';
 import { MultiHeadAttention } from '../layers/attention.js';

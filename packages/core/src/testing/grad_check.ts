@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@ecamp/io/rng';
 
 /** Options of {@link checkGradients}. */
 export interface GradCheckOptions {

@@ -6,7 +6,7 @@ import { projectedAttention, scaledDotProductAttention } from '../../kernels/att
 import { linearCrossEntropy, softmaxCrossEntropyWithIntLabels } from '../../kernels/softmax_cross_entropy.js';
 import { tf } from '../../tf.js';
 import { TransformerBlock } from '../../layers/transformer_block.js';
-import { Rng } from '../../rng.js';
+import { Rng } from '@ecamp/io/rng';
 
 /** Σ sin(f(x))·k: a loss whose gradient differs per element. */
 const lossOf = (t: tf.Tensor) => tf.sum(tf.sin(tf.mul(t, 1.3)));
