@@ -4,12 +4,6 @@
  * point loads tensor code; `batchToTensors` lives in `@ecamp/data/tensors`.
  */
 
-/** Seeded, serialisable RNG used by the loader and the synthetic set. */
-export { SeededRng, deriveSeed, mix32, type RngState } from './rng.js';
-/** Atomic file writes (temp + rename). */
-export { atomicWriteFile } from './io/atomic.js';
-/** CSV field quoting for writers. */
-export { csvField, csvLine } from './io/csv-write.js';
 /** SIIM-style run-length encoding of binary masks (column-major, relative starts). */
 export { encodeSiimRle, decodeSiimRle } from './readers/rle.js';
 
@@ -59,7 +53,7 @@ export {
 /** Bad-sample policy (`skip` logs and counts by reason, `fail` throws naming file, line and field). */
 export { BadSampleLog, BadSampleError, formatWhere, type OnBadSample, type BadSampleReason, type BadSampleWhere } from './readers/bad-samples.js';
 /** CSV rows with line numbers and required-column checks. */
-export { readCsvRows, parseCsvRecords, type CsvRow, type CsvRecord, type CsvParse } from './readers/csv-read.js';
+export { readCsvRows, type CsvRow } from './readers/csv-read.js';
 /** Report text: FINDINGS + IMPRESSION extraction and whitespace normalisation. */
 export { extractReportSections, joinSections, normalizeWhitespace, textProblem, type ReportSections } from './text/report.js';
 /** Record types shared by the readers. */

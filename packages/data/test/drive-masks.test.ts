@@ -14,7 +14,7 @@ import { openImage } from '../src/image/source.js';
 import { pretrainTransform, transformMask } from '../src/image/transforms.js';
 import { BadSampleLog } from '../src/readers/bad-samples.js';
 import { readMaskCsv } from '../src/readers/downstream.js';
-import { SeededRng } from '../src/rng.js';
+import { Rng } from '@ecamp/io';
 
 describe('DRIVE fundus images and vessel masks (real data)', () => {
   it('reads a mask list, and masks follow the image through crop and flip', async () => {
@@ -29,7 +29,7 @@ describe('DRIVE fundus images and vessel masks (real data)', () => {
       const recs = readMaskCsv(join(dir, 'drive.csv'), { badSamples: log });
       expect(recs).toHaveLength(3);
       expect(log.summary()).toEqual({ 'missing-image': 1 });
-      const rng = new SeededRng(12);
+      const rng = Rng.sfc32(12);
       for (const rec of recs) {
         const img = await openImage(rec.imagePath);
         const mask = await openImage(rec.maskPath);

@@ -8,7 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@ecamp/core';
-import { BadSampleLog, csvLine, readMaskFolder } from '@ecamp/data';
+import { BadSampleLog, readMaskFolder } from '@ecamp/data';
+import { csvLine } from '@ecamp/io';
 import { bootstrapRows, type BootstrapInterval } from '@ecamp/downstream';
 import type { Logger } from '../run/logger.js';
 import { resolveFinetuneOptions } from './options.js';

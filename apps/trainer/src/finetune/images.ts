@@ -10,8 +10,6 @@
 import {
   DOWNSTREAM_NORM,
   ImageInputError,
-  SeededRng,
-  deriveSeed,
   downstreamTransform,
   mapBox,
   openImage,
@@ -21,6 +19,7 @@ import {
   type TransformGeometry,
 } from '@ecamp/data';
 import type { BadSampleWhere } from '@ecamp/data';
+import { deriveSeed, Rng } from '@ecamp/io';
 import type { Box } from '@ecamp/downstream';
 import type { Sample } from './data.js';
 
@@ -157,7 +156,7 @@ export async function decodeSample(sample: Sample, settings: DecodeSettings, see
   try {
     view =
       settings.transform === 'train-crop'
-        ? await pretrainTransform(img, new SeededRng(deriveSeed(seed, epoch, index)), { size: settings.size, scale: [0.08, 1], ratio: [3 / 4, 4 / 3], flipProbability: 0.5, norm: DOWNSTREAM_NORM })
+        ? await pretrainTransform(img, Rng.sfc32(deriveSeed(seed, epoch, index)), { size: settings.size, scale: [0.08, 1], ratio: [3 / 4, 4 / 3], flipProbability: 0.5, norm: DOWNSTREAM_NORM })
         : await downstreamTransform(img, { size: settings.size, mode: settings.transform === 'centre-crop' ? 'center-crop' : 'resize', resizeTo: settings.size });
   } catch (e) {
     throw new SampleError(sample, (e as Error).message, e instanceof ImageInputError ? e.reason : 'corrupt-image');

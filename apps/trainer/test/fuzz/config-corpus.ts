@@ -14,8 +14,8 @@
  * so the lines move. Written at test time (a few hundred KB), not committed.
  */
 import { join } from 'node:path';
-import { atomicWriteFile, SeededRng, synthesizeSample } from '@ecamp/data';
-import { encodePng } from '@ecamp/superres';
+import { synthesizeSample } from '@ecamp/data';
+import { encodePng, Rng, writeFileAtomic } from '@ecamp/io';
 import { ConfigSchema } from '../../src/config/schema.js';
 
 /** What a config case runs (plain data: it crosses into the worker). */
@@ -199,7 +199,7 @@ function emit(format: 'json' | 'yaml', path: string[], value: { json?: unknown; 
 
 /** Writes the corpus under `root` from `seed`. */
 export async function writeConfigCorpus(root: string, seed = 1): Promise<ConfigCorpus> {
-  const rng = new SeededRng(seed);
+  const rng = Rng.sfc32(seed);
   const files = new Map<string, string | Uint8Array>();
   const cases: ConfigCase[] = [];
   const add = (c: ConfigCase, own: Record<string, string | Uint8Array> = {}) => {
@@ -322,7 +322,7 @@ export async function writeConfigCorpus(root: string, seed = 1): Promise<ConfigC
   let bytes = 0;
   for (const rel of [...files.keys()].sort()) {
     const c = files.get(rel)!;
-    await atomicWriteFile(join(root, rel), c);
+    writeFileAtomic(join(root, rel), c);
     bytes += typeof c === 'string' ? Buffer.byteLength(c) : c.length;
   }
   return { cases, files: files.size, bytes };

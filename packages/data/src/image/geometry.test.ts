@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from '../rng.js';
+import { Rng } from '@ecamp/io';
 import { centerCropBox, mapBox, mapPoint, sampleResizedCrop, type TransformGeometry } from './geometry.js';
 
 describe('geometry', () => {
   it('samples random-resized crops inside the image with area and ratio in range', () => {
-    const rng = new SeededRng(5);
+    const rng = Rng.sfc32(5);
     for (let k = 0; k < 300; k++) {
       const c = sampleResizedCrop(rng, 512, 400);
       expect(c.x >= 0 && c.y >= 0 && c.x + c.w <= 512 && c.y + c.h <= 400).toBe(true);
@@ -15,7 +15,7 @@ describe('geometry', () => {
       expect(c.w / c.h).toBeLessThan(1.35);
     }
     // Impossible ratio range → centre crop fallback with the ratio clamped.
-    expect(sampleResizedCrop(new SeededRng(1), 100, 10, [0.9, 1], [1, 1])).toEqual({ x: 45, y: 0, w: 10, h: 10 });
+    expect(sampleResizedCrop(Rng.sfc32(1), 100, 10, [0.9, 1], [1, 1])).toEqual({ x: 45, y: 0, w: 10, h: 10 });
     expect(centerCropBox(10, 6, 4, 4)).toEqual({ x: 3, y: 1, w: 4, h: 4 });
   });
 

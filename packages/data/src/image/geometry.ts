@@ -7,7 +7,7 @@
  * output maps the crop box [x, x+w) × [y, y+h) onto [0, outW) × [0, outH)
  * (resize), then, if `flip`, mirrors horizontally: x_out = outW − x_resized.
  */
-import type { SeededRng } from '../rng.js';
+import type { Rng } from '@ecamp/io';
 
 /** Integer crop box in source pixels. */
 export interface CropBox {
@@ -34,7 +34,7 @@ export interface TransformGeometry {
  * up to 10 tries of area ∈ scale·W·H and log-uniform aspect ratio w/h ∈ ratio;
  * then a centre crop with the ratio clamped into range.
  */
-export function sampleResizedCrop(rng: SeededRng, width: number, height: number, scale: [number, number] = [0.2, 1], ratio: [number, number] = [3 / 4, 4 / 3]): CropBox {
+export function sampleResizedCrop(rng: Rng, width: number, height: number, scale: [number, number] = [0.2, 1], ratio: [number, number] = [3 / 4, 4 / 3]): CropBox {
   const area = width * height;
   const logLo = Math.log(ratio[0]);
   const logHi = Math.log(ratio[1]);

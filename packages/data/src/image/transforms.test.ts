@@ -1,7 +1,7 @@
 import { sharedDataPath, skipWithoutSharedData } from '@ecamp/vitest-preset/shared-data';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from '../rng.js';
+import { Rng } from '@ecamp/io';
 import { mapBox } from './geometry.js';
 import { openImage } from './source.js';
 import { downstreamTransform, pretrainTransform, transformMask } from './transforms.js';
@@ -21,7 +21,7 @@ const denorm = (v: number) => (v * 0.3037 + 0.4721) * 255;
 describe('pretrainTransform', () => {
   it('returns a normalised 448×448×3 view whose content follows the reported crop and flip', async () => {
     const img = await ramp();
-    const rng = new SeededRng(3);
+    const rng = Rng.sfc32(3);
     let flips = 0;
     for (let k = 0; k < 6; k++) {
       const r = await pretrainTransform(img, rng);
@@ -45,9 +45,9 @@ describe('pretrainTransform', () => {
 
   it('is reproducible from the RNG and writes into a caller buffer at an offset', async () => {
     const img = await ramp();
-    const a = await pretrainTransform(img, new SeededRng(9));
+    const a = await pretrainTransform(img, Rng.sfc32(9));
     const buf = new Float32Array(2 * 448 * 448 * 3);
-    const b = await pretrainTransform(img, new SeededRng(9), { out: buf, offset: 448 * 448 * 3 });
+    const b = await pretrainTransform(img, Rng.sfc32(9), { out: buf, offset: 448 * 448 * 3 });
     expect(b.crop).toEqual(a.crop);
     expect(b.flip).toBe(a.flip);
     expect(buf.subarray(448 * 448 * 3)).toEqual(a.view448);
@@ -57,7 +57,7 @@ describe('pretrainTransform', () => {
   it('keeps RGB fundus photographs in colour (real DRIVE image)', async () => {
     if (skipWithoutSharedData('drive/training/images/21_training.tif', 'DRIVE pre-training transform')) return;
     const img = await openImage(sharedDataPath('drive/training/images/21_training.tif')!);
-    const r = await pretrainTransform(img, new SeededRng(1), { scale: [1, 1], ratio: [565 / 584, 565 / 584] });
+    const r = await pretrainTransform(img, Rng.sfc32(1), { scale: [1, 1], ratio: [565 / 584, 565 / 584] });
     let diff = 0;
     for (let i = 0; i < 448 * 448; i++) diff += Math.abs(r.view448[i * 3] - r.view448[i * 3 + 1]);
     // Red and green differ strongly in a fundus photograph.
@@ -84,7 +84,7 @@ describe('downstreamTransform and transformMask', () => {
     for (let y = 100; y < 200; y++) for (let x = 300; x < 400; x++) m[y * w + x] = 255;
     const mask = await openImage(await sharp(Buffer.from(m), { raw: { width: w, height: h, channels: 1 } }).toColourspace('b-w').png().toBuffer(), 'mask.png');
     const img = await ramp();
-    const r = await pretrainTransform(img, new SeededRng(2), { scale: [0.6, 0.6] });
+    const r = await pretrainTransform(img, Rng.sfc32(2), { scale: [0.6, 0.6] });
     const out = await transformMask(mask, r);
     const box = mapBox(r, [300, 100, 400, 200]);
     let inside = 0;

@@ -8,7 +8,7 @@
  * Resampling: sharp's `cubic` kernel (Catmull–Rom, a = −0.5) where the paper
  * uses PyTorch bicubic (a = −0.75); masks use nearest neighbour.
  */
-import type { SeededRng } from '../rng.js';
+import type { Rng } from '@ecamp/io';
 import { centerCropBox, sampleResizedCrop, type CropBox, type TransformGeometry } from './geometry.js';
 import { DOWNSTREAM_NORM, PRETRAIN_NORM, writeNormalized } from './normalize.js';
 import { ImageInputError } from './limits.js';
@@ -67,10 +67,10 @@ async function render(img: OpenedImage, crop: CropBox, outW: number, outH: numbe
  * channels, normalise (0.4721 / 0.3037). The 224 encoder input is derived from
  * this view by the vision package. Random choices come from `rng` (crop first, then flip).
  */
-export async function pretrainTransform(img: OpenedImage, rng: SeededRng, options: PretrainTransformOptions = {}): Promise<PretrainView> {
+export async function pretrainTransform(img: OpenedImage, rng: Rng, options: PretrainTransformOptions = {}): Promise<PretrainView> {
   const size = options.size ?? 448;
   const crop = sampleResizedCrop(rng, img.width, img.height, options.scale ?? [0.2, 1], options.ratio ?? [3 / 4, 4 / 3]);
-  const flip = rng.next() < (options.flipProbability ?? 0.5);
+  const flip = rng.uniform() < (options.flipProbability ?? 0.5);
   const r = await render(img, crop, size, size, flip, options.norm ?? PRETRAIN_NORM, options.out, options.offset);
   return { ...r, view448: r.pixels };
 }

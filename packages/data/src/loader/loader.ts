@@ -21,7 +21,7 @@ import { downstreamTransform, pretrainTransform, type PretrainTransformOptions }
 import { BadSampleLog, type OnBadSample } from '../readers/bad-samples.js';
 import type { ClassificationRecord } from '../readers/downstream.js';
 import type { PretrainRecord } from '../readers/types.js';
-import type { SeededRng } from '../rng.js';
+import type { Rng } from '@ecamp/io';
 import type { ContextWindow } from '../synth/window.js';
 import { epochOrder, sampleRng, validatePosition, type LoaderPosition } from './position.js';
 
@@ -133,7 +133,7 @@ export class Loader implements AsyncIterable<Batch> {
   }
 
   /** Decodes one record; a bad image comes back as its reason and message (reported by the consumer, in order). */
-  private async decode(rec: LoaderRecord, recordIndex: number, rng: SeededRng): Promise<Decoded | Failure | null> {
+  private async decode(rec: LoaderRecord, recordIndex: number, rng: Rng): Promise<Decoded | Failure | null> {
     if (this.failed.has(recordIndex)) return null;
     try {
       const img = await openImage(rec.imagePath, rec.imagePath, this.infoCache.get(rec.imagePath), { limits: this.opts.imageLimits });

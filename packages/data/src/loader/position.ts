@@ -5,7 +5,7 @@
  * by `(seed, epoch, index)`. So `{ seed, epoch, index }` IS the RNG state and a
  * run resumed from a checkpoint sees exactly the batches it would have seen.
  */
-import { deriveSeed, SeededRng, type RngState } from '../rng.js';
+import { deriveSeed, Rng, type RngState } from '@ecamp/io';
 
 /** Where the loader stands: the next record to read is `order(epoch)[index]`. */
 export interface LoaderPosition {
@@ -21,15 +21,15 @@ export interface LoaderPosition {
 
 /** The order of `n` records in `epoch` (a seeded permutation, or identity without shuffling). */
 export function epochOrder(seed: number, epoch: number, n: number, shuffle: boolean): { order: number[]; state: RngState } {
-  const rng = new SeededRng(deriveSeed(seed, 0x0e90c, epoch));
+  const rng = Rng.sfc32(deriveSeed(seed, 0x0e90c, epoch));
   const order = Array.from({ length: n }, (_, i) => i);
   if (shuffle) rng.shuffle(order);
   return { order, state: rng.state() };
 }
 
 /** The augmentation generator of the sample at `index` of `epoch`. */
-export function sampleRng(seed: number, epoch: number, index: number): SeededRng {
-  return new SeededRng(deriveSeed(seed, 0x5a3b1e, epoch, index));
+export function sampleRng(seed: number, epoch: number, index: number): Rng {
+  return Rng.sfc32(deriveSeed(seed, 0x5a3b1e, epoch, index));
 }
 
 /** Checks a position read back from a checkpoint. */

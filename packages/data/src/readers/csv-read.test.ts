@@ -1,13 +1,8 @@
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { sharedDataPath, skipWithoutSharedData } from '@ecamp/vitest-preset/shared-data';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tmpTree } from '../../test/helpers/tmp.js';
-import { csvLine } from '../io/csv-write.js';
-import { SeededRng } from '../rng.js';
 import { BadSampleLog } from './bad-samples.js';
-import { parseCsvRecords, readCsvRows } from './csv-read.js';
+import { readCsvRows } from './csv-read.js';
 
 const quiet = () => new BadSampleLog('skip', () => {});
 
@@ -101,49 +96,5 @@ describe('readCsvRows', () => {
     } finally {
       t.cleanup();
     }
-  });
-});
-
-describe('parseCsvRecords', () => {
-  it('splits exactly as csv-parse on valid CSV (seeded random fields with quotes, commas and line breaks)', () => {
-    const rng = new SeededRng(20240611);
-    const alphabet = ['a', 'b', ' ', ',', '"', '\n', '\r\n', 'é', '—', 'x y', ''];
-    for (let trial = 0; trial < 200; trial++) {
-      const cols = 1 + rng.int(4);
-      const rows = Array.from({ length: 1 + rng.int(6) }, () =>
-        Array.from({ length: cols }, () => Array.from({ length: rng.int(6) }, () => rng.pick(alphabet)).join('')),
-      );
-      // A one-column row that is empty is an empty line to both parsers; give it content.
-      for (const r of rows) if (cols === 1 && r[0] === '') r[0] = 'z';
-      const eol = rng.pick(['\n', '\r\n']);
-      const text = rows.map((r) => csvLine(r)).join(eol) + (rng.bernoulli(0.5) ? eol : '');
-      const ours = parseCsvRecords(text);
-      expect(ours.unclosed).toBeUndefined();
-      expect(ours.records.every((r) => !r.error)).toBe(true);
-      expect(ours.records.map((r) => r.fields)).toEqual(parse(text, { relax_column_count: true, skip_empty_lines: true }));
-    }
-  });
-
-  it('agrees with csv-parse on the real IU X-ray reports CSV, line numbers included', () => {
-    if (skipWithoutSharedData('iu-xray/reports-dev.csv', 'CSV parser against csv-parse on real data')) return;
-    const text = readFileSync(sharedDataPath('iu-xray/reports-dev.csv')!, 'utf8');
-    const ours = parseCsvRecords(text);
-    const theirs = parse(text, { relax_column_count: true, skip_empty_lines: true, bom: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
-    expect(ours.records.map((r) => r.fields)).toEqual(theirs.map((r) => r.record));
-    // csv-parse gives the line a record ends on; ours, the line it starts on.
-    ours.records.forEach((r, k) => expect(r.line + (r.fields.join(',').match(/\r\n|\r|\n/g)?.length ?? 0)).toBe(theirs[k].info.lines));
-  });
-
-  it('is linear: a 4 MB file with 20,000 bad rows parses in well under a second', () => {
-    const good = 'x.png,"FINDINGS: clear, ""quoted"" words\nover two lines."';
-    const lines = ['img_path,report'];
-    for (let k = 0; k < 40_000; k++) lines.push(k % 2 ? good : `y${k}.png,a "stray" quote ${'w'.repeat(40)}`);
-    const text = lines.join('\n');
-    const t0 = performance.now();
-    const { records } = parseCsvRecords(text);
-    const ms = performance.now() - t0;
-    expect(records).toHaveLength(40_001);
-    expect(records.filter((r) => r.error)).toHaveLength(20_000);
-    expect(ms).toBeLessThan(1500);
   });
 });

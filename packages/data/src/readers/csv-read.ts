@@ -1,11 +1,9 @@
 /**
- * CSV reading with line numbers, required-column checks and per-row recovery.
- *
- * The parser is RFC 4180 (comma, `"` quoting with `""` escapes, fields that
- * span lines) and accepts LF, CRLF and CR line ends, even mixed in one file,
- * and a UTF-8 byte-order mark. It is our own rather than csv-parse's because a
- * bad row must cost exactly that row: csv-parse, after a stray quote behind a
- * closing quote, reads the rest of the file as one quoted field.
+ * CSV reading with line numbers, required-column checks and per-row recovery,
+ * on `@ecamp/io`'s RFC 4180 parser (LF, CRLF and CR line ends, even mixed in one
+ * file, and a UTF-8 byte-order mark). It is our own rather than csv-parse's
+ * because a bad row must cost exactly that row: csv-parse, after a stray quote
+ * behind a closing quote, reads the rest of the file as one quoted field.
  *
  * What happens to bad input:
  * - a row with a quoting error (a quote inside an unquoted field, text after a
@@ -21,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { textProblem } from '../text/report.js';
 import type { BadSampleLog } from './bad-samples.js';
+import { parseCsvRecords } from '@ecamp/io';
 
 /** A parsed row with its 1-based line number (of the row's first line). */
 export interface CsvRow {
@@ -28,115 +27,6 @@ export interface CsvRow {
   /** 0-based position among ALL data records, bad ones included (for row-aligned side files). */
   index: number;
   values: Record<string, string>;
-}
-
-/** One record as split by {@link parseCsvRecords}. */
-export interface CsvRecord {
-  fields: string[];
-  /** 1-based line where the record starts. */
-  line: number;
-  /** A quoting error in this record: the field (0-based) and the line where it was found. */
-  error?: { message: string; field: number; line: number };
-}
-
-/** Result of {@link parseCsvRecords}: the records, and a quote that never closes, if any. */
-export interface CsvParse {
-  records: CsvRecord[];
-  /** The quoted field that runs to the end of the file (everything after its opening quote is lost). */
-  unclosed?: { line: number; field: number; recordLine: number };
-}
-
-const LINE_BREAK = /\r\n|\r|\n/g;
-const UNQUOTED_END = /[,"\r\n]/g;
-const TO_LINE_END = /[\r\n]/g;
-
-function countBreaks(s: string): number {
-  let n = 0;
-  LINE_BREAK.lastIndex = 0;
-  while (LINE_BREAK.exec(s)) n++;
-  return n;
-}
-
-/**
- * Splits CSV text into records. Empty lines are skipped; a leading byte-order
- * mark is dropped. A record with a quoting error keeps its line and the
- * fields read before the error, and parsing resumes at the next line. Linear
- * in the input.
- */
-export function parseCsvRecords(text: string): CsvParse {
-  const records: CsvRecord[] = [];
-  const len = text.length;
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  const lineEnd = () => {
-    // At a line break: step over it (CRLF as one).
-    if (text.charCodeAt(pos) === 13 && text.charCodeAt(pos + 1) === 10) pos += 2;
-    else pos += 1;
-    line++;
-  };
-  const skipRestOfLine = () => {
-    TO_LINE_END.lastIndex = pos;
-    const m = TO_LINE_END.exec(text);
-    pos = m ? m.index : len;
-  };
-  while (pos < len) {
-    const c0 = text.charCodeAt(pos);
-    if (c0 === 10 || c0 === 13) {
-      lineEnd();
-      continue;
-    }
-    const rec: CsvRecord = { fields: [], line };
-    for (;;) {
-      if (text.charCodeAt(pos) === 34) {
-        // Quoted field: up to the next quote that is not doubled.
-        const openLine = line;
-        pos++;
-        let value = '';
-        for (;;) {
-          const q = text.indexOf('"', pos);
-          if (q < 0) return { records, unclosed: { line: openLine, field: rec.fields.length, recordLine: rec.line } };
-          const chunk = text.slice(pos, q);
-          line += countBreaks(chunk);
-          value += chunk;
-          if (text.charCodeAt(q + 1) === 34) {
-            value += '"';
-            pos = q + 2;
-            continue;
-          }
-          pos = q + 1;
-          break;
-        }
-        rec.fields.push(value);
-        const c = text.charCodeAt(pos);
-        if (c === 44) {
-          pos++;
-          continue;
-        }
-        if (pos >= len || c === 10 || c === 13) break;
-        rec.error = { message: `text after the closing quote of a quoted field (a quote inside a quoted field must be doubled: "")`, field: rec.fields.length - 1, line };
-        skipRestOfLine();
-        break;
-      }
-      UNQUOTED_END.lastIndex = pos;
-      const m = UNQUOTED_END.exec(text);
-      const end = m ? m.index : len;
-      if (m && text.charCodeAt(end) === 34) {
-        rec.error = { message: 'a quote inside an unquoted field (a field holding quotes must be quoted, its quotes doubled: "a ""b"" c")', field: rec.fields.length, line };
-        skipRestOfLine();
-        break;
-      }
-      rec.fields.push(text.slice(pos, end));
-      pos = end;
-      if (text.charCodeAt(pos) === 44) {
-        pos++;
-        continue;
-      }
-      break;
-    }
-    records.push(rec);
-    if (pos < len) lineEnd();
-  }
-  return { records };
 }
 
 function decodeFile(file: string): { content: string; utf8: boolean } {

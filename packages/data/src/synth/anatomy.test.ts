@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from '../rng.js';
+import { Rng } from '@ecamp/io';
 import { buildGeometry, finishExposure, renderSoftTissue } from './anatomy.js';
 
 const centroidX = (m: Uint8Array, size: number) => {
@@ -16,14 +16,14 @@ const centroidX = (m: Uint8Array, size: number) => {
 describe('chest geometry', () => {
   it('puts the patient right lung on the image left, with a normal heart size unless enlarged', () => {
     const size = 256;
-    const g = buildGeometry(new SeededRng(1), size, 1);
+    const g = buildGeometry(Rng.sfc32(1), size, 1);
     expect(centroidX(g.lung.right, size)).toBeLessThan(size / 2);
     expect(centroidX(g.lung.left, size)).toBeGreaterThan(size / 2);
     expect(g.lung.right.some((v, i) => v && g.lung.left[i])).toBe(false);
     const ctr = (2 * g.heart.rx) / g.thoraxWidthPx;
     expect(ctr).toBeGreaterThan(0.32);
     expect(ctr).toBeLessThan(0.5);
-    const big = buildGeometry(new SeededRng(1), size, 1.4);
+    const big = buildGeometry(Rng.sfc32(1), size, 1.4);
     expect((2 * big.heart.rx) / big.thoraxWidthPx).toBeGreaterThan(0.5);
     // Template ↔ pixel mappings are inverse.
     const p = g.toPx(0.3, 0.4);
@@ -35,7 +35,7 @@ describe('chest geometry', () => {
 
   it('renders dark lungs inside bright soft tissue and exposes to varied 8-bit grey', () => {
     const size = 128;
-    const rng = new SeededRng(2);
+    const rng = Rng.sfc32(2);
     const g = buildGeometry(rng, size, 1);
     const img = renderSoftTissue(g, rng);
     let lung = 0;

@@ -11,7 +11,7 @@
  * (air outside the body), 1 = white (metal). Soft tissue ≈ 0.5, aerated lung
  * ≈ 0.15–0.25, bone adds ≈ 0.1–0.2.
  */
-import type { SeededRng } from '../rng.js';
+import type { Rng } from '@ecamp/io';
 import { boxBlur, newLayer, quadBezier, smoothNoise, strokeMax, type Point } from './raster.js';
 
 /** Which lung: the patient's right (image left) or left (image right). */
@@ -90,7 +90,7 @@ function insideLungShape(s: LungShape, u: number, v: number): boolean {
  * Samples the patient's geometry. `heartScale` > 1 enlarges the heart
  * (cardiomegaly), growing mostly towards the patient's left.
  */
-export function buildGeometry(rng: SeededRng, size: number, heartScale = 1): ChestGeometry {
+export function buildGeometry(rng: Rng, size: number, heartScale = 1): ChestGeometry {
   const sx = rng.uniform(0.93, 1.04);
   const sy = rng.uniform(0.94, 1.04);
   const dx = rng.uniform(-0.02, 0.02);
@@ -188,7 +188,7 @@ export function buildGeometry(rng: SeededRng, size: number, heartScale = 1): Che
  * brightness layer. Lung markings and bones are separate passes so findings can
  * sit between them.
  */
-export function renderSoftTissue(g: ChestGeometry, rng: SeededRng): Float32Array {
+export function renderSoftTissue(g: ChestGeometry, rng: Rng): Float32Array {
   const { size } = g;
   const img = newLayer(size);
   const neckW = rng.uniform(0.08, 0.11);
@@ -261,7 +261,7 @@ export function renderSoftTissue(g: ChestGeometry, rng: SeededRng): Float32Array
     }
   }
   // Parenchymal texture.
-  const tex = smoothNoise(size, Math.max(2, size / 120), () => rng.next());
+  const tex = smoothNoise(size, Math.max(2, size / 120), () => rng.uniform());
   for (let i = 0; i < img.length; i++) img[i] += 0.012 * tex[i] * g.lungSoft[i];
   return img;
 }
@@ -270,7 +270,7 @@ export function renderSoftTissue(g: ChestGeometry, rng: SeededRng): Float32Array
  * Branching lung vessels from each hilum, fading to the periphery, drawn only
  * where `allow` (lung minus any pneumothorax space) is set. Adds hilar density.
  */
-export function renderVessels(g: ChestGeometry, rng: SeededRng, img: Float32Array, allow: Uint8Array): void {
+export function renderVessels(g: ChestGeometry, rng: Rng, img: Float32Array, allow: Uint8Array): void {
   const { size } = g;
   const ves = newLayer(size);
   for (const side of ['right', 'left'] as const) {
@@ -329,7 +329,7 @@ export function renderVessels(g: ChestGeometry, rng: SeededRng, img: Float32Arra
 }
 
 /** Ribs (posterior bright, anterior faint), clavicles, spine and humeral heads, added on top. */
-export function renderBones(g: ChestGeometry, rng: SeededRng, img: Float32Array): void {
+export function renderBones(g: ChestGeometry, rng: Rng, img: Float32Array): void {
   const { size } = g;
   const bone = newLayer(size);
   const ribs = newLayer(size);
@@ -371,7 +371,7 @@ export function renderBones(g: ChestGeometry, rng: SeededRng, img: Float32Array)
 }
 
 /** Exposure (gamma, contrast, offset), a faint blur and quantum noise, to 8-bit. */
-export function finishExposure(img: Float32Array, size: number, rng: SeededRng): Uint8Array {
+export function finishExposure(img: Float32Array, size: number, rng: Rng): Uint8Array {
   const blurred = boxBlur(img, size, 1, 1);
   const gamma = rng.uniform(0.8, 1.25);
   const contrast = rng.uniform(0.9, 1.1);
@@ -385,7 +385,7 @@ export function finishExposure(img: Float32Array, size: number, rng: SeededRng):
   for (let i = 0; i < img.length; i++) {
     const v = clamp01(blurred[i]);
     // Triangular noise (sum of two uniforms, unit variance): close enough to Gaussian quantum noise, and cheap.
-    const n = (rng.next() + rng.next() - 1) * 2.4494897;
+    const n = (rng.uniform() + rng.uniform() - 1) * 2.4494897;
     out[i] = Math.round(clamp01(tone[Math.round(v * LEVELS)] + n * noiseStd) * 255);
   }
   return out;

@@ -21,10 +21,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { atomicWriteFile } from '../io/atomic.js';
-import { csvLine } from '../io/csv-write.js';
 import { encodeSiimRle } from '../readers/rle.js';
-import { deriveSeed, SeededRng } from '../rng.js';
+import { csvLine, deriveSeed, Rng, writeFileAtomic } from '@ecamp/io';
 import { groundTruthContext } from './context.js';
 import { LABEL_NAMES, type LabelName } from './prior.js';
 import { samplesInOrder } from './pool.js';
@@ -96,7 +94,7 @@ export function assignSplits(seed: number, n: number, trainFraction: number, val
   if (!(trainFraction >= 0 && valFraction >= 0 && trainFraction + valFraction <= 1)) {
     throw new Error(`synthesizeDataset: trainFraction (${trainFraction}) and valFraction (${valFraction}) must be ≥ 0 and sum to ≤ 1`);
   }
-  const order = new SeededRng(deriveSeed(seed, 0x5117)).shuffle(Array.from({ length: n }, (_, i) => i));
+  const order = Rng.sfc32(deriveSeed(seed, 0x5117)).shuffle(Array.from({ length: n }, (_, i) => i));
   const nTrain = Math.round(n * trainFraction);
   const nVal = Math.round(n * valFraction);
   const split = new Array<Split>(n);
@@ -110,7 +108,7 @@ export function assignSplits(seed: number, n: number, trainFraction: number, val
  */
 export function fractionSubset<T>(items: T[], fraction: number, seed: number): T[] {
   const k = Math.max(1, Math.ceil(items.length * fraction));
-  const idx = new SeededRng(deriveSeed(seed, Math.round(fraction * 1e6))).shuffle(items.map((_, i) => i)).slice(0, k).sort((a, b) => a - b);
+  const idx = Rng.sfc32(deriveSeed(seed, Math.round(fraction * 1e6))).shuffle(items.map((_, i) => i)).slice(0, k).sort((a, b) => a - b);
   return idx.map((i) => items[i]);
 }
 
@@ -172,13 +170,13 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
     const cons = s.findings.find((f) => f.label === 'consolidation');
     boxes[sp].push(csvLine([imgPath, JSON.stringify(cons ? cons.boxes.map((b) => [b[0], b[1], b[2], b[3]]) : [])]));
 
-    const writes: Promise<void>[] = [pngGrey(s.image, size, size).then((png) => atomicWriteFile(join(outDir, imgPath), png))];
+    const writes: Promise<void>[] = [pngGrey(s.image, size, size).then((png) => writeFileAtomic(join(outDir, imgPath), png))];
     for (const l of maskLabels) {
       const f = s.findings.find((x) => x.label === l);
       const maskPath = `masks/${l}/${s.id}.png`;
       masks[l][sp].push(csvLine([imgPath, maskPath]));
       const m = f ? f.mask.map((v) => (v ? 255 : 0)) : empty;
-      writes.push(pngGrey(m, size, size).then((png) => atomicWriteFile(join(outDir, maskPath), png)));
+      writes.push(pngGrey(m, size, size).then((png) => writeFileAtomic(join(outDir, maskPath), png)));
     }
     const p: Promise<void> = Promise.all(writes).then(() => {
       inFlight.delete(p);
@@ -190,19 +188,16 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
   await Promise.all(inFlight);
 
   const text = (lines: string[]) => lines.join('\n') + (lines.length > 0 ? '\n' : '');
-  const writes: Promise<void>[] = [
-    atomicWriteFile(join(outDir, 'reports.csv'), text(reports)),
-    atomicWriteFile(join(outDir, 'windows.csv'), text(windows)),
-  ];
+  writeFileAtomic(join(outDir, 'reports.csv'), text(reports));
+  writeFileAtomic(join(outDir, 'windows.csv'), text(windows));
   for (const sp of SPLITS) {
-    writes.push(atomicWriteFile(join(outDir, `${sp}.txt`), text(lists[sp])));
-    writes.push(atomicWriteFile(join(outDir, `siim_${sp}.csv`), text([csvLine(['ImageId', 'EncodedPixels']), ...siim[sp]])));
-    writes.push(atomicWriteFile(join(outDir, `boxes_${sp}.csv`), text([csvLine(['image_path', 'bbox']), ...boxes[sp]])));
-    for (const l of maskLabels) writes.push(atomicWriteFile(join(outDir, `masks_${l}_${sp}.csv`), text([csvLine(['img_path', 'mask_path']), ...masks[l][sp]])));
+    writeFileAtomic(join(outDir, `${sp}.txt`), text(lists[sp]));
+    writeFileAtomic(join(outDir, `siim_${sp}.csv`), text([csvLine(['ImageId', 'EncodedPixels']), ...siim[sp]]));
+    writeFileAtomic(join(outDir, `boxes_${sp}.csv`), text([csvLine(['image_path', 'bbox']), ...boxes[sp]]));
+    for (const l of maskLabels) writeFileAtomic(join(outDir, `masks_${l}_${sp}.csv`), text([csvLine(['img_path', 'mask_path']), ...masks[l][sp]]));
   }
-  writes.push(atomicWriteFile(join(outDir, 'train_1.txt'), text(fractionSubset(lists.train, 0.01, seed))));
-  writes.push(atomicWriteFile(join(outDir, 'train_10.txt'), text(fractionSubset(lists.train, 0.1, seed))));
-  await Promise.all(writes);
+  writeFileAtomic(join(outDir, 'train_1.txt'), text(fractionSubset(lists.train, 0.01, seed)));
+  writeFileAtomic(join(outDir, 'train_10.txt'), text(fractionSubset(lists.train, 0.1, seed)));
 
   const bySplit = (f: (sp: Split) => string) => ({ train: f('train'), val: f('val'), test: f('test') });
   const manifest: SynthManifest = {
@@ -224,6 +219,6 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
       masks: Object.fromEntries(maskLabels.map((l) => [l, bySplit((sp) => `masks_${l}_${sp}.csv`)])),
     },
   };
-  await atomicWriteFile(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeFileAtomic(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from '../rng.js';
+import { Rng } from '@ecamp/io';
 import { buildGeometry, renderSoftTissue } from './anatomy.js';
 import { heartScaleFor, pneumothoraxRegion, renderEffusion } from './findings.js';
 import { maskArea, maskBox } from './raster.js';
@@ -10,7 +10,7 @@ describe('finding renderers', () => {
   it('effusions fill the lung base, larger ones more, and brighten it', () => {
     const areas: number[] = [];
     for (const sz of ['small', 'moderate', 'large'] as const) {
-      const rng = new SeededRng(5);
+      const rng = Rng.sfc32(5);
       const g = buildGeometry(rng, size, 1);
       const img = renderSoftTissue(g, rng);
       const before = Float32Array.from(img);
@@ -30,7 +30,7 @@ describe('finding renderers', () => {
   });
 
   it('pneumothorax space is apical/lateral in the named lung and grows with size', () => {
-    const g = buildGeometry(new SeededRng(3), size, 1);
+    const g = buildGeometry(Rng.sfc32(3), size, 1);
     const small = pneumothoraxRegion(g, { label: 'pneumothorax', side: 'right', size: 'small' });
     const large = pneumothoraxRegion(g, { label: 'pneumothorax', side: 'right', size: 'large' });
     expect(maskArea(small)).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
  * the brightness layer `img` of a {@link ChestGeometry}; see anatomy.ts for the
  * brightness convention. Boxes are `[x1, y1, x2, y2]` in pixels, x2/y2 exclusive.
  */
-import type { SeededRng } from '../rng.js';
+import type { Rng } from '@ecamp/io';
 import type { ChestGeometry, Side } from './anatomy.js';
 import type { Device, FindingSpec, Lobe } from './prior.js';
 import { boxBlur, maskBox, newLayer, quadBezier, smoothNoise, strokeMax, type Point } from './raster.js';
@@ -116,7 +116,7 @@ export function renderPneumothorax(
  * climbs the lateral wall. Small blunts the costophrenic angle, moderate hides
  * the lateral hemidiaphragm, large reaches the mid lung.
  */
-export function renderEffusion(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'pleural_effusion' }>, rng: SeededRng): RenderedFinding {
+export function renderEffusion(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'pleural_effusion' }>, rng: Rng): RenderedFinding {
   const { size } = g;
   const mask = new Uint8Array(size * size);
   const fluid = newLayer(size);
@@ -157,7 +157,7 @@ const LOBE_CENTRES: Record<Lobe, { side: Side; u: number; v: number }> = {
 };
 
 /** Consolidation: a lumpy airspace opacity in one lobe with a few air bronchograms. */
-export function renderConsolidation(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'consolidation' }>, rng: SeededRng): RenderedFinding {
+export function renderConsolidation(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'consolidation' }>, rng: Rng): RenderedFinding {
   const { size } = g;
   const c = LOBE_CENTRES[spec.lobe];
   const spread = { patchy: 0.075, focal: 0.05, dense: 0.085 }[spec.extent];
@@ -172,7 +172,7 @@ export function renderConsolidation(g: ChestGeometry, img: Float32Array, spec: E
       }
     }
   }
-  const tex = smoothNoise(size, Math.max(2, size / 100), () => rng.next());
+  const tex = smoothNoise(size, Math.max(2, size / 100), () => rng.uniform());
   const lung = g.lung[c.side];
   const mask = new Uint8Array(size * size);
   const dens = newLayer(size);
@@ -203,7 +203,7 @@ export function renderConsolidation(g: ChestGeometry, img: Float32Array, spec: E
 }
 
 /** Nodules (round, ≤ 3 cm) or a mass (lobulated, > 3 cm) inside a lung, away from the heart. */
-export function renderNodule(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'nodule' }>, rng: SeededRng): RenderedFinding {
+export function renderNodule(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'nodule' }>, rng: Rng): RenderedFinding {
   const { size } = g;
   const mmpp = mmPerPixel(size);
   const mask = new Uint8Array(size * size);
@@ -250,10 +250,10 @@ export function renderNodule(g: ChestGeometry, img: Float32Array, spec: Extract<
 }
 
 /** Pulmonary edema: bilateral perihilar ("bat-wing") haze, Kerley B lines when moderate or worse. */
-export function renderEdema(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'edema' }>, rng: SeededRng): RenderedFinding {
+export function renderEdema(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'edema' }>, rng: Rng): RenderedFinding {
   const { size } = g;
   const amp = { mild: 0.12, moderate: 0.17, severe: 0.23 }[spec.severity];
-  const tex = smoothNoise(size, Math.max(3, size / 60), () => rng.next());
+  const tex = smoothNoise(size, Math.max(3, size / 60), () => rng.uniform());
   const haze = newLayer(size);
   const mask = new Uint8Array(size * size);
   const sx = size * 0.13;
@@ -291,7 +291,7 @@ export function renderEdema(g: ChestGeometry, img: Float32Array, spec: Extract<F
 }
 
 /** Atelectasis: a plate-like or subsegmental linear band in the lower zone. */
-export function renderAtelectasis(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'atelectasis' }>, rng: SeededRng): RenderedFinding {
+export function renderAtelectasis(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'atelectasis' }>, rng: Rng): RenderedFinding {
   const { size } = g;
   const band = newLayer(size);
   for (const side of spec.sides) {
@@ -317,7 +317,7 @@ export function renderAtelectasis(g: ChestGeometry, img: Float32Array, spec: Ext
 }
 
 /** Radiopaque support devices (tubes, lines, pacemaker), drawn bright on top of everything. */
-export function renderDevices(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'support_devices' }>, rng: SeededRng): RenderedFinding {
+export function renderDevices(g: ChestGeometry, img: Float32Array, spec: Extract<FindingSpec, { label: 'support_devices' }>, rng: Rng): RenderedFinding {
   const { size } = g;
   const all = newLayer(size);
   const boxes: Box[] = [];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from '../rng.js';
+import { Rng } from '@ecamp/io';
 import { FINDING_PRIOR, LABEL_NAMES, sampleFindingSpecs } from './prior.js';
 
 describe('finding prior', () => {
   it('draws findings at about the stated prevalence, with edema following cardiomegaly', () => {
-    const rng = new SeededRng(3);
+    const rng = Rng.sfc32(3);
     const n = 4000;
     const counts: Record<string, number> = {};
     let cardio = 0;

@@ -3,7 +3,7 @@
  * from. The prior is stated here as data so a README, a test or a reviewer can
  * read it; `sampleFindingSpecs` is the only code that draws from it.
  */
-import type { SeededRng } from '../rng.js';
+import type { Rng } from '@ecamp/io';
 import type { Side } from './anatomy.js';
 
 /** Multi-label target names, in column order of every label vector and list file. */
@@ -61,7 +61,7 @@ export const FINDING_PRIOR = {
 
 const LOBES: Lobe[] = ['right upper lobe', 'right middle lobe', 'right lower lobe', 'left upper lobe', 'left lower lobe'];
 
-function draw<K extends string>(rng: SeededRng, dist: Record<K, number>): K {
+function draw<K extends string>(rng: Rng, dist: Record<K, number>): K {
   const keys = Object.keys(dist) as K[];
   return keys[rng.weighted(keys.map((k) => dist[k]))];
 }
@@ -71,7 +71,7 @@ function sidesOf(choice: 'right' | 'left' | 'bilateral'): Side[] {
 }
 
 /** Draws the findings of one image from {@link FINDING_PRIOR}. */
-export function sampleFindingSpecs(rng: SeededRng): FindingSpec[] {
+export function sampleFindingSpecs(rng: Rng): FindingSpec[] {
   const P = FINDING_PRIOR;
   const out: FindingSpec[] = [];
   const cardio = rng.bernoulli(P.cardiomegaly.p);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from '../rng.js';
+import { Rng } from '@ecamp/io';
 import type { RenderedFinding } from './findings.js';
 import { writeReport } from './report.js';
 
@@ -8,7 +8,7 @@ const finding = (spec: RenderedFinding['spec'], facts: RenderedFinding['facts'] 
 describe('writeReport', () => {
   it('puts descriptors before entities and has FINDINGS and IMPRESSION sections', () => {
     for (let seed = 0; seed < 20; seed++) {
-      const r = writeReport([finding({ label: 'pleural_effusion', sides: ['left'], size: 'small' })], new SeededRng(seed));
+      const r = writeReport([finding({ label: 'pleural_effusion', sides: ['left'], size: 'small' })], Rng.sfc32(seed));
       expect(r.text.startsWith('FINDINGS: ')).toBe(true);
       expect(r.text).toContain(' IMPRESSION: ');
       expect(r.findings.toLowerCase()).toMatch(/small left pleural effusion/);
@@ -22,7 +22,7 @@ describe('writeReport', () => {
     let evidence = 0;
     let thereIsNo = 0;
     for (let seed = 0; seed < 60; seed++) {
-      const r = writeReport([], new SeededRng(seed));
+      const r = writeReport([], Rng.sfc32(seed));
       texts.add(r.findings);
       if (/there is no evidence of/i.test(r.findings)) evidence++;
       if (/there is no /i.test(r.findings)) thereIsNo++;
@@ -34,7 +34,7 @@ describe('writeReport', () => {
   });
 
   it('reports measurements and locations', () => {
-    const r = writeReport([finding({ label: 'nodule', kind: 'nodule', count: 1 }, { sizeMm: 14, location: 'right upper lung' })], new SeededRng(1));
+    const r = writeReport([finding({ label: 'nodule', kind: 'nodule', count: 1 }, { sizeMm: 14, location: 'right upper lung' })], Rng.sfc32(1));
     expect(r.findings).toMatch(/1\.4 cm/);
     expect(r.findings).toMatch(/right upper lung/);
   });

@@ -4,7 +4,7 @@
  * ("there is no …", "there is no evidence of …"), normal statements, and
  * varied phrasing drawn from a seeded generator.
  */
-import type { SeededRng } from '../rng.js';
+import type { Rng } from '@ecamp/io';
 import type { Side } from './anatomy.js';
 import type { RenderedFinding } from './findings.js';
 import type { FindingSpec, LabelName } from './prior.js';
@@ -20,7 +20,7 @@ export interface SynthReport {
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const sideWord = (sides: Side[]) => (sides.length === 2 ? 'bilateral' : sides[0]);
 
-function positive(f: RenderedFinding, rng: SeededRng): { sentence: string; summary: string } {
+function positive(f: RenderedFinding, rng: Rng): { sentence: string; summary: string } {
   const s = f.spec as FindingSpec;
   switch (s.label) {
     case 'cardiomegaly': {
@@ -140,7 +140,7 @@ const NORMALS = ['The osseous structures are intact.', 'No acute osseous abnorma
 const NORMAL_IMPRESSIONS = ['No acute cardiopulmonary process.', 'No acute cardiopulmonary abnormality.', 'Normal chest radiograph.', 'No acute intrathoracic process.'];
 
 /** Writes the report for the rendered findings of one image. */
-export function writeReport(rendered: RenderedFinding[], rng: SeededRng): SynthReport {
+export function writeReport(rendered: RenderedFinding[], rng: Rng): SynthReport {
   const present = new Set(rendered.map((f) => f.spec.label));
   const sentences: string[] = [];
   const summaries: string[] = [];

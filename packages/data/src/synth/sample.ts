@@ -2,7 +2,7 @@
  * One synthetic frontal chest radiograph with its report, multi-label target,
  * per-finding masks and boxes, fully determined by `(seed, index)`.
  */
-import { deriveSeed, SeededRng } from '../rng.js';
+import { deriveSeed, Rng } from '@ecamp/io';
 import { buildGeometry, finishExposure, renderBones, renderSoftTissue, renderVessels } from './anatomy.js';
 import {
   cardiomegalyMask,
@@ -82,7 +82,7 @@ export function synthesizeSample(seed: number, index: number, options: SynthSamp
   const size = options.size ?? 512;
   if (!Number.isInteger(size) || size < 448 || size > 512) throw new Error(`synthesizeSample: size must be an integer in 448..512, got ${size}`);
   if (!Number.isInteger(index) || index < 0) throw new Error(`synthesizeSample: index must be a non-negative integer, got ${index}`);
-  const rng = new SeededRng(deriveSeed(seed, index));
+  const rng = Rng.sfc32(deriveSeed(seed, index));
   const specs = sampleFindingSpecs(rng);
   const g = buildGeometry(rng, size, heartScaleFor(specs));
   const img = renderSoftTissue(g, rng);

@@ -16,10 +16,9 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { atomicWriteFile } from '../../src/io/atomic.js';
-import { SeededRng } from '../../src/rng.js';
+import { pngChunk, Rng, writeFileAtomic } from '@ecamp/io';
 import { writeTestDicom } from '../helpers/dicom-writer.js';
-import { blankPng, jpegClaimingSize, pngChunk } from '../helpers/png.js';
+import { blankPng, jpegClaimingSize } from '../helpers/png.js';
 import type { BadAt, Expected, FuzzCase, Observation, Op } from './types.js';
 
 /** The corpus as written: its cases, file count, total bytes, and a digest of every path and byte. */
@@ -44,7 +43,7 @@ function pngChunkAt(png: Uint8Array, type: string): number {
 
 /** Writes the corpus under `root` (which should be empty) from `seed`. */
 export async function writeCorpus(root: string, seed = 1): Promise<Corpus> {
-  const rng = new SeededRng(seed);
+  const rng = Rng.sfc32(seed);
   const files = new Map<string, Content>();
   const cases: FuzzCase[] = [];
   const put = (rel: string, c: Content) => files.set(rel, c);
@@ -157,7 +156,7 @@ export async function writeCorpus(root: string, seed = 1): Promise<Corpus> {
 
   // JPEG
   imageCase('jpeg/truncated-header', 'JPEG cut inside its tables', 'cut.jpg', cut(goodJpg, 100), 'corrupt-image', /cut\.jpg: cannot decode image \(Input file has corrupt header: VipsJpeg: premature end of JPEG image/);
-  imageCase('jpeg/truncated-scan', 'JPEG cut in the middle of its scan', 'cut.jpg', cut(goodJpg, Math.floor(goodJpg.length * (0.4 + 0.3 * rng.next()))), 'corrupt-image', corrupt('cut.jpg'));
+  imageCase('jpeg/truncated-scan', 'JPEG cut in the middle of its scan', 'cut.jpg', cut(goodJpg, Math.floor(goodJpg.length * (0.4 + 0.3 * rng.uniform()))), 'corrupt-image', corrupt('cut.jpg'));
   imageCase('jpeg/no-eoi', 'JPEG missing its last two bytes (end-of-image marker)', 'cut.jpg', cut(goodJpg, goodJpg.length - 2), 'corrupt-image', corrupt('cut.jpg'));
   imageCase('jpeg/sof-20000x20000', 'JPEG whose frame header claims 20,000 × 20,000', 'huge.jpg', jpegClaimingSize(goodJpg, 20000, 20000), 'image-size', /huge\.jpg: image is 20000×20000 \(400,000,000 pixels\), over the limit/);
   imageCase('jpeg/sof-zero-height', 'JPEG whose frame header claims height 0', 'zero.jpg', jpegClaimingSize(goodJpg, 96, 0), 'corrupt-image', corrupt('zero.jpg'));
@@ -467,7 +466,7 @@ export async function writeCorpus(root: string, seed = 1): Promise<Corpus> {
   for (const rel of [...files.keys()].sort()) {
     const c = files.get(rel)!;
     const b = typeof c === 'string' ? Buffer.from(c) : c;
-    await atomicWriteFile(join(root, rel), b);
+    writeFileAtomic(join(root, rel), b);
     hash.update(`${rel}\0${b.length}\0`).update(b);
     bytes += b.length;
   }
