@@ -9,10 +9,10 @@
 import { sharedDataPath } from '@ecamp/vitest-preset/shared-data';
 import { Rng } from '@ecamp/core';
 import { loadTokenizer } from '../src/tokenizer/load-tokenizer.js';
-import { readIuXrayReports } from '../src/io/iu-xray.js';
+import { BadSampleLog, readIuXrayReports } from '@ecamp/data';
 import { mlmCorpusStats } from '../src/stats/corpus-stats.js';
 import type { MaskingMode } from '../src/masking/mask-tokens.js';
-import { chestXrayEntities } from '../src/lexicon/lexicon.js';
+import { chestXrayEntities } from '@ecamp/io';
 
 const tokPath = sharedDataPath('tokenizers/mimic_wordpiece.json');
 const csvPath = sharedDataPath('iu-xray/reports-dev.csv');
@@ -21,7 +21,7 @@ if (!tokPath || !csvPath) {
   process.exit(0);
 }
 const tokenizer = loadTokenizer(tokPath, { maxLength: 256 });
-const reports = readIuXrayReports(csvPath).map((r) => r.text);
+const reports = readIuXrayReports(csvPath, { badSamples: new BadSampleLog('skip', () => {}) }).map((r) => r.text);
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 for (const mode of ['paper', 'authors-code', 'random'] as MaskingMode[]) {
   const t0 = performance.now();

@@ -23,30 +23,23 @@ export { trainWordPiece, DEFAULT_SPECIAL_TOKENS, type TrainWordPieceOptions } fr
 export { saveTokenizer } from './tokenizer/save-tokenizer.js';
 
 // Lexicons (data files)
-/** Entity and negation-template lexicons: validation, loading, bundled defaults. */
+/** Negation-template lexicons: validation, loading, bundled defaults (entity lexicons are @ecamp/io's). */
 export {
-  chestXrayEntities,
-  fundusEntities,
   negationTemplates,
   authorsNegationTemplates,
-  loadEntityLexicon,
   loadTemplateLexicon,
-  entityLexiconFrom,
   templateLexiconFrom,
   bundledLexiconPath,
-  type EntityLexicon,
   type TemplateLexicon,
 } from './lexicon/lexicon.js';
 
 // Text
-/** Sentence splitting used by context insertion. */
-export { splitSentences, closeSentence } from './text/sentences.js';
 /** Insert the distilled context at a random sentence boundary with probability p. */
 export { insertContext, type ContextInsertion, type TextRng } from './text/context-insertion.js';
 
 // Masking and weights
 /** Whole-word entity / descriptor / template analysis of an encoded report. */
-export { analyseTokens, wordSpans, markTemplates, templateIds, singularCandidates, type TokenAnalysis, type WordSpan } from './masking/analyse-tokens.js';
+export { analyseTokens, wordSpans, markTemplates, templateIds, type TokenAnalysis, type WordSpan } from './masking/analyse-tokens.js';
 /** Entity-aware and random (BERT) masking. */
 export {
   maskEntityAware,
@@ -64,11 +57,7 @@ export { prepareMlmExample, type PrepareMlmOptions, type MlmExample } from './ma
 /** Stack examples into flat [B, L] arrays. */
 export { collateMlmBatch, type MlmBatch } from './masking/collate.js';
 
-// Report files and statistics
-/** RFC 4180 CSV parsing. */
-export { parseCsv, parseCsvRecords } from './io/csv.js';
-/** IU X-ray (OpenI) report table reader. */
-export { readIuXrayReports, type IuXrayReport } from './io/iu-xray.js';
+// Statistics
 /** Corpus-level statistics of the masking/weighting pipeline. */
 export { mlmCorpusStats, type MlmCorpusStats } from './stats/corpus-stats.js';
 

@@ -1,24 +1,13 @@
 /**
- * Entity and negation-template lexicons: data files, not code.
+ * Negation-template lexicons: data files, not code.
  *
- * The defaults live in `lexicons/*.json` at the package root (shipped with the
- * package): the authors' 44 chest X-ray entity words, our negation templates, and a
- * fundus entity list for fundus pre-training. Any other lexicon is a JSON file of the
- * same shape passed to {@link loadEntityLexicon} / {@link loadTemplateLexicon}.
+ * The defaults live in `lexicons/*.json` at the package root (shipped with the package): our
+ * negation templates and the authors' two. Any other template lexicon is a JSON file of the same
+ * shape passed to {@link loadTemplateLexicon}. Entity lexicons (the authors' 44 chest X-ray
+ * entities, their word forms) are `@ecamp/io`'s, shared with `@ecamp/distill`.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-
-/** Entity words matched on whole words (lowercase). */
-export interface EntityLexicon {
-  name: string;
-  entities: string[];
-  /**
-   * Also match regular English plurals of the entries (opacities → opacity, effusions →
-   * effusion, masses → mass). Default false: the authors' list matches exact words only.
-   */
-  matchPlurals?: boolean;
-}
 
 /** Boiler-plate phrases matched as token sequences. */
 export interface TemplateLexicon {
@@ -29,7 +18,7 @@ export interface TemplateLexicon {
 // src/lexicon/ and dist/lexicon/ are both two levels below the package root.
 const LEXICON_DIR = new URL('../../lexicons/', import.meta.url);
 
-/** Absolute path of a lexicon file shipped with the package, e.g. `chest-xray-entities.json`. */
+/** Absolute path of a template file shipped with the package, e.g. `negation-templates.json`. */
 export function bundledLexiconPath(file: string): string {
   return fileURLToPath(new URL(file, LEXICON_DIR));
 }
@@ -50,60 +39,26 @@ function readJson(path: string, what: string): Record<string, unknown> {
   }
 }
 
-function stringList(obj: Record<string, unknown>, field: string, source: string, what: string): string[] {
-  const list = obj[field];
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new Error(`${what}: ${source}: field "${field}" must be a non-empty array of strings`);
-  }
-  return list.map((s, i) => {
-    if (typeof s !== 'string' || s.trim() === '') {
-      throw new Error(`${what}: ${source}: ${field}[${i}] must be a non-empty string, got ${JSON.stringify(s)}`);
-    }
-    return s.trim().toLowerCase();
-  });
-}
-
-/** Validate an entity lexicon object (lowercases and trims the words). */
-export function entityLexiconFrom(obj: unknown, source = '<object>'): EntityLexicon {
-  if (obj === null || typeof obj !== 'object') throw new Error(`entity lexicon: ${source} is not an object`);
-  const o = obj as Record<string, unknown>;
-  const entities = stringList(o, 'entities', source, 'entity lexicon');
-  for (const [i, e] of entities.entries()) {
-    if (/\s/.test(e)) throw new Error(`entity lexicon: ${source}: entities[${i}] "${e}" must be one word (matching is per whole word)`);
-  }
-  if (o.matchPlurals !== undefined && typeof o.matchPlurals !== 'boolean') {
-    throw new Error(`entity lexicon: ${source}: field "matchPlurals" must be true or false`);
-  }
-  const lex: EntityLexicon = { name: typeof o.name === 'string' ? o.name : source, entities };
-  if (o.matchPlurals !== undefined) lex.matchPlurals = o.matchPlurals as boolean;
-  return lex;
-}
-
-/** Validate a template lexicon object. */
+/** Validate a template lexicon object (lowercases and trims the phrases). */
 export function templateLexiconFrom(obj: unknown, source = '<object>'): TemplateLexicon {
   if (obj === null || typeof obj !== 'object') throw new Error(`template lexicon: ${source} is not an object`);
   const o = obj as Record<string, unknown>;
-  return { name: typeof o.name === 'string' ? o.name : source, templates: stringList(o, 'templates', source, 'template lexicon') };
-}
-
-/** Read an entity lexicon JSON file `{ name, entities: string[] }`. */
-export function loadEntityLexicon(path: string): EntityLexicon {
-  return entityLexiconFrom(readJson(path, 'entity lexicon'), path);
+  const list = o.templates;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new Error(`template lexicon: ${source}: field "templates" must be a non-empty array of strings`);
+  }
+  const templates = list.map((s, i) => {
+    if (typeof s !== 'string' || s.trim() === '') {
+      throw new Error(`template lexicon: ${source}: templates[${i}] must be a non-empty string, got ${JSON.stringify(s)}`);
+    }
+    return s.trim().toLowerCase();
+  });
+  return { name: typeof o.name === 'string' ? o.name : source, templates };
 }
 
 /** Read a template lexicon JSON file `{ name, templates: string[] }`. */
 export function loadTemplateLexicon(path: string): TemplateLexicon {
   return templateLexiconFrom(readJson(path, 'template lexicon'), path);
-}
-
-/** The authors' 44 chest X-ray entities (the default). */
-export function chestXrayEntities(): EntityLexicon {
-  return loadEntityLexicon(bundledLexiconPath('chest-xray-entities.json'));
-}
-
-/** A fundus-photograph entity lexicon (ours). */
-export function fundusEntities(): EntityLexicon {
-  return loadEntityLexicon(bundledLexiconPath('fundus-entities.json'));
 }
 
 /** Our extended negation templates (14: "there is no …", "no evidence of …", "no acute …"); the package default. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sharedDataPath, skipWithoutSharedData } from '@ecamp/vitest-preset/shared-data';
-import { analyseTokens, markTemplates, singularCandidates, wordSpans } from './analyse-tokens.js';
-import { chestXrayEntities, negationTemplates } from '../lexicon/lexicon.js';
+import { chestXrayEntities } from '@ecamp/io';
+import { analyseTokens, markTemplates, wordSpans } from './analyse-tokens.js';
+import { negationTemplates } from '../lexicon/lexicon.js';
 import { fixtureTokenizer } from '../../test/fixture-tokenizer.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
 
@@ -53,8 +54,6 @@ describe('analyseTokens', () => {
     const a = analyseTokens(enc, tok, { ...lexicon, matchPlurals: true }, templates);
     const texts = wordSpans(enc).filter((_, w) => a.entityWord[w]).map((w) => w.text);
     expect(texts).toEqual(['effusions', 'opacities']);
-    expect(singularCandidates('masses')).toContain('mass');
-    expect(singularCandidates('mass')).toEqual([]);
   });
 
   it('matches templates only on word boundaries', () => {

@@ -10,7 +10,8 @@
  * Templates are matched as token-id sequences that start and end on word boundaries.
  */
 import type { EncodedText, MlmTokenizer } from '../tokenizer/load-tokenizer.js';
-import type { EntityLexicon, TemplateLexicon } from '../lexicon/lexicon.js';
+import { matchEntity, type EntityLexicon } from '@ecamp/io';
+import type { TemplateLexicon } from '../lexicon/lexicon.js';
 
 /** One word of an encoded text: token positions [start, end). */
 export interface WordSpan {
@@ -41,15 +42,6 @@ export interface TokenAnalysis {
 }
 
 const SENTENCE_END = /^[.!?]+$/;
-
-/** Singular candidates of a lowercase word under regular English plural rules. */
-export function singularCandidates(word: string): string[] {
-  const out: string[] = [];
-  if (word.length > 4 && word.endsWith('ies')) out.push(word.slice(0, -3) + 'y');
-  if (word.length > 3 && word.endsWith('es')) out.push(word.slice(0, -2));
-  if (word.length > 2 && word.endsWith('s') && !word.endsWith('ss')) out.push(word.slice(0, -1));
-  return out;
-}
 
 /** Word spans from `wordIds` (−1 positions belong to no word). */
 export function wordSpans(enc: Pick<EncodedText, 'wordIds' | 'tokens'>, continuationPrefix = '##'): WordSpan[] {
@@ -118,12 +110,7 @@ export function analyseTokens(
   const L = enc.ids.length;
   const prefix = (tokenizer.json.model.continuing_subword_prefix as string | undefined) ?? '##';
   const words = wordSpans(enc, prefix);
-  const entitySet = new Set(lexicon.entities);
-  const isEntityText = (text: string) => {
-    const t = text.toLowerCase();
-    return entitySet.has(t) || (lexicon.matchPlurals === true && singularCandidates(t).some((c) => entitySet.has(c)));
-  };
-  const entityWord = words.map((w) => isEntityText(w.text));
+  const entityWord = words.map((w) => matchEntity(w.text, lexicon) !== null);
   const descriptorWord = new Array<boolean>(words.length).fill(false);
   for (let w = 0; w < words.length; w++) {
     if (!entityWord[w]) continue;

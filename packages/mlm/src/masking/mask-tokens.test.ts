@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { maskEntityAware, maskRandom, IGNORE_INDEX } from './mask-tokens.js';
 import { analyseTokens } from './analyse-tokens.js';
-import { chestXrayEntities, negationTemplates } from '../lexicon/lexicon.js';
+import { chestXrayEntities } from '@ecamp/io';
+import { negationTemplates } from '../lexicon/lexicon.js';
 import { fixtureTokenizer } from '../../test/fixture-tokenizer.js';
 import { testRng } from '../../test/test-rng.js';
 

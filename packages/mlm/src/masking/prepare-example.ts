@@ -3,7 +3,8 @@
  * entity/descriptor/template analysis → masking → re-balanced weights.
  */
 import type { MlmTokenizer } from '../tokenizer/load-tokenizer.js';
-import { chestXrayEntities, negationTemplates, type EntityLexicon, type TemplateLexicon } from '../lexicon/lexicon.js';
+import { chestXrayEntities, type EntityLexicon } from '@ecamp/io';
+import { negationTemplates, type TemplateLexicon } from '../lexicon/lexicon.js';
 import { insertContext, type TextRng } from '../text/context-insertion.js';
 import { analyseTokens } from './analyse-tokens.js';
 import { maskEntityAware, maskRandom, type MaskProbabilities, type MaskingMode } from './mask-tokens.js';

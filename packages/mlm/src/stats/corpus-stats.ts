@@ -6,7 +6,8 @@
 import { analyseTokens } from '../masking/analyse-tokens.js';
 import { IGNORE_INDEX } from '../masking/mask-tokens.js';
 import { prepareMlmExample, type PrepareMlmOptions } from '../masking/prepare-example.js';
-import { chestXrayEntities, negationTemplates } from '../lexicon/lexicon.js';
+import { chestXrayEntities } from '@ecamp/io';
+import { negationTemplates } from '../lexicon/lexicon.js';
 
 /** Aggregate statistics of {@link mlmCorpusStats}. */
 export interface MlmCorpusStats {

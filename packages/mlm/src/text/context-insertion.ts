@@ -5,7 +5,7 @@
  * drawn uniformly from 0..S (S = number of sentences: 0 = before the first, S = after
  * the last); otherwise the raw report is used unchanged.
  */
-import { closeSentence, splitSentences } from './sentences.js';
+import { closeSentence, splitSentences } from '@ecamp/io';
 
 /** The random source masking and insertion draw from (core's `Rng` satisfies it). */
 export interface TextRng {
