@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { type CliOptions, USAGE, parseCliArgs } from './cli-args.js';
 import { Journal } from './journal.js';
-import { type Lexicon, defaultChestXrayLexicon, readLexiconFile } from './lexicon.js';
+import { type EntityLexicon, chestXrayEntities, loadEntityLexicon } from '@ecamp/io';
 import { distillWithOllama } from './ollama-run.js';
 import { journalRows, ruleRows, writeOutputs } from './outputs.js';
 import type { ReportInput } from './reports-input.js';
@@ -33,7 +33,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     return 0;
   }
   try {
-    const lexicon = opts.lexicon ? readLexiconFile(opts.lexicon) : defaultChestXrayLexicon();
+    const lexicon = opts.lexicon ? loadEntityLexicon(opts.lexicon) : chestXrayEntities();
     const readOpts: ReadReportsOptions = {
       format: opts.format,
       idColumn: opts.idColumn,
@@ -50,7 +50,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   }
 }
 
-async function runOffline(opts: CliOptions, lexicon: Lexicon, readOpts: ReadReportsOptions, paths: { jsonl?: string; csv?: string }, io: CliIo) {
+async function runOffline(opts: CliOptions, lexicon: EntityLexicon, readOpts: ReadReportsOptions, paths: { jsonl?: string; csv?: string }, io: CliIo) {
   io.stderr.write('ecamp-distill: no --host given: distilling OFFLINE with the rule-based distiller (no LLM). Pass --host and --model to use Ollama.\n');
   const started = Date.now();
   const tooLong = { count: 0 };
@@ -86,7 +86,7 @@ function warnTooLong(io: CliIo, count: number, maxChars: number): void {
 
 async function runOllama(
   opts: CliOptions,
-  lexicon: Lexicon,
+  lexicon: EntityLexicon,
   readOpts: ReadReportsOptions,
   paths: { jsonl?: string; csv?: string },
   io: CliIo,

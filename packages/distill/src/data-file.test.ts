@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { packageDataPath, readJsonFile } from './data-file.js';
 
 describe('data files', () => {
-  it('finds the shipped lexicon', () => {
-    const lex = readJsonFile(packageDataPath('lexicon.json')) as { entities: string[] };
-    expect(lex.entities).toHaveLength(44);
+  it('finds the shipped rule data', () => {
+    const rules = readJsonFile(packageDataPath('rules.json')) as { entities: Record<string, unknown> };
+    expect(Object.keys(rules.entities)).toContain('effusion');
   });
   it('names the file when JSON is broken or missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'distill-data-'));

@@ -5,8 +5,6 @@
  * produces the same JSON. No tensor code.
  */
 
-/** Lexicon: the authors' 44 entities, custom lexicons, entity-name normalisation. */
-export { type Lexicon, createLexicon, defaultChestXrayLexicon, lexiconFromJson, normaliseEntityName, pluralForms, readLexiconFile } from './lexicon.js';
 /** The distillation JSON, its zod and Ollama `format` schemas, validation and canonical order. */
 export {
   type Distillation,
@@ -43,14 +41,12 @@ export { type RunEvent, type RunSummary, emptySummary } from './run-types.js';
 export { type DistillWork, MAX_SENTENCE_TOKENS, RuleDistiller, type RuleDistillerOptions, clausePieces, mergeFindings } from './rule-distiller.js';
 /** Rule data (surface forms, NegEx-style triggers, descriptors) and its schema. */
 export { type EntityRules, type RuleData, defaultRuleData, ruleDataFromJson, ruleDataSchema } from './rule-data.js';
-/** Sentence splitting, tokenisation and whole-word phrase matching. */
-export { PhraseMatcher, type PhraseMatch, type Token, splitSentences, tokenize } from './text.js';
+/** Tokenisation and whole-word phrase matching (sentence splitting and the lexicon are @ecamp/io's). */
+export { PhraseMatcher, type PhraseMatch, type Token, tokenize } from './text.js';
 /** Report input: CSV / JSONL readers. */
 export { type PretrainRecordLike, type ReadReportsOptions, type ReportInput, Utf8Guard, readReports, reportsFromPretrainRecords } from './reports-input.js';
 /** Outputs: JSONL and the authors' CSV (`img_path, report, llm_output`), written atomically. */
-export { DEFAULT_MAX_REPORT_CHARS, type OutputPaths, type OutputRow, csvField, journalRows, ruleRows, tooLongRow, writeOutputs } from './outputs.js';
-/** Atomic file writes (temp + fsync + rename). */
-export { AtomicFile } from './atomic-file.js';
+export { DEFAULT_MAX_REPORT_CHARS, type OutputPaths, type OutputRow, journalRows, ruleRows, tooLongRow, writeOutputs } from './outputs.js';
 /** Progress bar / log lines and the summary line. */
 export { Progress, type ProgressOptions, type ProgressStream, formatDuration, formatSummary } from './progress.js';
 /** Quality evaluation against expert MeSH tags (IU X-ray). */

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestOllamaServer, answerWith, startTestOllama } from '../test/ollama-test-server.js';
-import { defaultChestXrayLexicon } from './lexicon.js';
+import { chestXrayEntities } from '@ecamp/io';
 import { chatAttempt, classifyTransportError } from './llm-attempt.js';
 import { createOllamaClient } from './ollama-host.js';
 import { buildMessages } from './prompt.js';
 
-const lex = defaultChestXrayLexicon();
+const lex = chestXrayEntities();
 const settings = { model: 'test-model', temperature: 0, seed: 7 };
 let server: TestOllamaServer | undefined;
 afterEach(async () => {

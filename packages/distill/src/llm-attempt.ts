@@ -1,5 +1,5 @@
 import type { Message, Ollama } from 'ollama';
-import type { Lexicon } from './lexicon.js';
+import type { EntityLexicon } from '@ecamp/io';
 import { type Distillation, ollamaFormatSchema, validateLlmAnswer } from './schema.js';
 
 /** Sampling settings of every chat request. */
@@ -24,7 +24,7 @@ export type AttemptOutcome =
  * responses come back as `transport` outcomes (retry, maybe elsewhere); answers that fail JSON
  * or schema validation come back as `invalid` (re-ask quoting the error).
  */
-export async function chatAttempt(client: Ollama, messages: Message[], settings: ChatSettings, lexicon: Lexicon): Promise<AttemptOutcome> {
+export async function chatAttempt(client: Ollama, messages: Message[], settings: ChatSettings, lexicon: EntityLexicon): Promise<AttemptOutcome> {
   let raw: string;
   try {
     const response = await client.chat({

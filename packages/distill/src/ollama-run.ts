@@ -2,7 +2,7 @@ import type { Message, Ollama } from 'ollama';
 import { cacheKey } from './cache-key.js';
 import { HostHealth, type HostHealthOptions } from './host-health.js';
 import type { Journal, JournalRecord } from './journal.js';
-import { type Lexicon, defaultChestXrayLexicon } from './lexicon.js';
+import { type EntityLexicon, chestXrayEntities } from '@ecamp/io';
 import { type ChatSettings, chatAttempt } from './llm-attempt.js';
 import { type HostSpec, createOllamaClient, probeHost } from './ollama-host.js';
 import { buildMessages, promptFingerprint, reaskMessages } from './prompt.js';
@@ -18,7 +18,7 @@ export interface OllamaRunOptions extends HostHealthOptions {
   model: string;
   /** Durable cache: finished reports are skipped, new ones appended and fsync'd. */
   journal: Journal;
-  lexicon?: Lexicon;
+  lexicon?: EntityLexicon;
   /** Default 0. */
   temperature?: number;
   /** Default 0. */
@@ -69,7 +69,7 @@ interface Host {
  */
 export async function distillWithOllama(reports: AsyncIterable<ReportInput> | Iterable<ReportInput>, options: OllamaRunOptions): Promise<RunSummary> {
   if (options.hosts.length === 0) throw new Error('distillWithOllama: no hosts given');
-  const lexicon = options.lexicon ?? defaultChestXrayLexicon();
+  const lexicon = options.lexicon ?? chestXrayEntities();
   const fingerprint = promptFingerprint(lexicon);
   const journal = options.journal;
   const emit = options.onEvent ?? (() => undefined);

@@ -5,16 +5,12 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { cacheKey } from './cache-key.js';
 import { Journal } from './journal.js';
-import { csvField, journalRows, ruleRows, writeOutputs } from './outputs.js';
+import { journalRows, ruleRows, writeOutputs } from './outputs.js';
 import { RuleDistiller } from './rule-distiller.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'distill-out-'));
 
 describe('outputs', () => {
-  it('quotes CSV fields only when needed', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a, "b"\nc')).toBe('"a, ""b""\nc"');
-  });
   it('writes the authors CSV and JSONL from journal rows, in input order', async () => {
     const j = Journal.open(join(dir, 'j.jsonl'));
     const reports = [

@@ -1,4 +1,4 @@
-import { AtomicFile } from './atomic-file.js';
+import { AtomicFile, csvField } from '@ecamp/io';
 import { cacheKey } from './cache-key.js';
 import type { Journal } from './journal.js';
 import { renderContext } from './render.js';
@@ -28,11 +28,6 @@ export interface OutputPaths {
    * back to inputs without an image column (img_path is then empty). llm_output is empty when not done.
    */
   csv?: string;
-}
-
-/** Quotes a CSV field when it holds a comma, quote or line break (RFC 4180). */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Lexicon, defaultChestXrayLexicon } from './lexicon.js';
+import { type EntityLexicon, chestXrayEntities } from '@ecamp/io';
 import { type Distillation, validateLlmAnswer } from './schema.js';
 
 /** Predictions read from a file, by report id. */
@@ -18,7 +18,7 @@ export interface PredictionSet {
  * output and the rule distiller's are scored in the same structured form. Errors name the file,
  * line and field; a repeated id is an error.
  */
-export function readPredictions(path: string, lexicon: Lexicon = defaultChestXrayLexicon()): PredictionSet {
+export function readPredictions(path: string, lexicon: EntityLexicon = chestXrayEntities()): PredictionSet {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

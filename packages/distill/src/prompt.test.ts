@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLexicon, defaultChestXrayLexicon } from './lexicon.js';
+import { createLexicon, chestXrayEntities } from '@ecamp/io';
 import { PROMPT_VERSION, buildMessages, promptFingerprint, reaskMessages } from './prompt.js';
 import { renderContext } from './render.js';
 import { validateLlmAnswer } from './schema.js';
 
 describe('prompt', () => {
-  const lex = defaultChestXrayLexicon();
+  const lex = chestXrayEntities();
   it('lists the lexicon and carries the report', () => {
     const m = buildMessages('  No effusion.  ', lex);
     expect(m[0].role).toBe('system');
@@ -21,7 +21,7 @@ describe('prompt', () => {
   });
   it('fingerprints prompt version and lexicon', () => {
     expect(promptFingerprint(lex)).toContain(PROMPT_VERSION);
-    expect(promptFingerprint(lex)).toBe(promptFingerprint(defaultChestXrayLexicon()));
+    expect(promptFingerprint(lex)).toBe(promptFingerprint(chestXrayEntities()));
     expect(promptFingerprint(createLexicon(['drusen']))).not.toBe(promptFingerprint(lex));
   });
   it('re-asks quoting the validation error', () => {

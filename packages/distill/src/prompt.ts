@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Message } from 'ollama';
-import type { Lexicon } from './lexicon.js';
+import type { EntityLexicon } from '@ecamp/io';
 
 /**
  * Version of the prompt below. Bump it whenever the wording changes: it is part of every cache
@@ -12,7 +12,7 @@ export const PROMPT_VERSION = 'ecamp-distill-prompt-1';
  * The prompt version joined with a short hash of the lexicon, so that distilling with another
  * lexicon (e.g. fundus) also gets its own cache keys.
  */
-export function promptFingerprint(lexicon: Lexicon): string {
+export function promptFingerprint(lexicon: EntityLexicon): string {
   const hash = createHash('sha256').update(lexicon.entities.join('\n')).digest('hex').slice(0, 12);
   return `${PROMPT_VERSION}+lexicon-${hash}`;
 }
@@ -26,7 +26,7 @@ const EXAMPLE_ANSWER = JSON.stringify({
 });
 
 /** The system instruction: the task, the lexicon, the answer format and one worked example. */
-export function systemPrompt(lexicon: Lexicon): string {
+export function systemPrompt(lexicon: EntityLexicon): string {
   return [
     'You extract entity-centred facts from one radiology report.',
     'For every clinical entity the report mentions, output one item with:',
@@ -46,7 +46,7 @@ export function systemPrompt(lexicon: Lexicon): string {
 }
 
 /** Chat messages of a first request for one report. */
-export function buildMessages(reportText: string, lexicon: Lexicon): Message[] {
+export function buildMessages(reportText: string, lexicon: EntityLexicon): Message[] {
   return [
     { role: 'system', content: systemPrompt(lexicon) },
     { role: 'user', content: `Report:\n${reportText.trim()}` },

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { defaultChestXrayLexicon } from './lexicon.js';
+import { chestXrayEntities } from '@ecamp/io';
 import { defaultRuleData, ruleDataFromJson } from './rule-data.js';
 
 describe('rule data', () => {
   it('covers every entity of the default lexicon', () => {
     const rules = defaultRuleData();
-    for (const e of defaultChestXrayLexicon().entities) expect(Object.keys(rules.entities)).toContain(e);
+    for (const e of chestXrayEntities().entities) expect(Object.keys(rules.entities)).toContain(e);
   });
   it('names the field of a bad rules file', () => {
     const bad = structuredClone(defaultRuleData()) as any;

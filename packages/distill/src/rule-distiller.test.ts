@@ -1,6 +1,6 @@
 import { sharedDataPath, skipWithoutSharedData } from '@ecamp/vitest-preset/shared-data';
 import { describe, expect, it } from 'vitest';
-import { createLexicon } from './lexicon.js';
+import { createLexicon } from '@ecamp/io';
 import { defaultMeshTable, goldEntitiesFromMesh, scoreEntityPresence } from './quality.js';
 import { readReports } from './reports-input.js';
 import { MAX_SENTENCE_TOKENS, RuleDistiller, clausePieces, mergeFindings } from './rule-distiller.js';

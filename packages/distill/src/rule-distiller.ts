@@ -1,12 +1,12 @@
-import { type Lexicon, defaultChestXrayLexicon, pluralForms } from './lexicon.js';
+import { type EntityLexicon, chestXrayEntities, pluralForms, splitSentences } from '@ecamp/io';
 import { type RuleData, defaultRuleData } from './rule-data.js';
 import { canonicalDistillation, type Distillation, type EntityFinding, type EntityStatus, type Laterality } from './schema.js';
-import { PhraseMatcher, type PhraseMatch, type Token, splitSentences, tokenize } from './text.js';
+import { PhraseMatcher, type PhraseMatch, type Token, tokenize } from './text.js';
 
 /** Options of {@link RuleDistiller}. */
 export interface RuleDistillerOptions {
   /** Entities to report (default: the authors' 44). Entities without rule data match their own name and plurals. */
-  lexicon?: Lexicon;
+  lexicon?: EntityLexicon;
   /** Surface forms, triggers and descriptor vocabularies (default: `data/rules.json`). */
   rules?: RuleData;
   /** How many tokens after a finding a post-trigger ("… is not seen") may stand (NegEx uses about 5). */
@@ -74,7 +74,7 @@ const ANATOMY_GLUE = new Set(['lymph', 'node', 'nodes', 'mediastinal', 'paratrac
  * then merges mentions per entity (left + right → bilateral) into canonical order.
  */
 export class RuleDistiller {
-  readonly lexicon: Lexicon;
+  readonly lexicon: EntityLexicon;
   private readonly rules: RuleData;
   private readonly window: number;
   private readonly entities: PhraseMatcher<{ entity: string; kind: MentionKind }>;
@@ -91,7 +91,7 @@ export class RuleDistiller {
   private work: DistillWork = { sentences: 0, tokens: 0, mentions: 0, steps: 0 };
 
   constructor(options: RuleDistillerOptions = {}) {
-    this.lexicon = options.lexicon ?? defaultChestXrayLexicon();
+    this.lexicon = options.lexicon ?? chestXrayEntities();
     this.rules = options.rules ?? defaultRuleData();
     this.window = options.postTriggerWindow ?? 6;
     const entityEntries: [string, { entity: string; kind: MentionKind }][] = [];

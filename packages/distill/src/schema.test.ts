@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultChestXrayLexicon } from './lexicon.js';
+import { chestXrayEntities } from '@ecamp/io';
 import { canonicalDistillation, ollamaFormatSchema, validateLlmAnswer } from './schema.js';
 
-const lex = defaultChestXrayLexicon();
+const lex = chestXrayEntities();
 
 describe('validateLlmAnswer', () => {
   it('accepts a valid answer, normalises names and descriptors', () => {

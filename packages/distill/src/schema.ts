@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Lexicon, normaliseEntityName } from './lexicon.js';
+import { type EntityLexicon, normaliseEntityName } from '@ecamp/io';
 
 /** Whether an entity is reported as present, explicitly absent, or uncertain ("possible …"). */
 export type EntityStatus = 'present' | 'absent' | 'uncertain';
@@ -48,7 +48,7 @@ export const llmAnswerSchema = z.object({
  * JSON schema passed as Ollama's `format`, so the server constrains decoding to this shape.
  * Entity names are an enum of the lexicon; the answer is validated again with zod afterwards.
  */
-export function ollamaFormatSchema(lexicon: Lexicon): Record<string, unknown> {
+export function ollamaFormatSchema(lexicon: EntityLexicon): Record<string, unknown> {
   const nullableString = { type: ['string', 'null'], maxLength: MAX_DESCRIPTOR };
   return {
     type: 'object',
@@ -84,7 +84,7 @@ export type ValidationResult =
  * names to the lexicon (names outside it are dropped and listed in `unknownEntities`) and puts
  * the findings in canonical order. The error text is meant to be quoted back to the model.
  */
-export function validateLlmAnswer(raw: string, lexicon: Lexicon): ValidationResult {
+export function validateLlmAnswer(raw: string, lexicon: EntityLexicon): ValidationResult {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -131,7 +131,7 @@ const STATUS_ORDER: Record<EntityStatus, number> = { present: 0, uncertain: 1, a
  * and removes exact duplicates, so equal content always renders to equal text whatever order
  * the model (or the rules) produced it in.
  */
-export function canonicalDistillation(findings: readonly EntityFinding[], lexicon: Lexicon): Distillation {
+export function canonicalDistillation(findings: readonly EntityFinding[], lexicon: EntityLexicon): Distillation {
   const rank = new Map(lexicon.entities.map((e, i) => [e, i]));
   const key = (f: EntityFinding) => JSON.stringify([f.entity, f.status, f.severity, f.laterality, f.location, f.change]);
   const unique = new Map<string, EntityFinding>();

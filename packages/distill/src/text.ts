@@ -4,18 +4,6 @@ export interface Token {
   kind: 'word' | 'punct';
 }
 
-/**
- * Splits report text into sentences: at `.`, `!`, `?` followed by whitespace, a capital letter
- * or the end (so "apex.There" splits but "2.5 cm" does not), and at line breaks. Empty pieces
- * are dropped.
- */
-export function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])(?:\s+|(?=[A-Z]))|\n+/)
-    .map((s) => s.trim())
-    .filter((s) => /[A-Za-z]/.test(s));
-}
-
 /** Lowercase word and punctuation tokens of one sentence; sentence-final periods are dropped. */
 export function tokenize(sentence: string): Token[] {
   const tokens: Token[] = [];
