@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { synthesizeDataset, type SynthManifest } from '@ecamp/data';
-import { encodePng } from '@ecamp/superres';
+import { encodePng } from '@ecamp/io';
 
 /** A fresh temporary folder. */
 export function tempDir(prefix = 'finetune-'): string {

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, writeSafetensors } from '@ecamp/core';
-import { encodePng } from '@ecamp/superres';
+import { encodePng } from '@ecamp/io';
 import { loadConfig } from '../src/config/load.js';
 import { createLogger } from '../src/run/logger.js';
 import { runAll } from '../src/run/pipeline.js';

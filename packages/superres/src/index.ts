@@ -35,8 +35,6 @@ export {
   type WindowCsvEntry,
   type WindowCsvRow,
 } from './window/window-csv.js';
-/** PNG pictures of SR examples (input, target, output, window). */
-export { encodePng, crc32 } from './picture/png.js';
 export { renderPanel, writePanelPng, type PanelImage, type PanelOptions, type RgbImage } from './picture/panel.js';
 /** The SR head: bilinear ×s, conv3×3 → ReLU → conv3×3, residual, optional final ReLU. */
 export { SrHead, type SrFinalActivation, type SrHeadOptions } from './head/sr-head.js';

@@ -1,8 +1,8 @@
 /**
  * The report's own pictures: a radiograph with an attention heat-map blended over it and a
- * window outlined, as PNG bytes (superres's encoder), for embedding as data URIs.
+ * window outlined, as PNG bytes (`@ecamp/io`'s encoder), for embedding as data URIs.
  */
-import { encodePng } from '@ecamp/superres';
+import { encodePng } from '@ecamp/io';
 
 /** Colour stops from low to high attention: near black, purple, red, orange, pale yellow (the viewer's ramp). */
 export const RAMP: readonly (readonly [number, number, number])[] = [

@@ -3,8 +3,7 @@
  * target (448 view), SR output (448), each shown at the panel height (nearest-neighbour
  * scaling), de-normalised to 0..255, with the context window outlined in red.
  */
-import { rename, writeFile } from 'node:fs/promises';
-import { encodePng } from './png.js';
+import { encodePng, writeFileAtomic } from '@ecamp/io';
 import type { ContextWindow, WindowGeometry } from '../window/grid.js';
 import { ECAMP_WINDOW_GEOMETRY, windowPixelBox, viewSizePx } from '../window/grid.js';
 
@@ -95,11 +94,9 @@ export function renderPanel(images: readonly PanelImage[], options: PanelOptions
   return { rgb, width: W, height: H };
 }
 
-/** Renders the panel and writes it as PNG atomically (temp file + rename). */
+/** Renders the panel and writes it as PNG atomically and durably (temp file, fsync, rename). */
 export async function writePanelPng(path: string, images: readonly PanelImage[], options: PanelOptions = {}): Promise<RgbImage> {
   const img = renderPanel(images, options);
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, encodePng(img.rgb, img.width, img.height));
-  await rename(tmp, path);
+  writeFileAtomic(path, encodePng(img.rgb, img.width, img.height));
   return img;
 }

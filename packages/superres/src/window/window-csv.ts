@@ -3,10 +3,10 @@
  * window's top-left cell) and `label_j` (column), in the row order of the training CSV.
  * Other columns (an index, an image path) are kept and may be used as keys. The reader
  * validates every value against the geometry and names file and line on error; the
- * writer is atomic (temp file + rename).
+ * writer is atomic and durable (`@ecamp/io`'s `writeFileAtomic`).
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { csvField, parseCsv } from './csv-parse.js';
+import { readFile } from 'node:fs/promises';
+import { csvField, parseCsv, writeFileAtomic } from '@ecamp/io';
 import { ECAMP_WINDOW_GEOMETRY, positionsPerAxis, validateGeometry, type ContextWindow, type WindowGeometry } from './grid.js';
 
 /** One row of a window CSV. */
@@ -78,9 +78,7 @@ export function formatWindowCsv(entries: readonly WindowCsvEntry[]): string {
   return lines.join('\n') + '\n';
 }
 
-/** Writes a window CSV atomically: to `<path>.tmp-<pid>`, then renamed over `path`. */
+/** Writes a window CSV atomically and durably (temp file, fsync, rename), creating the folder. */
 export async function writeWindowCsv(path: string, entries: readonly WindowCsvEntry[]): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, formatWindowCsv(entries), 'utf8');
-  await rename(tmp, path);
+  writeFileAtomic(path, formatWindowCsv(entries));
 }
