@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ConfigError, loadConfig, presetDir } from '../config/load.js';
 import { createLogger } from '../run/logger.js';
 import { runAll } from '../run/pipeline.js';
-import { writeFileAtomic } from '../run/run-dir.js';
+import { writeFileAtomic } from '@ecamp/io';
 import { readEvidenceGrid } from '../evidence/grid.js';
 import { runEvidence } from '../evidence/run.js';
 import { configHelp, configOptions, type Command } from './command.js';

@@ -21,7 +21,8 @@ import { detection, fineTune, linearProbe, segmentation } from '../evaluate/task
 import { ensureSyntheticSet, prepareRunData } from '../run/data.js';
 import type { Logger } from '../run/logger.js';
 import { runPretrain, startBackend } from '../run/pipeline.js';
-import { RunDir, writeFileAtomic } from '../run/run-dir.js';
+import { writeFileAtomic } from '@ecamp/io';
+import { RunDir } from '../run/run-dir.js';
 import { TASKS, epochsFor, type EvidenceGrid, type EvidenceRow, type EvidenceTask } from './grid.js';
 import { aggregate, evidenceChartSvg, formatContrastTable, formatEvidenceTable, pairedContrasts, type Aggregate, type CellResult } from './report.js';
 

@@ -7,7 +7,7 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../run/run-dir.js';
+import { writeFileAtomic } from '@ecamp/io';
 
 /** The `resumable` metadata of a checkpoint that can resume pre-training (next to core's `format`). */
 export const RESUMABLE_FORMAT = 'ecamp-pretrain-state-1';
@@ -98,13 +98,13 @@ function alive(pid: number): boolean {
 
 /**
  * Removes temp files left by killed writes in `dir`: core's `.<name>.<pid>.<ms>.tmp` and the
- * trainer's `<name>.tmp-<pid>`, of processes that no longer run. Returns the removed names.
+ * `@ecamp/io` writers' `.<name>.tmp-<pid>-<n>` (and `<name>.tmp-<pid>`), of processes that no longer run. Returns the removed names.
  */
 export function sweepTempFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const removed: string[] = [];
   for (const f of readdirSync(dir)) {
-    const m = /^\..+\.(\d+)\.\d+\.tmp$/.exec(f) ?? /\.tmp-(\d+)$/.exec(f);
+    const m = /^\..+\.(\d+)\.\d+\.tmp$/.exec(f) ?? /\.tmp-(\d+)(?:-\d+)?$/.exec(f);
     if (!m || alive(Number(m[1]))) continue;
     rmSync(join(dir, f), { force: true });
     removed.push(f);

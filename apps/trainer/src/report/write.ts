@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { tf } from '@ecamp/core';
 import type { Logger } from '../run/logger.js';
-import { writeFileAtomic } from '../run/run-dir.js';
+import { writeFileAtomic } from '@ecamp/io';
 import { readAblation, renderAblationReport } from './ablation-report.js';
 import { entityAttentionPanel, type EntityAttentionOutcome } from './entity-attention.js';
 import { isEvidenceFolder, readEvidenceFolder, renderEvidenceReport } from './evidence-report.js';

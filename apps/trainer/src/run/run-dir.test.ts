@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunDir, writeFileAtomic } from './run-dir.js';
+import { RunDir } from './run-dir.js';
 
 describe('RunDir', () => {
   it('creates its folders and appends one JSON line per record', () => {
@@ -15,11 +15,12 @@ describe('RunDir', () => {
     expect(readdirSync(run.root).sort()).toEqual(['checkpoints', 'metrics.jsonl', 'pictures']);
   });
 
-  it('writes atomically, leaving no temp file behind', () => {
+  it('writes JSON files atomically, leaving no temp file behind', () => {
     const out = mkdtempSync(join(tmpdir(), 'ecamp-atomic-'));
-    writeFileAtomic(join(out, 'a', 'b.json'), '{"x":1}');
-    writeFileAtomic(join(out, 'a', 'b.json'), '{"x":2}');
-    expect(readFileSync(join(out, 'a', 'b.json'), 'utf8')).toBe('{"x":2}');
-    expect(readdirSync(join(out, 'a'))).toEqual(['b.json']);
+    const run = new RunDir(out, 'r1');
+    run.writeJson('summary.json', { x: 1 });
+    run.writeJson('summary.json', { x: 2 });
+    expect(JSON.parse(readFileSync(run.path('summary.json'), 'utf8'))).toEqual({ x: 2 });
+    expect(readdirSync(run.root).sort()).toEqual(['checkpoints', 'pictures', 'summary.json']);
   });
 });

@@ -1,29 +1,6 @@
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-
-/** Writes a file atomically: temp file in the same folder, fsync, rename, fsync of the folder. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  const fd = openSync(tmp, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  // The rename is durable once the folder is synced (best effort: some file systems refuse).
-  let dirFd: number | undefined;
-  try {
-    dirFd = openSync(dirname(path), 'r');
-    fsyncSync(dirFd);
-  } catch {
-    /* not supported here; the rename itself is still atomic */
-  } finally {
-    if (dirFd !== undefined) closeSync(dirFd);
-  }
-}
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@ecamp/io';
 
 /**
  * The folder of one run: `config.json`, `metrics.jsonl` (one line per logged
