@@ -39,6 +39,8 @@ describe('AtomicFile', () => {
     const p = join(dir, 'x.txt');
     const a = new AtomicFile(p);
     const b = new AtomicFile(p);
+    expect(a.tempPath).toMatch(new RegExp(`/\\.x\\.txt\\.${process.pid}\\.\\d+\\.tmp$`));
+    expect(b.tempPath).not.toBe(a.tempPath);
     a.write('a');
     b.write('b');
     a.commit();
@@ -51,12 +53,13 @@ describe('AtomicFile', () => {
   it('sweeps temporary files of dead processes and keeps those of live ones', () => {
     const d = temp();
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
-    writeFileSync(join(d, `.out.csv.tmp-${dead}`), 'stale');
-    writeFileSync(join(d, `.out.csv.tmp-${dead}-3`), 'stale too');
-    writeFileSync(join(d, `.out.csv.tmp-${process.ppid}`), 'live parent');
-    writeFileSync(join(d, '.other.csv.tmp-1'), 'another file');
-    expect(AtomicFile.sweepStale(join(d, 'out.csv')).sort()).toEqual([join(d, `.out.csv.tmp-${dead}`), join(d, `.out.csv.tmp-${dead}-3`)].sort());
-    expect(readdirSync(d).sort()).toEqual(['.other.csv.tmp-1', `.out.csv.tmp-${process.ppid}`].sort());
+    writeFileSync(join(d, `.out.csv.${dead}.3.tmp`), 'stale');
+    writeFileSync(join(d, `.out.csv.tmp-${dead}`), 'stale, older name');
+    writeFileSync(join(d, `.out.csv.${process.ppid}.0.tmp`), 'live parent');
+    writeFileSync(join(d, `.other.csv.${dead}.1.tmp`), 'another file');
+    writeFileSync(join(d, '.out.csv.notes'), 'not a temporary file');
+    expect(AtomicFile.sweepStale(join(d, 'out.csv')).sort()).toEqual([join(d, `.out.csv.${dead}.3.tmp`), join(d, `.out.csv.tmp-${dead}`)].sort());
+    expect(readdirSync(d).sort()).toEqual([`.other.csv.${dead}.1.tmp`, '.out.csv.notes', `.out.csv.${process.ppid}.0.tmp`].sort());
   });
 
   it('names the path it cannot write', () => {

@@ -1,6 +1,6 @@
 /**
  * Atomic, durable file writes: the content goes to a temporary file beside the target
- * (`.<name>.tmp-<pid>-<n>`), which is fsync'd, renamed over the target, and then the folder is
+ * (`.<name>.<pid>.<n>.tmp`), which is fsync'd, renamed over the target, and then the folder is
  * fsync'd so the rename itself survives a crash. Readers see the old file or the whole new one,
  * never a half-written one; a killed writer leaves only a temporary file, which the next writer of
  * the same target removes.
@@ -33,7 +33,7 @@ export class AtomicFile {
     readonly path: string,
     options: AtomicWriteOptions = {},
   ) {
-    this.tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${sequence++}`);
+    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${sequence++}.tmp`);
     try {
       if (options.mkdir) mkdirSync(dirname(path), { recursive: true });
       AtomicFile.sweepStale(path);
@@ -43,14 +43,19 @@ export class AtomicFile {
     }
   }
 
+  /** The temporary file being written (for crash tests that stop a write half-way). */
+  get tempPath(): string {
+    return this.tmp;
+  }
+
   /**
-   * Removes temporary files of `path` (`.<name>.tmp-<pid>` or `.<name>.tmp-<pid>-<n>`) left by
-   * processes that no longer run (a killed run); those of live processes are kept. Returns the
-   * removed paths.
+   * Removes temporary files of `path` (`.<name>.<pid>.<n>.tmp`, and the older `.<name>.tmp-<pid>`)
+   * left by processes that no longer run (a killed run); those of live processes are kept.
+   * Returns the removed paths.
    */
   static sweepStale(path: string): string[] {
     const dir = dirname(path);
-    const prefix = `.${basename(path)}.tmp-`;
+    const prefix = `.${basename(path)}.`;
     let names: string[];
     try {
       names = readdirSync(dir);
@@ -60,7 +65,7 @@ export class AtomicFile {
     const removed: string[] = [];
     for (const name of names) {
       if (!name.startsWith(prefix)) continue;
-      const m = /^(\d+)(?:-\d+)?$/.exec(name.slice(prefix.length));
+      const m = /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length)) ?? /^tmp-(\d+)$/.exec(name.slice(prefix.length));
       if (!m) continue;
       const pid = Number(m[1]);
       if (pid <= 0 || pid === process.pid || processAlive(pid)) continue;

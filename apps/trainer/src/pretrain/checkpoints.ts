@@ -97,14 +97,15 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Removes temp files left by killed writes in `dir`: core's `.<name>.<pid>.<ms>.tmp` and the
- * `@ecamp/io` writers' `.<name>.tmp-<pid>-<n>` (and `<name>.tmp-<pid>`), of processes that no longer run. Returns the removed names.
+ * Removes temp files left by killed writes in `dir`: `@ecamp/io`'s `.<name>.<pid>.<n>.tmp` (every
+ * atomic write: checkpoints, metrics, summaries) and the
+ * trainer's older `<name>.tmp-<pid>`, of processes that no longer run. Returns the removed names.
  */
 export function sweepTempFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const removed: string[] = [];
   for (const f of readdirSync(dir)) {
-    const m = /^\..+\.(\d+)\.\d+\.tmp$/.exec(f) ?? /\.tmp-(\d+)(?:-\d+)?$/.exec(f);
+    const m = /^\..+\.(\d+)\.\d+\.tmp$/.exec(f) ?? /\.tmp-(\d+)$/.exec(f);
     if (!m || alive(Number(m[1]))) continue;
     rmSync(join(dir, f), { force: true });
     removed.push(f);

@@ -96,4 +96,11 @@ describe('safetensors', () => {
     expect(() => writeSafetensors(path, { a: disposed })).toThrow(/disposed/);
     expect(Array.from(readSafetensors(path).tensors.a.data)).toEqual([1]);
   });
+
+  it('names the path it cannot write and leaves no temporary file', () => {
+    expect(() => writeSafetensors(join(dir, 'no-such-folder', 'x.safetensors'), { a: tf.tensor1d([1]) })).toThrow(
+      /^writeSafetensors: cannot write .*x\.safetensors: ENOENT/,
+    );
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { AtomicFile } from '@ecamp/io';
 import { tf } from '../tf.js';
 import type { TensorData } from '../tensor_data.js';
 import { decodeSafetensors, type SafetensorsFile } from './safetensors-parse.js';
@@ -26,19 +26,6 @@ export function readSafetensors(path: string): SafetensorsFile {
   return decodeSafetensors(buf, `readSafetensors: ${path}`);
 }
 
-/** Make the rename durable (best effort: some file systems refuse to open a directory for sync). */
-function syncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    /* not supported here; the rename itself is still atomic */
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 /**
  * Crash tests only: with `ECAMP_TEST_PAUSE_IN_WRITE_MS=<ms>` set, every write stops that long
  * with the header written and the tensors not (a torn temp file), after a line on stderr naming
@@ -52,8 +39,8 @@ function pauseInWriteForTests(tmp: string): void {
 }
 
 /**
- * Write tensors to a safetensors file atomically (temp file, fsync, rename). float32 is written as
- * F32, int32 (and bool) as I32. Tensors are read synchronously and not disposed.
+ * Write tensors to a safetensors file atomically (`@ecamp/io`'s `AtomicFile`: temp file, fsync,
+ * rename, fsync of the folder). float32 is written as F32, int32 (and bool) as I32. Tensors are read synchronously and not disposed.
  *
  * @example writeSafetensors('out.safetensors', { 'head.weight': w }, { step: '100' });
  */
@@ -96,28 +83,16 @@ export function writeSafetensors(
   const headerBytes = Buffer.from(json, 'utf8');
   const prefix = Buffer.alloc(8);
   prefix.writeBigUInt64LE(BigInt(headerBytes.length), 0);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
+  let file: AtomicFile | undefined;
   try {
-    writeSync(fd, prefix);
-    writeSync(fd, headerBytes);
-    pauseInWriteForTests(tmp);
-    for (const c of chunks) writeSync(fd, c);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
-    syncDirectory(dirname(path));
+    file = new AtomicFile(path);
+    file.write(prefix);
+    file.write(headerBytes);
+    pauseInWriteForTests(file.tempPath);
+    for (const c of chunks) file.write(c);
+    file.commit();
   } catch (err) {
-    try {
-      closeSync(fd);
-    } catch {
-      /* already closed */
-    }
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* never created */
-    }
-    throw new Error(`writeSafetensors: cannot write ${path}: ${(err as Error).message}`);
+    file?.discard();
+    throw new Error(`writeSafetensors: ${(err as Error).message}`);
   }
 }
