@@ -156,7 +156,8 @@ describe.each(process.env.ECAMP_RESUME_BACKENDS?.split(',') ?? ['cpu', 'wasm'])(
       ecamp(args('torn', backend), backend, {
         env: { ECAMP_TEST_PAUSE_IN_WRITE_MS: '400' },
         onLine: (line, kill) => {
-          const m = /ecamp-test: paused writing (.*\.step-(\d+)\.safetensors\.\d+\.\d+\.tmp)$/.exec(line);
+          // The temp file: a dot, the target's name, then the writer's suffix (process id …).
+          const m = /ecamp-test: paused writing (\S*\/\.step-(\d+)\.safetensors\S*)$/.exec(line);
           if (m && Number(m[2]) === tornStep && !tornFile) {
             tornFile = m[1];
             kill('SIGKILL');
