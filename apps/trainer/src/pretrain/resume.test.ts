@@ -200,3 +200,30 @@ describe.each(process.env.ECAMP_RESUME_BACKENDS?.split(',') ?? ['cpu', 'wasm'])(
     for (const name of ['kill', 'torn', 'int']) expectSameFinalState(name, backend);
   }, 300_000);
 });
+
+describe('ecamp run --resume (cpu backend)', () => {
+  it('Ctrl-C during pre-training exits 130 with the command that resumes; that command finishes pre-training and evaluates', async () => {
+    const evaluate = ['evaluate.epochs=1', 'evaluate.batchSize=4', 'evaluate.bootstrap=10', 'evaluate.compareWithScratch=false'].flatMap((s) => ['--set', s]);
+    const argv = ['run', ...args('main', 'cpu').slice(1), ...evaluate];
+    let sent = false;
+    const first = await ecamp(argv, 'cpu', {
+      onLine: (line, kill) => {
+        if (progressStep(line) === 1 && !sent) {
+          sent = true;
+          kill('SIGINT');
+        }
+      },
+    });
+    expect(first.code, first.stderr).toBe(130);
+    const line = /interrupted after step (\d) of 6 \(checkpoint .*\); to resume: (.* run .* --resume)$/m.exec(first.stderr);
+    expect(line, first.stderr).not.toBeNull();
+    expect(existsSync(join(runDir('main', 'cpu'), 'evaluation.json'))).toBe(false);
+    const second = await ecamp(line![2], 'cpu');
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(new RegExp(`resuming at step ${line![1]} of 6`));
+    const summary = JSON.parse(readFileSync(join(runDir('main', 'cpu'), 'summary.json'), 'utf8')) as { pretrain: { steps: number }; evaluation: { results: unknown[] } };
+    expect(summary.pretrain.steps).toBe(6);
+    expect(summary.evaluation.results).toHaveLength(1);
+    // (That a finished pre-training is not redone: src/run/resume-pipeline.test.ts.)
+  }, 300_000);
+});
