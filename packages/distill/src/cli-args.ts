@@ -49,6 +49,10 @@ Input errors name the file and line: an empty or header-only file, a missing fin
 impression column (pass --text-column to use one alone), bytes that are not UTF-8, NUL bytes,
 repeated ids.
 
+Ctrl-C (or SIGTERM) with --host: no report is handed out any more, the requests in flight finish
+(each by --timeout) and are recorded in the journal, exit 130; rerun the same command to resume.
+A second Ctrl-C ends the requests in flight (their reports are asked again next time).
+
 Exit status: 0 all reports distilled (or skipped as too long), 3 some failed (see the summary),
 130 interrupted, 1 error.
 `;

@@ -18,9 +18,15 @@ export interface CliIo {
 
 /**
  * Runs `ecamp-distill` with the given arguments and returns its exit status (0 all distilled,
- * 3 some failed, 130 interrupted through `signal`, 1 usage or input error).
+ * 3 some failed, 130 interrupted through `signal`, 1 usage or input error). `signal` stops the run
+ * with the requests in flight finishing and recorded; `cancel` ends those requests too.
  */
-export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }, signal?: AbortSignal): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+  signal?: AbortSignal,
+  cancel?: AbortSignal,
+): Promise<number> {
   let opts: CliOptions;
   try {
     opts = parseCliArgs(argv);
@@ -43,7 +49,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     };
     const paths = { jsonl: opts.outJsonl, csv: opts.outCsv };
     if (opts.hosts.length === 0) return await runOffline(opts, lexicon, readOpts, paths, io);
-    return await runOllama(opts, lexicon, readOpts, paths, io, signal);
+    return await runOllama(opts, lexicon, readOpts, paths, io, signal, cancel);
   } catch (err) {
     io.stderr.write(`ecamp-distill: ${(err as Error).message}\n`);
     return 1;
@@ -91,6 +97,7 @@ async function runOllama(
   paths: { jsonl?: string; csv?: string },
   io: CliIo,
   signal?: AbortSignal,
+  cancel?: AbortSignal,
 ) {
   let total = 0;
   for await (const _ of readReports(opts.input!, readOpts)) total += 1;
@@ -118,6 +125,7 @@ async function runOllama(
       retryFailed: opts.retryFailed,
       keepAlive: opts.keepAlive,
       signal,
+      cancel,
       onEvent: (e) => progress.onEvent(e),
     });
     progress.finish(summary);

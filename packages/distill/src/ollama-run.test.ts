@@ -196,6 +196,28 @@ describe('distillWithOllama', () => {
     expect(r.done).toBeLessThan(20);
     expect(j.size).toBe(r.done);
   });
+
+  it('on abort lets the requests in flight finish and records them; cancel ends them at once', async () => {
+    const s = await serve(() => ({ kind: 'content', content: answerWith('mass'), delayMs: 150 }));
+    const stop = new AbortController();
+    const j = journal();
+    // Stop when the first report is done, with the next two (parallel 2) in flight.
+    const onEvent = (e: RunEvent) => e.type === 'done' && stop.abort();
+    const r = await distillWithOllama(reports(20), { ...fast, hosts: [{ url: s.url, parallel: 2 }], model: 'test-model', journal: j, signal: stop.signal, onEvent });
+    expect(r.interrupted).toBe(true);
+    expect(r.done).toBeGreaterThan(1); // the ones in flight when it stopped were finished
+    expect(j.size).toBe(r.done);
+    expect(s.chats).toHaveLength(r.done); // every request asked was answered and recorded
+    const s2 = await serve(() => ({ kind: 'content', content: answerWith('mass'), delayMs: 150 }));
+    const stop2 = new AbortController();
+    const cancel = new AbortController();
+    const j2 = journal();
+    const onEvent2 = (e: RunEvent) => e.type === 'done' && (stop2.abort(), cancel.abort());
+    const r2 = await distillWithOllama(reports(20), { ...fast, hosts: [{ url: s2.url, parallel: 2 }], model: 'test-model', journal: j2, signal: stop2.signal, cancel: cancel.signal, onEvent: onEvent2 });
+    expect(r2.interrupted).toBe(true);
+    expect(j2.size).toBe(r2.done);
+    expect(s2.chats.length).toBeGreaterThan(r2.done); // the request in flight was ended, not recorded
+  });
 });
 
 describe('distillWithOllama with a silent host (accepts, never answers)', () => {

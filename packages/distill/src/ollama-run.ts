@@ -37,7 +37,13 @@ export interface OllamaRunOptions extends HostHealthOptions {
   keepAlive?: string | number;
   /** Probe `/api/version` and `/api/tags` first; a host failing it starts benched (default true). */
   probe?: boolean;
+  /**
+   * Stops the run (Ctrl-C): no report is handed out any more; requests in flight finish (each
+   * by its deadline) and what they answer is recorded, so no finished work is lost.
+   */
   signal?: AbortSignal;
+  /** Ends the requests in flight at once too (a second Ctrl-C); their reports are asked again next run. */
+  cancel?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
 }
 
@@ -90,7 +96,7 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
 
   const hosts: Host[] = options.hosts.map((spec) => ({
     spec,
-    client: createOllamaClient(spec.url, options.timeoutMs ?? 120_000, options.signal),
+    client: createOllamaClient(spec.url, options.timeoutMs ?? 120_000, options.cancel),
     health: new HostHealth(options),
   }));
   // Each host is probed on its own: its workers start as soon as it answers, so a silent host
@@ -128,6 +134,7 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
   const inFlight = new Map<string, number>();
   const onAbort = () => queue.stop();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  options.cancel?.addEventListener('abort', onAbort, { once: true });
 
   const record = (task: Task, host: string, rec: Partial<JournalRecord> & Pick<JournalRecord, 'status'>) =>
     journal.append({
@@ -160,7 +167,8 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
       }
       task.attempts += 1;
       const out = await chatAttempt(host.client, task.messages, settings, lexicon);
-      if (options.signal?.aborted) return; // unacknowledged: the next run redoes it
+      // Stopped: an answer that came is still recorded; anything else is left for the next run.
+      if (options.cancel?.aborted || (options.signal?.aborted && out.kind !== 'ok')) return;
       if (out.kind === 'ok') {
         host.health.recordSuccess();
         record(task, host.spec.url, {
@@ -203,7 +211,7 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
 
   try {
     for await (const report of reports) {
-      if (options.signal?.aborted || allProbesFailed) break;
+      if (options.signal?.aborted || options.cancel?.aborted || allProbesFailed) break;
       summary.total += 1;
       const key = cacheKey(fingerprint, options.model, report.text);
       const prior = journal.get(key);
@@ -239,8 +247,9 @@ export async function distillWithOllama(reports: AsyncIterable<ReportInput> | It
     await Promise.all(workers);
     await Promise.all(probed.values());
     options.signal?.removeEventListener('abort', onAbort);
+    options.cancel?.removeEventListener('abort', onAbort);
   }
   if (allProbesFailed && probeError) throw probeError;
-  summary.interrupted = Boolean(options.signal?.aborted) || summary.done + summary.cached + summary.failed < summary.total;
+  summary.interrupted = Boolean(options.signal?.aborted || options.cancel?.aborted) || summary.done + summary.cached + summary.failed < summary.total;
   return summary;
 }

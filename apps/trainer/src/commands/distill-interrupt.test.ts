@@ -34,7 +34,7 @@ describe('ecamp distill and Ctrl-C', () => {
   let server: TestOllamaServer | undefined;
   afterAll(async () => server?.close());
 
-  it('exits 130 with the resuming command after SIGINT; the command finishes the rest without redoing the journal', async () => {
+  it('after SIGINT finishes the request in flight, exits 130 with the resuming command; that command finishes the rest without redoing the journal', async () => {
     server = await startTestOllama(() => ({ kind: 'content', content: answerWith('effusion'), delayMs: 100 }));
     const dir = mkdtempSync(join(tmpdir(), 'ecamp-distill-int-'));
     const input = join(dir, 'reports.csv');
@@ -58,6 +58,7 @@ describe('ecamp distill and Ctrl-C', () => {
     expect(done).toBeGreaterThanOrEqual(2);
     expect(done).toBeLessThan(N);
     expect(existsSync(out)).toBe(false); // outputs come only with a complete run
+    expect(server.chats).toHaveLength(done); // the request in flight at Ctrl-C finished and was recorded
     const resume = /^\[distill\] interrupted; to resume: (.*)$/m.exec(first.stderr);
     expect(resume, first.stderr).not.toBeNull();
     expect(resume![1]).toContain(`distill --input ${input} --host ${server.url}`);
