@@ -183,6 +183,14 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
     const dropped = truncateMetrics(runDir.path('metrics.jsonl'), startStep);
     const pictures = removePicturesAfter(runDir.path('pictures'), startStep);
     log.info(`resuming at step ${startStep} of ${steps} from ${opts.resume}${dropped ? `; dropped ${dropped} metrics lines after it` : ''}${pictures ? `, ${pictures} pictures` : ''}`);
+  } else {
+    // A new run in this folder: what an earlier one left (its step files would outrank ours when pruning) goes.
+    const checkpoints = pruneCheckpoints(checkpointDir, 0).length;
+    const lines = truncateMetrics(runDir.path('metrics.jsonl'), 0);
+    const pictures = removePicturesAfter(runDir.path('pictures'), 0);
+    if (checkpoints + lines + pictures > 0) {
+      log.warn(`starting at step 0 in ${runDir.root}: removed what an earlier run left there (${checkpoints} step checkpoints, ${lines} metrics lines, ${pictures} pictures); --resume continues a run instead`);
+    }
   }
 
   const progress = (): RunProgress => ({
