@@ -24,7 +24,7 @@ export const configOptions = {
   set: { type: 'string', multiple: true, default: [] as string[] },
 } as const;
 
-export const configHelp = `  -c, --config <preset|file>  a preset name (tiny, paper) or a JSON/YAML file; default tiny
+export const configHelp = `  -c, --config <preset|file>  a preset name (tiny, quickstart, paper) or a JSON/YAML file; default tiny
       --set key.path=value     override one field (repeatable), e.g. --set optim.steps=20`;
 
 /** `--resume [checkpoint]`, shared by `ecamp pretrain` and `ecamp run`. */
