@@ -48,8 +48,11 @@ describe('pre-training checkpoint files', () => {
     expect(readFileSync(path, 'utf8')).toBe('{"step":1,"total":0.1}\n{"step":2,"total":0.2}\n{"note":"no step"}\n');
     expect(truncateMetrics(path, 2)).toBe(0);
     mkdirSync(join(dir, 'pictures'));
-    for (const s of [2, 3]) writeFileSync(join(dir, 'pictures', `step-${String(s).padStart(6, '0')}.png`), 'x');
-    expect(removePicturesAfter(join(dir, 'pictures'), 2)).toBe(1);
-    expect(readdirSync(join(dir, 'pictures'))).toEqual(['step-000002.png']);
+    for (const s of [2, 3]) {
+      writeFileSync(join(dir, 'pictures', `step-${String(s).padStart(6, '0')}.png`), 'x');
+      writeFileSync(join(dir, 'pictures', `attention-step-${String(s).padStart(6, '0')}.png`), 'x');
+    }
+    expect(removePicturesAfter(join(dir, 'pictures'), 2)).toBe(2);
+    expect(readdirSync(join(dir, 'pictures')).sort()).toEqual(['attention-step-000002.png', 'step-000002.png']);
   });
 });

@@ -132,12 +132,12 @@ export function truncateMetrics(path: string, step: number): number {
   return lines.length - kept.length;
 }
 
-/** Removes `step-NNNNNN.png` pictures after `step` (the resumed run draws them again). */
+/** Removes `step-NNNNNN.png` and `attention-step-NNNNNN.png` pictures after `step` (the resumed run draws them again). */
 export function removePicturesAfter(dir: string, step: number): number {
   if (!existsSync(dir)) return 0;
   let n = 0;
   for (const f of readdirSync(dir)) {
-    const m = /^step-(\d+)\.png$/.exec(f);
+    const m = /^(?:attention-)?step-(\d+)\.png$/.exec(f);
     if (m && Number(m[1]) > step) {
       rmSync(join(dir, f), { force: true });
       n++;

@@ -1,25 +1,69 @@
 /**
  * Training pictures: for one example, the masked encoder input, the MIM
  * reconstruction (visible patches pasted back), the SR output of the whole
- * 448 view and the real 448 view, both with the context window outlined.
- * Written as PNG into the run's `pictures/` folder — look at them.
+ * 448 view and the real 448 view, both with the context window outlined
+ * (`step-NNNNNN.png`). When the text side attends to image patches, also the
+ * fusion layer's attention from the example's entity words over the whole image,
+ * with the SR window it selects (`attention-step-NNNNNN.png`, drawn as the
+ * report's end-of-training panel). Written into the run's `pictures/` folder —
+ * look at them.
  */
+import { basename, dirname, join } from 'node:path';
 import { Rng, tf } from '@ecamp/core';
-import { writePanelPng, type ContextWindow } from '@ecamp/superres';
+import { PRETRAIN_NORM } from '@ecamp/data';
+import type { MlmExample, MlmTokenizer } from '@ecamp/mlm';
+import { centredWindow, writePanelPng, type ContextWindow } from '@ecamp/superres';
+import { writeFileAtomic } from '@ecamp/io';
 import { maeReconstruction, patchify, unpatchify } from '@ecamp/vision';
+import type { Config } from '../config/schema.js';
+import { drawEntityAttention, greyOf, unmaskedText } from '../report/entity-attention-picture.js';
+import type { RawPretrainBatch } from './batch-source.js';
 import type { EcampPretrainModel } from './model.js';
+
+const VIEW = 448 * 448 * 3;
 
 /** One remembered example: its normalised 448 view (HWC) and its SR window. */
 export interface PictureExample {
   view448: Float32Array;
   window: ContextWindow;
+  /** Its report tokenised without masking, when the attention picture is drawn (it has an entity word). */
+  text?: MlmExample;
+}
+
+/** Whether a run's pictures include the text→image attention: MLM on, with a fusion layer that attends to patches. */
+export function drawsAttention(config: Config): boolean {
+  return config.objectives.mlm.enabled && (config.model.fusion === 'patches' || config.model.fusion === 'patches+pooled');
 }
 
 /**
- * Renders the panel for `example` with the model's current weights.
- * Masking uses a fixed seed, so successive pictures show the same patches hidden.
+ * The example of a step's batch to draw (pixels copied out of the batch): when the run draws the
+ * attention picture, the first one whose report has an entity word of the lexicon, otherwise (or
+ * when none has) the first one; with its SR window of this step (`windows`, else the centred one).
  */
-export async function writePretrainPicture(model: EcampPretrainModel, example: PictureExample, path: string): Promise<void> {
+export function pictureExampleOf(batch: RawPretrainBatch, windows: readonly ContextWindow[] | undefined, config: Config, tokenizer: MlmTokenizer | undefined): PictureExample {
+  let k = 0;
+  let text: MlmExample | undefined;
+  if (tokenizer && drawsAttention(config)) {
+    for (let n = 0; n < batch.size && !text; n++) {
+      const t = unmaskedText(batch.reports[n], tokenizer, config.model.text.maxLength);
+      if (t.entityPositions.length > 0) [k, text] = [n, t];
+    }
+  }
+  return { view448: batch.view448.slice(k * VIEW, (k + 1) * VIEW), window: windows?.[k] ?? centredWindow(), ...(text ? { text } : {}) };
+}
+
+/** The attention picture's path beside the training picture at `path` (`attention-step-NNNNNN.png`). */
+export function attentionPicturePath(path: string): string {
+  return join(dirname(path), `attention-${basename(path)}`);
+}
+
+/**
+ * Renders the panel for `example` with the model's current weights to `path`, and when the
+ * example has its unmasked text, the attention picture to {@link attentionPicturePath}.
+ * Masking uses a fixed seed, so successive pictures of one example show the same patches hidden.
+ * @returns the paths written
+ */
+export async function writePretrainPicture(model: EcampPretrainModel, example: PictureExample, path: string): Promise<string[]> {
   const { imageSize, patchSize, maskRatio } = model.config.model;
   const wasTraining = model.training;
   model.eval();
@@ -44,4 +88,16 @@ export async function writePretrainPicture(model: EcampPretrainModel, example: P
     for (const t of images) t.dispose();
     model.train(wasTraining);
   }
+  if (!example.text || !model.text) return [path];
+  const image = tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d(example.view448, [1, 448, 448, 3]), [imageSize, imageSize], false, true));
+  let pixels: Float32Array;
+  try {
+    pixels = (await image.data()) as Float32Array;
+  } finally {
+    image.dispose();
+  }
+  const [drawn] = await drawEntityAttention(model, { images: pixels, text: [example.text], grey: [greyOf(example.view448, 0, 448, PRETRAIN_NORM)], greySize: 448 });
+  const attentionPath = attentionPicturePath(path);
+  writeFileAtomic(attentionPath, drawn.png);
+  return [path, attentionPath];
 }

@@ -70,7 +70,8 @@ describe('pretrain (wasm)', () => {
       const b = model.mae.stateDict()['blocks.0.attn.qkv.weight'];
       expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])).toBe(0);
       next.dispose();
-      expect(readdirSync(runDir.path('pictures'))).toEqual(['step-000002.png']);
+      // The training picture, and the entity words' attention (MLM with fusion over patches).
+      expect(readdirSync(runDir.path('pictures')).sort()).toEqual(['attention-step-000002.png', 'step-000002.png']);
     } finally {
       model.dispose();
     }

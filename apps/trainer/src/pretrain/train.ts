@@ -6,7 +6,7 @@
  */
 import { AdamW, GradientAccumulator, Rng, clipGradNorm, disposeGrads, loadCheckpoint, namedGradients, saveCheckpoint, tf, writeSafetensors, type NamedGrads } from '@ecamp/core';
 import type { MlmTokenizer } from '@ecamp/mlm';
-import { WindowSelector, centredWindow } from '@ecamp/superres';
+import { WindowSelector } from '@ecamp/superres';
 import { saveTimmSafetensors } from '@ecamp/vision';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
@@ -15,7 +15,7 @@ import type { RunDir } from '../run/run-dir.js';
 import type { PretrainBatchSource } from './batch-source.js';
 import { RESUMABLE_FORMAT, pruneCheckpoints, removePicturesAfter, stepCheckpointName, sweepTempFiles, truncateMetrics } from './checkpoints.js';
 import { EcampPretrainModel } from './model.js';
-import { writePretrainPicture, type PictureExample } from './pictures.js';
+import { pictureExampleOf, writePretrainPicture, type PictureExample } from './pictures.js';
 import { learningRateAt, resolveSchedule } from './schedule.js';
 import { pretrainLoss, type LossParts } from './step.js';
 import { disposeInputs, toPretrainInputs, type TextBatchStats } from './tensors.js';
@@ -245,8 +245,8 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
           const pass = pretrainLoss(model, inputs, config, maskRng, selector);
           parts = pass.parts;
           if (micro === 0 && picturesThisStep) {
-            // Remember the batch's first example for the picture (pixels copied out of the batch).
-            pictureExample = { view448: batch.view448.slice(0, 448 * 448 * 3), window: pass.windows?.[0] ?? centredWindow() };
+            // Remember an example of the batch for the pictures (its first, or its first with an entity word when the attention is drawn).
+            pictureExample = pictureExampleOf(batch, pass.windows, config, tokenizer);
           }
           return pass.loss;
         });

@@ -4,22 +4,21 @@
  * text decoder unmasked; the fusion layer's attention from the report's entity words (the
  * lexicon's findings and anatomy) to the image patches is drawn over each image, with the
  * super-resolution window that attention selects — the same computation as the trainer's online
- * window choice and the offline `ecamp windows` pass.
+ * window choice and the offline `ecamp windows` pass. The drawing is `entity-attention-picture.ts`,
+ * which the training pictures use at every picture step too.
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Rng, loadCheckpoint, tf } from '@ecamp/core';
-import { Loader, type PretrainRecord } from '@ecamp/data';
-import { loadTokenizer, prepareMlmExample, type MlmTokenizer } from '@ecamp/mlm';
-import { WindowSelector, entityAttentionMap, windowGeometryFor } from '@ecamp/superres';
+import { loadCheckpoint } from '@ecamp/core';
+import { DOWNSTREAM_NORM, Loader, type PretrainRecord } from '@ecamp/data';
+import { loadTokenizer, type MlmExample, type MlmTokenizer } from '@ecamp/mlm';
 import { validateConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { entityMaskRows } from '../pretrain/entity-mask.js';
 import { latestCheckpoint } from '../pretrain/checkpoints.js';
 import { EcampPretrainModel } from '../pretrain/model.js';
 import { prepareRunData, syntheticSetDir } from '../run/data.js';
 import type { Logger } from '../run/logger.js';
-import { attentionPicture } from './picture.js';
+import { drawEntityAttention, greyOf, unmaskedText, type EntityAttentionDrawing } from './entity-attention-picture.js';
 import type { RunFolder } from './read-run.js';
 
 /** One word of a report, marked when it is an entity word. */
@@ -29,23 +28,14 @@ export interface ReportWord {
 }
 
 /** One radiograph of the panel. */
-export interface EntityAttentionExample {
+export interface EntityAttentionExample extends EntityAttentionDrawing {
   id: string;
   words: ReportWord[];
   entityWords: string[];
-  /** grid² attention per patch, summed over entity tokens, mean over heads. */
-  map: Float64Array;
-  grid: number;
-  window: { i: number; j: number; cells: number };
-  png: Uint8Array;
-  width: number;
-  height: number;
 }
 
 /** The panel, or why there is none. */
 export type EntityAttentionOutcome = { ok: true; checkpoint: string; step?: string; examples: EntityAttentionExample[] } | { ok: false; reason: string };
-
-const NO_MASKING = { entity: 0, other: 0, noEntity: 0, random: 0 };
 
 /** Words of `text` from the tokenizer's pieces; a word is an entity word when any of its pieces is. */
 export function wordsOf(tokenizer: MlmTokenizer, text: string, maxLength: number, entityPositions: readonly number[]): ReportWord[] {
@@ -110,18 +100,15 @@ export async function entityAttentionPanel(run: RunFolder, options: { examples?:
   } catch (e) {
     return { ok: false, reason: `its data or tokenizer cannot be read (${(e as Error).message})` };
   }
-  const rng = new Rng(config.seed).fork('report');
-  const chosen: { record: PretrainRecord; example: ReturnType<typeof prepareMlmExample> }[] = [];
+  const chosen: { record: PretrainRecord; example: MlmExample }[] = [];
   for (const record of records) {
-    const example = prepareMlmExample(record.report, { contextProbability: 0, rng, tokenizer, maxLength: L, probabilities: NO_MASKING, mode: 'paper' });
+    const example = unmaskedText(record.report, tokenizer, L);
     if (example.entityPositions.length > 0) chosen.push({ record, example });
     if (chosen.length === want) break;
   }
   if (!chosen.length) return { ok: false, reason: 'none of the run\'s reports has an entity word of the lexicon' };
 
   const size = config.model.imageSize;
-  const grid = size / config.model.patchSize;
-  const geometry = windowGeometryFor({ imageSize: size, patchSize: config.model.patchSize, scale: 2, windowCells: config.model.superres.windowCells });
   const model = new EcampPretrainModel(config, tokenizer.vocabSize);
   let step: string | undefined;
   try {
@@ -130,40 +117,17 @@ export async function entityAttentionPanel(run: RunFolder, options: { examples?:
     } catch (e) {
       return { ok: false, reason: `${checkpointName} does not fit the run's config (${(e as Error).message.split('\n')[0]})` };
     }
-    model.eval();
     const loader = new Loader({ records: chosen.map((c) => c.record), batchSize: chosen.length, seed: config.seed, size, mode: 'downstream', shuffle: false, dropLast: false, epochs: 1 });
     const examples: EntityAttentionExample[] = [];
     for await (const b of loader) {
-      const n = b.size;
       // By id: the loader skips images it cannot read.
       const text = b.ids.map((id) => chosen.find((c) => c.record.id === id)!.example);
-      const ids = new Int32Array(n * L);
-      const mask = new Int32Array(n * L);
-      text.forEach((e, k) => {
-        ids.set(e.inputIds, k * L);
-        mask.set(e.attentionMask, k * L);
-      });
-      const attention = tf.tidy(() => {
-        const tokens = model.mae.forwardFeatures(tf.tensor4d(b.images, [n, size, size, 3])).tokens;
-        return model.text!.forward({ inputIds: tf.tensor2d(ids, [n, L], 'int32'), attentionMask: tf.tensor2d(mask, [n, L], 'int32'), image: model.imageForText(tokens), returnAttention: true }).attention!;
-      });
-      const [, heads, , patches] = attention.shape as number[];
-      const data = await attention.data();
-      attention.dispose();
-      const rows = entityMaskRows(text.map((e) => e.entityPositions), L);
-      const selector = new WindowSelector({ geometry });
-      for (let k = 0; k < n; k++) {
-        const per = heads * L * patches;
-        const a = { data: data.subarray(k * per, (k + 1) * per), heads, textLength: L, patches };
-        const map = entityAttentionMap(a, rows[k], { geometry })!;
-        const w = selector.select(a, rows[k]);
-        const grey = new Uint8Array(size * size);
-        // downstream-normalised pixels back to 0..255 (channel 0; the images are grey)
-        for (let p = 0; p < grey.length; p++) grey[p] = Math.max(0, Math.min(255, Math.round((b.images[k * size * size * 3 + 3 * p] * 0.3028 + 0.4722) * 255)));
-        const pic = attentionPicture({ grey, size, map, grid, window: { i: w.i, j: w.j, cells: geometry.windowCells } });
+      const grey = b.ids.map((_, k) => greyOf(b.images, k * size * size * 3, size, DOWNSTREAM_NORM));
+      const drawn = await drawEntityAttention(model, { images: b.images, text, grey, greySize: size });
+      drawn.forEach((d, k) => {
         const words = wordsOf(tokenizer, text[k].text, L, text[k].entityPositions);
-        examples.push({ id: b.ids[k], words, entityWords: [...new Set(words.filter((x) => x.entity).map((x) => x.text.toLowerCase()))], map, grid, window: { i: w.i, j: w.j, cells: geometry.windowCells }, ...pic });
-      }
+        examples.push({ id: b.ids[k], words, entityWords: [...new Set(words.filter((x) => x.entity).map((x) => x.text.toLowerCase()))], ...d });
+      });
     }
     return { ok: true, checkpoint: checkpointName, step, examples };
   } finally {
