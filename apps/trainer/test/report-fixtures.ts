@@ -30,7 +30,8 @@ export function fakeMetrics(steps: number): string {
 
 /**
  * A hand-made run folder under a fresh `<outDir>`: config, 10 metric lines plus a line without a
- * step and a torn last line, three pictures (4 panels) and a stray non-PNG, two checkpoints and a
+ * step and a torn last line, three pictures (4 panels), attention pictures at two of their steps
+ * and at a step without one, a stray non-PNG, two checkpoints and a
  * broken one, evaluation with a paired difference, summary with the backend, and an ablation
  * table in the parent naming it.
  */
@@ -52,6 +53,8 @@ export function handMadeRun(options: { name?: string; finished?: boolean; evalua
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
   writeFileSync(join(dir, 'metrics.jsonl'), `${fakeMetrics(10)}\n{"lr": 1}\n{"step": 11, "total": 4.`);
   for (const s of [5, 10, 12]) writeFileSync(join(dir, 'pictures', `step-${String(s).padStart(6, '0')}.png`), fakePicture(4));
+  // The entity words' attention at steps 5 and 12 (2 panels), and one of a step without its training picture.
+  for (const s of [5, 7, 12]) writeFileSync(join(dir, 'pictures', `attention-step-${String(s).padStart(6, '0')}.png`), fakePicture(2));
   writeFileSync(join(dir, 'pictures', 'notes.png'), 'not a png');
   writeSafetensors(join(dir, 'checkpoints', 'encoder.safetensors'), { cls_token: { dtype: 'float32', shape: [1, 1, 4], data: new Float32Array(4) } }, { format: 'ecamp-vit-encoder-1', preset: 'tiny', step: '12' });
   writeFileSync(join(dir, 'checkpoints', 'broken.safetensors'), Buffer.from([1, 2, 3]));

@@ -39,6 +39,12 @@ async function rendered(page: Page) {
         };
       }),
       images: all(doc, 'img').map((i) => ({ alt: i.alt as string, complete: i.complete as boolean, width: i.naturalWidth as number, height: i.naturalHeight as number })),
+      // Each step's attention picture as drawn, beside its training picture as drawn.
+      stepAttention: all(doc, 'figure.training-picture .step-attention img').map((i) => ({
+        shown: i.getBoundingClientRect().width as number,
+        training: i.closest('figure').querySelector('img').getBoundingClientRect().width as number,
+        labels: all(i.parentElement, '.panel-labels span').map((x) => x.textContent as string),
+      })),
       tables: all(doc, 'table').map((t) => ({ caption: (t.caption?.textContent ?? '') as string, rows: (t.tBodies[0]?.rows.length ?? 0) as number })),
       entityWords: doc.querySelectorAll('span.entity').length as number,
       headings: all(doc, 'h2').map((h) => h.textContent as string),
@@ -80,13 +86,32 @@ describe('the run report in headless Chromium', () => {
     const top = bars.reduce((a, b) => (Number(b.value) > Number(a.value) ? b : a));
     expect(Number(top.value)).toBeGreaterThan(0);
     for (const b of bars) expect(b.width).toBeCloseTo((top.width * Number(b.value)) / Number(top.value), 0);
-    // 3 training pictures (one per step) and 3 attention pictures, all decoded
-    expect(r.images).toHaveLength(6);
+    // 3 training pictures (one per step), each with the entity words' attention of its step, and 3 attention pictures of the final checkpoint, all decoded
+    expect(r.images).toHaveLength(9);
     for (const i of r.images) {
       expect(i.complete, i.alt).toBe(true);
       expect(i.width, i.alt).toBeGreaterThan(400);
     }
-    expect(r.images.filter((i) => i.alt.startsWith('Step ')).map((i) => i.alt.slice(0, 6))).toEqual(['Step 1', 'Step 2', 'Step 3']);
+    expect(r.images.filter((i) => i.alt.startsWith('Step ')).map((i) => i.alt.replace(/:.*/, (m) => (m.includes('attention') ? ': attention' : ': training')))).toEqual([
+      'Step 1: training',
+      'Step 1: attention',
+      'Step 2: training',
+      'Step 2: attention',
+      'Step 3: training',
+      'Step 3: attention',
+    ]);
+    expect(r.images.filter((i) => i.alt.includes("the entity words' attention over the whole radiograph")).map((i) => [i.width, i.height])).toEqual([[900, 448], [900, 448], [900, 448]]);
+    // drawn under its training picture at the same panel scale (900 of 1804 pixels), with its two panels labelled
+    expect(r.stepAttention).toHaveLength(3);
+    for (const a of r.stepAttention) {
+      expect(a.shown / a.training).toBeCloseTo(900 / 1804, 2);
+      expect(a.labels).toEqual(['the radiograph, whole', 'entity-word attention + the window it selects']);
+    }
+    const attentionShot = join(outDir, 'report-run-step-attention.png');
+    await page.locator('.step-attention').last().screenshot({ path: attentionShot });
+    const s = await pictureStats(attentionShot);
+    expect(s.std, `${attentionShot} looks blank`).toBeGreaterThan(20);
+    expect(s.colours, `${attentionShot} has no heat-map colours`).toBeGreaterThan(500);
     expect(r.entityWords).toBeGreaterThan(3);
     expect(r.tables.find((t) => t.caption.startsWith('Mean AUROC'))?.rows).toBe(2);
     expect(errors).toEqual([]);
@@ -108,7 +133,8 @@ describe('the run report in headless Chromium', () => {
     const r = await rendered(a.page);
     expect(r.headings).toContain('Ablation this run belongs to');
     expect(r.headings).toContain('What the report could not use');
-    expect(r.images.every((i) => i.complete && i.width === 140)).toBe(true);
+    // three training pictures (4 panels) and the attention pictures of two of their steps (2 panels)
+    expect(r.images.map((i) => i.complete && i.width)).toEqual([140, 68, 140, 140, 68]);
     expect(a.errors).toEqual([]);
     expect(a.foreignRequests).toEqual([]);
     await a.page.close();

@@ -82,6 +82,7 @@ figure img { max-width: 100%; height: auto; border: 1px solid #ccc; background: 
 .chart { max-width: 100%; height: auto; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
 .panel-labels { display: grid; gap: 4px; max-width: 100%; font-size: 0.85rem; font-weight: 600; margin-top: 0.2rem; }
+.step-attention { margin-top: 0.6rem; } .step-attention img { width: 100%; }
 .tokens span.entity { background: #ffd27f; border-radius: 3px; padding: 0 2px; }
 details pre { background: #f6f6f8; padding: 0.6rem; overflow: auto; font-size: 0.82rem; }
 .good { color: #1b5e20; } .bad { color: #b00020; }

@@ -13,10 +13,10 @@ describe('readRunFolder', () => {
     expect(run.metrics.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(run.metrics[0].values).toMatchObject({ lr: 0.001 / 3, total: 7.9, mim: 0.99, ms: 2600 });
     expect('applied' in run.metrics[0].values).toBe(false); // booleans are not numbers
-    expect(run.pictures.map((p) => [p.step, p.width, p.height])).toEqual([
-      [5, 140, 32],
-      [10, 140, 32],
-      [12, 140, 32],
+    expect(run.pictures.map((p) => [p.step, p.width, p.height, p.attention?.file, p.attention?.width])).toEqual([
+      [5, 140, 32, 'pictures/attention-step-000005.png', 68],
+      [10, 140, 32, undefined, undefined],
+      [12, 140, 32, 'pictures/attention-step-000012.png', 68],
     ]);
     expect(run.checkpoints).toEqual([{ file: 'checkpoints/encoder.safetensors', bytes: expect.any(Number), metadata: { format: 'ecamp-vit-encoder-1', preset: 'tiny', step: '12' }, tensors: 1 }]);
     expect(field(run.summary, 'backend.native.blasCore')).toBe('Haswell');
@@ -28,6 +28,7 @@ describe('readRunFolder', () => {
     expect(issues).toContain('metrics.jsonl line 11 has no numeric "step"; skipped');
     expect(issues).toContain('metrics.jsonl line 12 is not JSON (a torn last line: the run was stopped while writing it); skipped');
     expect(issues).toContain('pictures/notes.png is not a PNG; ignored');
+    expect(issues).toContain('pictures/attention-step-000007.png has no training picture of its step (pictures/step-000007.png); ignored');
     expect(issues.some((i) => /^checkpoints\/broken\.safetensors is not a readable safetensors file \(shorter than 8 bytes\)/.test(i))).toBe(true);
   });
 

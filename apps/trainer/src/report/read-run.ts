@@ -22,6 +22,8 @@ export interface RunPicture {
   png: Uint8Array;
   width: number;
   height: number;
+  /** The entity words' attention drawn at the same step (`attention-step-NNNNNN.png`), when the run draws it. */
+  attention?: { file: string; png: Uint8Array; width: number; height: number };
 }
 
 /** A checkpoint file: size and its safetensors metadata (format, step, preset …). */
@@ -204,6 +206,7 @@ export function readRunFolder(dir: string): RunFolder {
 
   const picDir = join(root, 'pictures');
   if (existsSync(picDir)) {
+    const attention = new Map<number, NonNullable<RunPicture['attention']>>();
     for (const f of readdirSync(picDir).filter((x) => x.toLowerCase().endsWith('.png')).sort()) {
       const png = new Uint8Array(readFileSync(join(picDir, f)));
       const size = pngSize(png);
@@ -211,11 +214,22 @@ export function readRunFolder(dir: string): RunFolder {
         issues.push({ file: join('pictures', f), message: 'is not a PNG; ignored' });
         continue;
       }
+      note(join(picDir, f));
+      const a = /^attention-step-(\d+)\.png$/.exec(f);
+      if (a) {
+        attention.set(Number(a[1]), { file: join('pictures', f), png, ...size });
+        continue;
+      }
       const m = /^step-(\d+)\.png$/.exec(f);
       run.pictures.push({ file: join('pictures', f), step: m ? Number(m[1]) : undefined, png, ...size });
-      note(join(picDir, f));
     }
     run.pictures.sort((a, b) => (a.step ?? Infinity) - (b.step ?? Infinity) || a.file.localeCompare(b.file));
+    // Each attention picture goes with the training picture of its step.
+    for (const [step, pic] of [...attention].sort((x, y) => x[0] - y[0])) {
+      const p = run.pictures.find((x) => x.step === step);
+      if (p) p.attention = pic;
+      else issues.push({ file: pic.file, message: `has no training picture of its step (pictures/step-${String(step).padStart(6, '0')}.png); ignored` });
+    }
   }
 
   const ckDir = join(root, 'checkpoints');

@@ -30,9 +30,20 @@ describe('renderRunReport', () => {
     expect(html).toMatch(/<path data-series="clipping threshold \(3\)" data-points="2"/);
     // three pictures, each labelled with its step and its four panels
     expect(html.match(/<figure class="training-picture"/g)).toHaveLength(3);
-    expect(html).toContain('Step 12 — pictures/step-000012.png');
+    expect(html).toContain('Step 12 — above, the training picture (pictures/step-000012.png)');
     expect(html).toContain('<span>SR output + window</span>');
     expect(html).toContain('25 % of the 16×16-pixel patches');
+    // the entity words' attention under the training pictures of steps 5 and 12, explained; step 10 has none
+    expect(html).toContain("the attention of the fusion layer from the example's <em>entity words</em>");
+    expect(html).toContain('with the red 12×12-patch window this attention selects for super-resolution');
+    const rows = html.split('<figure class="training-picture"').slice(1);
+    expect(rows.map((r) => (r.match(/<div class="step-attention"/g) ?? []).length)).toEqual([1, 0, 1]);
+    expect(rows[0]).toMatch(/<div class="step-attention" style="width: 48\.57%"><img src="data:image\/png;base64,[^"]+" width="68" height="32" alt="Step 5: the entity words&#39; attention over the whole radiograph, with the SR window it selects">/);
+    expect(rows[0]).toContain('<span>entity-word attention + the window it selects</span>');
+    expect(rows[0]).toContain("<figcaption>Step 5 — above, the training picture (pictures/step-000005.png); below, where the entity words of this radiograph's report look with the weights of step 5 (pictures/attention-step-000005.png)</figcaption>");
+    expect(rows[1]).toContain('<figcaption>Step 10 — pictures/step-000010.png</figcaption>');
+    expect(rows[1]).toContain('No attention picture at this step');
+    expect(html).toContain('pictures/attention-step-000007.png');
     // evaluation with the paired difference and per-label chart; synthetic label names
     expect(html).toContain('<strong>+0.0500</strong>');
     expect(html).toContain('pre-training helped: the whole interval is above 0');

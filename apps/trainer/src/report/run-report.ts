@@ -106,23 +106,49 @@ function picturesSection(run: RunFolder, max: number): string {
   const shown = spread(run.pictures, max);
   const maskRatio = numberAt(run.config, 'model.maskRatio');
   const out: string[] = [];
-  out.push(`<p class="explain">One training radiograph drawn with the model's weights at each step (the same image and the same hidden patches every time, so the pictures show the model learning). Left to right:</p><ol class="explain">`);
+  out.push(`<p class="explain">At each picture step, one radiograph of that step's batch drawn with the model's weights at that step (so the radiograph and its training crop change from row to row; the hidden patches follow the same fixed pattern every time). Left to right:</p><ol class="explain">`);
   const columns = pictureColumns(shown[shown.length - 1].width, shown[shown.length - 1].height);
   for (const c of pictureCaptions(columns, maskRatio)) out.push(`<li>${esc(c)}</li>`);
   out.push('</ol>');
+  const withAttention = run.pictures.some((p) => p.attention);
+  if (withAttention) {
+    out.push(
+      `<p class="explain">Below each of them, where the text side looks at that step: the same radiograph, whole (nothing hidden), and over it the attention of the fusion layer from the example's <em>entity words</em> ` +
+        `(the findings and anatomy of the lexicon in its report, read without masking) to the image patches — summed over those words, averaged over heads; dark = little attention, bright yellow = most — ` +
+        `with the red ${esc(windowCellsText(run))}-patch window this attention selects for super-resolution. ` +
+        `It can differ from the window in the panels above, which the training step chose from the masked report and the visible patches only. The same drawing as "Where the report's entity words look" below, but with the weights of each step rather than only the final ones.</p>`,
+    );
+  }
   if (shown.length < run.pictures.length) out.push(`<p class="explain">${shown.length} of ${run.pictures.length} pictures shown, evenly spread over the run.</p>`);
   for (const p of shown) {
     const cols = pictureColumns(p.width, p.height);
     const label = p.step !== undefined ? `Step ${p.step}` : p.file;
     const names = ['masked input', 'MIM reconstruction', 'SR output + window', 'target + window'];
     const heads = cols >= 4 ? names : cols === 3 ? [names[0], names[1], names[3]] : names.slice(0, cols);
+    let attention = '';
+    let files = esc(p.file);
+    if (p.attention) {
+      const a = p.attention;
+      // Drawn at the scale of the training picture's panels.
+      attention =
+        `<div class="step-attention" style="width: ${((100 * a.width) / p.width).toFixed(2)}%"><img src="${dataUri('image/png', a.png)}" width="${a.width}" height="${a.height}" alt="${esc(`${label}: the entity words' attention over the whole radiograph, with the SR window it selects`)}">` +
+        `<div class="panel-labels" style="grid-template-columns: 1fr 1fr"><span>the radiograph, whole</span><span>entity-word attention + the window it selects</span></div></div>`;
+      files = `above, the training picture (${esc(p.file)}); below, where the entity words of this radiograph's report look with the weights of ${p.step !== undefined ? `step ${p.step}` : 'this picture'} (${esc(a.file)})`;
+    } else if (withAttention) {
+      attention = `<p class="note">No attention picture at this step (it is drawn when one of the step's reports has an entity word of the lexicon).</p>`;
+    }
     out.push(
       `<figure class="training-picture" data-step="${p.step ?? ''}"><img src="${dataUri('image/png', p.png)}" width="${p.width}" height="${p.height}" alt="${esc(`${label}: ${heads.join(', ')}`)}">` +
         `<div class="panel-labels" style="grid-template-columns: repeat(${cols}, 1fr)">${heads.map((h) => `<span>${esc(h)}</span>`).join('')}</div>` +
-        `<figcaption>${esc(label)} — ${esc(p.file)}</figcaption></figure>`,
+        `${attention}<figcaption>${esc(label)} — ${files}</figcaption></figure>`,
     );
   }
   return out.join('\n');
+}
+
+function windowCellsText(run: RunFolder): string {
+  const n = numberAt(run.config, 'model.superres.windowCells') ?? 12;
+  return `${n}×${n}`;
 }
 
 function attentionSection(outcome: EntityAttentionOutcome | undefined, backend: string | undefined, windowCells: number | undefined): string {
