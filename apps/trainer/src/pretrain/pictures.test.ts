@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,9 +7,13 @@ import { PRETRAIN_NORM, openImage } from '@ecamp/data';
 import { loadTokenizer, trainWordPiece } from '@ecamp/mlm';
 import { loadConfig } from '../config/load.js';
 import { drawEntityAttention, greyOf, unmaskedText } from '../report/entity-attention-picture.js';
+import { createLogger } from '../run/logger.js';
+import { RunDir } from '../run/run-dir.js';
 import type { RawPretrainBatch } from './batch-source.js';
+import { FixedBatchSource } from './fixed-source.js';
 import { EcampPretrainModel } from './model.js';
 import { attentionPicturePath, drawsAttention, pictureExampleOf, writePretrainPicture } from './pictures.js';
+import { pretrain } from './train.js';
 
 const WITH_ENTITY = 'There is a small left pleural effusion. No pneumothorax. Heart size is normal.';
 const WITHOUT_ENTITY = 'Stable appearance since the prior study.';
@@ -128,5 +132,22 @@ describe('training pictures with the entity words’ attention', () => {
     expect(await writePretrainPicture(model, { ...ex, text: undefined }, plain)).toEqual([plain]);
     expect(existsSync(attentionPicturePath(plain))).toBe(false);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('drawing the pictures at every step changes nothing in training (no RNG stream or weight touched)', async () => {
+    const quiet = createLogger('test', { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
+    const losses = async (pictureEvery: number) => {
+      const runDir = new RunDir(mkdtempSync(join(tmpdir(), 'ecamp-pictures-run-')), 'p');
+      const c = config(['data.batchSize=2', 'optim.steps=3', 'optim.warmupSteps=1', 'log.checkpointEvery=100', `log.pictureEvery=${pictureEvery}`]);
+      const { model } = await pretrain({ config: c, source: FixedBatchSource.random([WITHOUT_ENTITY, WITH_ENTITY, WITH_ENTITY], 2), tokenizer, runDir, log: quiet });
+      model.dispose();
+      const lines = readFileSync(runDir.path('metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+      return { pictures: readdirSync(runDir.path('pictures')).sort(), lines: lines.map((l) => [l.total, l.mim, l.superres, l.mlm, l.gradNorm]) };
+    };
+    const every = await losses(1);
+    const last = await losses(1000);
+    expect(every.pictures).toEqual(['attention-step-000001.png', 'attention-step-000002.png', 'attention-step-000003.png', 'step-000001.png', 'step-000002.png', 'step-000003.png']);
+    expect(last.pictures).toEqual(['attention-step-000003.png', 'step-000003.png']);
+    expect(every.lines).toEqual(last.lines);
   });
 });
