@@ -9,6 +9,9 @@ import { NATIVE_BACKEND } from './native/runtime.js';
  */
 export type BackendName = 'native' | 'wasm' | 'cpu' | 'tensorflow' | 'webgpu';
 
+/** Every {@link BackendName}, for validating configuration (e.g. a schema's enum). */
+export const BACKEND_NAMES: readonly BackendName[] = Object.freeze(['native', 'wasm', 'cpu', 'tensorflow', 'webgpu']);
+
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
   /** Backend to use; falls back to `process.env.ECAMP_BACKEND`, then `'native'` (which falls back to `'wasm'`). */
@@ -40,7 +43,7 @@ export interface BackendInfo {
   native?: { blas: string; blasCore: string };
 }
 
-const KNOWN: readonly BackendName[] = ['native', 'wasm', 'cpu', 'tensorflow', 'webgpu'];
+const KNOWN = BACKEND_NAMES;
 
 function parseBackend(value: string | undefined): BackendName | undefined {
   if (value === undefined || value === '') return undefined;

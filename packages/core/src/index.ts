@@ -6,7 +6,7 @@
 
 /** The set-up TensorFlow.js namespace (gradients and chained ops registered, wasm backend available). */
 export { tf } from './tf.js';
-export { initBackend, type BackendInfo, type BackendName, type InitBackendOptions } from './backend.js';
+export { BACKEND_NAMES, initBackend, type BackendInfo, type BackendName, type InitBackendOptions } from './backend.js';
 
 /** The seeded generator, from `@ecamp/io` (re-exported here for tensor code). */
 export { Rng, type RngState } from '@ecamp/io/rng';

@@ -46,6 +46,7 @@ export {
   maskRandom,
   IGNORE_INDEX,
   DEFAULT_MASK_PROBABILITIES,
+  MASKING_MODES,
   type MaskingMode,
   type MaskProbabilities,
   type MaskResult,

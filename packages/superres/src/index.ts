@@ -37,7 +37,7 @@ export {
 } from './window/window-csv.js';
 export { renderPanel, writePanelPng, type PanelImage, type PanelOptions, type RgbImage } from './picture/panel.js';
 /** The SR head: bilinear ×s, conv3×3 → ReLU → conv3×3, residual, optional final ReLU. */
-export { SrHead, type SrFinalActivation, type SrHeadOptions } from './head/sr-head.js';
+export { SR_FINAL_ACTIVATIONS, SrHead, type SrFinalActivation, type SrHeadOptions } from './head/sr-head.js';
 /** The windowed SR loss and its per-pixel window mask. */
 export { srWindowLoss, srWindowLossCropped, type SrLossOptions } from './loss/sr-loss.js';
 export { windowMask } from './loss/window-mask.js';

@@ -16,6 +16,9 @@ import type { TokenAnalysis } from './analyse-tokens.js';
 /** How descriptors are masked: see the file comment. */
 export type MaskingMode = 'paper' | 'authors-code' | 'random';
 
+/** Every {@link MaskingMode}, for validating configuration (e.g. a schema's enum). */
+export const MASKING_MODES: readonly MaskingMode[] = Object.freeze(['paper', 'authors-code', 'random']);
+
 /** Masking probabilities. */
 export interface MaskProbabilities {
   /** Entity words (and descriptors in `paper` mode). Default 0.75. */

@@ -16,6 +16,9 @@ import { ECAMP_WINDOW_GEOMETRY, isValidWindow, viewSizePx, type ContextWindow, t
 /** Final activation of the SR head. */
 export type SrFinalActivation = 'none' | 'relu';
 
+/** Every {@link SrFinalActivation}, for validating configuration (e.g. a schema's enum). */
+export const SR_FINAL_ACTIVATIONS: readonly SrFinalActivation[] = Object.freeze(['none', 'relu']);
+
 /** Options of {@link SrHead}. */
 export interface SrHeadOptions {
   /** Image channels C in and out (default 3). */
