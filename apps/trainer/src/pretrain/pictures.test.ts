@@ -94,18 +94,39 @@ describe('training pictures with the entity words’ attention', () => {
     expect(d.map).toHaveLength(196);
     // Each entity token's attention over the 196 patches sums to 1.
     expect(d.map.reduce((a, b) => a + b, 0)).toBeCloseTo(text[0].entityPositions.length, 3);
-    expect(d.window.cells).toBe(12);
-    expect([d.window.i, d.window.j].every((v) => v >= 0 && v <= 2)).toBe(true);
+    const w = d.window!;
+    expect(w.cells).toBe(12);
+    expect([w.i, w.j].every((v) => v >= 0 && v <= 2)).toBe(true);
     const { data, width, height } = await pixels(d.png);
     expect([width, height, d.width, d.height]).toEqual([900, 448, 900, 448]);
     const at = (x: number, y: number) => Array.from(data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
     // The window's top-left corner on the right panel is red; the left panel is the radiograph.
-    expect(at(452 + d.window.j * 32 + 1, d.window.i * 32 + 1)).toEqual([255, 0, 0]);
+    expect(at(452 + w.j * 32 + 1, w.i * 32 + 1)).toEqual([255, 0, 0]);
     const g = grey[0][50 * 224 + 50]; // panel pixel (100, 100) shows image pixel (50, 50)
     expect(at(100, 100)).toEqual([g, g, g]);
     // An example without an entity word is the caller's mistake.
     await expect(drawEntityAttention(model, { images, text: [unmaskedText(WITHOUT_ENTITY, tokenizer, 32)], grey, greySize: 224 })).rejects.toThrow(/has no entity word/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('without super-resolution: the attention alone, no window (also on images of fewer patches a side than window cells)', async () => {
+    const small = new EcampPretrainModel(config(['objectives.superres.enabled=false', 'model.imageSize=64']), tokenizer.vocabSize);
+    try {
+      const images = new Float32Array(64 * 64 * 3).map((_, k) => Math.sin(k));
+      const grey = [greyOf(images, 0, 64, PRETRAIN_NORM)];
+      const before = tf.memory().numTensors;
+      const [d] = await drawEntityAttention(small, { images, text: [unmaskedText(WITH_ENTITY, tokenizer, 32)], grey, greySize: 64 });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(d.window).toBeUndefined();
+      expect([d.grid, d.map.length]).toEqual([4, 16]);
+      const { data, width } = await pixels(d.png);
+      let red = 0;
+      for (let p = 0; p < data.length; p += 3) if (data[p] === 255 && data[p + 1] === 0 && data[p + 2] === 0) red++;
+      expect(red).toBe(0);
+      expect(width).toBe(900);
+    } finally {
+      small.dispose();
+    }
   });
 
   it('writePretrainPicture writes the training picture and, beside it, the attention picture over the 448 view, leaking no tensor', async () => {

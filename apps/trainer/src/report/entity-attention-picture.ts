@@ -5,7 +5,7 @@
  * (no masking), its report goes through the text decoder unmasked, and the fusion layer's
  * attention from the report's entity words to the image patches is summed over those words,
  * averaged over heads and drawn over the image, with the super-resolution window that attention
- * selects (the trainer's online window choice).
+ * selects (the trainer's online window choice) when the run trains super-resolution.
  */
 import { Rng, tf } from '@ecamp/core';
 import { prepareMlmExample, type MlmExample, type MlmTokenizer } from '@ecamp/mlm';
@@ -34,8 +34,8 @@ export interface EntityAttentionDrawing {
   /** grid² attention per patch, summed over entity tokens, mean over heads. */
   map: Float64Array;
   grid: number;
-  /** The SR window this attention selects: top-left cell and side in cells. */
-  window: { i: number; j: number; cells: number };
+  /** The SR window this attention selects: top-left cell and side in cells (absent when the run trains no super-resolution). */
+  window?: { i: number; j: number; cells: number };
   /** {@link attentionPicture}: the radiograph, and the radiograph with the map and the window. */
   png: Uint8Array;
   width: number;
@@ -67,7 +67,9 @@ export async function drawEntityAttention(model: EcampPretrainModel, input: Enti
   if (input.images.length !== n * size * size * 3) throw new Error(`drawEntityAttention: ${input.images.length} pixel values are not ${n} ${size}×${size}×3 images`);
   if (input.grey.length !== n) throw new Error(`drawEntityAttention: ${input.grey.length} grey images for ${n} examples`);
   const grid = size / patchSize;
-  const geometry = windowGeometryFor({ imageSize: size, patchSize, scale: 2, windowCells: superres.windowCells });
+  // Without super-resolution there is no window (and a small test image may have fewer patches a side than its cells).
+  const withWindow = model.config.objectives.superres.enabled;
+  const geometry = windowGeometryFor({ imageSize: size, patchSize, scale: 2, windowCells: Math.min(superres.windowCells, grid) });
   const ids = new Int32Array(n * L);
   const mask = new Int32Array(n * L);
   input.text.forEach((e, k) => {
@@ -100,6 +102,7 @@ export async function drawEntityAttention(model: EcampPretrainModel, input: Enti
     const a = { data: data.subarray(k * per, (k + 1) * per), heads, textLength: L, patches };
     const map = entityAttentionMap(a, rows[k], { geometry });
     if (!map) throw new Error(`drawEntityAttention: example ${k}'s report has no entity word`);
+    if (!withWindow) return { map, grid, ...attentionPicture({ grey: input.grey[k], size: input.greySize, map, grid }) };
     const w = selector.select(a, rows[k]);
     const window = { i: w.i, j: w.j, cells: geometry.windowCells };
     return { map, grid, window, ...attentionPicture({ grey: input.grey[k], size: input.greySize, map, grid, window }) };

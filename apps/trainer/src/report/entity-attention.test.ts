@@ -30,9 +30,9 @@ describe('entityAttentionPanel', () => {
       expect(Math.abs(total - Math.round(total))).toBeLessThan(1e-3);
       expect(ex.entityWords.length).toBeGreaterThan(0);
       for (const w of ex.entityWords) expect(ex.words.some((x) => x.entity && x.text.toLowerCase() === w)).toBe(true);
-      expect(ex.window.cells).toBe(12);
-      expect(ex.window.i).toBeGreaterThanOrEqual(0);
-      expect(ex.window.i).toBeLessThanOrEqual(2);
+      expect(ex.window!.cells).toBe(12);
+      expect(ex.window!.i).toBeGreaterThanOrEqual(0);
+      expect(ex.window!.i).toBeLessThanOrEqual(2);
       expect([ex.width, ex.height]).toEqual([900, 448]);
       expect(Array.from(ex.png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
     }

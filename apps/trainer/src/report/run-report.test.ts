@@ -60,6 +60,17 @@ describe('renderRunReport', () => {
     expect(html).toContain('2026-11-30 12:00:00 UTC');
   });
 
+  it('speaks of no window under the training pictures of a run without super-resolution', () => {
+    const run = readRunFolder(handMadeRun().dir);
+    const objectives = run.config!.objectives as Record<string, object>;
+    run.config = { ...run.config, objectives: { ...objectives, superres: { enabled: false } } };
+    const html = renderRunReport(run, { now: at });
+    expect(html).toContain("the attention of the fusion layer from the example's <em>entity words</em>");
+    expect(html).not.toContain('window this attention selects');
+    expect(html).toContain('<span>entity-word attention</span>');
+    expect(html).toContain('alt="Step 5: the entity words&#39; attention over the whole radiograph"');
+  });
+
   it('says how far a run got when it has no summary, evaluation or pictures', () => {
     const { dir } = handMadeRun({ finished: false, evaluation: false });
     rmSync(join(dir, 'pictures'), { recursive: true });

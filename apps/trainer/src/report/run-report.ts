@@ -115,8 +115,11 @@ function picturesSection(run: RunFolder, max: number): string {
     out.push(
       `<p class="explain">Below each of them, where the text side looks at that step: the same radiograph, whole (nothing hidden), and over it the attention of the fusion layer from the example's <em>entity words</em> ` +
         `(the findings and anatomy of the lexicon in its report, read without masking) to the image patches — summed over those words, averaged over heads; dark = little attention, bright yellow = most — ` +
-        `with the red ${esc(windowCellsText(run))}-patch window this attention selects for super-resolution. ` +
-        `It can differ from the window in the panels above, which the training step chose from the masked report and the visible patches only. The same drawing as "Where the report's entity words look" below, but with the weights of each step rather than only the final ones.</p>`,
+        (trainsSuperres(run)
+          ? `with the red ${esc(windowCellsText(run))}-patch window this attention selects for super-resolution. ` +
+            `It can differ from the window in the panels above, which the training step chose from the masked report and the visible patches only. `
+          : '') +
+        `The same drawing as "Where the report's entity words look" below, but with the weights of each step rather than only the final ones.</p>`,
     );
   }
   if (shown.length < run.pictures.length) out.push(`<p class="explain">${shown.length} of ${run.pictures.length} pictures shown, evenly spread over the run.</p>`);
@@ -129,10 +132,11 @@ function picturesSection(run: RunFolder, max: number): string {
     let files = esc(p.file);
     if (p.attention) {
       const a = p.attention;
+      const what = trainsSuperres(run) ? 'entity-word attention + the window it selects' : 'entity-word attention';
       // Drawn at the scale of the training picture's panels.
       attention =
-        `<div class="step-attention" style="width: ${((100 * a.width) / p.width).toFixed(2)}%"><img src="${dataUri('image/png', a.png)}" width="${a.width}" height="${a.height}" alt="${esc(`${label}: the entity words' attention over the whole radiograph, with the SR window it selects`)}">` +
-        `<div class="panel-labels" style="grid-template-columns: 1fr 1fr"><span>the radiograph, whole</span><span>entity-word attention + the window it selects</span></div></div>`;
+        `<div class="step-attention" style="width: ${((100 * a.width) / p.width).toFixed(2)}%"><img src="${dataUri('image/png', a.png)}" width="${a.width}" height="${a.height}" alt="${esc(`${label}: the entity words' attention over the whole radiograph${trainsSuperres(run) ? ', with the SR window it selects' : ''}`)}">` +
+        `<div class="panel-labels" style="grid-template-columns: 1fr 1fr"><span>the radiograph, whole</span><span>${esc(what)}</span></div></div>`;
       files = `above, the training picture (${esc(p.file)}); below, where the entity words of this radiograph's report look with the weights of ${p.step !== undefined ? `step ${p.step}` : 'this picture'} (${esc(a.file)})`;
     } else if (withAttention) {
       attention = `<p class="note">No attention picture at this step (it is drawn when one of the step's reports has an entity word of the lexicon).</p>`;
@@ -146,16 +150,22 @@ function picturesSection(run: RunFolder, max: number): string {
   return out.join('\n');
 }
 
+/** Whether the run trains super-resolution (then the attention pictures outline the window they select). */
+function trainsSuperres(run: RunFolder): boolean {
+  return field(run.config, 'objectives.superres.enabled') !== false;
+}
+
 function windowCellsText(run: RunFolder): string {
   const n = numberAt(run.config, 'model.superres.windowCells') ?? 12;
   return `${n}×${n}`;
 }
 
-function attentionSection(outcome: EntityAttentionOutcome | undefined, backend: string | undefined, windowCells: number | undefined): string {
+function attentionSection(outcome: EntityAttentionOutcome | undefined, backend: string | undefined, run: RunFolder): string {
   const intro =
     `<p class="explain">How the text side looks at the image: each radiograph's report goes through the text decoder, whose first layer (the context-fusion layer) lets every word attend to the image patches. ` +
     `Below, that attention from the report's <em>entity words</em> (findings and anatomy from the lexicon, highlighted) is summed over those words, averaged over heads, and drawn over the image: dark = little attention, bright yellow = most. ` +
-    `The red square is the ${windowCells ?? 12}×${windowCells ?? 12}-patch window this attention selects — the window the super-resolution objective trains on. Computed at the end of training from the final checkpoint.</p>`;
+    (trainsSuperres(run) ? `The red square is the ${esc(windowCellsText(run))}-patch window this attention selects — the window the super-resolution objective trains on. ` : '') +
+    `Computed at the end of training from the final checkpoint.</p>`;
   if (!outcome) return `${intro}<p class="note">Not computed for this report (ecamp report --no-attention).</p>`;
   if (!outcome.ok) return `${intro}<p class="note">No attention picture for this run: ${esc(outcome.reason)}.</p>`;
   const out = [intro];
@@ -165,7 +175,7 @@ function attentionSection(outcome: EntityAttentionOutcome | undefined, backend: 
       .join('');
     out.push(
       `<figure class="attention-picture"><img src="${dataUri('image/png', ex.png)}" width="${ex.width}" height="${ex.height}" alt="${esc(`radiograph ${ex.id} and the entity-word attention over it`)}">` +
-        `<div class="panel-labels" style="grid-template-columns: 1fr 1fr; width: ${ex.width}px"><span>radiograph (as the encoder sees it)</span><span>attention of the entity words + SR window (i=${ex.window.i}, j=${ex.window.j})</span></div>` +
+        `<div class="panel-labels" style="grid-template-columns: 1fr 1fr; width: ${ex.width}px"><span>radiograph (as the encoder sees it)</span><span>attention of the entity words${ex.window ? ` + SR window (i=${ex.window.i}, j=${ex.window.j})` : ''}</span></div>` +
         `<figcaption>${esc(ex.id)}. Entity words: ${esc(ex.entityWords.join(', '))}.<br><span class="tokens">${words}</span></figcaption></figure>`,
     );
   }
@@ -320,7 +330,7 @@ export function renderRunReport(run: RunFolder, opts: RunReportOptions = {}): st
     body.push(`<div class="charts">${charts.map((c) => `<figure>${c}</figure>`).join('')}</div>`);
   }
   body.push(`<h2 id="pictures">Training pictures over time</h2>${picturesSection(run, opts.maxPictures ?? 8)}`);
-  body.push(`<h2 id="attention">Where the report's entity words look</h2>${attentionSection(opts.attention, opts.attentionBackend, numberAt(run.config, 'model.superres.windowCells'))}`);
+  body.push(`<h2 id="attention">Where the report's entity words look</h2>${attentionSection(opts.attention, opts.attentionBackend, run)}`);
   body.push(`<h2 id="evaluation">Evaluation</h2>${evaluationSection(run)}`);
   body.push(ablationSection(run));
   if (run.issues.length) {
