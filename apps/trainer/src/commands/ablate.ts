@@ -9,6 +9,7 @@ import { readEvidenceGrid } from '../evidence/grid.js';
 import { runEvidence } from '../evidence/run.js';
 import { configHelp, configOptions, type Command } from './command.js';
 import { reportAfterRun } from '../report/write.js';
+import { OBJECTIVES } from '../pretrain/objectives/registry.js';
 
 const GridSchema = z.strictObject({
   description: z.string().optional(),
@@ -40,13 +41,15 @@ export function readGrid(path: string): z.infer<typeof GridSchema> {
   return parsed.data;
 }
 
-/** Markdown table of ablation rows. */
+/** Markdown table of ablation rows: the final loss of every registered objective (a dash where it was off), speed, AUROC. */
 export function formatAblationTable(rows: AblationRow[]): string {
-  const head = '| variant | MIM | SR | MLM | ms/step | AUROC (pre-trained) | AUROC (scratch) |\n|---|---|---|---|---|---|---|';
+  const columns = ['variant', ...OBJECTIVES.map((o) => o.label), 'ms/step', 'AUROC (pre-trained)', 'AUROC (scratch)'];
   const f = (v: number | undefined, d = 4) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(d));
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [
-    head,
-    ...rows.map((r) => `| ${r.variant} | ${f(r.finalLoss.mim)} | ${f(r.finalLoss.superres)} | ${f(r.finalLoss.mlm)} | ${r.msPerStep.toFixed(0)} | ${f(r.auroc)} | ${f(r.scratchAuroc)} |`),
+    line(columns),
+    `|${'---|'.repeat(columns.length)}`,
+    ...rows.map((r) => line([r.variant, ...OBJECTIVES.map((o) => f(r.finalLoss[o.name])), r.msPerStep.toFixed(0), f(r.auroc), f(r.scratchAuroc)])),
   ].join('\n');
 }
 

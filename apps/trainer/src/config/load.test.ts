@@ -2,6 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BACKEND_NAMES } from '@ecamp/core';
+import { FUSION_VARIANTS } from '@ecamp/fusion';
+import { MASKING_MODES } from '@ecamp/mlm';
+import { SR_FINAL_ACTIVATIONS } from '@ecamp/superres';
+import { listVitPresets } from '@ecamp/vision';
 import { ConfigError, deepMerge, loadConfig, parseOverride } from './load.js';
 
 function tempFile(name: string, text: string): string {
@@ -87,5 +92,22 @@ describe('cross-field rules', () => {
     expect(() => loadConfig('tiny', ['model.fusion=none'])).toThrow(/objectives\.superres\.window/);
     expect(() => loadConfig('tiny', ['model.normPixLoss=true'])).toThrow(/model\.normPixLoss/);
     expect(loadConfig('tiny', ['model.fusion=none', 'objectives.superres.window=center']).model.fusion).toBe('none');
+    expect(() => loadConfig('tiny', ['model.superres.windowCells=15'])).toThrow(/model\.superres\.windowCells: the window must fit the 14×14 patch grid/);
+  });
+});
+
+describe("the packages' enums", () => {
+  it('the schema accepts exactly what the packages declare (ViT presets, fusion variants, masking modes, SR activations, backends)', () => {
+    const cases: [string, readonly string[]][] = [
+      ['model.vit', listVitPresets()],
+      ['model.fusion', FUSION_VARIANTS],
+      ['objectives.mlm.masking', MASKING_MODES],
+      ['model.superres.finalActivation', SR_FINAL_ACTIVATIONS],
+      ['backend', BACKEND_NAMES],
+    ];
+    for (const [field, values] of cases) {
+      for (const v of values) expect(() => loadConfig('tiny', [`${field}=${v}`, 'objectives.superres.window=center']), `${field}=${v}`).not.toThrow();
+      expect(() => loadConfig('tiny', [`${field}=bogus`]), field).toThrow(new RegExp(field.replace(/\./g, '\\.')));
+    }
   });
 });

@@ -1,4 +1,9 @@
+import { BACKEND_NAMES } from '@ecamp/core';
+import { FUSION_VARIANTS } from '@ecamp/fusion';
+import { listVitPresets } from '@ecamp/vision';
 import { z } from 'zod';
+import { OBJECTIVES, type RegisteredObjective } from '../pretrain/objectives/registry.js';
+import { superresModelSlice } from '../pretrain/objectives/superres.js';
 
 /**
  * The one configuration of a pre-training + evaluation run. Every random
@@ -6,17 +11,21 @@ import { z } from 'zod';
  * which is how ablations are expressed (a list of overrides of this object).
  */
 
-const objective = z.strictObject({
-  enabled: z.boolean().default(true),
-  weight: z.number().nonnegative().default(1),
-});
+/** `objectives.<name>` for every registered objective: its declared slice, every field defaulted. */
+type ObjectiveSlices = { [O in RegisteredObjective as O['name']]: z.ZodPrefault<O['slice']> };
+const objectiveSlices = Object.fromEntries(
+  OBJECTIVES.map((o) => {
+    const slice: z.ZodObject = o.slice;
+    return [o.name, slice.prefault({})];
+  }),
+) as ObjectiveSlices;
 
 const ConfigObject = z.strictObject({
   /** Human-readable run name; the run directory is `<outDir>/<name>`. */
   name: z.string().min(1).default('run'),
   seed: z.number().int().nonnegative().default(0),
   /** `wasm` (SIMD, default), `cpu`, or `tensorflow` (tfjs-node-gpu / tfjs-node when installed). */
-  backend: z.enum(['native', 'wasm', 'cpu', 'tensorflow', 'webgpu']).optional(),
+  backend: z.enum(BACKEND_NAMES).optional(),
   outDir: z.string().default('runs'),
 
   data: z.strictObject({
@@ -53,7 +62,7 @@ const ConfigObject = z.strictObject({
   }).prefault({}),
 
   model: z.strictObject({
-    vit: z.enum(['tiny', 'small', 'base']).default('tiny'),
+    vit: z.enum(listVitPresets()).default('tiny'),
     /** Overrides of the `vit` preset's encoder sizes (e.g. a smaller encoder for quick benchmarks). */
     encoder: z.strictObject({
       dim: z.number().int().positive().optional(),
@@ -95,12 +104,8 @@ const ConfigObject = z.strictObject({
       maxLength: z.number().int().positive().default(128),
     }).prefault({}),
     /** Multi-scale context fusion variant (ablation): see @ecamp/fusion. */
-    fusion: z.enum(['patches+pooled', 'patches', 'pooled', 'none']).default('patches+pooled'),
-    superres: z.strictObject({
-      finalActivation: z.enum(['none', 'relu']).default('none'),
-      hidden: z.number().int().positive().default(3),
-      windowCells: z.number().int().positive().default(12),
-    }).prefault({}),
+    fusion: z.enum(FUSION_VARIANTS).default('patches+pooled'),
+    superres: superresModelSlice.prefault({}),
   }).prefault({}),
 
   tokenizer: z.strictObject({
@@ -119,21 +124,8 @@ const ConfigObject = z.strictObject({
      * Σ w over masked real tokens).
      */
     balance: z.enum(['authors', 'normalised']).default('authors'),
-    mim: objective.prefault({}),
-    superres: objective.extend({
-      /** Where the SR window comes from: `online` (current model's detached attention), `csv`, `center`. */
-      window: z.enum(['online', 'csv', 'center']).default('online'),
-    }).prefault({}),
-    mlm: objective.extend({
-      masking: z.enum(['paper', 'authors-code', 'random']).default('paper'),
-      /** The entity-aware re-balanced factor (template tokens 0.05, mass moved to descriptors); off: weight 1 everywhere. */
-      rebalance: z.boolean().default(true),
-      /**
-       * Negation templates of the re-balanced factor: `authors` ("there is no evidence of",
-       * "there is no" — exactly the authors' two) or `extended` (our 14, @ecamp/mlm's bundled list).
-       */
-      templates: z.enum(['authors', 'extended']).default('authors'),
-    }).prefault({}),
+    /** One slice per registered objective (src/pretrain/objectives/): enabled, weight and its options. */
+    ...objectiveSlices,
   }).prefault({}),
 
   optim: z.strictObject({
@@ -224,6 +216,10 @@ export const ConfigSchema = ConfigObject.superRefine((c, ctx) => {
   if (c.objectives.superres.enabled && c.objectives.superres.window === 'csv' && c.data.source === 'csv' && !c.data.windowCsv) {
     // (The synthetic set writes its own windows.csv.)
     ctx.addIssue({ code: 'custom', path: ['data', 'windowCsv'], message: "required when objectives.superres.window is 'csv' and data.source is 'csv'" });
+  }
+  const grid = c.model.imageSize / c.model.patchSize;
+  if (c.objectives.superres.enabled && Number.isInteger(grid) && c.model.superres.windowCells > grid) {
+    ctx.addIssue({ code: 'custom', path: ['model', 'superres', 'windowCells'], message: `the window must fit the ${grid}×${grid} patch grid (model.imageSize / model.patchSize): at most ${grid}` });
   }
   if (c.model.imageSize * 2 !== 448 && c.objectives.superres.enabled) {
     ctx.addIssue({ code: 'custom', path: ['model', 'imageSize'], message: 'the SR objective upsamples the encoder view ×2 to the 448 view: imageSize must be 224' });

@@ -17,6 +17,8 @@ import { WindowSelector } from '@ecamp/superres';
 import type { Config } from '../config/schema.js';
 import type { PretrainBatchSource } from '../pretrain/batch-source.js';
 import type { EcampPretrainModel } from '../pretrain/model.js';
+import { withObjectives, type ObjectiveName } from '../pretrain/objectives/registry.js';
+import { srWindowGeometry } from '../pretrain/objectives/superres.js';
 import { pretrainLoss, type PretrainInputs } from '../pretrain/step.js';
 import { disposeInputs, toPretrainInputs } from '../pretrain/tensors.js';
 
@@ -49,18 +51,9 @@ function rotateImages(inputs: PretrainInputs): PretrainInputs {
 }
 
 /** `config` with only the named objectives on. */
-function only(config: Config, on: readonly ('mim' | 'mlm')[], balance?: Config['objectives']['balance']): Config {
-  const o = config.objectives;
-  return {
-    ...config,
-    objectives: {
-      ...o,
-      balance: balance ?? o.balance,
-      mim: { ...o.mim, enabled: on.includes('mim') },
-      mlm: { ...o.mlm, enabled: on.includes('mlm') },
-      superres: { ...o.superres, enabled: false },
-    },
-  };
+function only(config: Config, on: readonly ObjectiveName[], balance?: Config['objectives']['balance']): Config {
+  const c = withObjectives(config, on);
+  return { ...c, objectives: { ...c.objectives, balance: balance ?? c.objectives.balance } };
 }
 
 /**
@@ -87,7 +80,7 @@ export async function mlmImageReliance(
   );
   const encoderParams = model.namedParameters().filter((p) => encoderNames.has(p.name));
   const sum = { matched: 0, shuffled: 0, mim: 0, mlm: 0 };
-  const selector = new WindowSelector();
+  const selector = new WindowSelector({ geometry: srWindowGeometry(config) });
   const mlmOnly = only(config, ['mlm'], 'normalised');
   try {
     for (let b = 0; b < batches; b++) {

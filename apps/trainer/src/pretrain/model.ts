@@ -2,18 +2,21 @@
  * The ECAMP pre-training model: the MAE (ViT encoder + pixel decoder), the
  * projection of visible patch tokens into the text width, the text decoder whose
  * first layer is the context-fusion layer, and the super-resolution head.
- * Objectives that are switched off get no module (and so no parameters).
+ * The MAE is the backbone and always built; every other module belongs to an
+ * objective of the registry (`objectives/`), which builds it only when it is
+ * enabled — an objective that is off adds no module and so no parameter.
  *
- * Parameter names: `mae.*` (timm/MAE names below it), `image_proj.*`, `text.*`,
- * `sr.*`. The encoder alone is exported with plain timm names for downstream use.
+ * Parameter names: `mae.*` (timm/MAE names below it), then each enabled objective's
+ * modules in registry order: `image_proj.*`, `text.*` (MLM), `sr.*` (SR). The encoder
+ * alone is exported with plain timm names for downstream use.
  */
 import { existsSync } from 'node:fs';
-import { Linear, Module, Rng, tf } from '@ecamp/core';
-import { ContextFusionLayer } from '@ecamp/fusion';
-import { TextDecoder, textDecoderConfig } from '@ecamp/mlm';
-import { SrHead } from '@ecamp/superres';
+import { Module, Rng, tf, type Linear } from '@ecamp/core';
+import type { TextDecoder } from '@ecamp/mlm';
+import type { SrHead } from '@ecamp/superres';
 import { createMae, loadTimmSafetensors, type LoadTimmReport, type MaeConfig, type MaskedAutoencoder } from '@ecamp/vision';
 import type { Config } from '../config/schema.js';
+import { enabledObjectives, type ObjectiveModules } from './objectives/registry.js';
 
 /** The ViT sizes of `model.encoder` that override the `model.vit` preset (only the fields set). */
 export function encoderOverrides(config: Config): Partial<MaeConfig> {
@@ -27,17 +30,15 @@ export function encoderOverrides(config: Config): Partial<MaeConfig> {
 
 export class EcampPretrainModel extends Module {
   readonly mae: MaskedAutoencoder;
-  /** Visible patch tokens (ViT width) → text width; present when MLM is on. */
-  readonly imageProj?: Linear;
-  readonly text?: TextDecoder;
-  readonly sr?: SrHead;
+  /** The modules of each enabled objective, by objective name (absent: the objective is off). */
+  readonly objectiveModules: Partial<ObjectiveModules> = {};
 
   constructor(
     readonly config: Config,
     vocabSize: number,
   ) {
     super();
-    const { model, objectives, seed } = config;
+    const { model, seed } = config;
     const rng = new Rng(seed).fork('model');
     this.mae = this.addModule(
       'mae',
@@ -53,24 +54,27 @@ export class EcampPretrainModel extends Module {
         seed,
       }),
     );
-    if (objectives.mlm.enabled) {
-      const t = model.text;
-      this.imageProj = this.addModule('image_proj', new Linear(this.mae.embedDim, t.dim, { rng: rng.fork('image_proj') }));
-      const firstLayer =
-        model.fusion === 'none'
-          ? undefined
-          : new ContextFusionLayer({ dim: t.dim, numHeads: t.heads, intermediate: t.intermediate, variant: model.fusion, rng: rng.fork('fusion') });
-      this.text = this.addModule(
-        'text',
-        new TextDecoder(
-          textDecoderConfig({ vocabSize, dim: t.dim, numLayers: t.layers, numHeads: t.heads, intermediate: t.intermediate, maxPositions: t.maxLength }),
-          { firstLayer, rng: rng.fork('text') },
-        ),
-      );
+    const env = { config, encoderDim: this.mae.embedDim, vocabSize, rng };
+    for (const objective of enabledObjectives(config)) {
+      const modules: Record<string, Module> = objective.build(env);
+      for (const [name, module] of Object.entries(modules)) this.addModule(name, module);
+      (this.objectiveModules as Record<string, unknown>)[objective.name] = modules;
     }
-    if (objectives.superres.enabled) {
-      this.sr = this.addModule('sr', new SrHead({ hidden: model.superres.hidden, finalActivation: model.superres.finalActivation, rng: rng.fork('sr') }));
-    }
+  }
+
+  /** Visible patch tokens (ViT width) → text width; present when MLM is on. */
+  get imageProj(): Linear | undefined {
+    return this.objectiveModules.mlm?.image_proj;
+  }
+
+  /** The text decoder (fusion layer first); present when MLM is on. */
+  get text(): TextDecoder | undefined {
+    return this.objectiveModules.mlm?.text;
+  }
+
+  /** The SR head; present when SR is on. */
+  get sr(): SrHead | undefined {
+    return this.objectiveModules.superres?.sr;
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
- * One ECAMP pre-training forward pass: the shared intermediate results are
- * computed once (encoder output, MIM prediction, fusion attention) and each
- * enabled objective adds its weighted loss.
+ * One ECAMP pre-training forward pass: each enabled objective of the registry
+ * (`objectives/registry.ts`), in registry order, adds its weighted term; the shared
+ * intermediate results (encoder output, MIM prediction, the text pass with the fusion
+ * attention, the SR windows) come from a {@link StepContext} that computes each once.
  *
  *   image224 ─► MAE encoder (visible 25 %) ─► latent ─┬─► MAE decoder ─► pred ─► MIM loss
  *                                                     │                    └─► unpatchify ─► SR head ─► window MSE vs view448
@@ -9,7 +10,8 @@
  *
  * With `window: 'online'` the SR window of each example is chosen from the
  * fusion layer's detached text→image attention of its entity tokens, in this
- * same pass (the attention is read before the SR loss is built).
+ * same pass (SR comes after MLM in the registry, and the context runs the text pass
+ * for whichever asks first).
  *
  * `objectives.balance` sets each term's scale before the weights: `normalised` is
  * a mean over what the term scores; `authors` reproduces the authors' code — MIM
@@ -18,14 +20,16 @@
  * from labels at every position, mean over B·L (see `tensors.ts`).
  */
 import { tf } from '@ecamp/core';
-import { ECAMP_WINDOW_GEOMETRY, selectWindowsFromAttention, srWindowLossCropped, viewSizePx, windowsOnly, type ContextWindow, type WindowSelector } from '@ecamp/superres';
-import { unpatchify, type MaskingSource } from '@ecamp/vision';
+import { ECAMP_WINDOW_GEOMETRY, type ContextWindow, type WindowSelector } from '@ecamp/superres';
+import type { MaskingSource } from '@ecamp/vision';
 import type { Config } from '../config/schema.js';
-import { entityMaskRows } from './entity-mask.js';
 import type { EcampPretrainModel } from './model.js';
+import { StepContext } from './objectives/context.js';
+import { enabledObjectives, type ObjectiveName } from './objectives/registry.js';
+import { authorsSrScale } from './objectives/superres.js';
 
-/** The authors' SR scale: their MSE averages over the whole view, (384 / 448)² = 0.735 × the window mean. */
-export const AUTHORS_SR_SCALE = ((ECAMP_WINDOW_GEOMETRY.windowCells * ECAMP_WINDOW_GEOMETRY.cellPx) / viewSizePx(ECAMP_WINDOW_GEOMETRY)) ** 2;
+/** The authors' SR scale for ECAMP's window: their MSE averages over the whole view, (384 / 448)² = 0.735 × the window mean. */
+export const AUTHORS_SR_SCALE = authorsSrScale(ECAMP_WINDOW_GEOMETRY);
 
 /** The tensors and arrays of one batch, already on the backend. */
 export interface PretrainInputs {
@@ -50,13 +54,8 @@ export interface PretrainInputs {
   windows: ContextWindow[] | 'online';
 }
 
-/** Loss values of one pass, for logging. */
-export interface LossParts {
-  mim?: number;
-  superres?: number;
-  mlm?: number;
-  total: number;
-}
+/** Loss values of one pass, for logging: each enabled objective's term (before its weight) and the weighted total. */
+export type LossParts = { [K in ObjectiveName]?: number } & { total: number };
 
 /** What a pass produced besides the loss. */
 export interface PassResult {
@@ -78,65 +77,18 @@ export function pretrainLoss(
   masking: MaskingSource,
   windowSelector: WindowSelector,
 ): PassResult {
-  const { objectives } = config;
+  const objectives = enabledObjectives(config);
+  if (objectives.length === 0) throw new Error('pretrain: every objective is disabled (objectives.*.enabled)');
+  const ctx = new StepContext(model, inputs, config, masking, windowSelector, objectives.some((o) => o.needsFusionAttention?.(config) ?? false));
   const parts: LossParts = { total: 0 };
   const terms: tf.Scalar[] = [];
-  const add = (name: 'mim' | 'superres' | 'mlm', loss: tf.Scalar, weight: number) => {
-    parts[name] = loss.dataSync()[0];
-    parts.total += weight * parts[name]!;
+  for (const objective of objectives) {
+    const { weight } = config.objectives[objective.name];
+    const loss = objective.loss(ctx);
+    const value = loss.dataSync()[0];
+    parts[objective.name] = value;
+    parts.total += weight * value;
     terms.push(tf.mul(loss, weight) as tf.Scalar);
-  };
-
-  const enc = model.mae.forwardEncoder(inputs.image224, config.model.maskRatio, masking);
-
-  // Text side first: with online windows, SR needs the fusion attention.
-  let attention: tf.Tensor4D | undefined;
-  if (objectives.mlm.enabled && model.text && inputs.text) {
-    const image = model.imageForText(enc.latent); // the visible patches, projected, and their mean
-    const out = model.text.loss({
-      inputIds: inputs.text.inputIds,
-      attentionMask: inputs.text.attentionMask,
-      labels: inputs.text.labels,
-      weights: inputs.text.weights,
-      image,
-      returnAttention: objectives.superres.enabled && inputs.windows === 'online',
-      reduction: objectives.balance === 'authors' ? 'authors' : 'weighted-mean',
-    });
-    attention = out.attention;
-    add('mlm', out.loss, objectives.mlm.weight);
   }
-
-  let windows: ContextWindow[] | undefined;
-  if (objectives.mim.enabled || objectives.superres.enabled) {
-    const pred = model.mae.forwardDecoder(enc.latent, enc.idsRestore); // [B, L, p·p·3]
-    if (objectives.mim.enabled) {
-      const masked = model.mae.forwardLoss(inputs.image224, pred, enc.mask); // mean over the masked patches
-      add('mim', objectives.balance === 'authors' ? (tf.mul(masked, tf.mean(enc.mask)) as tf.Scalar) : masked, objectives.mim.weight);
-    }
-    if (objectives.superres.enabled && model.sr) {
-      windows = inputs.windows === 'online' ? onlineWindows(attention, enc.idsKeep, inputs, windowSelector) : inputs.windows;
-      const image = unpatchify(pred, config.model.patchSize); // [B, 224, 224, 3]
-      // Only each window (plus the conv halo) is super-resolved: equal to cropping the full
-      // 448 output, ~25 % less convolution work.
-      const sr = model.sr.forwardWindows(image, windows, ECAMP_WINDOW_GEOMETRY); // [B, 384, 384, 3]
-      const inWindow = srWindowLossCropped(sr, inputs.view448, windows, { geometry: ECAMP_WINDOW_GEOMETRY }); // mean over the window pixels
-      add('superres', objectives.balance === 'authors' ? (tf.mul(inWindow, AUTHORS_SR_SCALE) as tf.Scalar) : inWindow, objectives.superres.weight);
-    }
-  }
-  if (terms.length === 0) throw new Error('pretrain: every objective is disabled (objectives.*.enabled)');
-  return { loss: tf.addN(terms) as tf.Scalar, parts, windows };
-}
-
-/**
- * Chooses each example's SR window from the detached fusion attention of its
- * entity tokens (the visible patches' grid cells are MAE's `idsKeep`); examples
- * without entities get the centred window, counted by the selector.
- */
-function onlineWindows(attention: tf.Tensor4D | undefined, idsKeep: tf.Tensor2D, inputs: PretrainInputs, selector: WindowSelector): ContextWindow[] {
-  if (!attention || !inputs.text) {
-    // The config validation rules this out (online windows need a cross-attending fusion layer).
-    throw new Error("pretrain: online SR windows need the fusion layer's text→image attention, and none was returned");
-  }
-  const entityMask = entityMaskRows(inputs.text.entityPositions, attention.shape[2]);
-  return windowsOnly(selectWindowsFromAttention({ attention, entityMask, patchCells: idsKeep }, selector));
+  return { loss: tf.addN(terms) as tf.Scalar, parts, windows: ctx.windowsIfChosen() };
 }

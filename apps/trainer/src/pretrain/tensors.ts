@@ -3,10 +3,11 @@
  * input derived from it, and the MLM arrays (tokenised, masked, weighted).
  */
 import { tf, type Rng } from '@ecamp/core';
-import { authorsNegationTemplates, collateMlmBatch, negationTemplates, prepareMlmExample, type MaskingMode, type MlmTokenizer, type TemplateLexicon } from '@ecamp/mlm';
+import { authorsNegationTemplates, collateMlmBatch, negationTemplates, prepareMlmExample, type MlmTokenizer, type TemplateLexicon } from '@ecamp/mlm';
 import { centredWindow, type ContextWindow } from '@ecamp/superres';
 import type { Config } from '../config/schema.js';
 import type { RawPretrainBatch } from './batch-source.js';
+import { srWindowGeometry } from './objectives/superres.js';
 import type { PretrainInputs } from './step.js';
 
 /** Text statistics of one batch, for the run log. */
@@ -43,10 +44,12 @@ export function toPretrainInputs(
       context: batch.contexts[n],
       rng,
       tokenizer,
-      mode: mlm.masking as MaskingMode,
+      mode: mlm.masking,
       maxLength: config.model.text.maxLength,
       contextProbability: config.data.contextInsertProbability,
+      probabilities: mlm.probabilities,
       templates,
+      templateWeight: mlm.templateWeight,
       rebalance: mlm.rebalance,
       // The authors' loss labels every position; the normalised one only the masked tokens.
       lossPositions: config.objectives.balance === 'authors' ? 'all' : 'masked',
@@ -87,7 +90,7 @@ export function templateLexicon(which: Config['objectives']['mlm']['templates'])
 }
 
 function windowsFor(batch: RawPretrainBatch, config: Config): ContextWindow[] {
-  if (config.objectives.superres.window === 'center') return Array.from({ length: batch.size }, () => centredWindow());
+  if (config.objectives.superres.window === 'center') return Array.from({ length: batch.size }, () => centredWindow(srWindowGeometry(config)));
   if (!batch.windows) throw new Error(`pretrain: objectives.superres.window is 'csv' but the batch (${batch.ids[0]}…) carries no windows`);
   return batch.windows;
 }

@@ -16,6 +16,8 @@ import type { PretrainBatchSource } from './batch-source.js';
 import { RESUMABLE_FORMAT, pruneCheckpoints, removePicturesAfter, stepCheckpointName, sweepTempFiles, truncateMetrics } from './checkpoints.js';
 import { EcampPretrainModel } from './model.js';
 import { pictureExampleOf, writePretrainPicture, type PictureExample } from './pictures.js';
+import { enabledObjectives, OBJECTIVE_NAMES } from './objectives/registry.js';
+import { srWindowGeometry } from './objectives/superres.js';
 import { learningRateAt, resolveSchedule } from './schedule.js';
 import { pretrainLoss, type LossParts } from './step.js';
 import { disposeInputs, toPretrainInputs, type TextBatchStats } from './tensors.js';
@@ -105,7 +107,7 @@ export function configDifferences(saved: unknown, current: unknown, path: string
 
 function meanParts(all: LossParts[]): LossParts {
   const out: LossParts = { total: 0 };
-  for (const key of ['mim', 'superres', 'mlm', 'total'] as const) {
+  for (const key of [...OBJECTIVE_NAMES, 'total'] as const) {
     const vals = all.map((p) => p[key]).filter((v): v is number => v !== undefined);
     if (vals.length) out[key] = vals.reduce((a, b) => a + b, 0) / vals.length;
   }
@@ -127,11 +129,11 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
     log.info(`model.init: ${r.loaded.length} parameters from ${config.model.init}${r.missing.length ? `; ${r.missing.length} decoder parameters not in the file stay random` : ''}${r.unused.length ? `; ${r.unused.length} keys unused` : ''}`);
   }
   const params = model.namedParameters();
-  log.info(`model: ${(model.numParameters() / 1e6).toFixed(2)} M parameters in ${params.length} tensors; objectives ${enabledObjectives(config).join(' + ')} (balance: ${config.objectives.balance})`);
+  log.info(`model: ${(model.numParameters() / 1e6).toFixed(2)} M parameters in ${params.length} tensors; objectives ${enabledObjectives(config).map((o) => o.name).join(' + ')} (balance: ${config.objectives.balance})`);
   log.info(`schedule: ${schedule.explanation}`);
   const optimizer = new AdamW(params, { lr: config.optim.lr, betas: config.optim.betas, weightDecay: config.optim.weightDecay });
   const lrAt = learningRateAt(config, schedule);
-  const selector = new WindowSelector();
+  const selector = new WindowSelector({ geometry: srWindowGeometry(config) });
   const accumulator = new GradientAccumulator();
 
   let firstLoss: LossParts | undefined;
@@ -334,10 +336,6 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
       maeCheckpoint,
     },
   };
-}
-
-function enabledObjectives(config: Config): string[] {
-  return (['mim', 'superres', 'mlm'] as const).filter((k) => config.objectives[k].enabled);
 }
 
 /** Writes the encoder alone under timm names (what downstream tasks load). */

@@ -22,6 +22,7 @@ import { RuleDistiller, renderContext } from '@ecamp/distill';
 import { mapWindowThroughCrop } from '@ecamp/superres';
 import type { Config } from '../config/schema.js';
 import type { PretrainBatchSource, RawPretrainBatch } from '../pretrain/batch-source.js';
+import { srWindowGeometry } from '../pretrain/objectives/superres.js';
 import type { Logger } from './logger.js';
 
 /** Where the data of a run lives. */
@@ -168,7 +169,7 @@ export class LoaderBatchSource implements PretrainBatchSource {
       ids: b.ids,
       reports: b.reports,
       contexts: b.contexts,
-      windows: b.windows?.map((w, n) => mapWindowThroughCrop(w, b.geometry[n]).window),
+      windows: b.windows?.map((w, n) => mapWindowThroughCrop(w, b.geometry[n], srWindowGeometry(this.config)).window),
     };
   }
 

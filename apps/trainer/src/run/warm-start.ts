@@ -14,6 +14,7 @@ import type { Config } from '../config/schema.js';
 import type { RunData } from './data.js';
 import { syntheticSetDir } from './data.js';
 import { latestCheckpoint } from '../pretrain/checkpoints.js';
+import { withObjectives } from '../pretrain/objectives/registry.js';
 import type { Logger } from './logger.js';
 import { RunDir } from './run-dir.js';
 
@@ -32,10 +33,10 @@ export interface WarmStart {
 export function warmStartConfig(config: Config): Config {
   const ws = config.model.warmStart;
   if (!ws) throw new Error('warmStartConfig: model.warmStart is not set');
-  const raw = JSON.parse(JSON.stringify(config)) as Record<string, Record<string, unknown>>;
+  const mimOnly = withObjectives(config, ['mim']);
+  const raw = JSON.parse(JSON.stringify({ ...mimOnly, objectives: { ...mimOnly.objectives, mim: { enabled: true, weight: 1 } } })) as Record<string, Record<string, unknown>>;
   delete raw.model.warmStart;
   raw.name = `${config.name}-warm-start` as never;
-  raw.objectives = { ...raw.objectives, mim: { enabled: true, weight: 1 }, superres: { ...(raw.objectives.superres as object), enabled: false }, mlm: { ...(raw.objectives.mlm as object), enabled: false } };
   const optim: Record<string, unknown> = { ...raw.optim, steps: ws.steps, lr: ws.lr, schedule: 'cosine', warmupSteps: ws.warmupSteps };
   delete optim.epochs;
   raw.optim = optim;

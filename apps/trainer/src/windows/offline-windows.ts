@@ -14,6 +14,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../run/logger.js';
 import { entityMaskRows } from '../pretrain/entity-mask.js';
 import { EcampPretrainModel } from '../pretrain/model.js';
+import { srWindowGeometry } from '../pretrain/objectives/superres.js';
 
 const NO_MASKING = { entity: 0, other: 0, noEntity: 0, random: 0 };
 
@@ -71,6 +72,7 @@ export async function runOfflineWindows(opts: {
     model.eval();
     return await offlineWindowPass(attentionBatches(model, records, tokenizer, config, opts.badSamples), {
       outPath: opts.outPath,
+      geometry: srWindowGeometry(config),
       onProgress: (done, counts) => log.progress(done, records.length, `windows (${counts.fallbackNoEntity} centred: no entity)`),
     });
   } finally {
