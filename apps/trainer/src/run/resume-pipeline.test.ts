@@ -105,7 +105,8 @@ describe('runPretrain --resume (warm start + ECAMP stage, cpu)', () => {
     // 5. Without --resume a new run starts over in the folder: the earlier run's step files, metrics and pictures go.
     const lines5: string[] = [];
     await runPretrain(config, dir, logger(lines5));
-    expect(lines5.join('')).toMatch(/starting at step 0 in .*: removed what an earlier run left there \(2 step checkpoints, 4 metrics lines, 1 pictures\)/);
+    // (the last step's training picture and its entity words' attention picture)
+    expect(lines5.join('')).toMatch(/starting at step 0 in .*: removed what an earlier run left there \(2 step checkpoints, 4 metrics lines, 2 pictures\)/);
     expect(steps(dir.path('metrics.jsonl'))).toEqual([1, 2, 3, 4]);
     same(ref.summary.checkpoint, dir.path('checkpoints', 'pretrain.safetensors'));
   }, 120_000);
