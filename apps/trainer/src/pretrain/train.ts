@@ -9,7 +9,7 @@ import type { MlmTokenizer } from '@ecamp/mlm';
 import { WindowSelector } from '@ecamp/superres';
 import { saveTimmSafetensors } from '@ecamp/vision';
 import { join } from 'node:path';
-import type { Config } from '../config/schema.js';
+import { ConfigSchema, type Config } from '../config/schema.js';
 import type { Logger } from '../run/logger.js';
 import type { RunDir } from '../run/run-dir.js';
 import type { PretrainBatchSource } from './batch-source.js';
@@ -93,15 +93,26 @@ function addCounts(a: RunProgress['windows'], b: RunProgress['windows']): RunPro
 /** Top-level config fields that do not change what pre-training computes (a resume may change them). */
 const RESUME_FREE = new Set(['name', 'outDir', 'backend', 'log', 'evaluate']);
 
-/** Dotted paths where two configs differ (outside {@link RESUME_FREE}), with both values. */
-export function configDifferences(saved: unknown, current: unknown, path: string[] = []): string[] {
+let schemaDefaults: unknown;
+/** Every field's default (the configuration of an empty file). */
+function configDefaults(): unknown {
+  return (schemaDefaults ??= JSON.parse(JSON.stringify(ConfigSchema.parse({}))));
+}
+
+/**
+ * Dotted paths where two configs differ (outside {@link RESUME_FREE}), with both values. A field
+ * the checkpoint lacks (added to the schema after it was written) counts as equal when it has
+ * its default now: that default is what the checkpoint's run computed with.
+ */
+export function configDifferences(saved: unknown, current: unknown, path: string[] = [], defaults: unknown = configDefaults()): string[] {
   if (path.length === 1 && RESUME_FREE.has(path[0])) return [];
   const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObj(saved) && isObj(current)) {
     const keys = [...new Set([...Object.keys(saved), ...Object.keys(current)])].sort();
-    return keys.flatMap((k) => configDifferences(saved[k], current[k], [...path, k]));
+    return keys.flatMap((k) => configDifferences(saved[k], current[k], [...path, k], isObj(defaults) ? defaults[k] : undefined));
   }
   if (JSON.stringify(saved) === JSON.stringify(current)) return [];
+  if (saved === undefined && current !== undefined && JSON.stringify(current) === JSON.stringify(defaults)) return [];
   return [`${path.join('.')} (${JSON.stringify(saved) ?? 'unset'} in the checkpoint, ${JSON.stringify(current) ?? 'unset'} now)`];
 }
 
