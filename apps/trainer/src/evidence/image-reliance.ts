@@ -80,7 +80,7 @@ export async function mlmImageReliance(
   );
   const encoderParams = model.namedParameters().filter((p) => encoderNames.has(p.name));
   const sum = { matched: 0, shuffled: 0, mim: 0, mlm: 0 };
-  const selector = new WindowSelector({ geometry: srWindowGeometry(config) });
+  const selector = new WindowSelector(config.objectives.superres.enabled ? { geometry: srWindowGeometry(config) } : {});
   const mlmOnly = only(config, ['mlm'], 'normalised');
   try {
     for (let b = 0; b < batches; b++) {

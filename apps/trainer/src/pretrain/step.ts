@@ -50,7 +50,7 @@ export interface PretrainInputs {
     /** Per example, token indices of entity words (for the online SR window). */
     entityPositions: number[][];
   };
-  /** Precomputed SR windows (CSV mapped through the augmentation, or centred); `online` chooses them here. */
+  /** Precomputed SR windows (CSV mapped through the augmentation, or centred; none when SR is off); `online` chooses them here. */
   windows: ContextWindow[] | 'online';
 }
 

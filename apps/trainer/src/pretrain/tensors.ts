@@ -34,7 +34,8 @@ export function toPretrainInputs(
   // No gradient flows into the input, so tfjs's own (fast) resize serves; core's differentiable
   // resizeBilinear is ~10× slower here.
   const image224 = tf.image.resizeBilinear(view448, [config.model.imageSize, config.model.imageSize], false, true);
-  const windows = config.objectives.superres.window === 'online' ? 'online' : windowsFor(batch, config);
+  const sr = config.objectives.superres;
+  const windows = !sr.enabled ? [] : sr.window === 'online' ? 'online' : windowsFor(batch, config);
   if (!config.objectives.mlm.enabled || !tokenizer) return { inputs: { view448, image224, windows } };
 
   const mlm = config.objectives.mlm;

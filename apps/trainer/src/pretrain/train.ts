@@ -144,7 +144,8 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
   log.info(`schedule: ${schedule.explanation}`);
   const optimizer = new AdamW(params, { lr: config.optim.lr, betas: config.optim.betas, weightDecay: config.optim.weightDecay });
   const lrAt = learningRateAt(config, schedule);
-  const selector = new WindowSelector({ geometry: srWindowGeometry(config) });
+  // Windows are chosen for SR only (its geometry exists only where SR can run: a 14-cell grid).
+  const selector = new WindowSelector(config.objectives.superres.enabled ? { geometry: srWindowGeometry(config) } : {});
   const accumulator = new GradientAccumulator();
 
   let firstLoss: LossParts | undefined;

@@ -169,7 +169,8 @@ export class LoaderBatchSource implements PretrainBatchSource {
       ids: b.ids,
       reports: b.reports,
       contexts: b.contexts,
-      windows: b.windows?.map((w, n) => mapWindowThroughCrop(w, b.geometry[n], srWindowGeometry(this.config)).window),
+      // SR's windows (unused, and without a geometry on small images, when SR is off).
+      windows: this.config.objectives.superres.enabled ? b.windows?.map((w, n) => mapWindowThroughCrop(w, b.geometry[n], srWindowGeometry(this.config)).window) : undefined,
     };
   }
 
