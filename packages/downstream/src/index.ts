@@ -3,7 +3,15 @@
  * metrics, classification (fine-tune and linear probe), segmentation and detection heads.
  */
 export { auroc, multiLabelAuroc } from './metrics/auroc.js';
-export { bootstrapMeanAuroc, bootstrapRows, pairedBootstrapAurocDifference, type BootstrapInterval, type BootstrapOptions } from './metrics/bootstrap.js';
+export {
+  bootstrapMeanAuroc,
+  bootstrapMeanAurocOverDraws,
+  bootstrapRows,
+  pairedBootstrapAurocDifference,
+  pairedBootstrapAurocDifferenceOverDraws,
+  type BootstrapInterval,
+  type BootstrapOptions,
+} from './metrics/bootstrap.js';
 export { accuracy, argmaxRows, binaryAccuracy, topOneAccuracy } from './metrics/accuracy.js';
 export { classReport, confusionMatrix, quadraticWeightedKappa, type ClassReport } from './metrics/confusion-matrix.js';
 export { dice, overlapCounts, perImageDice, type MaskMetricOptions, type PerImageScores } from './metrics/dice.js';

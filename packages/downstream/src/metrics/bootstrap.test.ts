@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@ecamp/core';
-import { bootstrapMeanAuroc, bootstrapRows, pairedBootstrapAurocDifference } from './bootstrap.js';
+import { bootstrapMeanAuroc, bootstrapMeanAurocOverDraws, bootstrapRows, pairedBootstrapAurocDifference, pairedBootstrapAurocDifferenceOverDraws } from './bootstrap.js';
 
 describe('bootstrapRows', () => {
   it('gives the full-sample estimate and an interval as wide as the normal theory says for a mean', () => {
@@ -52,5 +52,20 @@ describe('AUROC intervals', () => {
     expect(d.estimate).toBeGreaterThan(d.low);
     expect(() => pairedBootstrapAurocDifference(perfect, noise.subarray(2), targets, 2)).toThrow(/shapes differ/);
     expect(() => bootstrapMeanAuroc(perfect, targets, 7)).toThrow(/shapes differ/);
+  });
+
+  it('over label draws: the mean of the draws, scored on the same resampled images; paired by draw', () => {
+    const single = bootstrapMeanAuroc(noise, targets, 2, { resamples: 200, seed: 4 });
+    expect(bootstrapMeanAurocOverDraws([noise, noise], targets, 2, { resamples: 200, seed: 4 })).toEqual(single);
+    const both = bootstrapMeanAurocOverDraws([perfect, noise], targets, 2, { resamples: 200, seed: 4 });
+    expect(both.estimate).toBeCloseTo((1 + single.estimate) / 2, 12);
+    // Draws paired: (perfect − noise) and (noise − perfect) cancel in every resample.
+    const cancel = pairedBootstrapAurocDifferenceOverDraws([perfect, noise], [noise, perfect], targets, 2, { resamples: 100 });
+    expect([cancel.estimate, cancel.low, cancel.high]).toEqual([0, 0, 0]);
+    const one = pairedBootstrapAurocDifference(perfect, noise, targets, 2, { resamples: 100, seed: 2 });
+    expect(pairedBootstrapAurocDifferenceOverDraws([perfect, perfect], [noise, noise], targets, 2, { resamples: 100, seed: 2 })).toEqual(one);
+    expect(() => pairedBootstrapAurocDifferenceOverDraws([perfect], [noise, noise], targets, 2)).toThrow(/1 draws of A but 2 of B/);
+    expect(() => bootstrapMeanAurocOverDraws([], targets, 2)).toThrow(/no draws/);
+    expect(() => bootstrapMeanAurocOverDraws([noise, noise.subarray(2)], targets, 2)).toThrow(/shapes differ/);
   });
 });

@@ -71,11 +71,27 @@ export function bootstrapRows(n: number, statistic: (rows: readonly number[]) =>
  * @param scores [N, C] row-major @param targets [N, C] row-major 0/1
  */
 export function bootstrapMeanAuroc(scores: ArrayLike<number>, targets: ArrayLike<number>, numLabels: number, options: BootstrapOptions = {}): BootstrapInterval {
-  if (scores.length !== targets.length || scores.length % numLabels !== 0) {
-    throw new Error(`bootstrapMeanAuroc: shapes differ (${scores.length} scores, ${targets.length} targets, ${numLabels} labels)`);
-  }
-  const n = scores.length / numLabels;
-  return bootstrapRows(n, (rows) => multiLabelAuroc(rowsOf(scores, rows, numLabels), rowsOf(targets, rows, numLabels), numLabels).mean, options);
+  return bootstrapMeanAurocOverDraws([scores], targets, numLabels, options);
+}
+
+/**
+ * The mean over draws of the mean AUROC over labels, with its bootstrap interval over images:
+ * `draws` are one model's test scores after training on different label subsets (label-sampling
+ * noise averaged out), each resample scores every draw on the same images. One draw is
+ * {@link bootstrapMeanAuroc}.
+ * @param draws each [N, C] row-major @param targets [N, C] row-major 0/1
+ */
+export function bootstrapMeanAurocOverDraws(draws: readonly ArrayLike<number>[], targets: ArrayLike<number>, numLabels: number, options: BootstrapOptions = {}): BootstrapInterval {
+  checkDraws('bootstrapMeanAurocOverDraws', [draws], targets, numLabels);
+  const n = targets.length / numLabels;
+  return bootstrapRows(
+    n,
+    (rows) => {
+      const t = rowsOf(targets, rows, numLabels);
+      return mean(draws.map((d) => multiLabelAuroc(rowsOf(d, rows, numLabels), t, numLabels).mean));
+    },
+    options,
+  );
 }
 
 /**
@@ -90,16 +106,42 @@ export function pairedBootstrapAurocDifference(
   numLabels: number,
   options: BootstrapOptions = {},
 ): BootstrapInterval {
-  if (scoresA.length !== targets.length || scoresB.length !== targets.length || targets.length % numLabels !== 0) {
-    throw new Error(`pairedBootstrapAurocDifference: shapes differ (${scoresA.length} and ${scoresB.length} scores, ${targets.length} targets, ${numLabels} labels)`);
-  }
+  return pairedBootstrapAurocDifferenceOverDraws([scoresA], [scoresB], targets, numLabels, options);
+}
+
+/**
+ * {@link pairedBootstrapAurocDifference} averaged over label draws: draw k of A and of B were
+ * trained on the same label subset, so the difference is paired by draw and by image; the
+ * statistic is the mean over draws of (AUROC A − AUROC B).
+ */
+export function pairedBootstrapAurocDifferenceOverDraws(
+  drawsA: readonly ArrayLike<number>[],
+  drawsB: readonly ArrayLike<number>[],
+  targets: ArrayLike<number>,
+  numLabels: number,
+  options: BootstrapOptions = {},
+): BootstrapInterval {
+  if (drawsA.length !== drawsB.length) throw new Error(`pairedBootstrapAurocDifference: ${drawsA.length} draws of A but ${drawsB.length} of B (draws are paired)`);
+  checkDraws('pairedBootstrapAurocDifference', [drawsA, drawsB], targets, numLabels);
   const n = targets.length / numLabels;
   return bootstrapRows(
     n,
     (rows) => {
       const t = rowsOf(targets, rows, numLabels);
-      return multiLabelAuroc(rowsOf(scoresA, rows, numLabels), t, numLabels).mean - multiLabelAuroc(rowsOf(scoresB, rows, numLabels), t, numLabels).mean;
+      return mean(drawsA.map((a, k) => multiLabelAuroc(rowsOf(a, rows, numLabels), t, numLabels).mean - multiLabelAuroc(rowsOf(drawsB[k], rows, numLabels), t, numLabels).mean));
     },
     options,
   );
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function checkDraws(what: string, models: readonly (readonly ArrayLike<number>[])[], targets: ArrayLike<number>, numLabels: number): void {
+  if (models.some((draws) => draws.length === 0)) throw new Error(`${what}: no draws of scores`);
+  const bad = models.flat().find((s) => s.length !== targets.length);
+  if (bad || targets.length % numLabels !== 0) {
+    throw new Error(`${what}: shapes differ (${models.flat().map((s) => s.length).join(', ')} scores, ${targets.length} targets, ${numLabels} labels)`);
+  }
 }
