@@ -64,6 +64,10 @@ describe('loadConfig', () => {
     expect(loadConfig('tiny', ['optim.schedule=authors', 'optim.steps=5', 'optim.warmupSteps=6']).optim.steps).toBe(5);
     expect(() => loadConfig('tiny', ['objectives.balance=equal'])).toThrow(/objectives\.balance/);
     expect(() => loadConfig('tiny', ['objectives.mlm.lossNormalisation=real-tokens'])).toThrow(/lossNormalisation/);
+    // Label draws: only for the probe, and only on a subset of the labels.
+    expect(loadConfig('tiny', ['evaluate.draws=5', 'evaluate.trainFraction=0.1']).evaluate.draws).toBe(5);
+    expect(() => loadConfig('tiny', ['evaluate.draws=5', 'evaluate.trainFraction=0.1', 'evaluate.protocol=finetune'])).toThrow(/evaluate\.draws: label draws are for the linear probe/);
+    expect(() => loadConfig('tiny', ['evaluate.draws=5'])).toThrow(/evaluate\.draws: with evaluate\.trainFraction 1 every draw is the whole training list/);
   });
 
   it('reports unparsable files, missing files and unknown presets clearly', () => {

@@ -168,6 +168,12 @@ const ConfigObject = z.strictObject({
     testList: z.string().optional(),
     /** Fraction of the training list used (paper: 0.01, 0.1, 1). */
     trainFraction: z.number().gt(0).max(1).default(1),
+    /**
+     * Linear probe with trainFraction < 1: train the probe on this many label subsets (draw k
+     * uses seed + k; draw 0 is the single draw) and report the mean over draws, so one lucky
+     * or unlucky subset does not decide the comparison. Encoders are compared draw by draw.
+     */
+    draws: z.number().int().positive().default(1),
     /** Also train the same head on a randomly initialised encoder, to show what pre-training bought. */
     compareWithScratch: z.boolean().default(true),
     /**
@@ -194,6 +200,12 @@ export const ConfigSchema = ConfigObject.superRefine((c, ctx) => {
   }
   if (c.model.warmStart && c.model.warmStart.warmupSteps > c.model.warmStart.steps) {
     ctx.addIssue({ code: 'custom', path: ['model', 'warmStart', 'warmupSteps'], message: `must not exceed model.warmStart.steps (${c.model.warmStart.steps})` });
+  }
+  if (c.evaluate.draws > 1 && c.evaluate.protocol !== 'linear-probe') {
+    ctx.addIssue({ code: 'custom', path: ['evaluate', 'draws'], message: "label draws are for the linear probe (evaluate.protocol 'linear-probe'); fine-tuning once per draw would multiply its cost" });
+  }
+  if (c.evaluate.draws > 1 && c.evaluate.trainFraction === 1) {
+    ctx.addIssue({ code: 'custom', path: ['evaluate', 'draws'], message: 'with evaluate.trainFraction 1 every draw is the whole training list: set trainFraction below 1 or draws to 1' });
   }
   if (c.data.syntheticSplit.train + c.data.syntheticSplit.val >= 1) {
     ctx.addIssue({ code: 'custom', path: ['data', 'syntheticSplit'], message: 'train + val must leave a test split (sum < 1)' });

@@ -9,7 +9,7 @@ import { Rng, readSafetensors, tf } from '@ecamp/core';
 import { Loader, type BadSampleLog, type ClassificationRecord, type PretrainRecord } from '@ecamp/data';
 import {
   ClassificationHead,
-  bootstrapMeanAuroc,
+  bootstrapMeanAurocOverDraws,
   evaluateClassification,
   evaluatePooledFeatures,
   extractPooledFeatures,
@@ -21,6 +21,7 @@ import {
   type ClassificationEvaluation,
   type FeatureEncoder,
   type FitClassifierResult,
+  type PooledFeatures,
 } from '@ecamp/downstream';
 import { createVit, type VisionTransformer } from '@ecamp/vision';
 import type { Config } from '../config/schema.js';
@@ -40,12 +41,16 @@ export interface ClassificationScores {
   trainImages: number;
   testImages: number;
   finalTrainLoss: number;
+  /** Label draws the scores are means over (`evaluate.draws`; 1: one subset). */
+  draws?: number;
+  /** Each draw's mean AUROC (when more than one). */
+  drawAuroc?: number[];
 }
 
 /** The test-set predictions behind a {@link ClassificationScores} (for paired comparisons). */
 export interface ClassificationPredictions {
-  /** [N, C] row-major probabilities. */
-  scores: Float32Array;
+  /** Per label draw, [N, C] row-major probabilities. */
+  draws: Float32Array[];
   /** [N, C] row-major 0/1. */
   targets: Float32Array;
   numLabels: number;
@@ -80,9 +85,11 @@ async function* classificationBatches(records: PretrainRecord[], config: Config,
 }
 
 /**
- * Trains a head on `encoder` with the configured protocol and scores it on the test list.
- * The linear probe is MAE's (pooled → fc_norm → features standardised with training-set
- * statistics → linear, only the linear layer trained) unless `evaluate.featureNorm` is off.
+ * Trains a classification head on `lists.train` (a seeded `evaluate.trainFraction` of it) with
+ * `vit` frozen (linear probe, features encoded once) or fine-tuned, and scores it on
+ * `lists.test`. With `evaluate.draws` > 1 (linear probe) the head is trained once per label
+ * subset (draw k: seed + k) and the scores are means over draws; the test predictions of every
+ * draw are returned for paired comparisons draw by draw.
  */
 export async function evaluateClassifier(
   config: Config,
@@ -95,60 +102,73 @@ export async function evaluateClassifier(
   const rng = new Rng(config.seed).fork(`evaluate:${encoderKind}`);
   const numLabels = lists.train[0]?.labels.length;
   if (!numLabels) throw new Error('evaluate: the training list is empty');
-  const train = asRecords(selectFraction(lists.train, config.evaluate.trainFraction, config.seed));
+  const { draws } = config.evaluate;
   const test = asRecords(lists.test);
   const encoder: FeatureEncoder = vit;
   const linearProbe = config.evaluate.protocol === 'linear-probe';
-  const head = new ClassificationHead(vit.embedDim, numLabels, { rng: rng.fork('head'), featureNorm: linearProbe && config.evaluate.featureNorm });
-  const stepsPerEpoch = Math.ceil(train.length / config.evaluate.batchSize);
-  const total = stepsPerEpoch * config.evaluate.epochs;
-  const optimiser = { lr: config.evaluate.lr, weightDecay: 0.05, stepsPerEpoch, warmupSteps: Math.min(5, stepsPerEpoch) };
+  // The encoder is frozen for the probe: every image is encoded once (the test images once for all draws).
+  const features = (records: PretrainRecord[]) =>
+    extractPooledFeatures({ encoder, batches: classificationBatches(records, config, config.seed, false, badSamples), task: 'multi-label', numClasses: numLabels });
+  let testFeatures: PooledFeatures | undefined;
+  const results: ClassificationEvaluation[] = [];
+  let trainImages = 0;
   let last = Number.NaN;
-  const onProgress = (p: { step: number; epoch: number; loss: number }) => {
-    last = p.loss;
-    if ((p.step + 1) % stepsPerEpoch === 0) log.progress(p.step + 1, total, `${encoderKind} ${config.evaluate.protocol}: epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)}`);
-  };
-  let fit: FitClassifierResult | undefined;
-  try {
-    let result: ClassificationEvaluation;
-    if (linearProbe) {
-      // The encoder is frozen: encode every image once, then train the head on the cached features.
-      const features = (records: PretrainRecord[]) =>
-        extractPooledFeatures({ encoder, batches: classificationBatches(records, config, config.seed, false, badSamples), task: 'multi-label', numClasses: numLabels });
-      const trainFeatures = await features(train);
-      fit = await fitLinearProbe({ head, data: trainFeatures, task: 'multi-label', epochs: config.evaluate.epochs, batchSize: config.evaluate.batchSize, optimiser, rng, onProgress });
-      result = evaluatePooledFeatures(head, await features(test), 'multi-label');
-    } else {
-      fit = await fitClassifier({
-        encoder,
-        head,
-        batches: (epoch) => classificationBatches(train, config, config.seed + 1000 * (epoch + 1), true, badSamples),
-        epochs: config.evaluate.epochs,
-        task: 'multi-label',
-        protocol: config.evaluate.protocol,
-        optimiser,
-        rng,
-        onProgress,
-      });
-      result = await evaluateClassification({ encoder, head, batches: classificationBatches(test, config, config.seed, false, badSamples), task: 'multi-label' });
-    }
-    const aurocInterval = bootstrapMeanAuroc(result.scores, result.targets, numLabels, { resamples: config.evaluate.bootstrap, seed: config.seed });
-    return {
-      scores: {
-        encoder: encoderKind,
-        protocol: config.evaluate.protocol,
-        auroc: result.auroc,
-        aurocInterval,
-        perLabelAuroc: result.perLabelAuroc,
-        accuracy: result.accuracy,
-        trainImages: train.length,
-        testImages: result.count,
-        finalTrainLoss: last,
-      },
-      predictions: { scores: result.scores, targets: result.targets, numLabels },
+  for (let d = 0; d < draws; d++) {
+    // Draw 0 is the single draw of earlier versions (same subset, same streams).
+    const drawRng = d === 0 ? rng : rng.fork(`draw-${d}`);
+    const train = asRecords(selectFraction(lists.train, config.evaluate.trainFraction, config.seed + d));
+    trainImages = train.length;
+    const head = new ClassificationHead(vit.embedDim, numLabels, { rng: drawRng.fork('head'), featureNorm: linearProbe && config.evaluate.featureNorm });
+    const stepsPerEpoch = Math.ceil(train.length / config.evaluate.batchSize);
+    const total = stepsPerEpoch * config.evaluate.epochs;
+    const optimiser = { lr: config.evaluate.lr, weightDecay: 0.05, stepsPerEpoch, warmupSteps: Math.min(5, stepsPerEpoch) };
+    const what = `${encoderKind} ${config.evaluate.protocol}${draws > 1 ? ` (label draw ${d + 1} of ${draws})` : ''}`;
+    const onProgress = (p: { step: number; epoch: number; loss: number }) => {
+      last = p.loss;
+      if ((p.step + 1) % stepsPerEpoch === 0) log.progress(p.step + 1, total, `${what}: epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)}`);
     };
-  } finally {
-    fit?.dispose();
-    head.dispose();
+    let fit: FitClassifierResult | undefined;
+    try {
+      if (linearProbe) {
+        fit = await fitLinearProbe({ head, data: await features(train), task: 'multi-label', epochs: config.evaluate.epochs, batchSize: config.evaluate.batchSize, optimiser, rng: drawRng, onProgress });
+        testFeatures ??= await features(test);
+        results.push(evaluatePooledFeatures(head, testFeatures, 'multi-label'));
+      } else {
+        fit = await fitClassifier({
+          encoder,
+          head,
+          batches: (epoch) => classificationBatches(train, config, config.seed + 1000 * (epoch + 1), true, badSamples),
+          epochs: config.evaluate.epochs,
+          task: 'multi-label',
+          protocol: config.evaluate.protocol,
+          optimiser,
+          rng: drawRng,
+          onProgress,
+        });
+        results.push(await evaluateClassification({ encoder, head, batches: classificationBatches(test, config, config.seed, false, badSamples), task: 'multi-label' }));
+      }
+    } finally {
+      fit?.dispose();
+      head.dispose();
+    }
   }
+  const drawScores = results.map((r) => r.scores);
+  const { targets, count } = results[0];
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  return {
+    scores: {
+      encoder: encoderKind,
+      protocol: config.evaluate.protocol,
+      auroc: mean(results.map((r) => r.auroc)),
+      aurocInterval: bootstrapMeanAurocOverDraws(drawScores, targets, numLabels, { resamples: config.evaluate.bootstrap, seed: config.seed }),
+      perLabelAuroc: results[0].perLabelAuroc.map((_, c) => mean(results.map((r) => r.perLabelAuroc[c]))),
+      accuracy: mean(results.map((r) => r.accuracy)),
+      trainImages,
+      testImages: count,
+      finalTrainLoss: last,
+      draws,
+      ...(draws > 1 ? { drawAuroc: results.map((r) => r.auroc) } : {}),
+    },
+    predictions: { draws: drawScores, targets, numLabels },
+  };
 }

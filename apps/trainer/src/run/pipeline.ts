@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { initBackend, type BackendInfo } from '@ecamp/core';
 import { loadTokenizer, saveTokenizer, trainWordPiece, type MlmTokenizer } from '@ecamp/mlm';
 import type { Config } from '../config/schema.js';
-import { pairedBootstrapAurocDifference, type BootstrapInterval } from '@ecamp/downstream';
+import { pairedBootstrapAurocDifferenceOverDraws, type BootstrapInterval } from '@ecamp/downstream';
 import { evaluateClassifier, loadEncoder, type ClassificationPredictions, type ClassificationScores } from '../evaluate/classification.js';
 import type { LossParts } from '../pretrain/step.js';
 import { latestCheckpoint, truncateMetrics, removePicturesAfter } from '../pretrain/checkpoints.js';
@@ -129,7 +129,9 @@ export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, e
   data ??= await prepareRunData(config, log);
   const { badSamples } = data;
   const lists = { train: readClassificationList(data.trainList, { badSamples }), test: readClassificationList(data.testList, { badSamples }) };
-  log.info(`evaluation: ${config.evaluate.protocol} on ${lists.train.length} training images (fraction ${config.evaluate.trainFraction}), AUROC on ${lists.test.length} test images`);
+  const { trainFraction, draws } = config.evaluate;
+  const subset = trainFraction < 1 ? `${trainFraction * 100} % of the ${lists.train.length} training images${draws > 1 ? `, ${draws} label draws (means over draws)` : ''}` : `all ${lists.train.length} training images`;
+  log.info(`evaluation: ${config.evaluate.protocol} on ${subset}; AUROC on ${lists.test.length} test images`);
   const results: ClassificationScores[] = [];
   const predictions: ClassificationPredictions[] = [];
   const kinds: ClassificationScores['encoder'][] = ['pretrained', ...(warmStartEncoder ? (['warm-start'] as const) : []), ...(config.evaluate.compareWithScratch ? (['scratch'] as const) : [])];
@@ -149,7 +151,8 @@ export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, e
     const k = kinds.indexOf(kind);
     if (k < 0) return undefined;
     const [pre, other] = [predictions[0], predictions[k]];
-    return pairedBootstrapAurocDifference(pre.scores, other.scores, pre.targets, pre.numLabels, { resamples: config.evaluate.bootstrap, seed: config.seed });
+    // Paired by test image and by label draw (draw k of both encoders trained on the same subset).
+    return pairedBootstrapAurocDifferenceOverDraws(pre.draws, other.draws, pre.targets, pre.numLabels, { resamples: config.evaluate.bootstrap, seed: config.seed });
   };
   const report: EvaluationReport = { results, difference: versus('scratch'), warmStartDifference: versus('warm-start') };
   runDir.writeJson('evaluation.json', report);
@@ -194,14 +197,16 @@ export function formatRunSummary(pre: PretrainSummary, evaluation: EvaluationRep
     `evaluation (${results[0]?.protocol ?? '-'}, mean AUROC over labels on the test split):`,
   ];
   for (const e of results) {
-    lines.push(`  ${e.encoder.padEnd(10)} AUROC ${e.auroc.toFixed(4)} (${fmtInterval(e.aurocInterval)})  accuracy ${e.accuracy.toFixed(4)}  (${e.trainImages} train / ${e.testImages} test images)`);
+    const drawn = e.draws && e.draws > 1 ? `, mean over ${e.draws} label draws: ${e.drawAuroc!.map((a) => a.toFixed(3)).join(' ')}` : '';
+    lines.push(`  ${e.encoder.padEnd(10)} AUROC ${e.auroc.toFixed(4)} (${fmtInterval(e.aurocInterval)})  accuracy ${e.accuracy.toFixed(4)}  (${e.trainImages} train / ${e.testImages} test images${drawn})`);
     if (labelNames) {
       lines.push(`    ${labelNames.map((n, i) => `${n} ${Number.isNaN(e.perLabelAuroc[i]) ? '-' : e.perLabelAuroc[i].toFixed(2)}`).join('  ')}`);
     }
   }
   const verdictLine = (what: string, d: BootstrapInterval, helped: string, hurt: string) => {
     const verdict = d.low > 0 ? `${helped}: the whole interval is above 0` : d.high < 0 ? `${hurt}: the whole interval is below 0` : 'no difference shown: the interval contains 0';
-    lines.push(`  ${what}: ${d.estimate >= 0 ? '+' : ''}${d.estimate.toFixed(4)} (paired bootstrap over test images, ${fmtInterval(d, true)}) — ${verdict}`);
+    const over = (results[0]?.draws ?? 1) > 1 ? `mean over ${results[0].draws} label draws, paired bootstrap over test images` : 'paired bootstrap over test images';
+    lines.push(`  ${what}: ${d.estimate >= 0 ? '+' : ''}${d.estimate.toFixed(4)} (${over}, ${fmtInterval(d, true)}) — ${verdict}`);
   };
   if (difference) verdictLine('pre-trained − scratch', difference, 'pre-training helped', 'pre-training hurt');
   if (evaluation.warmStartDifference) verdictLine('pre-trained − warm start (what the ECAMP stage added)', evaluation.warmStartDifference, 'the ECAMP stage helped', 'the ECAMP stage hurt');
