@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { answerWith, startTestOllama } from '../test/ollama-test-server.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const cliArgs = ['--import', 'tsx', 'src/cli.ts'];
+// Workspace packages resolve to their sources (no build needed), as in the tests themselves.
+const cliArgs = ['--conditions=source', '--import', 'tsx', 'src/cli.ts'];
 
 function journalLines(path: string): string[] {
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.endsWith('}')) : [];
