@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useBackend } from '../test/backends.js';
 import { Module, ModuleList } from './module.js';
 import { tf } from './tf.js';
-import { tensorToData } from './tensor_data.js';
+import { tensorToData } from './tensor-data.js';
 
 class Leaf extends Module {
   readonly w = this.addParameter('weight', tf.ones([2, 3]));

@@ -1,5 +1,5 @@
 import { tf } from './tf.js';
-import { isTensorData, tensorFromData, type TensorData } from './tensor_data.js';
+import { isTensorData, tensorFromData, type TensorData } from './tensor-data.js';
 
 /** What {@link Module.addRng} keeps of a generator (core's `Rng`): its state, to save and restore. */
 export interface StatefulRng {

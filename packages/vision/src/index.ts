@@ -15,29 +15,29 @@ export {
   type VitConfig,
   type MaeConfig,
   type VitPresetName,
-} from './vitConfig.js';
+} from './vit-config.js';
 /** `createVit(name, overrides)` / `createMae(name, overrides)`, like timm's `create_model`. */
 export { createVit, createMae } from './registry.js';
 /** The ViT encoder (`forwardFeatures` for downstream use) and a seeded normal initialiser. */
 export { VisionTransformer, normalTensor, type ForwardFeaturesOptions, type ForwardAttentionOptions, type VitFeatures } from './vit.js';
 /** What the class token attends to, per patch (from `VisionTransformer.forwardAttention`). */
-export { clsAttentionMap } from './attentionMap.js';
+export { clsAttentionMap } from './attention-map.js';
 /** MAE: `forwardEncoder`, `forwardDecoder`, `forwardLoss`, `forwardPretrain`. */
 export { MaskedAutoencoder, type MaeEncoderOutput, type MaeOutput, type MaskingSource } from './mae.js';
 /** Patch embedding as a Linear over flattened (p, q, c) patches. */
-export { PatchEmbed, type PatchEmbedOptions } from './patchEmbed.js';
+export { PatchEmbed, type PatchEmbedOptions } from './patch-embed.js';
 /** NHWC images ↔ per-patch pixel vectors in MAE's layout. */
 export { patchify, unpatchify, patchGrid, type PatchGrid } from './patchify.js';
 /** MAE's fixed 2-D sine-cosine position table (and the 1-D one it is built from). */
-export { sincosPositionEmbedding2d, sincosPositionEmbedding1d, type SincosOptions } from './posEmbed.js';
+export { sincosPositionEmbedding2d, sincosPositionEmbedding1d, type SincosOptions } from './pos-embed.js';
 /** Per-sample random masking indices with MAE's `random_masking` semantics. */
 export { randomMaskingIndices, maskingFromNoise, lenKeepFor, type MaskingIndices, type UniformSource } from './masking.js';
 /** MAE reconstruction picture (visible input patches + predicted removed ones, norm-pix undone). */
 export { maeReconstruction, type ReconstructionOptions } from './reconstruct.js';
 /** MSE on removed patches, optional per-patch normalised target. */
-export { maeLoss, type MaeLossOptions } from './maeLoss.js';
+export { maeLoss, type MaeLossOptions } from './mae-loss.js';
 /** Repeat a `[1, 1, D]` token over a batch with a cheap gradient. */
-export { broadcastToken } from './broadcastToken.js';
+export { broadcastToken } from './broadcast-token.js';
 /** The single timm/MAE ↔ ECAMP.ts name-and-layout mapping (a timm "checkpoint filter"). */
 export {
   timmToEcamp,
@@ -48,8 +48,8 @@ export {
   type TensorData,
   type CheckpointFilterOptions,
   type FilteredCheckpoint,
-} from './checkpointFilter.js';
+} from './checkpoint-filter.js';
 /** Load timm/MAE weights (a state dict or a safetensors file) into a ViT or MAE. */
-export { loadTimmWeights, loadTimmSafetensors, toFloatState, type LoadTimmOptions, type LoadTimmReport } from './importWeights.js';
+export { loadTimmWeights, loadTimmSafetensors, toFloatState, type LoadTimmOptions, type LoadTimmReport } from './import-weights.js';
 /** Save a ViT or MAE as a timm/MAE state dict (PyTorch names and layouts) for PyTorch to load. */
-export { exportTimmState, saveTimmSafetensors } from './exportWeights.js';
+export { exportTimmState, saveTimmSafetensors } from './export-weights.js';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW, initBackend, namedGradients, disposeGrads, Rng, tf } from '@ecamp/core';
 import { MaskedAutoencoder } from './mae.js';
 import { maskingFromNoise } from './masking.js';
-import { resolveMaeConfig } from './vitConfig.js';
+import { resolveMaeConfig } from './vit-config.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', quiet: true });

@@ -10,13 +10,13 @@
  * every backend (GatherNd has none).
  */
 import { LayerNorm, Linear, ModuleList, Rng, takeAlongAxis1, tf, TransformerBlock } from '@ecamp/core';
-import { broadcastToken } from './broadcastToken.js';
-import { maeLoss } from './maeLoss.js';
+import { broadcastToken } from './broadcast-token.js';
+import { maeLoss } from './mae-loss.js';
 import { lenKeepFor, randomMaskingIndices, type MaskingIndices, type UniformSource } from './masking.js';
 import { patchify } from './patchify.js';
-import { sincosPositionEmbedding2d } from './posEmbed.js';
+import { sincosPositionEmbedding2d } from './pos-embed.js';
 import { normalTensor, VisionTransformer } from './vit.js';
-import { validateMaeConfig, type MaeConfig } from './vitConfig.js';
+import { validateMaeConfig, type MaeConfig } from './vit-config.js';
 
 /** Output of {@link MaskedAutoencoder.forwardEncoder}. */
 // type aliases (not interfaces) so tf.tidy accepts them as TensorContainers

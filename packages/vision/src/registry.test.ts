@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@ecamp/core';
 import { createMae, createVit } from './registry.js';
-import { listVitPresets, VIT_PRESETS } from './vitConfig.js';
+import { listVitPresets, VIT_PRESETS } from './vit-config.js';
 import { MaskedAutoencoder } from './mae.js';
 import { VisionTransformer } from './vit.js';
 

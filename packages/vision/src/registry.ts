@@ -3,7 +3,7 @@
  */
 import { MaskedAutoencoder } from './mae.js';
 import { VisionTransformer } from './vit.js';
-import { resolveMaeConfig, type MaeConfig, type VitConfig } from './vitConfig.js';
+import { resolveMaeConfig, type MaeConfig, type VitConfig } from './vit-config.js';
 
 /**
  * Builds the ViT encoder of preset `name` (`tiny` | `small` | `base`) with `overrides` applied.

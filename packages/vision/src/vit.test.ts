@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@ecamp/core';
 import { VisionTransformer } from './vit.js';
-import { resolveMaeConfig } from './vitConfig.js';
-import { sincosPositionEmbedding2d } from './posEmbed.js';
+import { resolveMaeConfig } from './vit-config.js';
+import { sincosPositionEmbedding2d } from './pos-embed.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', quiet: true });

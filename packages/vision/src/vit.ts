@@ -5,10 +5,10 @@
  * `blocks.0.attn.qkv.weight`, `norm.weight`), so `checkpointFilter` maps checkpoints by layout only.
  */
 import { LayerNorm, Module, ModuleList, Rng, tf, TransformerBlock } from '@ecamp/core';
-import { broadcastToken } from './broadcastToken.js';
-import { PatchEmbed } from './patchEmbed.js';
-import { sincosPositionEmbedding2d } from './posEmbed.js';
-import { validateVitConfig, type VitConfig } from './vitConfig.js';
+import { broadcastToken } from './broadcast-token.js';
+import { PatchEmbed } from './patch-embed.js';
+import { sincosPositionEmbedding2d } from './pos-embed.js';
+import { validateVitConfig, type VitConfig } from './vit-config.js';
 
 /** Options of {@link VisionTransformer.forwardFeatures}. */
 export interface ForwardFeaturesOptions {

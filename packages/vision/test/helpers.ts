@@ -2,8 +2,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensors, tf } from '@ecamp/core';
-import { toFloatState } from '../src/importWeights.js';
-import type { TensorData } from '../src/checkpointFilter.js';
+import { toFloatState } from '../src/import-weights.js';
+import type { TensorData } from '../src/checkpoint-filter.js';
 
 /** Absolute path of a committed fixture. */
 export function fixturePath(name: string): string {

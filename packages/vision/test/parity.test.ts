@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf, TransformerBlock } from '@ecamp/core';
-import { timmToEcamp } from '../src/checkpointFilter.js';
-import { loadTimmWeights } from '../src/importWeights.js';
+import { timmToEcamp } from '../src/checkpoint-filter.js';
+import { loadTimmWeights } from '../src/import-weights.js';
 import { MaskedAutoencoder } from '../src/mae.js';
 import { maskingFromNoise } from '../src/masking.js';
 import { VisionTransformer } from '../src/vit.js';

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../test/backends.js';
 import { tf } from '../tf.js';
 import { Rng } from '@ecamp/io/rng';
-import { TransformerBlock } from '../layers/transformer_block.js';
+import { TransformerBlock } from '../layers/transformer-block.js';
 import { AdamW } from '../optim/adamw.js';
-import { trainStep } from '../optim/train_step.js';
+import { trainStep } from '../optim/train-step.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { readSafetensors } from './safetensors.js';
 

@@ -2,7 +2,7 @@
  * The safetensors decoder on plain bytes, without Node APIs, so browsers (and any bundle) can read
  * checkpoints too. `readSafetensors` (Node) reads a file and decodes it here.
  */
-import type { TensorData } from '../tensor_data.js';
+import type { TensorData } from '../tensor-data.js';
 
 /** Contents of a safetensors file: tensors (as plain arrays) and the string metadata. */
 export interface SafetensorsFile {

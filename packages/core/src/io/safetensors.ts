@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { AtomicFile } from '@ecamp/io';
 import { tf } from '../tf.js';
-import type { TensorData } from '../tensor_data.js';
+import type { TensorData } from '../tensor-data.js';
 import { decodeSafetensors, type SafetensorsFile } from './safetensors-parse.js';
 
 export type { SafetensorsFile } from './safetensors-parse.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../test/backends.js';
 import { tf } from '../tf.js';
-import type { TensorData } from '../tensor_data.js';
+import type { TensorData } from '../tensor-data.js';
 import { torchConvToTf, torchLinearToTf } from './torch.js';
 
 describe('PyTorch layout conversion', () => {

@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { isTensorData, type TensorData } from '../tensor_data.js';
+import { isTensorData, type TensorData } from '../tensor-data.js';
 
 function permute(t: TensorData, perm: number[]): TensorData {
   const shape = t.shape;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from '../../test/backends.js';
 import { tf } from '../tf.js';
-import { checkGradients } from '../testing/grad_check.js';
+import { checkGradients } from '../testing/grad-check.js';
 import { scaledDotProductAttention } from './attention.js';
 
 describe.each(BACKENDS)('scaledDotProductAttention on %s', (backend) => {

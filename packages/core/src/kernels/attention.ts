@@ -1,8 +1,8 @@
 import { tf } from '../tf.js';
 import { FUSED, type AttentionAttrs } from '../native/kernels/fused.js';
 import { isNativeBackend } from '../native/runtime.js';
-import { customOp } from './custom_op.js';
-import { batchMatMulT, type BatchMatMulStrategy } from './batch_matmul.js';
+import { customOp } from './custom-op.js';
+import { batchMatMulT, type BatchMatMulStrategy } from './batch-matmul.js';
 
 /** Result of {@link scaledDotProductAttention}. */
 export interface AttentionCoreResult {

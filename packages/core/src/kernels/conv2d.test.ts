@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from '../../test/backends.js';
 import { tf } from '../tf.js';
-import { checkGradients } from '../testing/grad_check.js';
+import { checkGradients } from '../testing/grad-check.js';
 import { conv2d, conv2dPadAmounts, im2col } from './conv2d.js';
 
 describe.each(BACKENDS)('conv2d on %s', (backend) => {

@@ -1,6 +1,6 @@
 import { tf } from '../tf.js';
 import { isNativeBackend } from '../native/runtime.js';
-import { customOp } from './custom_op.js';
+import { customOp } from './custom-op.js';
 
 /** Padding of {@link conv2d}: TF 'same'/'valid' or a symmetric pixel count (PyTorch `padding=p`). */
 export type Conv2dPadding = 'same' | 'valid' | number;

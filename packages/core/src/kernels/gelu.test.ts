@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from '../../test/backends.js';
 import { tf } from '../tf.js';
-import { checkGradients } from '../testing/grad_check.js';
+import { checkGradients } from '../testing/grad-check.js';
 import { gelu } from './gelu.js';
 
 describe.each(BACKENDS)('gelu on %s', (backend) => {

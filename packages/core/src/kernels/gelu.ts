@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
 import { FUSED } from '../native/kernels/fused.js';
 import { isNativeBackend } from '../native/runtime.js';
-import { customOp } from './custom_op.js';
+import { customOp } from './custom-op.js';
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 

@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
 import { FUSED } from '../native/kernels/fused.js';
 import { isNativeBackend } from '../native/runtime.js';
-import { customOp } from './custom_op.js';
+import { customOp } from './custom-op.js';
 
 /**
  * op(a)·op(b) for 2-D matrices. On wasm the transpose is made explicit (its transposed MatMul is a

@@ -2,7 +2,7 @@ import { tf } from '../tf.js';
 import { Module } from '../module.js';
 import { Rng } from '@ecamp/io/rng';
 import { truncNormal, type Initializer } from '../init.js';
-import { gatherRows } from '../kernels/gather_rows.js';
+import { gatherRows } from '../kernels/gather-rows.js';
 
 /** Options of {@link Embedding}. */
 export interface EmbeddingOptions {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from '../../test/backends.js';
 import { tf } from '../tf.js';
 import { Rng } from '@ecamp/io/rng';
-import { checkGradients } from '../testing/grad_check.js';
+import { checkGradients } from '../testing/grad-check.js';
 import { gelu } from '../kernels/gelu.js';
 import { Mlp } from './mlp.js';
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { requireNativeBackend } from '../../test/native.js';
 import { initBackend } from '../backend.js';
-import { TransformerBlock } from '../layers/transformer_block.js';
+import { TransformerBlock } from '../layers/transformer-block.js';
 import { Rng } from '@ecamp/io/rng';
 import { tf } from '../tf.js';
 import { NATIVE_KERNELS } from './register.js';

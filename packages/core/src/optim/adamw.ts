@@ -1,6 +1,6 @@
 import { tf } from '../tf.js';
 import type { Parameter } from '../module.js';
-import { isTensorData, tensorFromData, type TensorData } from '../tensor_data.js';
+import { isTensorData, tensorFromData, type TensorData } from '../tensor-data.js';
 import { globalNorm, type NamedGrads } from './grads.js';
 import { nativeAdamW, type AdamWEntry } from '../native/optim.js';
 

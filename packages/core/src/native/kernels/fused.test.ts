@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { expectMatchesReference, randomInput as rand, requireNativeBackend } from '../../../test/native.js';
 import { gelu } from '../../kernels/gelu.js';
-import { layerNorm } from '../../kernels/layer_norm.js';
+import { layerNorm } from '../../kernels/layer-norm.js';
 import { projectedAttention, scaledDotProductAttention } from '../../kernels/attention.js';
-import { linearCrossEntropy, softmaxCrossEntropyWithIntLabels } from '../../kernels/softmax_cross_entropy.js';
+import { linearCrossEntropy, softmaxCrossEntropyWithIntLabels } from '../../kernels/softmax-cross-entropy.js';
 import { tf } from '../../tf.js';
-import { TransformerBlock } from '../../layers/transformer_block.js';
+import { TransformerBlock } from '../../layers/transformer-block.js';
 import { Rng } from '@ecamp/io/rng';
 
 /** Σ sin(f(x))·k: a loss whose gradient differs per element. */
