@@ -17,10 +17,10 @@ import {
   linear,
   MultiHeadAttention,
   Rng,
-  setBatchMatMulStrategy,
   tf,
   type BackendName,
 } from '../src/index.js';
+import { setBatchMatMulStrategy } from '../src/kernels/index.js';
 
 const reps = Number(process.env.BENCH_REPS ?? 5);
 const backends = (process.env.BENCH_BACKENDS ?? 'native,wasm,cpu').split(',') as BackendName[];

@@ -22,19 +22,13 @@ export { linearCrossEntropy, softmaxCrossEntropyWithIntLabels } from './kernels/
 export { depthToSpace, pixelShuffle } from './kernels/pixel-shuffle.js';
 export { stridedSlice } from './kernels/strided-slice.js';
 export { topK } from './kernels/top-k.js';
-export { resizeBilinear, bilinearMatrix } from './kernels/resize-bilinear.js';
+export { resizeBilinear } from './kernels/resize-bilinear.js';
 export { gelu } from './kernels/gelu.js';
 export { layerNorm } from './kernels/layer-norm.js';
-export { conv2d, im2col, conv2dPadAmounts, type Conv2dOptions, type Conv2dPadding } from './kernels/conv2d.js';
+export { conv2d, type Conv2dOptions, type Conv2dPadding } from './kernels/conv2d.js';
 export { cropWindows, type CropOrigin } from './kernels/crop-windows.js';
 export { scaledDotProductAttention, type AttentionCoreResult, type AttentionCoreOptions } from './kernels/attention.js';
-export {
-  batchMatMul,
-  batchMatMulT,
-  setBatchMatMulStrategy,
-  resolveBatchMatMulStrategy,
-  type BatchMatMulStrategy,
-} from './kernels/batch-matmul.js';
+export { batchMatMul, batchMatMulT, type BatchMatMulStrategy } from './kernels/batch-matmul.js';
 export { customOp, type CustomOpForward } from './kernels/custom-op.js';
 
 export { Linear, type LinearOptions } from './layers/linear.js';

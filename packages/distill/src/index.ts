@@ -69,7 +69,3 @@ export {
 export { type PredictionSet, readPredictions } from './predictions.js';
 /** The `ecamp-distill` command, callable in-process. */
 export { type CliIo, runCli } from './cli-main.js';
-/** Command-line parsing and usage text. */
-export { type CliOptions, USAGE, parseCliArgs } from './cli-args.js';
-/** Package data-file helpers. */
-export { packageDataPath, readJsonFile } from './data-file.js';
