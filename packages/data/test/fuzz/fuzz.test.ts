@@ -62,7 +62,8 @@ describe('runIsolated (the harness)', () => {
     );
     expect(runs.map((r) => r.status)).toEqual(['ok', 'timeout', 'ok', 'threw', 'crashed', 'ok', 'crashed', 'ok']);
     expect(runs.filter((r) => r.status === 'ok').map((r) => (r as { value: { n: number } }).value.n)).toEqual([1, 2, 3, 4]);
-    expect(runs[1].ms).toBeGreaterThanOrEqual(1500);
+    // The deadline timer and performance.now() are different clocks: the timer may fire a few ms early (1499.6 ms seen).
+    expect(runs[1].ms).toBeGreaterThanOrEqual(1490);
     expect(runs[3]).toMatchObject({ error: { name: 'RangeError', message: 'thrown on purpose' } });
     expect(runs[4]).toMatchObject({ error: { message: 'worker exited with code 3' } });
     expect(runs[6]).toMatchObject({ error: { name: 'Error', message: expect.stringMatching(/out of memory|ERR_WORKER_OUT_OF_MEMORY/i) } });
