@@ -1,7 +1,7 @@
 /**
  * @ecamp/io — the TF-free helpers every ECAMP.ts package shares: atomic, fsync'd file writes;
  * RFC 4180 CSV; the seeded RNG; the entity lexicon and its word-form rules; report sentence
- * splitting; PNG encoding. No TensorFlow.js and no other @ecamp package.
+ * splitting; PNG encoding; the attention colour ramp. No TensorFlow.js and no other @ecamp package.
  */
 export { AtomicFile, writeFileAtomic, type AtomicWriteOptions } from './atomic.js';
 export { parseCsv, parseCsvRecords, csvField, csvLine, type CsvRecord, type CsvParse } from './csv.js';
@@ -19,3 +19,4 @@ export {
 } from './lexicon.js';
 export { splitSentences, closeSentence } from './sentences.js';
 export { encodePng, decodePng, pngChunk, crc32 } from './png.js';
+export { RAMP, rampColour } from './colour-ramp.js';

@@ -2,24 +2,10 @@
  * The report's own pictures: a radiograph with an attention heat-map blended over it and a
  * window outlined, as PNG bytes (`@ecamp/io`'s encoder), for embedding as data URIs.
  */
-import { encodePng } from '@ecamp/io';
+import { encodePng, rampColour } from '@ecamp/io';
 
-/** Colour stops from low to high attention: near black, purple, red, orange, pale yellow (the viewer's ramp). */
-export const RAMP: readonly (readonly [number, number, number])[] = [
-  [0, 0, 4],
-  [87, 16, 110],
-  [188, 55, 84],
-  [249, 142, 9],
-  [252, 255, 164],
-];
-
-/** RGB of `v` ∈ [0, 1] on {@link RAMP} (clamped, linear between stops). */
-export function rampColour(v: number): [number, number, number] {
-  const t = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(t));
-  const f = t - i;
-  return [0, 1, 2].map((c) => Math.round(RAMP[i][c] + (RAMP[i + 1][c] - RAMP[i][c]) * f)) as [number, number, number];
-}
+// The ramp is shared with the browser viewer; re-exported for the report's callers and tests.
+export { RAMP, rampColour } from '@ecamp/io';
 
 /** Input of {@link attentionPicture}. */
 export interface AttentionPictureInput {

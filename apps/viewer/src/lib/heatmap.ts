@@ -2,6 +2,7 @@
  * Heat-map values and colours (no DOM): attention over the patch grid scaled to [0, 1] and mapped
  * through a dark-to-bright colour ramp.
  */
+import { rampColour } from '@ecamp/io/colour-ramp';
 
 /** Min–max scaling to [0, 1] (all zeros when every value is the same). */
 export function normaliseMap(values: ArrayLike<number>): Float32Array {
@@ -17,24 +18,8 @@ export function normaliseMap(values: ArrayLike<number>): Float32Array {
   return out;
 }
 
-/** Colour stops of the ramp (low → high attention): near black, purple, red, orange, pale yellow. */
-export const RAMP: readonly (readonly [number, number, number])[] = [
-  [0, 0, 4],
-  [87, 16, 110],
-  [188, 55, 84],
-  [249, 142, 9],
-  [252, 255, 164],
-];
-
-/** RGB of `v` ∈ [0, 1] on {@link RAMP} (clamped, linear between stops). */
-export function rampColour(v: number): [number, number, number] {
-  const t = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(t));
-  const f = t - i;
-  const a = RAMP[i];
-  const b = RAMP[i + 1];
-  return [0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * f)) as [number, number, number];
-}
+// The ramp is shared with the trainer's report pictures (@ecamp/io, browser-safe subpath).
+export { RAMP, rampColour } from '@ecamp/io/colour-ramp';
 
 /** A grid×grid RGBA picture of a [0, 1] map (opaque), row-major like the ViT's patch tokens. */
 export function heatmapPixels(map01: ArrayLike<number>, grid: number): Uint8ClampedArray<ArrayBuffer> {
