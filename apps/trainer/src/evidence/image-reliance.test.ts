@@ -1,33 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@ecamp/core';
-import { loadTokenizer, trainWordPiece } from '@ecamp/mlm';
-import { loadConfig } from '../config/load.js';
+import { TEST_REPORTS, testTokenizer, tinyPretrainConfig } from '../../test/pretrain-fixtures.js';
 import { FixedBatchSource } from '../pretrain/fixed-source.js';
 import { EcampPretrainModel } from '../pretrain/model.js';
 import { mlmImageReliance } from './image-reliance.js';
 
-const REPORTS = [
-  'There is a small left pleural effusion. There is no pneumothorax. Heart size is normal.',
-  'Moderate cardiomegaly. There is no evidence of pneumonia. Right basilar opacity.',
-];
-const tokenizer = loadTokenizer(trainWordPiece(REPORTS.concat(REPORTS), { vocabSize: 100, minFrequency: 1 }), { maxLength: 32 });
-
-function config(...set: string[]) {
-  return loadConfig('tiny', [
-    'model.encoder.dim=32',
-    'model.encoder.depth=1',
-    'model.encoder.heads=2',
-    'model.decoder.dim=16',
-    'model.decoder.depth=1',
-    'model.decoder.heads=2',
-    'model.text.dim=16',
-    'model.text.heads=2',
-    'model.text.intermediate=32',
-    'model.text.maxLength=32',
-    'data.batchSize=2',
-    ...set,
-  ]);
-}
+const REPORTS = TEST_REPORTS;
+const tokenizer = testTokenizer;
+const config = tinyPretrainConfig;
 
 describe('mlmImageReliance', () => {
   beforeAll(async () => {

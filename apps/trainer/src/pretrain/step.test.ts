@@ -1,36 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@ecamp/core';
-import { loadTokenizer, trainWordPiece } from '@ecamp/mlm';
 import { WindowSelector } from '@ecamp/superres';
 import { maskingFromNoise } from '@ecamp/vision';
-import { loadConfig } from '../config/load.js';
+import { TEST_REPORTS, testTokenizer, tinyPretrainConfig } from '../../test/pretrain-fixtures.js';
 import { FixedBatchSource } from './fixed-source.js';
 import { EcampPretrainModel } from './model.js';
 import { AUTHORS_SR_SCALE, pretrainLoss, type LossParts } from './step.js';
 import { disposeInputs, toPretrainInputs } from './tensors.js';
 
-const REPORTS = [
-  'There is a small left pleural effusion. There is no pneumothorax. Heart size is normal.',
-  'Moderate cardiomegaly. There is no evidence of pneumonia. Right basilar opacity.',
-];
-const tokenizer = loadTokenizer(trainWordPiece(REPORTS.concat(REPORTS), { vocabSize: 100, minFrequency: 1 }), { maxLength: 32 });
+const REPORTS = TEST_REPORTS;
+const tokenizer = testTokenizer;
 
 function config(balance: 'authors' | 'normalised') {
-  return loadConfig('tiny', [
-    `objectives.balance=${balance}`,
-    'objectives.superres.window=center',
-    'model.encoder.dim=32',
-    'model.encoder.depth=1',
-    'model.encoder.heads=2',
-    'model.decoder.dim=16',
-    'model.decoder.depth=1',
-    'model.decoder.heads=2',
-    'model.text.dim=16',
-    'model.text.heads=2',
-    'model.text.intermediate=32',
-    'model.text.maxLength=32',
-    'data.batchSize=2',
-  ]);
+  return tinyPretrainConfig(`objectives.balance=${balance}`);
 }
 
 describe('pretrainLoss balance', () => {

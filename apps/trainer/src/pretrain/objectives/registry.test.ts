@@ -1,40 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { disposeGrads, initBackend, namedGradients, Rng, tf } from '@ecamp/core';
-import { loadTokenizer, trainWordPiece } from '@ecamp/mlm';
 import { WindowSelector } from '@ecamp/superres';
 import { maskingFromNoise } from '@ecamp/vision';
-import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import type { RawPretrainBatch } from '../batch-source.js';
 import { FixedBatchSource } from '../fixed-source.js';
 import { EcampPretrainModel } from '../model.js';
 import { pretrainLoss, type LossParts } from '../step.js';
 import { disposeInputs, toPretrainInputs } from '../tensors.js';
+import { TEST_REPORTS, testTokenizer, tinyPretrainConfig } from '../../../test/pretrain-fixtures.js';
 import { OBJECTIVES, OBJECTIVE_NAMES, enabledObjectives, withObjectives, type RegisteredObjective } from './registry.js';
 
-const REPORTS = [
-  'There is a small left pleural effusion. There is no pneumothorax. Heart size is normal.',
-  'Moderate cardiomegaly. There is no evidence of pneumonia. Right basilar opacity.',
-];
-const tokenizer = loadTokenizer(trainWordPiece(REPORTS.concat(REPORTS), { vocabSize: 100, minFrequency: 1 }), { maxLength: 32 });
+const REPORTS = TEST_REPORTS;
+const tokenizer = testTokenizer;
 
 /** A tiny configuration: every objective on, centred SR windows (so each objective can go off alone). */
 function tinyConfig(extra: string[] = []): Config {
-  return loadConfig('tiny', [
-    'objectives.superres.window=center',
-    'model.encoder.dim=32',
-    'model.encoder.depth=1',
-    'model.encoder.heads=2',
-    'model.decoder.dim=16',
-    'model.decoder.depth=1',
-    'model.decoder.heads=2',
-    'model.text.dim=16',
-    'model.text.heads=2',
-    'model.text.intermediate=32',
-    'model.text.maxLength=32',
-    'data.batchSize=2',
-    ...extra,
-  ]);
+  return tinyPretrainConfig(...extra);
 }
 
 /** The parameter names under the modules `objective` owns (built on a fresh model of `config`). */
