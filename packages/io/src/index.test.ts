@@ -11,6 +11,7 @@ describe('@ecamp/io', () => {
         'chestXrayEntities', 'fundusEntities', 'createLexicon', 'entityLexiconFrom', 'loadEntityLexicon', 'matchEntity', 'normaliseEntityName', 'pluralForms',
         'splitSentences', 'closeSentence',
         'encodePng', 'decodePng', 'pngChunk', 'crc32',
+        'RAMP', 'rampColour',
       ].sort(),
     );
   });
