@@ -1,18 +1,11 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureOutput } from '../test/cli-fixtures.js';
 import { main } from './cli.js';
 import { commands } from './commands/index.js';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  return { out, err, restore: () => (o.mockRestore(), e.mockRestore()) };
-}
-
 describe('ecamp CLI', () => {
   it('lists every command in its help', async () => {
-    const c = capture();
+    const c = captureOutput();
     const code = await main(['--help']);
     c.restore();
     expect(code).toBe(0);
@@ -20,7 +13,7 @@ describe('ecamp CLI', () => {
   });
 
   it.each(commands.map((c) => c.name))('has a help text for %s', async (name) => {
-    const c = capture();
+    const c = captureOutput();
     const viaHelp = await main(['help', name]);
     const viaFlag = await main([name, '--help']);
     c.restore();
@@ -32,7 +25,7 @@ describe('ecamp CLI', () => {
   });
 
   it('rejects unknown commands and flags with exit code 2', async () => {
-    const c = capture();
+    const c = captureOutput();
     expect(await main(['frobnicate'])).toBe(2);
     expect(await main(['config', '--nope'])).toBe(2);
     c.restore();
@@ -41,7 +34,7 @@ describe('ecamp CLI', () => {
   });
 
   it('prints a resolved config and reports a bad override by field', async () => {
-    const c = capture();
+    const c = captureOutput();
     expect(await main(['config', '--set', 'optim.steps=17'])).toBe(0);
     expect(await main(['config', '--set', 'optim.steps=-1'])).toBe(2);
     c.restore();

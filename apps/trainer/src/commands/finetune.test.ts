@@ -1,31 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, readSafetensors, tf } from '@ecamp/core';
+import { cli } from '../../test/cli-fixtures.js';
 import { syntheticSet, tempDir, writeText } from '../../test/finetune-fixtures.js';
-import { main } from '../cli.js';
 
 // End-to-end through the CLI on 24 synthetic radiographs (12 train / 6 validation / 6 test), at
 // 64 px with a random tiny ViT so each run takes seconds: every task, every format the
 // synthetic set writes, the files a run leaves, and the errors a user sees.
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  return { out, err, restore: () => (o.mockRestore(), e.mockRestore()) };
-}
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const c = capture();
-  try {
-    const code = await main(args);
-    return { code, out: c.out.join(''), err: c.err.join('') };
-  } finally {
-    c.restore();
-  }
-}
 
 const jsonl = (path: string) =>
   readFileSync(path, 'utf8')
