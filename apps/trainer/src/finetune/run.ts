@@ -260,6 +260,8 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
     const fromCache = <T>(make: (rows: number[]) => T) => (_epoch: number, r: Rng) => lazyMap(rowBatches(encoded.train!.cache.count, options.batchSize, shuffled(r, encoded.train!.cache.count)), make);
     const trainEncoderView: FeatureEncoder = ctx.cached ? new CachedTokenEncoder(encoded.train!.cache, ctx.encoder.numPrefixTokens ?? 1) : ctx.encoder;
     const size = spec.imageSize;
+    // What every task's fit loop takes alike; each adds its head, its batches and how the encoder trains.
+    const fitOptions = { encoder: trainEncoderView, epochs: options.epochs, optimiser, rng, onProgress, onEpochEnd };
     let fit: { steps: number; skipped: number; epochsRun: number; losses: number[]; dispose(): void };
     if (options.task === 'classification') {
       const ls = labels!;
@@ -272,44 +274,29 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
         );
       }
       fit = await fitClassifier({
-        encoder: trainEncoderView,
+        ...fitOptions,
         head: classHead,
         task: ls.mode === 'single-label' ? 'multi-class' : 'multi-label',
         protocol: trainEncoder ? 'finetune' : 'linear-probe',
-        epochs: options.epochs,
         layerDecay: options.layerDecay,
-        optimiser,
-        rng,
-        onProgress,
-        onEpochEnd,
         batches: ctx.cached
           ? fromCache((rows) => ({ images: rowIndexImages(rows), labels: labelValues(rows.map((k) => data.train[encoded.train!.indices[k]]), ls) }))
           : live((b) => ({ images: imagesTensor(b, size), labels: labelValues(b.indices.map((i) => data.train[i]), ls) })),
       });
     } else if (options.task === 'segmentation') {
       fit = await fitSegmenter({
-        encoder: trainEncoderView,
+        ...fitOptions,
         decoder: head as SegmentationDecoder,
-        epochs: options.epochs,
         trainEncoder,
-        optimiser,
-        rng,
-        onProgress,
-        onEpochEnd,
         batches: ctx.cached
           ? fromCache((rows) => ({ images: rowIndexImages(rows), masks: masksTensor(rows.map((k) => encoded.train!.masks![k]), size) }))
           : live((b) => ({ images: imagesTensor(b, size), masks: masksTensor(b.samples.map((s) => s.mask!), size) })),
       });
     } else {
       fit = await fitDetector({
-        encoder: trainEncoderView,
+        ...fitOptions,
         head: head as Extract<TaskHead, { config: unknown }>,
-        epochs: options.epochs,
         trainEncoder,
-        optimiser,
-        rng,
-        onProgress,
-        onEpochEnd,
         batches: ctx.cached
           ? fromCache((rows) => ({ images: rowIndexImages(rows), boxes: rows.map((k) => encoded.train!.boxes![k]) }))
           : live((b) => ({ images: imagesTensor(b, size), boxes: b.samples.map((s) => s.boxes ?? []) })),
