@@ -30,6 +30,12 @@ function journal(path = join(dir, `j${fileNo++}.jsonl`)) {
 const reports = (n: number, prefix = 'report'): ReportInput[] => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, text: `${prefix} ${i}: small effusion.` }));
 const ok: ChatScript = () => ({ kind: 'content', content: answerWith('effusion') });
 const fast = { backoffMs: 5, maxBackoffMs: 20, benchMs: 50, timeoutMs: 10_000 } satisfies Partial<OllamaRunOptions>;
+/** Distils `n` reports on `hosts` with the fast settings (overridden by `options`) and a fresh journal, collecting the run's events. */
+async function distilOn(n: number, hosts: OllamaRunOptions['hosts'], options: Partial<OllamaRunOptions> = {}) {
+  const events: RunEvent[] = [];
+  const summary = await distillWithOllama(reports(n), { ...fast, ...options, hosts, model: 'test-model', journal: journal(), onEvent: (e) => events.push(e) });
+  return { summary, events };
+}
 
 describe('distillWithOllama', () => {
   it('distils, journals, renders, and a rerun redoes nothing', async () => {
@@ -77,16 +83,7 @@ describe('distillWithOllama', () => {
     const s = await serve((_r, n) =>
       n === 0 ? { kind: 'status', status: 500 } : n === 1 ? { kind: 'content', content: answerWith('mass'), delayMs: 5000 } : n === 2 ? { kind: 'drop' } : { kind: 'content', content: answerWith('mass') },
     );
-    const events: RunEvent[] = [];
-    const r = await distillWithOllama(reports(1), {
-      ...fast,
-      timeoutMs: 1000,
-      benchAfter: 10,
-      hosts: [{ url: s.url, parallel: 1 }],
-      model: 'test-model',
-      journal: journal(),
-      onEvent: (e) => events.push(e),
-    });
+    const { summary: r, events } = await distilOn(1, [{ url: s.url, parallel: 1 }], { timeoutMs: 1000, benchAfter: 10 });
     expect(r).toMatchObject({ done: 1, failed: 0 });
     expect(events.filter((e) => e.type === 'retry').map((e) => (e as { reason: string }).reason)).toEqual(['http-500', 'timeout', 'connection']);
   });
@@ -111,20 +108,11 @@ describe('distillWithOllama', () => {
   it('benches a failing host and lets the healthy one take the work', async () => {
     const bad = await serve(() => ({ kind: 'status', status: 503 }));
     const good = await serve(() => ({ kind: 'content', content: answerWith('edema'), delayMs: 5 }));
-    const events: RunEvent[] = [];
-    const r = await distillWithOllama(reports(12), {
-      ...fast,
-      benchAfter: 2,
-      benchMs: 10_000,
-      maxAttempts: 5,
-      hosts: [
-        { url: bad.url, parallel: 2 },
-        { url: good.url, parallel: 2 },
-      ],
-      model: 'test-model',
-      journal: journal(),
-      onEvent: (e) => events.push(e),
-    });
+    const hosts = [
+      { url: bad.url, parallel: 2 },
+      { url: good.url, parallel: 2 },
+    ];
+    const { summary: r, events } = await distilOn(12, hosts, { benchAfter: 2, benchMs: 10_000, maxAttempts: 5 });
     expect(r).toMatchObject({ total: 12, done: 12, failed: 0 });
     expect(events.some((e) => e.type === 'benched' && e.host === bad.url)).toBe(true);
     expect(bad.chats.length).toBeLessThanOrEqual(4); // two per slot before the bench, none after
@@ -133,17 +121,8 @@ describe('distillWithOllama', () => {
 
   it('retries a benched host after its bench and uses it again once it recovers', async () => {
     const flaky = await serve((_r, n) => (n < 2 ? { kind: 'drop' } : { kind: 'content', content: answerWith('mass') }));
-    const events: RunEvent[] = [];
     const t0 = Date.now();
-    const r = await distillWithOllama(reports(3), {
-      ...fast,
-      benchAfter: 2,
-      benchMs: 300,
-      hosts: [{ url: flaky.url, parallel: 1 }],
-      model: 'test-model',
-      journal: journal(),
-      onEvent: (e) => events.push(e),
-    });
+    const { summary: r, events } = await distilOn(3, [{ url: flaky.url, parallel: 1 }], { benchAfter: 2, benchMs: 300 });
     expect(r).toMatchObject({ done: 3, failed: 0 });
     expect(events.filter((e) => e.type === 'benched')).toHaveLength(1);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
@@ -153,15 +132,11 @@ describe('distillWithOllama', () => {
   it('spreads work by speed: a fast host takes more than a slow one', async () => {
     const slow = await serve(() => ({ kind: 'content', content: answerWith('mass'), delayMs: 300 }));
     const quick = await serve(() => ({ kind: 'content', content: answerWith('mass'), delayMs: 5 }));
-    const r = await distillWithOllama(reports(30), {
-      ...fast,
-      hosts: [
-        { url: slow.url, parallel: 1 },
-        { url: quick.url, parallel: 1 },
-      ],
-      model: 'test-model',
-      journal: journal(),
-    });
+    const hosts = [
+      { url: slow.url, parallel: 1 },
+      { url: quick.url, parallel: 1 },
+    ];
+    const { summary: r } = await distilOn(30, hosts);
     expect(r.done).toBe(30);
     expect(quick.chats.length).toBeGreaterThan(3 * slow.chats.length);
   });
@@ -169,15 +144,7 @@ describe('distillWithOllama', () => {
   it('benches a host that fails the probe and refuses when none is usable', async () => {
     const noModel = await serve(ok, ['something-else']);
     const good = await serve(ok);
-    const events: RunEvent[] = [];
-    const r = await distillWithOllama(reports(3), {
-      ...fast,
-      benchMs: 60_000,
-      hosts: [{ url: noModel.url, parallel: 1 }, { url: good.url, parallel: 1 }],
-      model: 'test-model',
-      journal: journal(),
-      onEvent: (e) => events.push(e),
-    });
+    const { summary: r, events } = await distilOn(3, [{ url: noModel.url, parallel: 1 }, { url: good.url, parallel: 1 }], { benchMs: 60_000 });
     expect(r.done).toBe(3);
     expect(noModel.chats).toHaveLength(0);
     expect(events.find((e) => e.type === 'host-down')).toMatchObject({ host: noModel.url });
@@ -240,21 +207,12 @@ describe('distillWithOllama with a silent host (accepts, never answers)', () => 
     const silent = await startSilentServer();
     const healthy = await serve(ok);
     try {
-      const events: RunEvent[] = [];
       const t0 = Date.now();
-      const summary = await distillWithOllama(reports(6), {
-        ...fast,
-        timeoutMs,
-        maxAttempts,
-        benchMs: 60_000,
-        hosts: [
-          { url: silent.url, parallel: 2 },
-          { url: healthy.url, parallel: 1 },
-        ],
-        model: 'test-model',
-        journal: journal(),
-        onEvent: (e) => events.push(e),
-      });
+      const hosts = [
+        { url: silent.url, parallel: 2 },
+        { url: healthy.url, parallel: 1 },
+      ];
+      const { summary, events } = await distilOn(6, hosts, { timeoutMs, maxAttempts, benchMs: 60_000 });
       expect(summary).toMatchObject({ total: 6, done: 6, failed: 0, interrupted: false });
       expect(healthy.chats).toHaveLength(6);
       expect(events.filter((e) => e.type === 'host-down').map((e) => (e as { host: string }).host)).toEqual([silent.url]);
@@ -266,19 +224,11 @@ describe('distillWithOllama with a silent host (accepts, never answers)', () => 
   it('benches a host that goes silent mid-run and finishes elsewhere', async () => {
     const flaky = await serve((_r, n) => (n === 0 ? { kind: 'content', content: answerWith('effusion') } : { kind: 'hang' }));
     const healthy = await serve(ok);
-    const summary = await distillWithOllama(reports(5), {
-      ...fast,
-      timeoutMs,
-      maxAttempts: 3,
-      benchAfter: 1,
-      benchMs: 60_000,
-      hosts: [
-        { url: flaky.url, parallel: 1 },
-        { url: healthy.url, parallel: 1 },
-      ],
-      model: 'test-model',
-      journal: journal(),
-    });
+    const hosts = [
+      { url: flaky.url, parallel: 1 },
+      { url: healthy.url, parallel: 1 },
+    ];
+    const { summary } = await distilOn(5, hosts, { timeoutMs, maxAttempts: 3, benchAfter: 1, benchMs: 60_000 });
     expect(summary).toMatchObject({ total: 5, done: 5, failed: 0 });
     expect(flaky.chats.length).toBeLessThanOrEqual(3);
   });
