@@ -73,15 +73,10 @@ export async function* journalRows(
   model: string,
   maxChars = DEFAULT_MAX_REPORT_CHARS,
 ): AsyncGenerator<OutputRow> {
-  for await (const r of reports) {
-    const skip = tooLongRow(r, maxChars);
-    if (skip) {
-      yield skip;
-      continue;
-    }
+  yield* rowsOrSkips(reports, maxChars, (r) => {
     const rec = journal.get(cacheKey(promptVersion, model, r.text));
     const done = rec?.status === 'done';
-    yield {
+    return {
       id: r.id,
       imagePath: r.imagePath ?? '',
       report: r.text,
@@ -90,7 +85,16 @@ export async function* journalRows(
       distillation: done ? rec.distillation : undefined,
       reason: rec?.status === 'failed' ? rec.reason : undefined,
     };
-  }
+  });
+}
+
+/** Each report's row made by `row`, in input order, except that a report longer than `maxChars` gets its skip row instead. */
+async function* rowsOrSkips(
+  reports: AsyncIterable<ReportInput> | Iterable<ReportInput>,
+  maxChars: number,
+  row: (r: ReportInput) => OutputRow,
+): AsyncGenerator<OutputRow> {
+  for await (const r of reports) yield tooLongRow(r, maxChars) ?? row(r);
 }
 
 /** A report longer than this many characters is skipped, not distilled (default of `--max-report-chars`). */
@@ -111,13 +115,8 @@ export async function* ruleRows(
   distiller: RuleDistiller,
   maxChars = DEFAULT_MAX_REPORT_CHARS,
 ): AsyncGenerator<OutputRow> {
-  for await (const r of reports) {
-    const skip = tooLongRow(r, maxChars);
-    if (skip) {
-      yield skip;
-      continue;
-    }
+  yield* rowsOrSkips(reports, maxChars, (r) => {
     const distillation = distiller.distill(r.text);
-    yield { id: r.id, imagePath: r.imagePath ?? '', report: r.text, status: 'done', context: renderContext(distillation), distillation };
-  }
+    return { id: r.id, imagePath: r.imagePath ?? '', report: r.text, status: 'done', context: renderContext(distillation), distillation };
+  });
 }
