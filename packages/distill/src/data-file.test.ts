@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageDataPath, readJsonFile } from './data-file.js';
+import { packageDataPath, parseJsonObjectLine, readJsonFile } from './data-file.js';
 
 describe('data files', () => {
   it('finds the shipped rule data', () => {
@@ -15,5 +15,10 @@ describe('data files', () => {
     writeFileSync(bad, '{ nope');
     expect(() => readJsonFile(bad)).toThrow(bad);
     expect(() => readJsonFile(join(dir, 'missing.json'))).toThrow('missing.json');
+  });
+  it('parses a JSONL line that holds an object, naming the place of a bad one', () => {
+    expect(parseJsonObjectLine('{"id":"a","n":1}', 'f.jsonl:1')).toEqual({ id: 'a', n: 1 });
+    expect(() => parseJsonObjectLine('{ nope', 'f.jsonl:2')).toThrow(/^f\.jsonl:2: not valid JSON \(/);
+    for (const line of ['[1]', 'null', '"text"', '3']) expect(() => parseJsonObjectLine(line, 'f.jsonl:3')).toThrow('f.jsonl:3: expected a JSON object');
   });
 });

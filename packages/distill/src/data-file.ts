@@ -23,3 +23,15 @@ export function readJsonFile(path: string): unknown {
     throw new Error(`${path} is not valid JSON: ${(err as Error).message}`);
   }
 }
+
+/** Parses one JSONL line that must hold a JSON object; errors start with `where` (`file:line`). */
+export function parseJsonObjectLine(line: string, where: string): Record<string, unknown> {
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch (err) {
+    throw new Error(`${where}: not valid JSON (${(err as Error).message})`);
+  }
+  if (!row || typeof row !== 'object' || Array.isArray(row)) throw new Error(`${where}: expected a JSON object`);
+  return row as Record<string, unknown>;
+}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type EntityLexicon, chestXrayEntities } from '@ecamp/io';
+import { parseJsonObjectLine } from './data-file.js';
 import { type Distillation, validateLlmAnswer } from './schema.js';
 
 /** Predictions read from a file, by report id. */
@@ -31,14 +32,7 @@ export function readPredictions(path: string, lexicon: EntityLexicon = chestXray
   text.split('\n').forEach((line, i) => {
     const where = `${path}:${i + 1}`;
     if (!line.trim()) return;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (err) {
-      throw new Error(`${where}: not valid JSON (${(err as Error).message})`);
-    }
-    if (!row || typeof row !== 'object' || Array.isArray(row)) throw new Error(`${where}: expected a JSON object`);
-    const { id, distillation } = row as { id?: unknown; distillation?: unknown };
+    const { id, distillation } = parseJsonObjectLine(line, where);
     if (typeof id !== 'string' && typeof id !== 'number') throw new Error(`${where}: id: expected a string`);
     const key = String(id);
     if (seen.has(key)) throw new Error(`${where}: id: "${key}" appears twice`);

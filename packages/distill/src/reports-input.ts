@@ -1,6 +1,7 @@
 import { accessSync, constants, createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { parse } from 'csv-parse';
+import { parseJsonObjectLine } from './data-file.js';
 
 /** One report to distil. */
 export interface ReportInput {
@@ -208,14 +209,7 @@ async function* readJsonl(path: string, options: ReadReportsOptions): AsyncGener
     n += 1;
     const where = `${path}:${n}`;
     if (!line.trim()) return undefined;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (err) {
-      throw new Error(`${where}: not valid JSON (${(err as Error).message})`);
-    }
-    if (!row || typeof row !== 'object' || Array.isArray(row)) throw new Error(`${where}: expected a JSON object`);
-    const record = row as Record<string, unknown>;
+    const record = parseJsonObjectLine(line, where);
     const cols = resolveColumns(Object.keys(record), options, where);
     return { report: toReport(record, cols, where), where };
   };
