@@ -4,6 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { readSafetensors, tf } from '@ecamp/core';
 import { toFloatState } from '../src/import-weights.js';
 import type { TensorData } from '../src/checkpoint-filter.js';
+import type { MaeConfig } from '../src/vit-config.js';
+
+/** The shapes of test/fixtures/mae_tiny.safetensors (made by tooling/parity/vision/make_fixtures.py), seed 0. */
+export const MAE_TINY_CONFIG: MaeConfig = {
+  imageSize: 32, patchSize: 8, inChannels: 3, embedDim: 24, depth: 2, numHeads: 3, mlpRatio: 4, normEps: 1e-6, seed: 0,
+  decoderEmbedDim: 16, decoderDepth: 1, decoderNumHeads: 2, maskRatio: 0.75, normPixLoss: false,
+};
 
 /** Absolute path of a committed fixture. */
 export function fixturePath(name: string): string {
@@ -15,6 +22,11 @@ export function loadFixture(name: string): { state: Map<string, TensorData>; met
   const path = fixturePath(name);
   const f = readSafetensors(path);
   return { state: toFloatState(f.tensors, path), metadata: f.metadata };
+}
+
+/** The checkpoint part of a fixture: every tensor but the test data stored with it (`input.*`, `out.*`). */
+export function fixtureCheckpoint(state: Map<string, TensorData>): Map<string, TensorData> {
+  return new Map([...state].filter(([k]) => !k.startsWith('input.') && !k.startsWith('out.')));
 }
 
 /** The entries whose key starts with `prefix`, with the prefix removed (or, with `exclude`, those without any dotted test prefix). */
