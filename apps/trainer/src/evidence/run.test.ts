@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@ecamp/core';
+import { TINY_VISION_SETS } from '../../test/pretrain-fixtures.js';
 import { createLogger } from '../run/logger.js';
 import { parseEvidenceGrid } from './grid.js';
 import { runEvidence } from './run.js';
@@ -23,12 +24,7 @@ describe('runEvidence (shrunk)', () => {
           'data.syntheticSplit.val=0',
           'data.batchSize=2',
           'optim.steps=2',
-          'model.encoder.dim=32',
-          'model.encoder.depth=1',
-          'model.encoder.heads=2',
-          'model.decoder.dim=16',
-          'model.decoder.depth=1',
-          'model.decoder.heads=2',
+          ...TINY_VISION_SETS,
           'log.checkpointEvery=1000',
         ],
         seeds: [0, 1],

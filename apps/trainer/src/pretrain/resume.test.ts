@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSafetensors } from '@ecamp/core';
+import { resumeTestSets } from '../../test/pretrain-fixtures.js';
 import { loadConfig } from '../config/load.js';
 import { ensureSyntheticSet } from '../run/data.js';
 import { createLogger } from '../run/logger.js';
@@ -21,34 +22,9 @@ import { latestCheckpoint } from './checkpoints.js';
 const trainerRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STEPS = 6;
 const outDir = mkdtempSync(join(tmpdir(), 'ecamp-resume-'));
-// A model small enough that a step takes ~0.1 s on the cpu backend: MIM + MLM with dropout
-// (every RNG stream: loader, masking, text, dropout); the SR head's 448-px convolutions would
-// take seconds per step on cpu.
-const SETS = [
-  `outDir=${outDir}`,
-  'data.syntheticCount=14',
-  'data.batchSize=2',
-  'objectives.superres.enabled=false',
-  'model.imageSize=64',
-  'model.encoder.dim=32',
-  'model.encoder.depth=1',
-  'model.encoder.heads=2',
-  'model.decoder.dim=32',
-  'model.decoder.depth=1',
-  'model.decoder.heads=2',
-  'model.text.dim=32',
-  'model.text.layers=2',
-  'model.text.heads=2',
-  'model.text.intermediate=64',
-  'model.text.maxLength=32',
-  'tokenizer.vocabSize=200',
-  `optim.steps=${STEPS}`,
-  'optim.warmupSteps=1',
-  'log.every=1',
-  'log.checkpointEvery=2',
-  'log.keepCheckpoints=1',
-  'log.pictureEvery=1000',
-];
+// MIM + MLM with dropout (every RNG stream: loader, masking, text, dropout), logging every step
+// and keeping one checkpoint.
+const SETS = [...resumeTestSets(outDir, STEPS), 'log.every=1', 'log.keepCheckpoints=1'];
 const args = (name: string, backend: string) => ['pretrain', ...SETS.flatMap((s) => ['--set', s]), '--set', `name=${name}-${backend}`];
 
 interface Exit {

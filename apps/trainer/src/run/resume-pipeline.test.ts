@@ -9,38 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, readSafetensors, tf } from '@ecamp/core';
+import { resumeTestSets } from '../../test/pretrain-fixtures.js';
 import { loadConfig } from '../config/load.js';
 import { PretrainInterrupted } from '../pretrain/train.js';
 import { createLogger, type Logger } from './logger.js';
 import { runPretrain } from './pipeline.js';
 import { RunDir } from './run-dir.js';
 
-const sets = (outDir: string) =>
-  loadConfig('tiny', [
-    `outDir=${outDir}`,
-    'name=r',
-    'data.syntheticCount=14',
-    'data.batchSize=2',
-    'objectives.superres.enabled=false',
-    'model.imageSize=64',
-    'model.encoder.dim=32',
-    'model.encoder.depth=1',
-    'model.encoder.heads=2',
-    'model.decoder.dim=32',
-    'model.decoder.depth=1',
-    'model.decoder.heads=2',
-    'model.text.dim=32',
-    'model.text.heads=2',
-    'model.text.intermediate=64',
-    'model.text.maxLength=32',
-    'tokenizer.vocabSize=200',
-    'optim.steps=4',
-    'optim.warmupSteps=1',
-    'log.checkpointEvery=2',
-    'log.pictureEvery=1000',
-    'model.warmStart.steps=4',
-    'model.warmStart.warmupSteps=1',
-  ]);
+const sets = (outDir: string) => loadConfig('tiny', [...resumeTestSets(outDir, 4), 'name=r', 'model.warmStart.steps=4', 'model.warmStart.warmupSteps=1']);
 
 /** A logger that keeps its lines and calls `onInfo` with each. */
 function logger(lines: string[], onInfo: (m: string) => void = () => {}): Logger {
