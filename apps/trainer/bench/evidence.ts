@@ -19,6 +19,8 @@ import { runEvidence } from '../src/evidence/run.js';
 import { createLogger } from '../src/run/logger.js';
 
 const { values } = parseArgs({
+  // `pnpm bench:evidence -- --only mim` hands the `--` on: drop it.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     grid: { type: 'string', default: join(presetDir, 'evidence.json') },
     only: { type: 'string' },
