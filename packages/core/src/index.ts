@@ -70,3 +70,4 @@ export {
 export { torchLinearToTf, torchConvToTf } from './io/torch.js';
 
 export { checkGradients, checkParameterGradients, type GradCheckOptions, type GradCheckResult } from './testing/grad-check.js';
+export { gradStepTensorLeak } from './testing/leak-check.js';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkGradients, checkParameterGradients, initBackend, readSafetensors, Rng, tensorFromData, tf, type TensorData } from '@ecamp/core';
+import { checkGradients, checkParameterGradients, gradStepTensorLeak, initBackend, readSafetensors, Rng, tensorFromData, tf, type TensorData } from '@ecamp/core';
 import { ContextFusionLayer, type ContextFusionInput } from './context-fusion-layer.js';
 import { fusionStateFromTorch } from './torch-import.js';
 import { FUSION_VARIANTS, type FusionVariant } from './variant.js';
@@ -169,15 +169,7 @@ describe('ContextFusionLayer: behaviour', () => {
     const layer = new ContextFusionLayer({ dim: D, numHeads: H, intermediate: 12, imageDim: Di, dropout: 0.1, rng: new Rng(2) });
     const [h, patches, pooled] = [rand([B, L, D]), rand([B, M, Di]), rand([B, Di])];
     const textMask = tf.ones([B, L]) as tf.Tensor2D;
-    const step = () => {
-      const { value, grads } = tf.variableGrads(() => tf.mean(layer.forward(fusionInput(h, textMask, patches, pooled, true)).hidden) as tf.Scalar);
-      tf.dispose([value, ...Object.values(grads)]);
-    };
-    step();
-    const before = tf.memory().numTensors;
-    step();
-    step();
-    expect(tf.memory().numTensors).toBe(before);
+    expect(gradStepTensorLeak(() => tf.mean(layer.forward(fusionInput(h, textMask, patches, pooled, true)).hidden) as tf.Scalar)).toBe(0);
     tf.dispose([h, patches, pooled, textMask]);
     layer.dispose();
   });

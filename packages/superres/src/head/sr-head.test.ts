@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkGradients, checkParameterGradients, initBackend, readSafetensors, resizeBilinear, Rng, tensorFromData, tf, torchConvToTf, type TensorData } from '@ecamp/core';
+import { checkGradients, checkParameterGradients, gradStepTensorLeak, initBackend, readSafetensors, resizeBilinear, Rng, tensorFromData, tf, torchConvToTf, type TensorData } from '@ecamp/core';
 import { SrHead } from './sr-head.js';
 import { srWindowLoss, srWindowLossCropped } from '../loss/sr-loss.js';
 
@@ -124,15 +124,7 @@ describe('SrHead: behaviour', () => {
     const x = rand([1, 8, 8, 3]);
     const target = rand([1, 16, 16, 3]);
     const geometry = { gridSize: 4, windowCells: 2, cellPx: 4 };
-    const step = () => {
-      const { value, grads } = tf.variableGrads(() => srWindowLoss(head.forward(x), target, [{ i: 1, j: 2 }], { geometry }), head.parameters());
-      tf.dispose([value, ...Object.values(grads)]);
-    };
-    step();
-    const before = tf.memory().numTensors;
-    step();
-    step();
-    expect(tf.memory().numTensors).toBe(before);
+    expect(gradStepTensorLeak(() => srWindowLoss(head.forward(x), target, [{ i: 1, j: 2 }], { geometry }), head.parameters())).toBe(0);
     tf.dispose([x, target]);
     head.dispose();
   });
