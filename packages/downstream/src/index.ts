@@ -72,7 +72,6 @@ export {
   fitSegmenter,
   frozenFeatureMap,
   encoderFeatureMap,
-  headAndEncoderParameters,
   type FitSegmenterOptions,
   type FitSegmenterResult,
   type SegmentationBatch,
@@ -93,6 +92,7 @@ export { Sgd, type SgdOptions } from './training/sgd.js';
 export { GroupedAdamW, groupedTrainStep, vitLayerScales } from './training/layer-decay.js';
 export { shouldStopAfterEpoch, type EpochEndHook } from './training/epoch-hook.js';
 export { runTrainingLoop, type LoopStepReport, type TrainingLoopOptions, type TrainingLoopResult } from './training/loop.js';
+export { headAndEncoderParameters, type DownstreamFitOptions, type DownstreamFitResult } from './training/fit.js';
 export type { StepProgress } from './training/progress.js';
 
 export { checkDetectionConfig, yoloV3Config, type DetectionConfig, type DetectionScale } from './detection/anchors.js';

@@ -1,8 +1,7 @@
 import { Rng, tf, type Parameter } from '@ecamp/core';
-import { createDownstreamOptimiser, learningRateSchedule, type DownstreamOptimiser, type OptimiserSettings } from '../training/optimiser.js';
-import { groupedTrainStep, vitLayerScales } from '../training/layer-decay.js';
-import type { EpochEndHook } from '../training/epoch-hook.js';
-import { runTrainingLoop } from '../training/loop.js';
+import type { OptimiserSettings } from '../training/optimiser.js';
+import { vitLayerScales } from '../training/layer-decay.js';
+import { fitEncoderHead, type DownstreamFitOptions, type DownstreamFitResult } from '../training/fit.js';
 import type { FeatureEncoder } from '../encoder.js';
 import type { ClassificationHead } from './head.js';
 import { classificationLoss, labelRows, type BatchLabels, type ClassificationTask } from './task.js';
@@ -28,50 +27,23 @@ export type ClassifierOptimiserSettings = OptimiserSettings;
 /** Reported after every step. */
 export type ClassifierProgress = StepProgress;
 
-/** Options of {@link fitClassifier}. */
-export interface FitClassifierOptions {
-  /** The pre-trained vision encoder. */
-  encoder: FeatureEncoder;
+/** Options of {@link fitClassifier} (encoder, batches, epochs, optimiser, rng and hooks: {@link DownstreamFitOptions}). */
+export interface FitClassifierOptions extends DownstreamFitOptions<ClassificationBatch, ClassifierProgress> {
   /** The head to train (see {@link ClassificationHead}). */
   head: ClassificationHead;
-  /** Source of each epoch's batches. */
-  batches: ClassificationBatches;
-  /** Number of passes. */
-  epochs: number;
   /** Loss choice: BCE-with-logits or softmax cross-entropy. */
   task: ClassificationTask;
   /** Fine-tuning or linear probing. */
   protocol: ClassificationProtocol;
-  /** Optimiser (AdamW or SGD) and schedule. */
-  optimiser: ClassifierOptimiserSettings;
   /**
    * Fine-tuning only: layer-wise learning-rate decay (e.g. 0.75 as in MAE
    * fine-tuning); block i of a depth-L encoder trains at lr·decay^(L − i). Default: off.
    */
   layerDecay?: number;
-  /** Seeds the per-epoch batch streams (`rng.fork('epoch:<e>')`). */
-  rng: Rng;
-  /** Called after each step. */
-  onProgress?: (progress: ClassifierProgress) => void;
-  /** Called after each epoch (validation, checkpoints); return `'stop'` to end early. */
-  onEpochEnd?: EpochEndHook;
 }
 
-/** What {@link fitClassifier} did. */
-export interface FitClassifierResult {
-  /** Optimiser steps applied. */
-  steps: number;
-  /** Steps skipped by the non-finite guard. */
-  skipped: number;
-  /** Epochs completed (fewer than asked when `onEpochEnd` stopped early). */
-  epochsRun: number;
-  /** Loss per step, in order. */
-  losses: number[];
-  /** The optimiser (its state stays allocated; call `dispose()` on the result to free it). */
-  optimiser: DownstreamOptimiser;
-  /** Free the optimiser state. */
-  dispose(): void;
-}
+/** What {@link fitClassifier} did (steps, skips, epochs run, losses; `dispose()` frees the optimiser state). */
+export type FitClassifierResult = DownstreamFitResult;
 
 /**
  * The parameters the optimiser updates: the head's, plus the encoder's
@@ -102,47 +74,28 @@ export function trainableParameters(encoder: FeatureEncoder, head: Classificatio
  * r.dispose();
  */
 export async function fitClassifier(options: FitClassifierOptions): Promise<FitClassifierResult> {
-  const { encoder, head, batches, epochs, task, protocol, optimiser: settings, rng, onProgress } = options;
+  const { encoder, head, task, protocol } = options;
   const params = trainableParameters(encoder, head, protocol);
   if (options.layerDecay !== undefined && protocol !== 'finetune') throw new Error('fitClassifier: layerDecay applies to fine-tuning only');
   const scaleOf = options.layerDecay !== undefined ? vitLayerScales(params.map((p) => p.name), options.layerDecay) : undefined;
-  const optimiser = createDownstreamOptimiser(params, settings, scaleOf);
-  const lrAt = learningRateSchedule(settings, epochs);
   const finetune = protocol === 'finetune';
-  encoder.train?.(finetune);
-  head.train(true);
-  const run = await runTrainingLoop({
-    epochs,
-    optimiser,
-    onEpochEnd: options.onEpochEnd,
-    batchesOf: (epoch) => batches(epoch, rng.fork(`epoch:${epoch}`)),
+  return fitEncoderHead({
+    ...options,
+    trainEncoder: finetune,
+    params,
+    scaleOf,
     release: (batch) => batch.images.dispose(),
-    step: (batch, step, epoch) => {
+    prepare: (batch) => {
       labelRows(task, batch.labels, head.numClasses);
-      const lr = lrAt(step);
       // Linear probe: features are a constant input to the loss (no tape, no encoder gradient).
       const frozen = finetune ? null : tf.tidy(() => head.pool(encoder.forwardFeatures(batch.images).tokens));
-      try {
-        const report = groupedTrainStep(
-          params,
-          () => {
-            const logits = frozen ? head.classify(frozen) : head.forward(encoder.forwardFeatures(batch.images).tokens);
-            return classificationLoss(task, logits, batch.labels);
-          },
-          optimiser,
-          lr,
-          settings.maxGradNorm,
-        );
-        onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied });
-        return report;
-      } finally {
-        frozen?.dispose();
-      }
+      return {
+        frozen,
+        loss: () => {
+          const logits = frozen ? head.classify(frozen) : head.forward(encoder.forwardFeatures(batch.images).tokens);
+          return classificationLoss(task, logits, batch.labels);
+        },
+      };
     },
   });
-  return {
-    ...run,
-    optimiser,
-    dispose: () => optimiser.dispose(),
-  };
 }

@@ -1,12 +1,8 @@
 import { Rng, tf, type Parameter } from '@ecamp/core';
-import type { FeatureEncoder } from '../encoder.js';
 import type { Box } from '../metrics/box.js';
-import { encoderFeatureMap, frozenFeatureMap, headAndEncoderParameters } from '../segmentation/fit.js';
-import { createDownstreamOptimiser, learningRateSchedule, type DownstreamOptimiser, type OptimiserSettings } from '../training/optimiser.js';
-import { groupedTrainStep } from '../training/layer-decay.js';
+import { encoderFeatureMap, frozenFeatureMap } from '../segmentation/fit.js';
 import type { DetectionConfig } from './anchors.js';
-import type { EpochEndHook } from '../training/epoch-hook.js';
-import { runTrainingLoop } from '../training/loop.js';
+import { fitEncoderHead, type DownstreamFitOptions, type DownstreamFitResult } from '../training/fit.js';
 import { assignTargets } from './targets.js';
 import { yoloLoss, type YoloLossOptions } from './yolo-loss.js';
 import type { StepProgress } from '../training/progress.js';
@@ -44,45 +40,21 @@ export interface DetectionModel {
   eval(): unknown;
 }
 
-/** Options of {@link fitDetector}. */
-export interface FitDetectorOptions {
-  /** The pre-trained vision encoder (frozen unless `trainEncoder`). */
-  encoder: FeatureEncoder;
+/** Options of {@link fitDetector} (encoder, batches, epochs, optimiser, rng and hooks: {@link DownstreamFitOptions}). */
+export interface FitDetectorOptions extends DownstreamFitOptions<DetectionBatch, DetectorProgress> {
   /** The head to train. */
   head: DetectionModel;
-  /** Source of each epoch's batches. */
-  batches: DetectionBatches;
-  /** Number of passes. */
-  epochs: number;
-  /** Optimiser (AdamW by default, or SGD) and schedule. */
-  optimiser: OptimiserSettings;
-  /** Fine-tune the encoder too (parameters as `encoder.<name>`). Default false: the paper's frozen encoder. */
+  /**
+   * Fine-tune the encoder too (its parameters go to the optimiser as `encoder.<name>` and the
+   * features are computed on the gradient tape). Default false: the paper's frozen encoder.
+   */
   trainEncoder?: boolean;
-  /** Seeds the per-epoch batch streams. */
-  rng: Rng;
   /** Ignore threshold of the objectness loss (default 0.5). */
   loss?: YoloLossOptions;
-  /** Called after each step. */
-  onProgress?: (progress: DetectorProgress) => void;
-  /** Called after each epoch (validation, checkpoints); return `'stop'` to end early. */
-  onEpochEnd?: EpochEndHook;
 }
 
-/** What {@link fitDetector} did. */
-export interface FitDetectorResult {
-  /** Optimiser steps applied. */
-  steps: number;
-  /** Steps skipped by the non-finite guard. */
-  skipped: number;
-  /** Epochs completed (fewer than asked when `onEpochEnd` stopped early). */
-  epochsRun: number;
-  /** Loss per step. */
-  losses: number[];
-  /** The optimiser (its state stays allocated until `dispose()`). */
-  optimiser: DownstreamOptimiser;
-  /** Free the optimiser state. */
-  dispose(): void;
-}
+/** What {@link fitDetector} did (steps, skips, epochs run, losses; `dispose()` frees the optimiser state). */
+export type FitDetectorResult = DownstreamFitResult;
 
 /**
  * Train a YOLOv3-style head on a frozen encoder (the paper's detection
@@ -91,43 +63,24 @@ export interface FitDetectorResult {
  * Leak-free per step after the first.
  */
 export async function fitDetector(options: FitDetectorOptions): Promise<FitDetectorResult> {
-  const { encoder, head, batches, epochs, rng, onProgress } = options;
-  const trainEncoder = options.trainEncoder ?? false;
-  const params = headAndEncoderParameters(head, encoder, trainEncoder);
-  const optimiser = createDownstreamOptimiser(params, options.optimiser);
-  const lrAt = learningRateSchedule(options.optimiser, epochs);
-  encoder.train?.(trainEncoder);
-  head.train(true);
-  const run = await runTrainingLoop({
-    epochs,
-    optimiser,
-    onEpochEnd: options.onEpochEnd,
-    batchesOf: (epoch) => batches(epoch, rng.fork(`epoch:${epoch}`)),
+  const { encoder, head } = options;
+  return fitEncoderHead({
+    ...options,
     release: (batch) => batch.images.dispose(),
-    step: (batch, step, epoch) => {
+    prepare: (batch) => {
       if (batch.boxes.length !== batch.images.shape[0]) {
         throw new Error(`fitDetector: batch has ${batch.images.shape[0]} images but boxes for ${batch.boxes.length}`);
       }
       const targets = assignTargets(batch.boxes, head.config, batch.labels);
-      const features = trainEncoder ? null : frozenFeatureMap(encoder, batch.images);
-      try {
-        const lr = lrAt(step);
-        const report = groupedTrainStep(
-          params,
-          () => {
-            const parts = yoloLoss(head.forward(features ?? encoderFeatureMap(encoder, batch.images)), targets, batch.boxes, head.config, options.loss);
-            return parts.total;
-          },
-          optimiser,
-          lr,
-          options.optimiser.maxGradNorm,
-        );
-        onProgress?.({ epoch, step, loss: report.loss, lr, gradNorm: report.gradNorm, applied: report.applied, collisions: targets.collisions });
-        return report;
-      } finally {
-        features?.dispose();
-      }
+      const features = options.trainEncoder ? null : frozenFeatureMap(encoder, batch.images);
+      return {
+        frozen: features,
+        loss: () => {
+          const parts = yoloLoss(head.forward(features ?? encoderFeatureMap(encoder, batch.images)), targets, batch.boxes, head.config, options.loss);
+          return parts.total;
+        },
+        progress: { collisions: targets.collisions },
+      };
     },
   });
-  return { ...run, optimiser, dispose: () => optimiser.dispose() };
 }
