@@ -28,6 +28,16 @@ function checkMasks(name: string, probs: ArrayLike<number>, targets: ArrayLike<n
   return probs.length / pixelsPerImage;
 }
 
+/** Foreground pixel counts of a thresholded prediction against its target. */
+export interface OverlapCounts {
+  /** Foreground in both. */
+  intersection: number;
+  /** Foreground in the prediction. */
+  predicted: number;
+  /** Foreground in the target. */
+  actual: number;
+}
+
 /**
  * Overlap counts of one binarised prediction against its 0/1 target.
  * Target pixels count as foreground when `> 0.5` (masks may be stored as 0/1 or 0/255 scaled to [0, 1]).
@@ -38,7 +48,7 @@ export function overlapCounts(
   threshold = 0.5,
   offset = 0,
   length = probs.length,
-): { intersection: number; predicted: number; actual: number } {
+): OverlapCounts {
   let intersection = 0;
   let predicted = 0;
   let actual = 0;
@@ -76,13 +86,28 @@ export function perImageDice(
   pixelsPerImage: number,
   options: MaskMetricOptions = {},
 ): PerImageScores {
+  return perImageOverlapScores('perImageDice', probs, targets, pixelsPerImage, options, (c) => (2 * c.intersection) / (c.predicted + c.actual));
+}
+
+/**
+ * A per-image overlap score of thresholded masks and its mean over images: `score` of each
+ * image's {@link overlapCounts}, or `emptyScore` where prediction and truth are both empty.
+ * @param name the metric, for error messages
+ */
+export function perImageOverlapScores(
+  name: string,
+  probs: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  pixelsPerImage: number,
+  options: MaskMetricOptions,
+  score: (counts: OverlapCounts) => number,
+): PerImageScores {
   const { threshold = 0.5, emptyScore = 1 } = options;
-  const n = checkMasks('perImageDice', probs, targets, pixelsPerImage);
+  const n = checkMasks(name, probs, targets, pixelsPerImage);
   const perImage: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = overlapCounts(probs, targets, threshold, i * pixelsPerImage, pixelsPerImage);
-    const denominator = c.predicted + c.actual;
-    perImage.push(denominator === 0 ? emptyScore : (2 * c.intersection) / denominator);
+    perImage.push(c.predicted + c.actual === 0 ? emptyScore : score(c));
   }
   return { perImage, mean: n ? perImage.reduce((a, b) => a + b, 0) / n : Number.NaN };
 }

@@ -1,5 +1,5 @@
 import { checkBox, type Box } from './box.js';
-import { overlapCounts, type MaskMetricOptions, type PerImageScores } from './dice.js';
+import { perImageOverlapScores, type MaskMetricOptions, type PerImageScores } from './dice.js';
 
 /**
  * Intersection over union (Jaccard) of thresholded masks, per image, then the
@@ -16,21 +16,7 @@ export function perImageMaskIou(
   pixelsPerImage: number,
   options: MaskMetricOptions = {},
 ): PerImageScores {
-  const { threshold = 0.5, emptyScore = 1 } = options;
-  if (probs.length !== targets.length) {
-    throw new Error(`perImageMaskIou: ${probs.length} predicted pixels but ${targets.length} target pixels`);
-  }
-  if (!Number.isInteger(pixelsPerImage) || pixelsPerImage < 1 || probs.length % pixelsPerImage !== 0) {
-    throw new Error(`perImageMaskIou: ${probs.length} pixels do not split into images of ${pixelsPerImage} pixels`);
-  }
-  const n = probs.length / pixelsPerImage;
-  const perImage: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = overlapCounts(probs, targets, threshold, i * pixelsPerImage, pixelsPerImage);
-    const union = c.predicted + c.actual - c.intersection;
-    perImage.push(union === 0 ? emptyScore : c.intersection / union);
-  }
-  return { perImage, mean: n ? perImage.reduce((a, b) => a + b, 0) / n : Number.NaN };
+  return perImageOverlapScores('perImageMaskIou', probs, targets, pixelsPerImage, options, (c) => c.intersection / (c.predicted + c.actual - c.intersection));
 }
 
 /**
