@@ -28,18 +28,26 @@ static ecamp_operand read_operand(ecamp_call *c, size_t i, int b, int h, int row
   return o;
 }
 
-/* Arguments 1..14 shared by both entry points: B, H, N, M, hd, scale, then the q and k views.
- * Returns 0 on failure or for an empty problem (nothing to do). */
-static int read_dims_qk(ecamp_call *c, int *B, int *H, int *N, int *M, int *hd, float *scale, ecamp_operand *q, ecamp_operand *k) {
-  *B = (int)ecamp_int(c, 1);
-  *H = (int)ecamp_int(c, 2);
-  *N = (int)ecamp_int(c, 3);
-  *M = (int)ecamp_int(c, 4);
-  *hd = (int)ecamp_int(c, 5);
-  *scale = (float)ecamp_num(c, 6);
-  if (c->failed || *B <= 0 || *H <= 0 || *N <= 0 || *M <= 0 || *hd <= 0) return 0;
-  *q = read_operand(c, 7, *B, *H, *N, *hd);
-  *k = read_operand(c, 11, *B, *H, *M, *hd);
+typedef struct {
+  int B, H, N, M, hd;
+  float scale;
+  ecamp_operand q, k, v, o; /* o: the output (forward) or dOut (backward), [B, H, N, hd] */
+} attn_args;
+
+/* Arguments 1..22 shared by both entry points: B, H, N, M, hd, scale, then the q, k, v and o
+ * views. Returns 0 on failure or for an empty problem (nothing to do). */
+static int read_args(ecamp_call *c, attn_args *a) {
+  a->B = (int)ecamp_int(c, 1);
+  a->H = (int)ecamp_int(c, 2);
+  a->N = (int)ecamp_int(c, 3);
+  a->M = (int)ecamp_int(c, 4);
+  a->hd = (int)ecamp_int(c, 5);
+  a->scale = (float)ecamp_num(c, 6);
+  if (c->failed || a->B <= 0 || a->H <= 0 || a->N <= 0 || a->M <= 0 || a->hd <= 0) return 0;
+  a->q = read_operand(c, 7, a->B, a->H, a->N, a->hd);
+  a->k = read_operand(c, 11, a->B, a->H, a->M, a->hd);
+  a->v = read_operand(c, 15, a->B, a->H, a->M, a->hd);
+  a->o = read_operand(c, 19, a->B, a->H, a->N, a->hd);
   return !c->failed;
 }
 
@@ -116,19 +124,16 @@ static void attention_grad_task(void *ctx, int64_t t, int thread) {
 static napi_value js_attention(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "attention", 24)) return NULL;
-  int B, H, N, M, hd;
-  float scale;
-  ecamp_operand q, k;
-  if (!read_dims_qk(&c, &B, &H, &N, &M, &hd, &scale, &q, &k)) return c.failed ? NULL : ecamp_end(&c);
-  const ecamp_operand v = read_operand(&c, 15, B, H, M, hd), o = read_operand(&c, 19, B, H, N, hd);
-  float *probs = ecamp_f32(&c, 23, (int64_t)B * H * N * M);
-  const float *mask = ecamp_f32(&c, 24, (int64_t)B * M);
+  attn_args a;
+  if (!read_args(&c, &a)) return c.failed ? NULL : ecamp_end(&c);
+  float *probs = ecamp_f32(&c, 23, (int64_t)a.B * a.H * a.N * a.M);
+  const float *mask = ecamp_f32(&c, 24, (int64_t)a.B * a.M);
   if (c.failed) return NULL;
   if (!probs) {
     ecamp_fail(&c, "missing probabilities buffer");
     return NULL;
   }
-  ecamp_attention(B, H, N, M, hd, scale, q, k, v, o, probs, mask);
+  ecamp_attention(a.B, a.H, a.N, a.M, a.hd, a.scale, a.q, a.k, a.v, a.o, probs, mask);
   return ecamp_end(&c);
 }
 
@@ -149,11 +154,9 @@ void ecamp_attention(int B, int H, int N, int M, int hd, float scale, ecamp_oper
 static napi_value js_attention_grad(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "attentionGrad", 36)) return NULL;
-  int B, H, N, M, hd;
-  float scale;
-  ecamp_operand q, k;
-  if (!read_dims_qk(&c, &B, &H, &N, &M, &hd, &scale, &q, &k)) return c.failed ? NULL : ecamp_end(&c);
-  const ecamp_operand v = read_operand(&c, 15, B, H, M, hd), dout = read_operand(&c, 19, B, H, N, hd);
+  attn_args a;
+  if (!read_args(&c, &a)) return c.failed ? NULL : ecamp_end(&c);
+  const int B = a.B, H = a.H, N = a.N, M = a.M, hd = a.hd;
   const float *probs = ecamp_f32(&c, 23, (int64_t)B * H * N * M);
   const float *dprobs = ecamp_f32(&c, 24, (int64_t)B * H * N * M);
   const ecamp_operand dq = read_operand(&c, 25, B, H, N, hd), dk = read_operand(&c, 29, B, H, M, hd);
@@ -163,7 +166,7 @@ static napi_value js_attention_grad(napi_env env, napi_callback_info info) {
     ecamp_fail(&c, "missing probabilities");
     return NULL;
   }
-  if (!ecamp_attention_grad(B, H, N, M, hd, scale, q, k, v, dout, probs, dprobs, dq, dk, dv)) {
+  if (!ecamp_attention_grad(B, H, N, M, hd, a.scale, a.q, a.k, a.v, a.o, probs, dprobs, dq, dk, dv)) {
     ecamp_fail(&c, "out of memory");
     return NULL;
   }

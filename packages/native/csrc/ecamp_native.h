@@ -47,6 +47,11 @@ float *ecamp_f32(ecamp_call *c, size_t i, int64_t count);
 int32_t *ecamp_i32(ecamp_call *c, size_t i, int64_t count);
 /** Float64Array argument i (plans and tables): its data and length. */
 double *ecamp_f64_array(ecamp_call *c, size_t i, size_t *len);
+/**
+ * Throws (and returns 0) unless every idx[k], k < count, lies in [min, limit); the message is
+ * `fmt` (a printf format) given the index (%d), its position k (%lld) and limit (%lld).
+ */
+int ecamp_check_indices(ecamp_call *c, const int32_t *idx, int64_t count, int32_t min, int64_t limit, const char *fmt);
 /** Throws a JavaScript Error "ecamp-native <fn>: <msg>" once per call. */
 void ecamp_fail(ecamp_call *c, const char *msg);
 /** Returns undefined, or NULL when the call failed (the pending exception is thrown). */
@@ -122,6 +127,22 @@ void ecamp_attention(int B, int H, int N, int M, int hd, float scale, ecamp_oper
 /** Returns 0 when out of memory. dprobs may be NULL. */
 int ecamp_attention_grad(int B, int H, int N, int M, int hd, float scale, ecamp_operand q, ecamp_operand k, ecamp_operand v, ecamp_operand dout,
                          const float *probs, const float *dprobs, ecamp_operand dq, ecamp_operand dk, ecamp_operand dv);
+
+/**
+ * Offsets in two strided views (strides sa, sb) of row-major index o over dims [0, dims) of
+ * `shape`: the outer loop of the copy and element-wise kernels.
+ */
+static inline void ecamp_unravel2(int64_t o, int dims, const int64_t *shape, const int64_t *sa, const int64_t *sb, int64_t *oa, int64_t *ob) {
+  int64_t a = 0, b = 0;
+  for (int i = dims - 1; i >= 0; i--) {
+    const int64_t idx = o % shape[i];
+    o /= shape[i];
+    a += idx * sa[i];
+    b += idx * sb[i];
+  }
+  *oa = a;
+  *ob = b;
+}
 
 /* ---------------------------------------------------------------------------------------------
  * Vectorisable elementary functions (float32, NaN-propagating)

@@ -67,13 +67,8 @@ static void binary_runs(void *ctx, int64_t lo, int64_t hi, int thread) {
   const binary_job *j = (const binary_job *)ctx;
   const int r = j->rank;
   for (int64_t o = lo; o < hi; o++) {
-    int64_t rem = o, oa = 0, ob = 0;
-    for (int i = r - 2; i >= 0; i--) {
-      const int64_t idx = rem % j->shape[i];
-      rem /= j->shape[i];
-      oa += idx * j->sa[i];
-      ob += idx * j->sb[i];
-    }
+    int64_t oa, ob;
+    ecamp_unravel2(o, r - 1, j->shape, j->sa, j->sb, &oa, &ob);
     binary_run(j->op, j->a + oa, j->sa[r - 1], j->b + ob, j->sb[r - 1], j->out + o * j->inner, j->inner);
   }
 }

@@ -4,8 +4,6 @@
  */
 #include "ecamp_native.h"
 
-#include <stdio.h>
-
 #define ECAMP_MAX_RANK 16
 
 /* Shape and strides after dropping size-1 dims and merging dims contiguous in both views. */
@@ -63,13 +61,8 @@ static void copy_runs(void *ctx, int64_t lo, int64_t hi, int thread) {
   const copy_plan *p = j->p;
   const int r = p->rank;
   for (int64_t o = lo; o < hi; o++) {
-    int64_t rem = o, so = 0, doff = 0;
-    for (int i = r - 2; i >= 0; i--) {
-      const int64_t idx = rem % p->shape[i];
-      rem /= p->shape[i];
-      so += idx * p->src[i];
-      doff += idx * p->dst[i];
-    }
+    int64_t so, doff;
+    ecamp_unravel2(o, r - 1, p->shape, p->src, p->dst, &so, &doff);
     copy_run(j->src + so, p->src[r - 1], j->dst + doff, p->dst[r - 1], j->inner);
   }
 }
@@ -82,16 +75,10 @@ static void copy_tiles(void *ctx, int64_t lo, int64_t hi, int thread) {
   const int r = p->rank;
   const int64_t sr = p->src[r - 2], sc = p->src[r - 1], dr = p->dst[r - 2];
   for (int64_t t = lo; t < hi; t++) {
-    int64_t o = t / (j->tiles_r * j->tiles_c);
     const int64_t rem = t % (j->tiles_r * j->tiles_c);
     const int64_t r0 = (rem / j->tiles_c) * 32, c0 = (rem % j->tiles_c) * 32;
-    int64_t so = 0, doff = 0;
-    for (int i = r - 3; i >= 0; i--) {
-      const int64_t idx = o % p->shape[i];
-      o /= p->shape[i];
-      so += idx * p->src[i];
-      doff += idx * p->dst[i];
-    }
+    int64_t so, doff;
+    ecamp_unravel2(t / (j->tiles_r * j->tiles_c), r - 2, p->shape, p->src, p->dst, &so, &doff);
     const int64_t r1 = r0 + 32 < j->rows ? r0 + 32 : j->rows, c1 = c0 + 32 < j->inner ? c0 + 32 : j->inner;
     for (int64_t cc = c0; cc < c1; cc++)
       for (int64_t rr = r0; rr < r1; rr++) j->dst[doff + rr * dr + cc] = j->src[so + rr * sr + cc * sc];
@@ -240,14 +227,7 @@ static napi_value js_gather(napi_env env, napi_callback_info info) {
     ecamp_fail(&c, "missing operand");
     return NULL;
   }
-  for (int64_t j = 0; j < count; j++) {
-    if (idx[j] < 0 || idx[j] >= axis) {
-      char msg[128];
-      snprintf(msg, sizeof msg, "index %d at position %lld is outside [0, %lld)", idx[j], (long long)j, (long long)axis);
-      ecamp_fail(&c, msg);
-      return NULL;
-    }
-  }
+  if (!ecamp_check_indices(&c, idx, count, 0, axis, "index %d at position %lld is outside [0, %lld)")) return NULL;
   gather_job g = {x, idx, out, axis, inner, count};
   ecamp_parallel_range(outer * count, (double)inner, gather_rows, &g);
   return ecamp_end(&c);
@@ -292,14 +272,7 @@ static napi_value js_scatter_add(napi_env env, napi_callback_info info) {
     ecamp_fail(&c, "missing operand");
     return NULL;
   }
-  for (int64_t r = 0; r < rows; r++) {
-    if (idx[r] < 0 || idx[r] >= out_rows) {
-      char msg[128];
-      snprintf(msg, sizeof msg, "index %d of update row %lld is outside [0, %lld)", idx[r], (long long)r, (long long)out_rows);
-      ecamp_fail(&c, msg);
-      return NULL;
-    }
-  }
+  if (!ecamp_check_indices(&c, idx, rows, 0, out_rows, "index %d of update row %lld is outside [0, %lld)")) return NULL;
   memset(out, 0, (size_t)(out_rows * width) * sizeof(float));
   scatter_job j = {rows, width, idx, upd, out};
   ecamp_parallel_range(width, (double)rows, scatter_columns, &j);

@@ -51,25 +51,24 @@ int ecamp_begin(napi_env env, napi_callback_info info, ecamp_call *c, const char
   return 1;
 }
 
+/* Throws "argument i must be <what>". */
+static void fail_arg(ecamp_call *c, size_t i, const char *what) {
+  char msg[64];
+  snprintf(msg, sizeof msg, "argument %zu must be %s", i, what);
+  ecamp_fail(c, msg);
+}
+
 double ecamp_num(ecamp_call *c, size_t i) {
   double v = 0;
   if (c->failed) return 0;
-  if (napi_get_value_double(c->env, c->argv[i], &v) != napi_ok) {
-    char msg[64];
-    snprintf(msg, sizeof msg, "argument %zu must be a number", i);
-    ecamp_fail(c, msg);
-  }
+  if (napi_get_value_double(c->env, c->argv[i], &v) != napi_ok) fail_arg(c, i, "a number");
   return v;
 }
 
 int64_t ecamp_int(ecamp_call *c, size_t i) {
   int64_t v = 0;
   if (c->failed) return 0;
-  if (napi_get_value_int64(c->env, c->argv[i], &v) != napi_ok) {
-    char msg[64];
-    snprintf(msg, sizeof msg, "argument %zu must be an integer", i);
-    ecamp_fail(c, msg);
-  }
+  if (napi_get_value_int64(c->env, c->argv[i], &v) != napi_ok) fail_arg(c, i, "an integer");
   return v;
 }
 
@@ -98,12 +97,22 @@ double *ecamp_f64_array(ecamp_call *c, size_t i, size_t *len) {
   napi_value ab;
   size_t offset = 0;
   if (!is_ta || napi_get_typedarray_info(c->env, c->argv[i], &type, len, &data, &ab, &offset) != napi_ok || type != napi_float64_array) {
-    char msg[64];
-    snprintf(msg, sizeof msg, "argument %zu must be a Float64Array", i);
-    ecamp_fail(c, msg);
+    fail_arg(c, i, "a Float64Array");
     return NULL;
   }
   return (double *)data;
+}
+
+int ecamp_check_indices(ecamp_call *c, const int32_t *idx, int64_t count, int32_t min, int64_t limit, const char *fmt) {
+  for (int64_t k = 0; k < count; k++) {
+    if (idx[k] < min || idx[k] >= limit) {
+      char msg[128];
+      snprintf(msg, sizeof msg, fmt, idx[k], (long long)k, (long long)limit);
+      ecamp_fail(c, msg);
+      return 0;
+    }
+  }
+  return 1;
 }
 
 napi_value ecamp_end(ecamp_call *c) {
