@@ -114,6 +114,8 @@ typedef struct {
 } ecamp_operand;
 
 void ecamp_layer_norm(int64_t rows, int64_t d, float eps, const float *x, const float *w, const float *b, float *y, float *mean, float *rstd);
+/** out = LN(x) from the statistics saved by the forward pass (exactly the forward's values). */
+void ecamp_layer_norm_apply(int64_t rows, int64_t d, const float *x, const float *mean, const float *rstd, const float *w, const float *b, float *out);
 /** Returns 0 when out of memory. */
 int ecamp_layer_norm_grad(int64_t rows, int64_t d, const float *x, const float *w, const float *mean, const float *rstd, const float *dy, float *dx,
                           float *dw, float *db);
@@ -121,6 +123,13 @@ void ecamp_gelu(int64_t n, const float *x, float *y);
 /** dst[c] = Σ_r src[r, c] over rows in order (deterministic), parallel over column blocks. */
 void ecamp_column_sums(int64_t rows, int64_t cols, const float *src, float *dst);
 void ecamp_gelu_grad(int64_t n, const float *x, const float *dy, float *dx);
+/** y = x·W (+ b) for x [rows, in], W [in, out]; with `accumulate`, y += x·W (+ b). b may be NULL. */
+void ecamp_linear(int64_t rows, int in, int out, const float *x, const float *w, const float *b, float *y, int accumulate);
+/**
+ * Backward of {@link ecamp_linear} from dy [rows, out]: db = Σ_rows dy (skipped when db is NULL),
+ * dW = xᵀ·dy, then dx = dy·Wᵀ (dx may be x: it is written last).
+ */
+void ecamp_linear_grad(int64_t rows, int in, int out, const float *x, const float *w, const float *dy, float *dx, float *dw, float *db);
 /** probs [B, H, N, M] written; mask [B, M] or NULL. */
 void ecamp_attention(int B, int H, int N, int M, int hd, float scale, ecamp_operand q, ecamp_operand k, ecamp_operand v, ecamp_operand o,
                      float *probs, const float *mask);

@@ -6,7 +6,6 @@
 #include "ecamp_native.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 /* ---------------------------------------------------------------------------------------------
@@ -22,6 +21,11 @@ typedef struct {
   float *partial; /* layerNormGrad: per-task [dw | db] */
   int64_t rows, rows_per_task;
 } ln_job;
+
+/* out = (x − mu)·rs·w + b over one row of d. */
+static inline void ln_affine_row(int64_t d, const float *xr, float mu, float rs, const float *w, const float *b, float *out) {
+  for (int64_t k = 0; k < d; k++) out[k] = (xr[k] - mu) * rs * w[k] + b[k];
+}
 
 static void ln_rows(void *ctx, int64_t lo, int64_t hi, int thread) {
   (void)thread;
@@ -39,7 +43,7 @@ static void ln_rows(void *ctx, int64_t lo, int64_t hi, int thread) {
       v += t * t;
     }
     const float rs = 1.0f / sqrtf(v / (float)d + j->eps);
-    for (int64_t k = 0; k < d; k++) yr[k] = (xr[k] - mu) * rs * j->w[k] + j->b[k];
+    ln_affine_row(d, xr, mu, rs, j->w, j->b, yr);
     j->mean[r] = mu;
     j->rstd[r] = rs;
   }
@@ -50,36 +54,34 @@ static napi_value js_layer_norm(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "layerNorm", 9)) return NULL;
   const int64_t rows = ecamp_int(&c, 1), d = ecamp_int(&c, 2);
-  ln_job j = {0};
-  j.d = d;
-  j.eps = (float)ecamp_num(&c, 3);
-  j.x = ecamp_f32(&c, 4, rows * d);
-  j.w = ecamp_f32(&c, 5, d);
-  j.b = ecamp_f32(&c, 6, d);
-  j.y = ecamp_f32(&c, 7, rows * d);
-  j.mean = ecamp_f32(&c, 8, rows);
-  j.rstd = ecamp_f32(&c, 9, rows);
+  const float eps = (float)ecamp_num(&c, 3);
+  const float *x = ecamp_f32(&c, 4, rows * d), *w = ecamp_f32(&c, 5, d), *b = ecamp_f32(&c, 6, d);
+  float *y = ecamp_f32(&c, 7, rows * d), *mean = ecamp_f32(&c, 8, rows), *rstd = ecamp_f32(&c, 9, rows);
   if (c.failed) return NULL;
   if (rows <= 0 || d <= 0) return ecamp_end(&c);
-  if (!j.x || !j.w || !j.b || !j.y || !j.mean || !j.rstd) {
+  if (!x || !w || !b || !y || !mean || !rstd) {
     ecamp_fail(&c, "missing operand");
     return NULL;
   }
-  ecamp_parallel_range(rows, (double)d * 4, ln_rows, &j);
+  ecamp_layer_norm(rows, d, eps, x, w, b, y, mean, rstd);
   return ecamp_end(&c);
 }
 
 void ecamp_layer_norm(int64_t rows, int64_t d, float eps, const float *x, const float *w, const float *b, float *y, float *mean, float *rstd) {
-  ln_job j = {0};
-  j.d = d;
-  j.eps = eps;
-  j.x = x;
-  j.w = w;
-  j.b = b;
-  j.y = y;
-  j.mean = mean;
-  j.rstd = rstd;
+  ln_job j = {.d = d, .eps = eps, .x = x, .w = w, .b = b, .y = y, .mean = mean, .rstd = rstd};
   ecamp_parallel_range(rows, (double)d * 4, ln_rows, &j);
+}
+
+/* Rows [lo, hi) normalised with the saved statistics mean_in / rstd_in. */
+static void ln_apply_rows(void *ctx, int64_t lo, int64_t hi, int thread) {
+  (void)thread;
+  const ln_job *j = (const ln_job *)ctx;
+  for (int64_t r = lo; r < hi; r++) ln_affine_row(j->d, j->x + r * j->d, j->mean_in[r], j->rstd_in[r], j->w, j->b, j->y + r * j->d);
+}
+
+void ecamp_layer_norm_apply(int64_t rows, int64_t d, const float *x, const float *mean, const float *rstd, const float *w, const float *b, float *out) {
+  ln_job j = {.d = d, .x = x, .w = w, .b = b, .y = out, .mean_in = mean, .rstd_in = rstd};
+  ecamp_parallel_range(rows, (double)d * 3, ln_apply_rows, &j);
 }
 
 /* Rows of task t: dx, and this task's partial dw/db sums. */
@@ -121,22 +123,16 @@ static napi_value js_layer_norm_grad(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "layerNormGrad", 10)) return NULL;
   const int64_t rows = ecamp_int(&c, 1), d = ecamp_int(&c, 2);
-  ln_job j = {0};
-  j.d = d;
-  j.x = ecamp_f32(&c, 3, rows * d);
-  j.w = ecamp_f32(&c, 4, d);
-  j.mean_in = ecamp_f32(&c, 5, rows);
-  j.rstd_in = ecamp_f32(&c, 6, rows);
-  j.dy = ecamp_f32(&c, 7, rows * d);
-  j.dx = ecamp_f32(&c, 8, rows * d);
-  float *dw = ecamp_f32(&c, 9, d), *db = ecamp_f32(&c, 10, d);
+  const float *x = ecamp_f32(&c, 3, rows * d), *w = ecamp_f32(&c, 4, d);
+  const float *mean = ecamp_f32(&c, 5, rows), *rstd = ecamp_f32(&c, 6, rows), *dy = ecamp_f32(&c, 7, rows * d);
+  float *dx = ecamp_f32(&c, 8, rows * d), *dw = ecamp_f32(&c, 9, d), *db = ecamp_f32(&c, 10, d);
   if (c.failed) return NULL;
   if (d <= 0) return ecamp_end(&c);
-  if (!dw || !db || (rows > 0 && (!j.x || !j.w || !j.mean_in || !j.rstd_in || !j.dy || !j.dx))) {
+  if (!dw || !db || (rows > 0 && (!x || !w || !mean || !rstd || !dy || !dx))) {
     ecamp_fail(&c, "missing operand");
     return NULL;
   }
-  if (!ecamp_layer_norm_grad(rows, d, j.x, j.w, j.mean_in, j.rstd_in, j.dy, j.dx, dw, db)) {
+  if (!ecamp_layer_norm_grad(rows, d, x, w, mean, rstd, dy, dx, dw, db)) {
     ecamp_fail(&c, "out of memory");
     return NULL;
   }
@@ -145,14 +141,7 @@ static napi_value js_layer_norm_grad(napi_env env, napi_callback_info info) {
 
 int ecamp_layer_norm_grad(int64_t rows, int64_t d, const float *x, const float *w, const float *mean, const float *rstd, const float *dy, float *dx,
                           float *dw, float *db) {
-  ln_job j = {0};
-  j.d = d;
-  j.x = x;
-  j.w = w;
-  j.mean_in = mean;
-  j.rstd_in = rstd;
-  j.dy = dy;
-  j.dx = dx;
+  ln_job j = {.d = d, .x = x, .w = w, .dy = dy, .dx = dx, .mean_in = mean, .rstd_in = rstd};
   /* The task count depends only on the shape (not on the thread count), so sums are reproducible. */
   int64_t tasks = rows * d * 6 < 65536 ? 1 : 8;
   if (tasks > rows) tasks = rows > 0 ? rows : 1;
@@ -217,13 +206,14 @@ static napi_value js_gelu(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "gelu", 3)) return NULL;
   const int64_t n = ecamp_int(&c, 1);
-  ew_job j = {ecamp_f32(&c, 2, n), NULL, ecamp_f32(&c, 3, n)};
+  const float *x = ecamp_f32(&c, 2, n);
+  float *y = ecamp_f32(&c, 3, n);
   if (c.failed) return NULL;
-  if (n > 0 && (!j.x || !j.out)) {
+  if (n > 0 && (!x || !y)) {
     ecamp_fail(&c, "missing operand");
     return NULL;
   }
-  ecamp_parallel_range(n, 16, gelu_range, &j);
+  ecamp_gelu(n, x, y);
   return ecamp_end(&c);
 }
 
@@ -242,13 +232,14 @@ static napi_value js_gelu_grad(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "geluGrad", 4)) return NULL;
   const int64_t n = ecamp_int(&c, 1);
-  ew_job j = {ecamp_f32(&c, 2, n), ecamp_f32(&c, 3, n), ecamp_f32(&c, 4, n)};
+  const float *x = ecamp_f32(&c, 2, n), *dy = ecamp_f32(&c, 3, n);
+  float *dx = ecamp_f32(&c, 4, n);
   if (c.failed) return NULL;
-  if (n > 0 && (!j.x || !j.dy || !j.out)) {
+  if (n > 0 && (!x || !dy || !dx)) {
     ecamp_fail(&c, "missing operand");
     return NULL;
   }
-  ecamp_parallel_range(n, 24, gelu_grad_range, &j);
+  ecamp_gelu_grad(n, x, dy, dx);
   return ecamp_end(&c);
 }
 
@@ -302,32 +293,40 @@ static void ce_grad_rows(void *ctx, int64_t lo, int64_t hi, int thread) {
   }
 }
 
+/* loss and log-sum-exp of rows [0, n) of logits [n, v]. */
+static void cross_entropy(int64_t n, int64_t v, const float *logits, const int32_t *labels, float *loss, float *lse) {
+  ce_job j = {.v = v, .logits = logits, .labels = labels, .loss = loss, .lse = lse};
+  ecamp_parallel_range(n, (double)v * 8, ce_rows, &j);
+}
+
+/* dx = (softmax − onehot)·dy from the forward's log-sum-exp; dx may be logits itself (in place:
+ * each element is read once, then overwritten). */
+static void cross_entropy_grad(int64_t n, int64_t v, const float *logits, const int32_t *labels, const float *lse, const float *dy, float *dx) {
+  ce_job j = {.v = v, .logits = logits, .lse_in = lse, .dy = dy, .labels = labels, .dx = dx};
+  ecamp_parallel_range(n, (double)v * 6, ce_grad_rows, &j);
+}
+
+/* Throws unless every label is below v (negative labels are ignored rows). */
+static int check_labels(ecamp_call *c, const int32_t *labels, int64_t n, int64_t v) {
+  return ecamp_check_indices(c, labels, n, INT32_MIN, v, "label %d at row %lld is >= V=%lld");
+}
+
 /* crossEntropy(heap, n, v, logits, labels(int32), loss, lse) */
 static napi_value js_cross_entropy(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "crossEntropy", 6)) return NULL;
   const int64_t n = ecamp_int(&c, 1), v = ecamp_int(&c, 2);
-  ce_job j = {0};
-  j.v = v;
-  j.logits = ecamp_f32(&c, 3, n * v);
-  j.labels = ecamp_i32(&c, 4, n);
-  j.loss = ecamp_f32(&c, 5, n);
-  j.lse = ecamp_f32(&c, 6, n);
+  const float *logits = ecamp_f32(&c, 3, n * v);
+  const int32_t *labels = ecamp_i32(&c, 4, n);
+  float *loss = ecamp_f32(&c, 5, n), *lse = ecamp_f32(&c, 6, n);
   if (c.failed) return NULL;
   if (n <= 0) return ecamp_end(&c);
-  if (!j.logits || !j.labels || !j.loss || !j.lse || v <= 0) {
+  if (!logits || !labels || !loss || !lse || v <= 0) {
     ecamp_fail(&c, "missing operand or empty vocabulary");
     return NULL;
   }
-  for (int64_t i = 0; i < n; i++) {
-    if (j.labels[i] >= v) {
-      char msg[128];
-      snprintf(msg, sizeof msg, "label %d at row %lld is >= V=%lld", j.labels[i], (long long)i, (long long)v);
-      ecamp_fail(&c, msg);
-      return NULL;
-    }
-  }
-  ecamp_parallel_range(n, (double)v * 8, ce_rows, &j);
+  if (!check_labels(&c, labels, n, v)) return NULL;
+  cross_entropy(n, v, logits, labels, loss, lse);
   return ecamp_end(&c);
 }
 
@@ -336,20 +335,17 @@ static napi_value js_cross_entropy_grad(napi_env env, napi_callback_info info) {
   ecamp_call c;
   if (!ecamp_begin(env, info, &c, "crossEntropyGrad", 7)) return NULL;
   const int64_t n = ecamp_int(&c, 1), v = ecamp_int(&c, 2);
-  ce_job j = {0};
-  j.v = v;
-  j.logits = ecamp_f32(&c, 3, n * v);
-  j.labels = ecamp_i32(&c, 4, n);
-  j.lse_in = ecamp_f32(&c, 5, n);
-  j.dy = ecamp_f32(&c, 6, n);
-  j.dx = ecamp_f32(&c, 7, n * v);
+  const float *logits = ecamp_f32(&c, 3, n * v);
+  const int32_t *labels = ecamp_i32(&c, 4, n);
+  const float *lse = ecamp_f32(&c, 5, n), *dy = ecamp_f32(&c, 6, n);
+  float *dx = ecamp_f32(&c, 7, n * v);
   if (c.failed) return NULL;
   if (n <= 0) return ecamp_end(&c);
-  if (!j.logits || !j.labels || !j.lse_in || !j.dy || !j.dx) {
+  if (!logits || !labels || !lse || !dy || !dx) {
     ecamp_fail(&c, "missing operand");
     return NULL;
   }
-  ecamp_parallel_range(n, (double)v * 6, ce_grad_rows, &j);
+  cross_entropy_grad(n, v, logits, labels, lse, dy, dx);
   return ecamp_end(&c);
 }
 
@@ -379,6 +375,24 @@ void ecamp_column_sums(int64_t rows, int64_t cols, const float *src, float *dst)
   ecamp_parallel_range(cols, (double)rows, colsum_range, &j);
 }
 
+void ecamp_linear(int64_t rows, int in, int out, const float *x, const float *w, const float *b, float *y, int accumulate) {
+  if (b) {
+    if (accumulate) {
+      for (int64_t r = 0; r < rows; r++)
+        for (int c = 0; c < out; c++) y[r * out + c] += b[c];
+    } else {
+      for (int64_t r = 0; r < rows; r++) memcpy(y + r * out, b, (size_t)out * sizeof(float));
+    }
+  }
+  ecamp_gemm_batched(0, 0, 1, (int)rows, out, in, 1.0f, x, 0, in, w, 0, out, (b || accumulate) ? 1.0f : 0.0f, y, 0, out);
+}
+
+void ecamp_linear_grad(int64_t rows, int in, int out, const float *x, const float *w, const float *dy, float *dx, float *dw, float *db) {
+  if (db) ecamp_column_sums(rows, out, dy, db);
+  ecamp_gemm_batched(1, 0, 1, in, out, (int)rows, 1.0f, x, 0, in, dy, 0, out, 0.0f, dw, 0, out);
+  ecamp_gemm_batched(0, 1, 1, (int)rows, in, out, 1.0f, dy, 0, out, w, 0, out, 0.0f, dx, 0, in);
+}
+
 /*
  * linearCrossEntropy(heap, n, d, v, x, w, b, labels, logits, loss, lse): logits = x·W (+ b) into
  * `logits` [n, v] (kept for the backward), then per-row −log softmax[label] and log-sum-exp.
@@ -396,24 +410,9 @@ static napi_value js_linear_ce(napi_env env, napi_callback_info info) {
     ecamp_fail(&c, "missing operand or empty shape");
     return NULL;
   }
-  for (int64_t i = 0; i < n; i++) {
-    if (labels[i] >= v) {
-      char msg[128];
-      snprintf(msg, sizeof msg, "label %d at row %lld is >= V=%lld", labels[i], (long long)i, (long long)v);
-      ecamp_fail(&c, msg);
-      return NULL;
-    }
-  }
-  if (b)
-    for (int64_t i = 0; i < n; i++) memcpy(logits + i * v, b, (size_t)v * sizeof(float));
-  ecamp_gemm_batched(0, 0, 1, (int)n, (int)v, (int)d, 1.0f, x, 0, (int)d, w, 0, (int)v, b ? 1.0f : 0.0f, logits, 0, (int)v);
-  ce_job j = {0};
-  j.v = v;
-  j.logits = logits;
-  j.labels = labels;
-  j.loss = loss;
-  j.lse = lse;
-  ecamp_parallel_range(n, (double)v * 8, ce_rows, &j);
+  if (!check_labels(&c, labels, n, v)) return NULL;
+  ecamp_linear(n, (int)d, (int)v, x, w, b, logits, 0);
+  cross_entropy(n, v, logits, labels, loss, lse);
   return ecamp_end(&c);
 }
 
@@ -441,17 +440,8 @@ static napi_value js_linear_ce_grad(napi_env env, napi_callback_info info) {
     if (db) memset(db, 0, (size_t)v * sizeof(float));
     return ecamp_end(&c);
   }
-  ce_job j = {0};
-  j.v = v;
-  j.logits = logits;
-  j.labels = labels;
-  j.lse_in = lse;
-  j.dy = dy;
-  j.dx = logits; /* in place: each element is read once, then overwritten */
-  ecamp_parallel_range(n, (double)v * 6, ce_grad_rows, &j);
-  if (db) ecamp_column_sums(n, v, logits, db);
-  ecamp_gemm_batched(1, 0, 1, (int)d, (int)v, (int)n, 1.0f, x, 0, (int)d, logits, 0, (int)v, 0.0f, dw, 0, (int)v);
-  ecamp_gemm_batched(0, 1, 1, (int)n, (int)d, (int)v, 1.0f, logits, 0, (int)v, w, 0, (int)v, 0.0f, dx, 0, (int)d);
+  cross_entropy_grad(n, v, logits, labels, lse, dy, logits); /* in place */
+  ecamp_linear_grad(n, (int)d, (int)v, x, w, logits, dx, dw, db);
   return ecamp_end(&c);
 }
 
