@@ -134,22 +134,12 @@ export async function writeCorpus(root: string, seed = 1): Promise<Corpus> {
   const openCase = (id: string, what: string, name: string, bytes: Uint8Array, info: { width: number; height: number; channels: number; bitDepth: number; samples: number[] }) =>
     add(id, what, { reader: 'open', image: `${dir(id)}/${name}` }, records([name.replace(/\.[^.]+$/, '')], [], info), { [name]: bytes });
   const ramp16 = Uint16Array.from({ length: 32 * 24 }, (_, i) => [0, 1, 65535, 40000][i] ?? (i * 83) % 65536);
-  openCase('png16/grey', '16-bit grey PNG (values 0, 1, 65535, 40000 kept exactly)', 'g16.png', await sharp(ramp16, { raw: { width: 32, height: 24, channels: 1 } }).toColourspace('grey16').png().toBuffer(), {
-    width: 32,
-    height: 24,
-    channels: 1,
-    bitDepth: 16,
-    samples: [0, 1, 65535, 40000],
-  });
+  // What opening the 16-bit grey ramp gives, with or without an alpha channel beside it (alpha is dropped).
+  const grey16Opened = { width: 32, height: 24, channels: 1, bitDepth: 16, samples: [0, 1, 65535, 40000] };
+  openCase('png16/grey', '16-bit grey PNG (values 0, 1, 65535, 40000 kept exactly)', 'g16.png', await sharp(ramp16, { raw: { width: 32, height: 24, channels: 1 } }).toColourspace('grey16').png().toBuffer(), grey16Opened);
   const ga16 = new Uint16Array(32 * 24 * 2);
   for (let i = 0; i < 32 * 24; i++) [ga16[2 * i], ga16[2 * i + 1]] = [ramp16[i], 1000 + i];
-  openCase('png16/grey-alpha', '16-bit grey + alpha PNG (alpha dropped, grey kept)', 'ga16.png', await sharp(ga16, { raw: { width: 32, height: 24, channels: 2 } }).toColourspace('grey16').png().toBuffer(), {
-    width: 32,
-    height: 24,
-    channels: 1,
-    bitDepth: 16,
-    samples: [0, 1, 65535, 40000],
-  });
+  openCase('png16/grey-alpha', '16-bit grey + alpha PNG (alpha dropped, grey kept)', 'ga16.png', await sharp(ga16, { raw: { width: 32, height: 24, channels: 2 } }).toColourspace('grey16').png().toBuffer(), grey16Opened);
   const rgb16 = Uint16Array.from({ length: 24 * 16 * 3 }, (_, i) => [65535, 0, 300, 12345][i] ?? i * 7);
   openCase('png16/rgb', '16-bit RGB PNG', 'rgb16.png', await sharp(rgb16, { raw: { width: 24, height: 16, channels: 3 } }).toColourspace('rgb16').png().toBuffer(), { width: 24, height: 16, channels: 3, bitDepth: 16, samples: [65535, 0, 300, 12345] });
   openCase('jpeg/ok', 'baseline grey JPEG', 'ok.jpg', goodJpg, { width: 96, height: 80, channels: 1, bitDepth: 8, samples: Array.from((await sharp(goodJpg).toColourspace('b-w').raw().toBuffer()).subarray(0, 4)) });
