@@ -16,9 +16,10 @@ describe('the ablation report', () => {
     expect(html).toContain('<a href="base-fusion/report.html">fusion</a>');
     expect(html).toContain('<td>base</td><td>base</td>');
     expect(html).toContain('model.fusion=patches');
-    for (const chart of ['Total loss (weighted sum)', 'MIM loss (masked image modelling)', 'SR loss (super-resolution in the window)', 'MLM loss (masked report words)']) {
-      expect(html).toContain(`<title>${chart}</title>`);
-    }
+    // one chart per loss, the total then the registered objectives in registry order
+    const charts = [...html.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]).slice(1);
+    expect(charts).toEqual(['Total loss (weighted sum)', 'MIM loss (masked image modelling)', 'MLM loss (masked report words)', 'SR loss (super-resolution)']);
+    expect(html).toContain('<th>final MIM</th><th>final MLM</th><th>final SR</th>');
     expect(html).toMatch(/<path data-series="fusion" data-points="10"/);
     expect(html).not.toContain('<script');
     // Only relative links (the variants' own reports); the one URL is the SVG namespace.

@@ -4,8 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { esc, fmt, page, table, type Cell } from './html.js';
-import { numberAt, readRunFolder, RunFolderError, type JsonObject, type RunFolder } from './read-run.js';
+import { esc, page, type Cell } from './html.js';
+import { ablationTable, LOSS_CURVES } from './objectives.js';
+import { readRunFolder, RunFolderError, type JsonObject, type RunFolder } from './read-run.js';
 import { lineChart, type LineSeries } from './svg-chart.js';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -59,23 +60,21 @@ export function renderAblationReport(a: AblationFolder, now = new Date()): strin
     `<p class="lede">From <code>${esc(a.file)}</code>: the same base configuration run once per variant, each variant changing a few settings (its overrides). ` +
       `Compare AUROC between variants; compare final losses only between variants that train the same objectives (switching one off removes its loss).</p>`,
   );
-  const f = (r: JsonObject, k: string) => fmt(numberAt(r, `finalLoss.${k}`), 4);
-  const rows: Cell[][] = a.rows.map((r) => {
+  const link = (r: JsonObject): Cell => {
     const v = String(r.variant);
-    const link = a.runs.has(v) && existsSync(join(a.runs.get(v)!.dir, 'report.html')) ? { html: `<a href="${esc(`${a.base}-${v}/report.html`)}">${esc(v)}</a>` } : v;
-    return [link, Array.isArray(r.overrides) && r.overrides.length ? r.overrides.join(' ') : 'base', f(r, 'mim'), f(r, 'superres'), f(r, 'mlm'), fmt(r.msPerStep, 0), fmt(r.auroc, 4), fmt(r.scratchAuroc, 4)];
-  });
+    return a.runs.has(v) && existsSync(join(a.runs.get(v)!.dir, 'report.html')) ? { html: `<a href="${esc(`${a.base}-${v}/report.html`)}">${esc(v)}</a>` } : v;
+  };
   body.push(`<h2>Variants</h2>`);
-  body.push(table('Ablation variants (final loss = mean of the last step; AUROC of the linear probe on the test images; scratch = randomly initialised encoder, computed once)', ['variant', 'overrides', 'final MIM', 'final SR', 'final MLM', 'ms/step', 'AUROC (pre-trained)', 'AUROC (scratch)'], rows));
+  body.push(ablationTable('Ablation variants (final loss = mean of the last step; AUROC of the linear probe on the test images; scratch = randomly initialised encoder, computed once)', a.rows, link));
   body.push(`<h2>Training curves of the variants</h2><p class="explain">One line per variant. Each chart is one objective's loss per optimiser step (lower is better); a variant that switched the objective off has no line there.</p><div class="charts">`);
-  const names: Record<string, string> = { total: 'Total loss (weighted sum)', mim: 'MIM loss (masked image modelling)', superres: 'SR loss (super-resolution in the window)', mlm: 'MLM loss (masked report words)' };
-  for (const key of ['total', 'mim', 'superres', 'mlm']) {
+  for (const { key, label, brief } of LOSS_CURVES) {
     const s: LineSeries[] = [];
     [...a.runs.entries()].forEach(([v, run], k) => {
       const pts = run.metrics.filter((m) => key in m.values).map((m) => [m.step, m.values[key]] as [number, number]);
       if (pts.length) s.push({ name: v, points: pts, colour: PALETTE[k % PALETTE.length] });
     });
-    if (s.length) body.push(`<figure>${lineChart(s, { title: names[key], xLabel: 'optimiser step', yLabel: 'loss', width: 600, height: 320 })}</figure>`);
+    const title = `${label[0].toUpperCase()}${label.slice(1)} loss (${brief})`;
+    if (s.length) body.push(`<figure>${lineChart(s, { title, xLabel: 'optimiser step', yLabel: 'loss', width: 600, height: 320 })}</figure>`);
   }
   body.push('</div>');
   if (a.issues.length) body.push(`<h2>What the report could not use</h2><ul>${a.issues.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`);

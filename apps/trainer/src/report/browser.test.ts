@@ -74,7 +74,7 @@ describe('the run report in headless Chromium', () => {
       expect(c.height, c.title).toBeGreaterThan(150);
     }
     const loss = r.charts[0].lines;
-    expect(loss.map((l) => l.series)).toEqual(['total (weighted sum)', 'MIM (masked image modelling)', 'SR (super-resolution)', 'MLM (masked report words)', 'learning rate']);
+    expect(loss.map((l) => l.series)).toEqual(['total (weighted sum)', 'MIM (masked image modelling)', 'MLM (masked report words)', 'SR (super-resolution)', 'learning rate']); // the registry's order
     for (const l of loss) {
       expect(l.points, l.series).toBe(3);
       expect(l.length, `${l.series} drawn`).toBeGreaterThan(50);

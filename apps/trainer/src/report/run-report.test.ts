@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { handMadeRun } from '../../test/report-fixtures.js';
+import { OBJECTIVES } from '../pretrain/objectives/registry.js';
 import { readRunFolder } from './read-run.js';
 import { formatBackend, pictureColumns, renderRunReport, spread } from './run-report.js';
 
@@ -80,6 +81,17 @@ describe('renderRunReport', () => {
     expect(html).toContain('No training pictures in this run folder');
     expect(html).toContain('No evaluation in this run folder');
     expect(html).toContain('Not computed for this report (ecamp report --no-attention).');
+  });
+
+  it('names the objectives from the registry, in its order: loss curves, configuration rows, their explanation and the ablation columns', () => {
+    const html = renderRunReport(readRunFolder(handMadeRun().dir), { now: at });
+    const curves = [...html.matchAll(/<path data-series="([^"]+)" data-points/g)].map((m) => m[1]).slice(0, OBJECTIVES.length + 1);
+    expect(curves).toEqual(['total (weighted sum)', ...OBJECTIVES.map((o) => `${o.label} (${o.brief})`)]);
+    expect([...html.matchAll(/<td>(\w+) objective<\/td>/g)].map((m) => m[1])).toEqual(OBJECTIVES.map((o) => o.label));
+    expect(html).toContain('<td>MLM objective</td><td>on, weight 0.50; masking: paper; fusion: patches+pooled</td>');
+    expect(html).toContain('<td>SR objective</td><td>on, weight 1.00; window: online</td>');
+    for (const o of OBJECTIVES) expect(html).toContain(`${o.label} — ${o.summary}.`);
+    expect(html).toContain(OBJECTIVES.map((o) => `<th>final ${o.label}</th>`).join(''));
   });
 
   it('embeds at most maxPictures pictures, first and last kept', () => {

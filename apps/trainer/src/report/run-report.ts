@@ -5,8 +5,10 @@
  * panel says in plain words what it shows.
  */
 import { LABEL_NAMES } from '@ecamp/data';
+import { OBJECTIVES } from '../pretrain/objectives/registry.js';
 import type { EntityAttentionOutcome } from './entity-attention.js';
 import { dataUri, esc, fmt, fmtBytes, fmtDuration, page, table, type Cell } from './html.js';
+import { ablationTable, LOSS_CURVES } from './objectives.js';
 import { field, numberAt, type JsonObject, type MetricRow, type RunFolder } from './read-run.js';
 import { barChart, lineChart, type LineSeries } from './svg-chart.js';
 
@@ -35,9 +37,6 @@ export interface RunReportOptions {
   now?: Date;
 }
 
-export const OBJECTIVE_COLOURS: Record<string, string> = { total: '#222222', mim: '#1f77b4', superres: '#ff7f0e', mlm: '#2ca02c' };
-const OBJECTIVE_NAMES: Record<string, string> = { total: 'total (weighted sum)', mim: 'MIM (masked image modelling)', superres: 'SR (super-resolution)', mlm: 'MLM (masked report words)' };
-
 /** Formats the backend line as `native (OpenBLAS, Haswell) — 2 threads, SIMD`. */
 export function formatBackend(b: BackendLine | undefined): string {
   if (!b || typeof b.backend !== 'string') return 'not recorded in this run folder';
@@ -63,8 +62,8 @@ function series(metrics: readonly MetricRow[], key: string): [number, number][] 
 }
 
 function lossChart(run: RunFolder): string {
-  const keys = ['total', 'mim', 'superres', 'mlm'].filter((k) => run.metrics.some((r) => k in r.values));
-  const s: LineSeries[] = keys.map((k) => ({ name: OBJECTIVE_NAMES[k], points: series(run.metrics, k), colour: OBJECTIVE_COLOURS[k] }));
+  const logged = LOSS_CURVES.filter((c) => run.metrics.some((r) => c.key in r.values));
+  const s: LineSeries[] = logged.map((c) => ({ name: `${c.label} (${c.brief})`, points: series(run.metrics, c.key), colour: c.colour }));
   if (run.metrics.some((r) => 'lr' in r.values)) s.push({ name: 'learning rate', points: series(run.metrics, 'lr'), colour: '#888888', axis: 'right', dashed: true });
   return lineChart(s, { title: 'Loss per objective, and the learning rate', xLabel: 'optimiser step', yLabel: 'loss', rightLabel: 'learning rate', width: 760, height: 360 });
 }
@@ -249,14 +248,9 @@ function evaluationSection(run: RunFolder): string {
 function ablationSection(run: RunFolder): string {
   const a = run.ablation;
   if (!a) return '';
-  const f = (r: JsonObject, k: string) => fmt(numberAt(r, `finalLoss.${k}`), 4);
-  const rows: Cell[][] = a.rows.map((r) => {
-    const mark = r.variant === a.variant ? ' ◀ this run' : '';
-    return [`${String(r.variant)}${mark}`, Array.isArray(r.overrides) && r.overrides.length ? r.overrides.join(' ') : 'base', f(r, 'mim'), f(r, 'superres'), f(r, 'mlm'), fmt(r.msPerStep, 0), fmt(r.auroc, 4), fmt(r.scratchAuroc, 4)];
-  });
   return (
     `<h2 id="ablation">Ablation this run belongs to</h2><p class="explain">This run is the variant <strong>${esc(a.variant)}</strong> of the ablation '${esc(a.base)}' (${esc(a.file)}): the same configuration with the listed overrides. Final losses are only comparable between variants that train the same objectives; AUROC is the evaluation above.</p>` +
-    table('Ablation variants', ['variant', 'overrides', 'final MIM', 'final SR', 'final MLM', 'ms/step', 'AUROC (pre-trained)', 'AUROC (scratch)'], rows)
+    ablationTable('Ablation variants', a.rows, (r) => `${String(r.variant)}${r.variant === a.variant ? ' ◀ this run' : ''}`)
   );
 }
 
@@ -274,9 +268,7 @@ function configSection(run: RunFolder): string {
   const rows: Cell[][] = [
     ['data', `${g('data.source')}${field(c, 'data.source') === 'synthetic' ? `, ${g('data.syntheticCount')} images` : ''}, batch ${g('data.batchSize')} × accumulate ${g('optim.accumulate')}, context ${g('data.context')}`],
     ['image encoder', `ViT-${g('model.vit')}, ${g('model.imageSize')} px input, ${g('model.patchSize')} px patches, mask ratio ${g('model.maskRatio')}`],
-    ['MIM objective', on('mim')],
-    ['SR objective', `${on('superres')}; window: ${g('objectives.superres.window')}`],
-    ['MLM objective', `${on('mlm')}; masking: ${g('objectives.mlm.masking')}; fusion: ${g('model.fusion')}`],
+    ...OBJECTIVES.map((o): Cell[] => [`${o.label} objective`, [on(o.name), ...(o.reportSettings ?? []).map((s) => `${s.label}: ${g(s.path)}`)].join('; ')]),
     ['text decoder', `${g('model.text.dim')} wide, ${g('model.text.layers')} layers, ${g('model.text.heads')} heads, ${g('model.text.maxLength')} tokens`],
     ['optimiser', `AdamW lr ${g('optim.lr')}, betas ${g('optim.betas')}, weight decay ${g('optim.weightDecay')}, ${g('optim.warmupSteps')} warm-up steps, clip ${g('optim.clipNorm')}`],
     ['length', `${g('optim.steps')} steps${field(c, 'optim.epochs') !== undefined ? ` (${g('optim.epochs')} epochs)` : ''}`],
@@ -320,7 +312,7 @@ export function renderRunReport(run: RunFolder, opts: RunReportOptions = {}): st
   body.push(`<h2 id="config">Configuration</h2>${configSection(run)}`);
   body.push(`<h2 id="curves">Training curves</h2>`);
   body.push(
-    `<p class="explain">Each objective's loss at each optimiser step — lower is better; <em>total</em> is their weighted sum. MIM: mean squared error of the pixels of the hidden patches. SR: mean squared error of the super-resolved 448-pixel image inside the context window. MLM: cross-entropy of the masked report words (entity words weighted up). ` +
+    `<p class="explain">Each objective's loss at each optimiser step — lower is better; <em>total</em> is their weighted sum. ${esc(OBJECTIVES.map((o) => `${o.label} — ${o.summary}.`).join(' '))} ` +
       `The dashed grey line is the learning rate (right axis): a linear warm-up, then a cosine decay. Losses of one step are noisy (each step sees other images); look at the trend.</p>`,
   );
   body.push(`<figure>${lossChart(run)}</figure>`);

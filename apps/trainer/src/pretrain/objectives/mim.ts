@@ -13,6 +13,7 @@ export const mimSlice = objectiveSliceBase;
 export const mimObjective: Objective<'mim', Record<never, never>, typeof mimSlice> = {
   name: 'mim',
   label: 'MIM',
+  brief: 'masked image modelling',
   summary: 'masked image modelling: the MAE decoder reconstructs the removed patches (MSE on them)',
   slice: mimSlice,
   build: () => ({}),

@@ -48,7 +48,12 @@ export type MlmModules = {
 export const mlmObjective: Objective<'mlm', MlmModules, typeof mlmSlice> = {
   name: 'mlm',
   label: 'MLM',
+  brief: 'masked report words',
   summary: 'entity-aware masked language modelling through the context-fusion layer (re-balanced weighted cross-entropy)',
+  reportSettings: [
+    { label: 'masking', path: 'objectives.mlm.masking' },
+    { label: 'fusion', path: 'model.fusion' },
+  ],
   slice: mlmSlice,
   build({ config, encoderDim, vocabSize, rng }) {
     const t = config.model.text;

@@ -42,8 +42,15 @@ export interface Objective<N extends string = string, M extends Record<string, M
   readonly name: N;
   /** Short label for tables and charts (`MIM`, `SR`, `MLM`). */
   readonly label: string;
+  /** A few words on what it trains, beside the label in chart legends and titles (`masked image modelling`). */
+  readonly brief: string;
   /** One line on what it trains. */
   readonly summary: string;
+  /**
+   * The settings the run report's configuration table shows beside on/off and the weight: a
+   * label and the dotted configuration path (`objectives.superres.window`) of each.
+   */
+  readonly reportSettings?: readonly { readonly label: string; readonly path: string }[];
   /** The configuration slice under `objectives.<name>`: {@link objectiveSliceBase} extended with its options. */
   readonly slice: S;
   /** Builds the modules it owns; called only when it is enabled. */

@@ -71,6 +71,9 @@ describe('the objective registry', () => {
     for (const o of OBJECTIVES) {
       expect(config.objectives[o.name]).toMatchObject({ enabled: true, weight: 1 });
       expect(o.label).toMatch(/^[A-Z]+$/);
+      expect(o.brief).toMatch(/^[a-z][a-z -]+$/);
+      // what the run report's configuration table shows of it: paths that exist in a resolved configuration
+      for (const s of o.reportSettings ?? []) expect(s.path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], config), s.path).toBeDefined();
     }
     expect(enabledObjectives(withObjectives(config, ['mlm'])).map((o) => o.name)).toEqual(['mlm']);
     expect(() => withObjectives(config, ['nope' as never])).toThrow(/no registered objective named nope/);

@@ -6,8 +6,9 @@
  * state), of the loss parts in logs and metrics, and of the ablation table's columns.
  *
  * Adding an objective: write a file beside these exporting an {@link Objective}
- * (name, label, config slice, modules, loss) and append it here; the configuration
- * schema, the model, the pass, logging, the summary and the ablation table follow.
+ * (name, label, brief, summary, config slice, modules, loss) and append it here; the
+ * configuration schema, the model, the pass, logging, the summary, the ablation table
+ * and the run and ablation reports (curves, configuration rows, columns) follow.
  */
 import type { Config } from '../../config/schema.js';
 import { mimObjective } from './mim.js';
