@@ -39,6 +39,7 @@ export { selectFraction, type FractionOptions } from './classification/fraction.
 export { ClassificationHead, FEATURE_NORM_EPS, meanPatchTokens, type ClassificationHeadOptions, type FeatureStatistics } from './classification/head.js';
 export { extractPooledFeatures, featureRows, featureStatistics, type ExtractFeaturesOptions, type PooledFeatures } from './classification/features.js';
 export { evaluatePooledFeatures, fitLinearProbe, type FitLinearProbeOptions } from './classification/fit-probe.js';
+export { solveLinearProbe, type SolveLinearProbeOptions, type SolveLinearProbeResult } from './classification/solve-probe.js';
 export {
   classificationLoss,
   classificationScores,
