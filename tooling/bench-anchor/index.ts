@@ -99,6 +99,7 @@ export function anchorArgs(o: AnchorOptions): string[] {
 
 export { LoadCheck } from './load.js';
 export { blasEnvironment, reportComparison, type OursMeasurement } from './report.js';
+export { runInlineTorch, timeSteps, type InlineTorchOutcome, type StepTimes } from './steps.js';
 
 /** Runs the anchor with `options` (e.g. `{ noSr: true, noMlm: true }` for the MAE step), or says why it cannot. */
 export function runTorchAnchor(o: AnchorOptions): AnchorOutcome {

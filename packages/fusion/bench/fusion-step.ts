@@ -6,8 +6,8 @@
  *
  *   pnpm --filter @ecamp/fusion bench          (BENCH_BATCH, BENCH_REPS, BENCH_THREADS override)
  */
-import { spawnSync } from 'node:child_process';
 import { initBackend, Rng, tf } from '@ecamp/core';
+import { runInlineTorch, timeSteps } from '@ecamp/bench-anchor';
 import { ContextFusionLayer } from '../src/index.js';
 
 const B = Number(process.env.BENCH_BATCH ?? 8);
@@ -32,16 +32,8 @@ const step = () =>
     value.dataSync();
     tf.dispose(Object.values(grads));
   });
-step();
-const times: number[] = [];
-for (let r = 0; r < reps; r++) {
-  const t0 = performance.now();
-  step();
-  times.push(performance.now() - t0);
-}
-times.sort((a, b) => a - b);
-const ours = times[Math.floor(times.length / 2)];
-console.log(`ours: fusion step median ${ours.toFixed(1)} ms (min ${times[0].toFixed(1)})`);
+const { medianMs: ours, minMs } = timeSteps(step, reps);
+console.log(`ours: fusion step median ${ours.toFixed(1)} ms (min ${minMs.toFixed(1)})`);
 
 const py = `
 import time, torch, torch.nn as nn, torch.nn.functional as F
@@ -68,12 +60,8 @@ for _ in range(${reps}):
     t0=time.perf_counter(); step(); ts.append((time.perf_counter()-t0)*1000)
 ts.sort(); print(ts[len(ts)//2])
 `;
-const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
-if (r.status === 0) {
-  const torchMs = Number(r.stdout.trim());
-  console.log(`pytorch: fusion step median ${torchMs.toFixed(1)} ms → ours / PyTorch = ${(ours / torchMs).toFixed(2)}`);
-} else {
-  console.log(`pytorch anchor skipped: ${(r.stderr || r.error?.message || 'no /usr/bin/python3 with torch').trim().split('\n').pop()}`);
-}
+const torch = runInlineTorch(py, threads);
+if (torch.ok) console.log(`pytorch: fusion step median ${torch.medianMs.toFixed(1)} ms → ours / PyTorch = ${(ours / torch.medianMs).toFixed(2)}`);
+else console.log(`pytorch anchor skipped: ${torch.reason}`);
 tf.dispose([hidden, patches, pooled, textMask]);
 layer.dispose();

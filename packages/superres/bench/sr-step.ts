@@ -6,8 +6,8 @@
  *
  *   pnpm --filter @ecamp/superres bench        (BENCH_BATCH, BENCH_REPS, BENCH_THREADS override)
  */
-import { spawnSync } from 'node:child_process';
 import { initBackend, Rng, tf } from '@ecamp/core';
+import { runInlineTorch, timeSteps } from '@ecamp/bench-anchor';
 import { selectWindow, SrHead, srWindowLoss, srWindowLossCropped } from '../src/index.js';
 
 const B = Number(process.env.BENCH_BATCH ?? 8);
@@ -33,22 +33,11 @@ const windowStep = () =>
     value.dataSync();
     tf.dispose(Object.values(grads));
   });
-function median(step: () => void): { median: number; min: number } {
-  step();
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    step();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], min: times[0] };
-}
-const full = median(fullStep);
-console.log(`ours: SR step (forward on the whole view) median ${full.median.toFixed(0)} ms (min ${full.min.toFixed(0)})`);
-const win = median(windowStep);
-console.log(`ours: SR step (forwardWindows, window + halo) median ${win.median.toFixed(0)} ms (min ${win.min.toFixed(0)}) → ${(win.median / full.median).toFixed(2)}× the whole-view step`);
-const ours = Math.min(full.median, win.median);
+const full = timeSteps(fullStep, reps);
+console.log(`ours: SR step (forward on the whole view) median ${full.medianMs.toFixed(0)} ms (min ${full.minMs.toFixed(0)})`);
+const win = timeSteps(windowStep, reps);
+console.log(`ours: SR step (forwardWindows, window + halo) median ${win.medianMs.toFixed(0)} ms (min ${win.minMs.toFixed(0)}) → ${(win.medianMs / full.medianMs).toFixed(2)}× the whole-view step`);
+const ours = Math.min(full.medianMs, win.medianMs);
 
 const maps = Array.from({ length: 2000 }, () => Float64Array.from(rng.normalArray(196), Math.abs));
 const t1 = performance.now();
@@ -72,12 +61,8 @@ for _ in range(${reps}):
     t0=time.perf_counter(); step(); ts.append((time.perf_counter()-t0)*1000)
 ts.sort(); print(ts[len(ts)//2])
 `;
-const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
-if (r.status === 0) {
-  const torchMs = Number(r.stdout.trim());
-  console.log(`pytorch: SR step median ${torchMs.toFixed(0)} ms → ours / PyTorch = ${(ours / torchMs).toFixed(2)}`);
-} else {
-  console.log(`pytorch anchor skipped: ${(r.stderr || r.error?.message || 'no /usr/bin/python3 with torch').trim().split('\n').pop()}`);
-}
+const torch = runInlineTorch(py, threads);
+if (torch.ok) console.log(`pytorch: SR step median ${torch.medianMs.toFixed(0)} ms → ours / PyTorch = ${(ours / torch.medianMs).toFixed(2)}`);
+else console.log(`pytorch anchor skipped: ${torch.reason}`);
 tf.dispose([x, target]);
 head.dispose();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchorScriptPath, parseAnchorOutput, reportComparison } from '@ecamp/bench-anchor';
+import { anchorScriptPath, parseAnchorOutput, reportComparison, runInlineTorch, timeSteps } from '@ecamp/bench-anchor';
 
 describe('parseAnchorOutput', () => {
   it('reads the median line and the load check', () => {
@@ -56,5 +56,28 @@ describe('parseAnchorOutput', () => {
     expect(anchorScriptPath()).toBe('/tmp/x/anchor.py');
     if (saved === undefined) delete process.env.BENCH_ANCHOR_SCRIPT;
     else process.env.BENCH_ANCHOR_SCRIPT = saved;
+  });
+});
+
+describe('timeSteps / runInlineTorch', () => {
+  it('warms up once, then times each step; the median is the middle step', () => {
+    let calls = 0;
+    const t = timeSteps(() => {
+      calls += 1;
+    }, 3);
+    expect(calls).toBe(4);
+    expect(t.stepsMs).toHaveLength(3);
+    expect(t.stepsMs).toEqual([...t.stepsMs].sort((a, b) => a - b));
+    expect(t.minMs).toBe(t.stepsMs[0]);
+    expect(t.medianMs).toBe(t.stepsMs[1]);
+  });
+
+  it('says why an inline PyTorch step did not run', () => {
+    const saved = process.env.BENCH_PYTHON;
+    process.env.BENCH_PYTHON = '/nonexistent/python3';
+    const r = runInlineTorch('print(1)', 1);
+    if (saved === undefined) delete process.env.BENCH_PYTHON;
+    else process.env.BENCH_PYTHON = saved;
+    expect(r).toEqual({ ok: false, reason: expect.stringMatching(/ENOENT/) });
   });
 });
