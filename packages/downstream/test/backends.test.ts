@@ -5,23 +5,13 @@ import { segmentationLoss } from '../src/segmentation/mixed-loss.js';
 import { DetectionHead } from '../src/detection/head.js';
 import { assignTargets } from '../src/detection/targets.js';
 import { yoloLoss } from '../src/detection/yolo-loss.js';
-import type { DetectionConfig } from '../src/detection/anchors.js';
 import { ClassificationHead } from '../src/classification/head.js';
 import { classificationLoss } from '../src/classification/task.js';
 import { TinyEncoder } from './helpers/tiny-encoder.js';
+import { threeScalesTwoAnchors as config } from './helpers/detection-configs.js';
 
 // The trainer runs on wasm by default; the other tests use cpu. The same losses and
 // gradients must come out of both (float32, so compared with a tolerance).
-
-const config: DetectionConfig = {
-  imageSize: 32,
-  numClasses: 1,
-  scales: [
-    { grid: 4, anchors: [[4, 4], [8, 8]] },
-    { grid: 2, anchors: [[12, 12], [20, 20]] },
-    { grid: 1, anchors: [[28, 28], [32, 32]] },
-  ],
-};
 
 /** Loss and per-parameter gradient sums of each head on one fixed batch. */
 function lossesAndGradients(): Record<string, number[]> {

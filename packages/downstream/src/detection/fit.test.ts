@@ -1,27 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@ecamp/core';
-import type { DetectionConfig } from './anchors.js';
 import { DetectionHead } from './head.js';
 import { YoloNeckHead, yoloNeckWidths } from './neck.js';
 import { fitDetector } from './fit.js';
 import { evaluateDetection } from './evaluate.js';
 import { TinyEncoder } from '../../test/helpers/tiny-encoder.js';
 import { syntheticDetectionBatches } from '../../test/helpers/synthetic-detection.js';
+import { threeScalesThreeAnchors as config } from '../../test/helpers/detection-configs.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', quiet: true });
 });
-
-// 32-pixel images, 2×2 token grid → scales 4 (upsampled), 2, 1 (pooled), as 28/14/7 are to 14.
-const config: DetectionConfig = {
-  imageSize: 32,
-  numClasses: 1,
-  scales: [
-    { grid: 4, anchors: [[4, 4], [6, 6], [8, 8]] },
-    { grid: 2, anchors: [[12, 12], [16, 16], [20, 20]] },
-    { grid: 1, anchors: [[24, 24], [28, 28], [32, 32]] },
-  ],
-};
 
 describe('fitDetector', () => {
   it('trains the head on a frozen encoder, leak-free, and localises squares (mAP ≫ 0)', async () => {

@@ -1,23 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkGradients, initBackend, tf } from '@ecamp/core';
-import type { DetectionConfig } from './anchors.js';
 import { assignTargets } from './targets.js';
 import { ignoreMask, yoloLoss } from './yolo-loss.js';
 import type { Box } from '../metrics/box.js';
+import { twoScalesTwoAnchors as config } from '../../test/helpers/detection-configs.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', quiet: true });
 });
 
-// A small geometry: 32-pixel images, grids 4 and 2, two anchors each, one class.
-const config: DetectionConfig = {
-  imageSize: 32,
-  numClasses: 1,
-  scales: [
-    { grid: 4, anchors: [[4, 4], [8, 6]] },
-    { grid: 2, anchors: [[12, 12], [24, 20]] },
-  ],
-};
 const boxes: Box[][] = [[[2, 2, 7, 6]], [[4, 4, 28, 26], [20, 20, 28, 30]]];
 
 function randomOutputs(seed: number): tf.Tensor4D[] {
