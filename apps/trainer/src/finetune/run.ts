@@ -66,6 +66,11 @@ interface Context {
   seed: number;
 }
 
+/** The context of a head of `spec` on `vit` (its tokens with or without the final norm, as `spec` says). */
+function finetuneContext(spec: HeadSpec, vit: VisionTransformer, head: TaskHead, run: Pick<Context, 'trainEncoder' | 'cached' | 'batchSize' | 'seed'>): Context {
+  return { task: spec.task, spec, vit, encoder: spec.finalNorm ? vit : withoutFinalNorm(vit), head, labels: spec.labels, ...run };
+}
+
 /** How test-time images are decoded for each task (the authors' test transforms). */
 function evalSettings(task: FinetuneTask, spec: Pick<HeadSpec, 'imageSize' | 'colour'>): DecodeSettings {
   return { size: spec.imageSize, colour: spec.colour, transform: task === 'classification' ? 'centre-crop' : 'resize' };
@@ -157,18 +162,7 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
   const head = buildHead(spec, options.seed);
   const trainEncoder = encoderTrains(options);
   const augment = augmentationOn(options);
-  const ctx: Context = {
-    task: options.task,
-    spec,
-    vit,
-    encoder: options.finalNorm ? vit : withoutFinalNorm(vit),
-    head,
-    labels,
-    trainEncoder,
-    cached: !trainEncoder && !augment,
-    batchSize: options.batchSize,
-    seed: options.seed,
-  };
+  const ctx = finetuneContext(spec, vit, head, { trainEncoder, cached: !trainEncoder && !augment, batchSize: options.batchSize, seed: options.seed });
   log.info(
     `${options.task}: protocol ${options.protocol} (encoder ${trainEncoder ? 'trains' : 'frozen'}), head ${head.constructor.name} ${(head.numParameters() / 1e6).toFixed(2)} M parameters, ` +
       `tokens ${options.finalNorm ? 'after the final norm' : 'of the last block (no final norm, as the authors)'}, ${options.colour === 'grey' ? 'grey → 3 channels' : 'RGB'} at ${options.imageSize} px, ` +
@@ -383,18 +377,7 @@ export async function runEval(options: EvalOptions, log: Logger): Promise<TestMe
     const badSamples = new BadSampleLog(options.onBadSample, (line: string) => log.warn(line));
     const samples: Sample[] = readSource(options.test, spec.task, { imageRoot: options.imageRoot, images: options.images, masks: options.masks }, badSamples).samples;
     if (spec.task === 'classification') resolveLabelsAgainst(spec.labels!, samples);
-    const ctx: Context = {
-      task: spec.task,
-      spec,
-      vit,
-      encoder: spec.finalNorm ? vit : withoutFinalNorm(vit),
-      head,
-      labels: spec.labels,
-      trainEncoder: false,
-      cached: false,
-      batchSize: 16,
-      seed: options.seed,
-    };
+    const ctx = finetuneContext(spec, vit, head, { trainEncoder: false, cached: false, batchSize: 16, seed: options.seed });
     const test = await scoreSplit(ctx, new SampleSet('test data', samples, badSamples), undefined, options.bootstrap ?? (spec.task === 'detection' ? 200 : 1000));
     print([...formatTestMetrics(test, `test metrics of ${options.checkpoint} (${meta.selected} ${meta.epoch}, protocol ${spec.protocol})`), `  skipped samples: ${String(badSamples)}`]);
     if (options.out) {
