@@ -6,7 +6,7 @@
  */
 import type { tf } from '../../tf.js';
 import { allocOutput, heapOf, offsetOf, requireNative } from '../runtime.js';
-import type { NativeKernel } from './types.js';
+import type { NativeKernel, NativeKernelArgs } from './types.js';
 
 /** Kernel names of the fused block (the qkv bias is an optional input). */
 export const BLOCK = { forward: 'EcampBlock', grad: 'EcampBlockGrad' } as const;
@@ -22,22 +22,34 @@ export interface BlockAttrs {
   eps: number;
 }
 
+/**
+ * What both kernels start from: the sizes, the call's arguments after the heap (B, N, D, H,
+ * hidden, eps) and `o`, the heap offset of a tensor (−1 for an absent optional input). The heap
+ * itself is read at the call, after the outputs are allocated (an allocation may grow it).
+ */
+function blockCall({ inputs, backend, attrs }: NativeKernelArgs) {
+  const { heads, eps } = attrs as unknown as BlockAttrs;
+  const [b, n, d] = inputs.x.shape;
+  const hidden = inputs.w1.shape[1];
+  const dims = [b, n, d, heads, hidden, eps] as const;
+  const o = (t: tf.TensorInfo | undefined) => (t === undefined ? -1 : offsetOf(backend, t));
+  return { b, n, d, heads, hidden, dims, o };
+}
+
 const forward: NativeKernel = {
   kernelName: BLOCK.forward,
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { heads, eps } = attrs as unknown as BlockAttrs;
+  kernelFunc: (args) => {
+    const { inputs, backend } = args;
+    const { b, n, d, heads, hidden, dims, o } = blockCall(args);
     const { x, mask } = inputs;
-    const [b, n, d] = x.shape;
-    const hidden = inputs.w1.shape[1];
     const r = b * n;
     const shapes: Record<(typeof BLOCK_SAVED)[number], number[]> = {
       mean1: [r], rstd1: [r], qkv: [b, n, 3 * d], probs: [b, heads, n, n], a: [b, n, d], x2: [b, n, d], mean2: [r], rstd2: [r], f1: [b, n, hidden],
     };
     const y = allocOutput(backend, [b, n, d]);
     const saved = BLOCK_SAVED.map((k) => allocOutput(backend, shapes[k]));
-    const o = (t: tf.TensorInfo | undefined) => (t === undefined ? -1 : offsetOf(backend, t));
     requireNative().blockForward(
-      heapOf(backend), b, n, d, heads, hidden, eps, o(x),
+      heapOf(backend), ...dims, o(x),
       o(inputs.ln1w), o(inputs.ln1b), o(inputs.wqkv), o(inputs.bqkv), o(inputs.wproj), o(inputs.bproj),
       o(inputs.ln2w), o(inputs.ln2b), o(inputs.w1), o(inputs.b1), o(inputs.w2), o(inputs.b2), o(mask),
       o(y), ...(saved.map(o) as Nine),
@@ -50,19 +62,17 @@ type Nine = [number, number, number, number, number, number, number, number, num
 
 const backward: NativeKernel = {
   kernelName: BLOCK.grad,
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { heads, eps } = attrs as unknown as BlockAttrs;
+  kernelFunc: (args) => {
+    const { inputs, backend } = args;
+    const { dims, o } = blockCall(args);
     const { x, dy } = inputs;
-    const [b, n, d] = x.shape;
-    const hidden = inputs.w1.shape[1];
     const withBias = inputs.bqkv !== undefined;
     // One gradient per differentiable input, in the order x, then the parameters present.
     const names = ['x', ...BLOCK_PARAMS.filter((p) => withBias || p !== 'bqkv')];
     const grads = names.map((k) => allocOutput(backend, inputs[k].shape));
     const byName = new Map(names.map((k, i) => [k, grads[i]]));
-    const o = (t: tf.TensorInfo | undefined) => (t === undefined ? -1 : offsetOf(backend, t));
     requireNative().blockBackward(
-      heapOf(backend), b, n, d, heads, hidden, eps,
+      heapOf(backend), ...dims,
       o(x), o(inputs.ln1w), o(inputs.ln1b), o(inputs.wqkv), o(inputs.bqkv), o(inputs.wproj), o(inputs.ln2w), o(inputs.ln2b),
       o(inputs.w1), o(inputs.b1), o(inputs.w2),
       o(inputs.mean1), o(inputs.rstd1), o(inputs.qkv), o(inputs.probs), o(inputs.a), o(inputs.x2), o(inputs.mean2), o(inputs.rstd2), o(inputs.f1),

@@ -183,6 +183,14 @@ function viewArgs(backend: WasmBackendLike, t: tf.TensorInfo, view: number[]): n
   return [offsetOf(backend, t) + 4 * view[0], view[1], view[2], view[3]];
 }
 
+type Quad = [number, number, number, number];
+type QkvArgs = [...Quad, ...Quad, ...Quad];
+
+/** Heap arguments of the q, k and v views on `tensors` (the sources, or their gradients). */
+function qkvArgs(backend: WasmBackendLike, a: AttentionAttrs, tensors: tf.TensorInfo[]): QkvArgs {
+  return [0, 1, 2].flatMap((i) => viewArgs(backend, tensors[a.sources[i]], a.views[i])) as QkvArgs;
+}
+
 function outView(a: AttentionAttrs): number[] {
   const { n, h, hd } = a;
   return a.outLayout === 'tokens' ? [0, n * h * hd, hd, h * hd] : [0, h * n * hd, n * hd, hd];
@@ -199,9 +207,7 @@ const attention: NativeKernel = {
     const mask = inputs.mask;
     requireNative().attention(
       heapOf(backend), b, h, n, m, hd, a.scale,
-      ...(viewArgs(backend, src[a.sources[0]], a.views[0]) as Quad),
-      ...(viewArgs(backend, src[a.sources[1]], a.views[1]) as Quad),
-      ...(viewArgs(backend, src[a.sources[2]], a.views[2]) as Quad),
+      ...qkvArgs(backend, a, src),
       ...(viewArgs(backend, out, outView(a)) as Quad),
       offsetOf(backend, probs),
       mask ? offsetOf(backend, mask) : -1,
@@ -209,8 +215,6 @@ const attention: NativeKernel = {
     return [out, probs];
   },
 };
-
-type Quad = [number, number, number, number];
 
 const attentionGrad: NativeKernel = {
   kernelName: FUSED.attentionGrad,
@@ -228,15 +232,11 @@ const attentionGrad: NativeKernel = {
     const { dOut, probs, dProbs } = inputs;
     native.attentionGrad(
       heapOf(backend), b, h, n, m, hd, a.scale,
-      ...(viewArgs(backend, src[a.sources[0]], a.views[0]) as Quad),
-      ...(viewArgs(backend, src[a.sources[1]], a.views[1]) as Quad),
-      ...(viewArgs(backend, src[a.sources[2]], a.views[2]) as Quad),
+      ...qkvArgs(backend, a, src),
       ...(viewArgs(backend, dOut, outView(a)) as Quad),
       offsetOf(backend, probs),
       dProbs ? offsetOf(backend, dProbs) : -1,
-      ...(viewArgs(backend, grads[a.sources[0]], a.views[0]) as Quad),
-      ...(viewArgs(backend, grads[a.sources[1]], a.views[1]) as Quad),
-      ...(viewArgs(backend, grads[a.sources[2]], a.views[2]) as Quad),
+      ...qkvArgs(backend, a, grads),
     );
     return grads;
   },
