@@ -30,13 +30,25 @@ export function timeSteps(step: () => void, reps: number): StepTimes {
 export type InlineTorchOutcome = { ok: true; medianMs: number } | { ok: false; reason: string };
 
 /**
- * Runs `script` (Python source that imports torch and prints one number, its median ms per step)
- * with `/usr/bin/python3` (`BENCH_PYTHON` overrides) and `OMP_NUM_THREADS=threads`. When it
- * fails, the reason is the last line of its stderr (e.g. the torch import error).
+ * Times a PyTorch step as {@link timeSteps} times ours: `script` is Python source that defines
+ * `step()` (one training step, backward included); it runs with `/usr/bin/python3`
+ * (`BENCH_PYTHON` overrides), `torch.set_num_threads(threads)` and `OMP_NUM_THREADS=threads`,
+ * `step()` once as a warm-up and `reps` times timed, and the median is the middle timed step.
+ * When it fails, the reason is the last line of its stderr (e.g. the torch import error).
  */
-export function runInlineTorch(script: string, threads: number): InlineTorchOutcome {
+export function runInlineTorch(script: string, o: { threads: number; reps: number }): InlineTorchOutcome {
   const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
-  const r = spawnSync(python, ['-c', script], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+  const program = [
+    'import time, torch',
+    `torch.set_num_threads(${o.threads})`,
+    script,
+    'step()',
+    'ts=[]',
+    `for _ in range(${o.reps}):`,
+    '    t0=time.perf_counter(); step(); ts.append((time.perf_counter()-t0)*1000)',
+    'ts.sort(); print(ts[len(ts)//2])',
+  ].join('\n');
+  const r = spawnSync(python, ['-c', program], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(o.threads) } });
   if (r.status === 0) return { ok: true, medianMs: Number(r.stdout.trim()) };
   return { ok: false, reason: (r.stderr || r.error?.message || `no ${python} with torch`).trim().split('\n').pop()! };
 }

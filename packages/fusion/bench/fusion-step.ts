@@ -36,8 +36,7 @@ const { medianMs: ours, minMs } = timeSteps(step, reps);
 console.log(`ours: fusion step median ${ours.toFixed(1)} ms (min ${minMs.toFixed(1)})`);
 
 const py = `
-import time, torch, torch.nn as nn, torch.nn.functional as F
-torch.set_num_threads(${threads})
+import torch, torch.nn as nn, torch.nn.functional as F
 B,L,D,H,I,M=${B},${L},${D},${H},${I},${M}
 lin=lambda i,o: nn.Linear(i,o)
 attn_qkv,attn_o,cq,ckv,co,pp,f1,f2=lin(D,3*D),lin(D,D),lin(D,D),lin(D,2*D),lin(D,D),lin(D,D),lin(D,I),lin(I,D)
@@ -54,13 +53,8 @@ def step():
     c,pr=mha(cq(h1),k2,v2,M); h2=n2(h1+co(c)+pp(pooled)[:,None,:])
     out=n3(h2+f2(F.gelu(f1(h2))))
     (out.mean()+pr.mean()).backward()
-step()
-ts=[]
-for _ in range(${reps}):
-    t0=time.perf_counter(); step(); ts.append((time.perf_counter()-t0)*1000)
-ts.sort(); print(ts[len(ts)//2])
 `;
-const torch = runInlineTorch(py, threads);
+const torch = runInlineTorch(py, { threads, reps });
 if (torch.ok) console.log(`pytorch: fusion step median ${torch.medianMs.toFixed(1)} ms → ours / PyTorch = ${(ours / torch.medianMs).toFixed(2)}`);
 else console.log(`pytorch anchor skipped: ${torch.reason}`);
 tf.dispose([hidden, patches, pooled, textMask]);

@@ -45,8 +45,7 @@ for (const m of maps) selectWindow(m);
 console.log(`window selection: ${(maps.length / ((performance.now() - t1) / 1000)).toFixed(0)} maps/s`);
 
 const py = `
-import time, torch, torch.nn.functional as F
-torch.set_num_threads(${threads})
+import torch, torch.nn.functional as F
 B=${B}
 c1=torch.nn.Conv2d(3,3,3,padding=1); c2=torch.nn.Conv2d(3,3,3,padding=1)
 x=torch.randn(B,3,224,224); t=torch.randn(B,3,448,448)
@@ -55,13 +54,8 @@ def step():
     out=c2(F.relu(c1(up)))+up
     loss=torch.stack([F.mse_loss(out[b,:,32*(b%3):32*(b%3)+384,32*((2*b)%3):32*((2*b)%3)+384],t[b,:,32*(b%3):32*(b%3)+384,32*((2*b)%3):32*((2*b)%3)+384]) for b in range(B)]).mean()
     loss.backward()
-step()
-ts=[]
-for _ in range(${reps}):
-    t0=time.perf_counter(); step(); ts.append((time.perf_counter()-t0)*1000)
-ts.sort(); print(ts[len(ts)//2])
 `;
-const torch = runInlineTorch(py, threads);
+const torch = runInlineTorch(py, { threads, reps });
 if (torch.ok) console.log(`pytorch: SR step median ${torch.medianMs.toFixed(0)} ms → ours / PyTorch = ${(ours / torch.medianMs).toFixed(2)}`);
 else console.log(`pytorch anchor skipped: ${torch.reason}`);
 tf.dispose([x, target]);

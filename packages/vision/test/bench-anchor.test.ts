@@ -75,7 +75,7 @@ describe('timeSteps / runInlineTorch', () => {
   it('says why an inline PyTorch step did not run', () => {
     const saved = process.env.BENCH_PYTHON;
     process.env.BENCH_PYTHON = '/nonexistent/python3';
-    const r = runInlineTorch('print(1)', 1);
+    const r = runInlineTorch('def step(): pass', { threads: 1, reps: 1 });
     if (saved === undefined) delete process.env.BENCH_PYTHON;
     else process.env.BENCH_PYTHON = saved;
     expect(r).toEqual({ ok: false, reason: expect.stringMatching(/ENOENT/) });
