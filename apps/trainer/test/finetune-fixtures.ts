@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { initBackend } from '@ecamp/core';
 import { synthesizeDataset, type SynthManifest } from '@ecamp/data';
 import { encodePng } from '@ecamp/io';
 
@@ -40,4 +41,10 @@ export function syntheticSet(): Promise<{ dir: string; manifest: SynthManifest }
     return { dir, manifest };
   })();
   return synthetic;
+}
+
+/** The default backend started and the folder of {@link syntheticSet}: what the fine-tuning tests' `beforeAll` needs. */
+export async function syntheticSetOnBackend(): Promise<string> {
+  await initBackend({ quiet: true });
+  return (await syntheticSet()).dir;
 }

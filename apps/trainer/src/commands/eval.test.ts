@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf, writeSafetensors } from '@ecamp/core';
+import { tf, writeSafetensors } from '@ecamp/core';
 import { cli } from '../../test/cli-fixtures.js';
-import { syntheticSet, tempDir } from '../../test/finetune-fixtures.js';
+import { syntheticSetOnBackend, tempDir } from '../../test/finetune-fixtures.js';
 
 let d: string;
 beforeAll(async () => {
-  await initBackend({ quiet: true });
-  d = (await syntheticSet()).dir;
+  d = await syntheticSetOnBackend();
 });
 
 describe('ecamp eval', () => {

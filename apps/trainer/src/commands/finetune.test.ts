@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, readSafetensors, tf } from '@ecamp/core';
+import { readSafetensors, tf } from '@ecamp/core';
 import { cli } from '../../test/cli-fixtures.js';
-import { syntheticSet, tempDir, writeText } from '../../test/finetune-fixtures.js';
+import { syntheticSetOnBackend, tempDir, writeText } from '../../test/finetune-fixtures.js';
 
 // End-to-end through the CLI on 24 synthetic radiographs (12 train / 6 validation / 6 test), at
 // 64 px with a random tiny ViT so each run takes seconds: every task, every format the
@@ -19,8 +19,7 @@ let d: string;
 const small = ['--encoder', 'random', '--image-size', '64', '--epochs', '2', '--batch-size', '4', '--bootstrap', '50'];
 
 beforeAll(async () => {
-  await initBackend({ quiet: true });
-  d = (await syntheticSet()).dir;
+  d = await syntheticSetOnBackend();
 });
 
 describe('ecamp finetune (synthetic set, through the CLI)', () => {

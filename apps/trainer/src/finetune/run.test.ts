@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '@ecamp/core';
-import { syntheticSet, tempDir, writeText } from '../../test/finetune-fixtures.js';
+import { tf } from '@ecamp/core';
+import { syntheticSetOnBackend, tempDir, writeText } from '../../test/finetune-fixtures.js';
 import { createLogger } from '../run/logger.js';
 import { resolveFinetuneOptions } from './options.js';
 import { runEval, runFinetune } from './run.js';
@@ -11,8 +11,7 @@ const quiet = createLogger('test', { isTTY: false, write: () => true } as unknow
 let d: string;
 
 beforeAll(async () => {
-  await initBackend({ quiet: true });
-  d = (await syntheticSet()).dir;
+  d = await syntheticSetOnBackend();
 });
 
 /** The synthetic list with one class index per image (number of findings, at most 2). */
