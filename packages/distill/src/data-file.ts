@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -7,21 +6,6 @@ import { fileURLToPath } from 'node:url';
  */
 export function packageDataPath(name: string): string {
   return fileURLToPath(new URL(`../data/${name}`, import.meta.url));
-}
-
-/** Reads and parses a JSON file, naming the file in any error. */
-export function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new Error(`${path} is not valid JSON: ${(err as Error).message}`);
-  }
 }
 
 /** Parses one JSONL line that must hold a JSON object; errors start with `where` (`file:line`). */

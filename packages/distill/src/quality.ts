@@ -1,4 +1,5 @@
-import { packageDataPath, readJsonFile } from './data-file.js';
+import { readJsonFile } from '@ecamp/io';
+import { packageDataPath } from './data-file.js';
 import type { Distillation, Laterality } from './schema.js';
 
 /** How MeSH tags become lexicon entities; see `data/mesh-to-lexicon.json`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { packageDataPath, readJsonFile } from './data-file.js';
+import { readJsonFile } from '@ecamp/io';
+import { packageDataPath } from './data-file.js';
 import type { Distillation, EntityFinding } from './schema.js';
 
 const wordingSchema = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { packageDataPath, readJsonFile } from './data-file.js';
+import { readJsonFile } from '@ecamp/io';
+import { packageDataPath } from './data-file.js';
 
 const phraseList = z.array(z.string().min(1));
 const phraseMap = z.record(z.string().min(1), z.string().min(1));

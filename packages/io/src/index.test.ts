@@ -7,6 +7,7 @@ describe('@ecamp/io', () => {
       [
         'AtomicFile', 'writeFileAtomic',
         'parseCsv', 'parseCsvRecords', 'csvField', 'csvLine',
+        'readJsonFile',
         'Rng', 'deriveSeed', 'mix32',
         'chestXrayEntities', 'fundusEntities', 'createLexicon', 'entityLexiconFrom', 'loadEntityLexicon', 'matchEntity', 'normaliseEntityName', 'pluralForms',
         'splitSentences', 'closeSentence',

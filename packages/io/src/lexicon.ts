@@ -9,7 +9,7 @@
  * word of a report to its entity (its plurals too when the lexicon says `matchPlurals`), and
  * {@link normaliseEntityName} maps a free-text name (an LLM's "Pleural effusions") to an entity.
  */
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from './json-file.js';
 import { fileURLToPath } from 'node:url';
 
 /** Entity words matched on whole words (lowercase, one word each). */
@@ -69,19 +69,7 @@ export function createLexicon(words: readonly string[], name = 'custom'): Entity
 
 /** Reads a lexicon JSON file (see {@link entityLexiconFrom}); errors name the file. */
 export function loadEntityLexicon(path: string): EntityLexicon {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`entity lexicon: cannot read ${path}: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`entity lexicon: ${path} is not valid JSON: ${(e as Error).message}`);
-  }
-  return entityLexiconFrom(json, path);
+  return entityLexiconFrom(readJsonFile(path, 'entity lexicon'), path);
 }
 
 const bundled = new Map<string, EntityLexicon>();

@@ -17,14 +17,14 @@ describe('template lexicons', () => {
     expect(() => templateLexiconFrom({ templates: ['ok', 3] }, 't.json')).toThrow(/t\.json: templates\[1\]/);
   });
 
-  it('reads files and names the file on errors', () => {
+  it('reads a file through readJsonFile (errors saying "template lexicon"); its top level must be an object', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlm-lex-'));
     const good = join(dir, 'neg.json');
     writeFileSync(good, JSON.stringify({ name: 'n', templates: ['no'] }));
     expect(loadTemplateLexicon(good)).toEqual({ name: 'n', templates: ['no'] });
-    const bad = join(dir, 'bad.json');
-    writeFileSync(bad, '{ not json');
-    expect(() => loadTemplateLexicon(bad)).toThrow(/bad\.json/);
-    expect(() => loadTemplateLexicon(join(dir, 'missing.json'))).toThrow(/missing\.json/);
+    expect(() => loadTemplateLexicon(join(dir, 'missing.json'))).toThrow(/^template lexicon: cannot read .*missing\.json/);
+    const list = join(dir, 'list.json');
+    writeFileSync(list, '["no"]');
+    expect(() => loadTemplateLexicon(list)).toThrow(/list\.json is not a valid lexicon JSON: top level is not an object/);
   });
 });

@@ -6,8 +6,8 @@
  * shape passed to {@link loadTemplateLexicon}. Entity lexicons (the authors' 44 chest X-ray
  * entities, their word forms) are `@ecamp/io`'s, shared with `@ecamp/distill`.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readJsonFile } from '@ecamp/io';
 
 /** Boiler-plate phrases matched as token sequences. */
 export interface TemplateLexicon {
@@ -23,21 +23,6 @@ export function bundledLexiconPath(file: string): string {
   return fileURLToPath(new URL(file, LEXICON_DIR));
 }
 
-function readJson(path: string, what: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`${what}: cannot read ${path}: ${(e as Error).message}`);
-  }
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('top level is not an object');
-    return v as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`${what}: ${path} is not a valid lexicon JSON: ${(e as Error).message}`);
-  }
-}
 
 /** Validate a template lexicon object (lowercases and trims the phrases). */
 export function templateLexiconFrom(obj: unknown, source = '<object>'): TemplateLexicon {
@@ -58,7 +43,9 @@ export function templateLexiconFrom(obj: unknown, source = '<object>'): Template
 
 /** Read a template lexicon JSON file `{ name, templates: string[] }`. */
 export function loadTemplateLexicon(path: string): TemplateLexicon {
-  return templateLexiconFrom(readJson(path, 'template lexicon'), path);
+  const json = readJsonFile(path, 'template lexicon');
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`template lexicon: ${path} is not a valid lexicon JSON: top level is not an object`);
+  return templateLexiconFrom(json, path);
 }
 
 /** Our extended negation templates (14: "there is no …", "no evidence of …", "no acute …"); the package default. */
