@@ -25,7 +25,7 @@ describe('ecamp eval', () => {
   it('refuses missing flags, a file that is no fine-tuning checkpoint, and swapping a fine-tuned encoder', async () => {
     expect((await cli(['eval', '--test', 'x'])).err).toMatch(/--checkpoint is required/);
     expect((await cli(['eval', '--checkpoint', 'x'])).err).toMatch(/--test is required/);
-    expect((await cli(['eval', '--checkpoint', 'x', '--test', 'y', '--bootstrap', '0'])).err).toMatch(/--bootstrap: '0' is not a positive whole number/);
+    expect((await cli(['eval', '--checkpoint', 'x', '--test', 'y', '--bootstrap', '0'])).err).toMatch(/--bootstrap: must be ≥ 1, got 0/);
     const dir = tempDir();
     const other = join(dir, 'other.safetensors');
     writeSafetensors(other, { w: tf.zeros([1]) });

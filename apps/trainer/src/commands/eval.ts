@@ -1,10 +1,9 @@
 import { initBackend } from '@ecamp/core';
-import { BadSampleError } from '@ecamp/data';
-import { SampleError } from '../finetune/images.js';
-import { FinetuneOptionError } from '../finetune/options.js';
+import { EVAL_FLAGS, resolveEvalOptions } from '../finetune/options.js';
 import { runEval } from '../finetune/run.js';
 import { createLogger } from '../run/logger.js';
 import type { Command } from './command.js';
+import { exitOnUserError } from './finetune.js';
 
 /** `ecamp eval`: score a head saved by `ecamp finetune` on test data. */
 export const evalCommand: Command = {
@@ -33,50 +32,13 @@ Options:
 Example:
   ecamp eval --checkpoint runs/finetune-segmentation/checkpoints/head.safetensors \\
     --test ../shared/data/drive/training --masks 1st_manual`,
-  options: {
-    checkpoint: { type: 'string' },
-    test: { type: 'string' },
-    encoder: { type: 'string' },
-    'image-root': { type: 'string' },
-    images: { type: 'string' },
-    masks: { type: 'string' },
-    bootstrap: { type: 'string' },
-    seed: { type: 'string' },
-    out: { type: 'string' },
-    'on-bad-sample': { type: 'string' },
-  },
-  async run(values) {
-    const fail = (m: string) => (process.stderr.write(`ecamp eval: ${m}\n`), 2);
-    if (!values.checkpoint) return fail('--checkpoint is required');
-    if (!values.test) return fail('--test is required');
-    const bootstrap = values.bootstrap === undefined ? undefined : Number(values.bootstrap);
-    if (bootstrap !== undefined && !(Number.isInteger(bootstrap) && bootstrap >= 1)) return fail(`--bootstrap: '${String(values.bootstrap)}' is not a positive whole number`);
-    const seed = values.seed === undefined ? 0 : Number(values.seed);
-    if (!Number.isInteger(seed)) return fail(`--seed: '${String(values.seed)}' is not a whole number`);
-    const onBadSample = (values['on-bad-sample'] ?? 'skip') as string;
-    if (onBadSample !== 'skip' && onBadSample !== 'fail') return fail(`--on-bad-sample: '${onBadSample}' is not one of skip, fail`);
-    const log = createLogger('eval');
-    await initBackend({ quiet: true });
-    try {
-      await runEval(
-        {
-          checkpoint: String(values.checkpoint),
-          test: String(values.test),
-          encoder: values.encoder as string | undefined,
-          imageRoot: values['image-root'] as string | undefined,
-          images: (values.images as string | undefined) ?? 'images',
-          masks: values.masks as string | undefined,
-          bootstrap,
-          seed,
-          onBadSample,
-          out: values.out as string | undefined,
-        },
-        log,
-      );
-    } catch (e) {
-      if (e instanceof FinetuneOptionError || e instanceof BadSampleError || e instanceof SampleError) return fail(e.message);
-      throw e;
-    }
-    return 0;
-  },
+  options: EVAL_FLAGS,
+  run: (values) =>
+    exitOnUserError('eval', async () => {
+      const options = resolveEvalOptions(values);
+      const log = createLogger('eval');
+      await initBackend({ quiet: true });
+      await runEval(options, log);
+      return 0;
+    }),
 };

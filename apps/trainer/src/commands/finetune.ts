@@ -88,30 +88,30 @@ Examples:
   ecamp finetune --task classification --encoder random --data train.txt --val val.txt \\
     --test test.txt --labels single-label`,
   options: FINETUNE_FLAGS,
-  async run(values) {
-    let options;
-    try {
-      options = resolveFinetuneOptions(values);
-    } catch (e) {
-      if (e instanceof FinetuneOptionError) {
-        process.stderr.write(`ecamp finetune: ${e.message}\n`);
-        return 2;
-      }
-      throw e;
-    }
-    const log = createLogger(`finetune:${options.task}`);
-    const backend = await initBackend({ quiet: true });
-    log.info(`backend: ${JSON.stringify(backend)}`);
-    try {
+  run: (values) =>
+    exitOnUserError('finetune', async () => {
+      const options = resolveFinetuneOptions(values);
+      const log = createLogger(`finetune:${options.task}`);
+      const backend = await initBackend({ quiet: true });
+      log.info(`backend: ${JSON.stringify(backend)}`);
       await runFinetune(options, log);
-    } catch (e) {
-      // Bad options, and bad input under --on-bad-sample fail: the message names the flag, or the file, line and field.
-      if (e instanceof FinetuneOptionError || e instanceof BadSampleError || e instanceof SampleError) {
-        process.stderr.write(`ecamp finetune: ${e.message}\n`);
-        return 2;
-      }
-      throw e;
-    }
-    return 0;
-  },
+      return 0;
+    }),
 };
+
+/**
+ * Runs the body of `ecamp <command>` (finetune, eval): bad options, and bad input under
+ * --on-bad-sample fail, end it with exit code 2 and their message on stderr (it names the flag,
+ * or the file, line and field); anything else is a bug and is thrown.
+ */
+export async function exitOnUserError(command: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof FinetuneOptionError || e instanceof BadSampleError || e instanceof SampleError) {
+      process.stderr.write(`ecamp ${command}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

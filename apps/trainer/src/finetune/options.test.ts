@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { augmentationOn, encoderTrains, FinetuneOptionError, parseSplit, resolveFinetuneOptions, TASK_DEFAULTS } from './options.js';
+import { augmentationOn, encoderTrains, EVAL_FLAGS, FINETUNE_FLAGS, FinetuneOptionError, parseSplit, resolveEvalOptions, resolveFinetuneOptions, TASK_DEFAULTS } from './options.js';
 
 const base = { task: 'classification', encoder: 'random', data: 'train.txt', test: 'test.txt' };
 
@@ -61,6 +61,35 @@ describe('resolveFinetuneOptions', () => {
   ])('refuses %j naming the flag', (values, message) => {
     expect(() => resolveFinetuneOptions(values as Record<string, unknown>)).toThrow(FinetuneOptionError);
     expect(() => resolveFinetuneOptions(values as Record<string, unknown>)).toThrow(message);
+  });
+});
+
+describe('resolveEvalOptions', () => {
+  it('defaults as ecamp finetune does, the bootstrap left to the checkpoint\'s task', () => {
+    expect(resolveEvalOptions({ checkpoint: 'h.safetensors', test: 't.txt' })).toEqual({
+      checkpoint: 'h.safetensors',
+      test: 't.txt',
+      encoder: undefined,
+      imageRoot: undefined,
+      images: 'images',
+      masks: undefined,
+      bootstrap: undefined,
+      seed: 0,
+      out: undefined,
+      onBadSample: 'skip',
+    });
+    for (const [flag, spec] of Object.entries(EVAL_FLAGS)) if (flag !== 'checkpoint') expect(spec, flag).toBe(FINETUNE_FLAGS[flag as keyof typeof FINETUNE_FLAGS]);
+  });
+
+  it.each([
+    [{ test: 't' }, /--checkpoint is required/],
+    [{ checkpoint: 'h' }, /--test is required/],
+    [{ checkpoint: 'h', test: 't', bootstrap: '0' }, /--bootstrap: must be ≥ 1, got 0/],
+    [{ checkpoint: 'h', test: 't', seed: '1.5' }, /--seed: 1.5 is not a whole number/],
+    [{ checkpoint: 'h', test: 't', 'on-bad-sample': 'ignore' }, /--on-bad-sample: 'ignore' is not one of skip, fail/],
+  ])('refuses %j naming the flag', (values, message) => {
+    expect(() => resolveEvalOptions(values)).toThrow(FinetuneOptionError);
+    expect(() => resolveEvalOptions(values)).toThrow(message);
   });
 });
 

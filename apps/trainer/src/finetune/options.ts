@@ -65,6 +65,23 @@ export interface FinetuneOptions {
   onBadSample: 'skip' | 'fail';
 }
 
+/** Every option of `ecamp eval`, resolved. */
+export interface EvalOptions {
+  checkpoint: string;
+  test: string;
+  /** Encoder override for a frozen-encoder head (default: the file the head was trained on). */
+  encoder?: string;
+  imageRoot?: string;
+  images: string;
+  masks?: string;
+  /** Resamples behind each interval (default by the checkpoint's task: 1000; detection 200). */
+  bootstrap?: number;
+  seed: number;
+  onBadSample: 'skip' | 'fail';
+  /** Write the metrics as JSON here. */
+  out?: string;
+}
+
 /** A bad flag: the message names it. */
 export class FinetuneOptionError extends Error {
   constructor(message: string) {
@@ -109,6 +126,20 @@ export const FINETUNE_FLAGS = {
   seed: { type: 'string' },
   out: { type: 'string' },
   'on-bad-sample': { type: 'string' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** The parseArgs flags of `ecamp eval`: its checkpoint, and those it shares with `ecamp finetune` (same meaning, same checks). */
+export const EVAL_FLAGS = {
+  checkpoint: { type: 'string' },
+  test: FINETUNE_FLAGS.test,
+  encoder: FINETUNE_FLAGS.encoder,
+  'image-root': FINETUNE_FLAGS['image-root'],
+  images: FINETUNE_FLAGS.images,
+  masks: FINETUNE_FLAGS.masks,
+  bootstrap: FINETUNE_FLAGS.bootstrap,
+  seed: FINETUNE_FLAGS.seed,
+  out: FINETUNE_FLAGS.out,
+  'on-bad-sample': FINETUNE_FLAGS['on-bad-sample'],
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** Per-task defaults: the authors' fine-tuning scripts (their run_ft.sh / run.sh), where CPU allows. */
@@ -235,6 +266,22 @@ export function resolveFinetuneOptions(values: Record<string, unknown>): Finetun
     bootstrap: num('bootstrap', values.bootstrap, task === 'detection' ? 200 : 1000, { integer: true, min: 1 }),
     seed: num('seed', values.seed, 0, { integer: true }),
     out: text('out', values.out) ?? `runs/finetune-${task}`,
+    onBadSample: oneOf<'skip' | 'fail'>('on-bad-sample', values['on-bad-sample'], ['skip', 'fail'], 'skip'),
+  };
+}
+
+/** Resolves the parsed flags of `ecamp eval` into {@link EvalOptions}, checked as `ecamp finetune` checks them; throws {@link FinetuneOptionError} naming the flag. */
+export function resolveEvalOptions(values: Record<string, unknown>): EvalOptions {
+  return {
+    checkpoint: text('checkpoint', values.checkpoint, true)!,
+    test: text('test', values.test, true)!,
+    encoder: text('encoder', values.encoder),
+    imageRoot: text('image-root', values['image-root']),
+    images: text('images', values.images) ?? 'images',
+    masks: text('masks', values.masks),
+    bootstrap: values.bootstrap === undefined ? undefined : num('bootstrap', values.bootstrap, undefined, { integer: true, min: 1 }),
+    seed: num('seed', values.seed, 0, { integer: true }),
+    out: text('out', values.out),
     onBadSample: oneOf<'skip' | 'fail'>('on-bad-sample', values['on-bad-sample'], ['skip', 'fail'], 'skip'),
   };
 }

@@ -31,7 +31,7 @@ import { loadFinetuneData, readSource, resolveLabels, type LabelSpace, type Samp
 import { loadFinetuneEncoder, type EncoderInfo } from './encoder.js';
 import { buildHead, headSpec, readFinetuneCheckpoint, saveFinetuneCheckpoint, type CheckpointMeta, type HeadSpec, type TaskHead } from './heads.js';
 import type { DecodeSettings } from './images.js';
-import { augmentationOn, encoderTrains, FinetuneOptionError, type FinetuneOptions, type FinetuneTask } from './options.js';
+import { augmentationOn, encoderTrains, FinetuneOptionError, type EvalOptions, type FinetuneOptions, type FinetuneTask } from './options.js';
 import { classificationScores, detectionScores, formatTestMetrics, segmentationScores, type TestMetrics } from './score.js';
 
 /** What a fine-tuning run wrote and scored (`summary.json`). */
@@ -337,22 +337,6 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
     head.dispose();
     vit.dispose();
   }
-}
-
-/** Options of {@link runEval}. */
-export interface EvalOptions {
-  checkpoint: string;
-  test: string;
-  /** Encoder override for a frozen-encoder head (default: the file the head was trained on). */
-  encoder?: string;
-  imageRoot?: string;
-  images: string;
-  masks?: string;
-  bootstrap?: number;
-  seed: number;
-  onBadSample: 'skip' | 'fail';
-  /** Write the metrics as JSON here. */
-  out?: string;
 }
 
 /** Runs `ecamp eval`: rebuilds the encoder and head of a fine-tuning checkpoint and scores `test`. */
