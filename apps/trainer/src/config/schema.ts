@@ -182,6 +182,16 @@ const ConfigObject = z.strictObject({
      * only the linear layer trains. Off: the paper's head (fc_norm → linear) trains as is.
      */
     featureNorm: z.boolean().default(true),
+    /**
+     * Linear probe only: how the probe's classifier is fitted. `lbfgs` (default): solved to
+     * convergence — L2-regularised logistic regression by L-BFGS (@ecamp/downstream's
+     * `solveLinearProbe`; `epochs`, `lr` and `batchSize` do not apply). `adamw`: minibatch
+     * AdamW for `epochs` epochs (MAE's recipe; with few labelled images it stops far from the
+     * optimum, near the loss of predicting the label frequencies).
+     */
+    probeSolver: z.enum(['lbfgs', 'adamw']).default('lbfgs'),
+    /** `lbfgs` probe: L2 strength in units of the mean loss (default 1/N: scikit-learn's C = 1). */
+    probeL2: z.number().positive().optional(),
     /** Bootstrap resamples of the test images behind every printed AUROC interval. */
     bootstrap: z.number().int().positive().default(1000),
   }).prefault({}),

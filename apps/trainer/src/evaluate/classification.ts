@@ -16,6 +16,7 @@ import {
   fitClassifier,
   fitLinearProbe,
   selectFraction,
+  solveLinearProbe,
   type BootstrapInterval,
   type ClassificationBatch,
   type ClassificationEvaluation,
@@ -129,7 +130,13 @@ export async function evaluateClassifier(
     };
     let fit: FitClassifierResult | undefined;
     try {
-      if (linearProbe) {
+      if (linearProbe && config.evaluate.probeSolver === 'lbfgs') {
+        const solved = solveLinearProbe({ head, data: await features(train), task: 'multi-label', l2: config.evaluate.probeL2 });
+        last = solved.trainLoss;
+        log.progress(d + 1, draws, `${what}: solved in ${solved.iterations} L-BFGS iterations, training loss ${solved.trainLoss.toFixed(4)}${solved.converged ? '' : ` (not converged: largest gradient ${solved.gradientMax.toExponential(1)})`}`);
+        testFeatures ??= await features(test);
+        results.push(evaluatePooledFeatures(head, testFeatures, 'multi-label'));
+      } else if (linearProbe) {
         fit = await fitLinearProbe({ head, data: await features(train), task: 'multi-label', epochs: config.evaluate.epochs, batchSize: config.evaluate.batchSize, optimiser, rng: drawRng, onProgress });
         testFeatures ??= await features(test);
         results.push(evaluatePooledFeatures(head, testFeatures, 'multi-label'));

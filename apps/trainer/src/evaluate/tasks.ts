@@ -19,6 +19,7 @@ import {
   fitDetector,
   fitLinearProbe,
   fitSegmenter,
+  solveLinearProbe,
   yoloV3Config,
   type FeatureEncoder,
 } from '@ecamp/downstream';
@@ -55,16 +56,29 @@ async function pooled(cache: TokenCache, set: MemorySet) {
   return extractPooledFeatures({ encoder, batches, task: 'multi-label', numClasses: set.numLabels });
 }
 
-/** Linear probe (MAE's head: fc_norm → training-set standardisation → linear) → mean AUROC and the test scores. */
-export async function linearProbe(train: { cache: TokenCache; set: MemorySet }, test: { cache: TokenCache; set: MemorySet }, s: TaskSettings, seed: number) {
+/** How the probe's classifier is fitted: solved to convergence (`lbfgs`) or trained by minibatch AdamW (`adamw`). */
+export interface ProbeSettings extends TaskSettings {
+  solver?: 'lbfgs' | 'adamw';
+  /** `lbfgs`: L2 strength (default 1/N, scikit-learn's C = 1). */
+  l2?: number;
+}
+
+/**
+ * Linear probe (MAE's head: fc_norm → training-set standardisation → linear) → mean AUROC and the
+ * test scores. `lbfgs` (default) solves the L2 logistic regression to convergence (`epochs`, `lr`,
+ * `batchSize` unused); `adamw` trains it for `epochs`.
+ */
+export async function linearProbe(train: { cache: TokenCache; set: MemorySet }, test: { cache: TokenCache; set: MemorySet }, s: ProbeSettings, seed: number) {
   const rng = new Rng(seed).fork('probe');
   const head = new ClassificationHead(train.cache.dim, train.set.numLabels, { rng: rng.fork('head'), featureNorm: true });
-  const fit = await fitLinearProbe({ head, data: await pooled(train.cache, train.set), task: 'multi-label', epochs: s.epochs, batchSize: s.batchSize, optimiser: optimiser(s, train.set.count), rng });
+  const data = await pooled(train.cache, train.set);
+  const solved = (s.solver ?? 'lbfgs') === 'lbfgs' ? solveLinearProbe({ head, data, task: 'multi-label', l2: s.l2 }) : undefined;
+  const fit = solved ? undefined : await fitLinearProbe({ head, data, task: 'multi-label', epochs: s.epochs, batchSize: s.batchSize, optimiser: optimiser(s, train.set.count), rng });
   try {
     const r = evaluatePooledFeatures(head, await pooled(test.cache, test.set), 'multi-label');
-    return { auroc: r.auroc, perLabelAuroc: r.perLabelAuroc, scores: r.scores, targets: r.targets };
+    return { auroc: r.auroc, perLabelAuroc: r.perLabelAuroc, scores: r.scores, targets: r.targets, trainLoss: solved?.trainLoss ?? fit!.losses[fit!.losses.length - 1] };
   } finally {
-    fit.dispose();
+    fit?.dispose();
     head.dispose();
   }
 }

@@ -28,7 +28,12 @@ const GridSchema = z.strictObject({
   /** Extra row pairs [a, b] whose per-seed differences a − b the report shows (besides each row − the row above). */
   contrasts: z.array(z.tuple([z.string(), z.string()])).default([]),
   tasks: z.strictObject({
-    probe: task,
+    probe: task.extend({
+      /** `lbfgs` (default): the probe solved to convergence (steps/lr/batchSize unused); `adamw`: trained for `steps`. */
+      solver: z.enum(['lbfgs', 'adamw']).default('lbfgs'),
+      /** `lbfgs`: L2 strength in units of the mean loss (default 1/N: scikit-learn's C = 1). */
+      l2: z.number().positive().optional(),
+    }),
     finetune: task.extend({ layerDecay: z.number().gt(0).max(1).default(0.75) }),
     segmentation: task.extend({
       /** Which synthetic mask (an entry of the set's mask labels). */

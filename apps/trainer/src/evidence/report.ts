@@ -18,6 +18,8 @@ export interface CellResult {
   seconds: number;
   /** Protocol-specific extras (per-label AUROC, all-image Dice, …). */
   extra?: Record<string, unknown>;
+  /** The grid's settings of the task when the cell was scored: a rerun recomputes the cell when they differ. */
+  settings?: Record<string, unknown>;
 }
 
 /** Seeds of one (row, task, fraction) summarised. */

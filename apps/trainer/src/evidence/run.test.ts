@@ -78,5 +78,15 @@ describe('runEvidence (shrunk)', () => {
     expect(text).toMatch(/mim seed 0 .*1 of 4 scores to compute/);
     expect(text).toMatch(/pre-training done earlier/);
     expect(text).not.toMatch(/random seed 1 .*scores to compute/);
+    expect(probe.settings).toEqual({ ...task, weightDecay: 0.05, solver: 'lbfgs' });
+    expect(probe.extra.trainLoss).toBeGreaterThan(0);
+
+    // Changed settings of one protocol: its cells are scored again, the others are kept.
+    lines.length = 0;
+    const adamw = { ...grid, tasks: { ...grid.tasks, probe: { ...grid.tasks.probe, solver: 'adamw' as const } } };
+    const third = await runEvidence({ grid: adamw, gridPath: join(outDir, 'shrunk.json'), log });
+    expect(statSync(kept).mtimeMs).toBe(keptTime);
+    expect(lines.join('').match(/1 of 4 scores to compute/g)).toHaveLength(6); // every row × seed: its probe only
+    expect(third.results.filter((r) => r.task === 'probe').every((r) => r.settings?.solver === 'adamw')).toBe(true);
   }, 300_000);
 });

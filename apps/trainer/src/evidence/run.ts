@@ -66,6 +66,13 @@ export function cellConfig(grid: EvidenceGrid, row: EvidenceRow, seed: number, e
   return loadConfig(grid.base, [...grid.set, ...extra, ...row.set, ...init, `seed=${seed}`, `name=${row.name}-seed${seed}`]);
 }
 
+/** Whether a stored cell's task settings are the grid's (a cell from before settings were stored never is). */
+function sameSettings(stored: Record<string, unknown> | undefined, current: object): boolean {
+  if (!stored) return false;
+  const canonical = (o: object) => JSON.stringify(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return canonical(stored) === canonical(current);
+}
+
 function readJson<T>(path: string): T | undefined {
   if (!existsSync(path)) return undefined;
   try {
@@ -149,7 +156,8 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
       const config = configs.get(`${row.name}:${seed}`)!;
       const cellDir = join(dir, row.name, `seed${seed}`);
       const pending = tasks.flatMap((t) => grid.fractions.map((f) => ({ t, f, file: join(cellDir, `${t}-${f}.json`) })));
-      const done = pending.map((p) => readJson<CellResult>(p.file));
+      // A cell is reused only when it was scored with the grid's current settings of its task.
+      const done = pending.map((p) => readJson<CellResult>(p.file)).map((d) => (d && sameSettings(d.settings, grid.tasks[d.task]) ? d : undefined));
       done.forEach((d) => d && results.push(d));
       const todo = pending.filter((_, k) => !done[k]);
       // A row others start from is pre-trained even when its own scores are all there.
@@ -186,7 +194,7 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
             if (p.t === 'probe') {
               const r = await linearProbe(tr, te, settings, seed);
               value = r.auroc;
-              extraInfo = { perLabelAuroc: r.perLabelAuroc };
+              extraInfo = { perLabelAuroc: r.perLabelAuroc, trainLoss: r.trainLoss };
             } else if (p.t === 'segmentation') {
               const r = await segmentation(tr, te, { ...settings, channels: grid.tasks.segmentation.channels }, seed);
               value = r.dice;
@@ -195,7 +203,16 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
               value = (await detection(tr, te, { ...settings, channels: grid.tasks.detection.channels }, seed)).map;
             }
           }
-          const result: CellResult = { row: row.name, seed, task: p.t, fraction: p.f, value, seconds: (performance.now() - t0) / 1000, extra: { trainImages: train.count, epochs: settings.epochs, ...extraInfo } };
+          const result: CellResult = {
+            row: row.name,
+            seed,
+            task: p.t,
+            fraction: p.f,
+            value,
+            seconds: (performance.now() - t0) / 1000,
+            extra: { trainImages: train.count, epochs: settings.epochs, ...extraInfo },
+            settings: { ...s },
+          };
           writeFileAtomic(p.file, `${JSON.stringify(result, null, 2)}\n`);
           results.push(result);
           log.info(`evidence: ${row.name} seed ${seed} ${p.t} @ ${p.f * 100} %: ${value.toFixed(4)} (${result.seconds.toFixed(0)} s)`);
