@@ -26,7 +26,7 @@ Options:
   --train-fraction <f>     training split fraction (default 0.7)
   --val-fraction <f>       validation split fraction (default 0.1; the rest is test)
   --reuse                  keep an existing complete set made with the same options
-  --workers <k>            worker threads rendering images (default: cores − 1, at most 4); output is identical
+  --workers <k>            worker threads rendering images (default: one per core, at most 4); output is identical
   --sheet <file.png>       also write a contact sheet of the first --sheet-count images
   --sheet-count <k>        images on the sheet (default 16)
   -q, --quiet              no progress output
