@@ -32,6 +32,7 @@ export { batchMatMul, batchMatMulT, type BatchMatMulStrategy } from './kernels/b
 export { customOp, type CustomOpForward } from './kernels/custom-op.js';
 
 export { Linear, type LinearOptions } from './layers/linear.js';
+export { AffineNorm } from './layers/affine-norm.js';
 export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export {

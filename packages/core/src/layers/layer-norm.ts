@@ -1,5 +1,5 @@
-import { tf } from '../tf.js';
-import { Module } from '../module.js';
+import type { tf } from '../tf.js';
+import { AffineNorm } from './affine-norm.js';
 import { layerNorm } from '../kernels/layer-norm.js';
 
 /** Options of {@link LayerNorm}. */
@@ -10,27 +10,18 @@ export interface LayerNormOptions {
 
 /**
  * Layer normalisation over the last axis, PyTorch semantics (biased variance, eps inside the sqrt).
- * Parameters `weight` (ones) and `bias` (zeros), both [dim], not weight-decayed.
+ * Parameters `weight` (ones) and `bias` (zeros), both [dim], not weight-decayed (see {@link AffineNorm}).
  *
  * @example
  * const norm = new LayerNorm(192, { eps: 1e-6 });
  * norm.forward(x); // [..., 192] → [..., 192]
  */
-export class LayerNorm extends Module {
-  /** [dim] scale */
-  readonly weight: tf.Variable;
-  /** [dim] shift */
-  readonly bias: tf.Variable;
-  readonly eps: number;
-
+export class LayerNorm extends AffineNorm {
   constructor(
     readonly dim: number,
     opts: LayerNormOptions = {},
   ) {
-    super();
-    this.eps = opts.eps ?? 1e-5;
-    this.weight = this.addParameter('weight', tf.ones([dim]), { decay: false });
-    this.bias = this.addParameter('bias', tf.zeros([dim]), { decay: false });
+    super(dim, opts.eps);
   }
 
   /** @param x [..., dim] @returns [..., dim] */

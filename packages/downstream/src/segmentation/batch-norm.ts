@@ -1,4 +1,4 @@
-import { Module, tf } from '@ecamp/core';
+import { AffineNorm, tf } from '@ecamp/core';
 
 /** Options of {@link BatchNorm2d}. */
 export interface BatchNorm2dOptions {
@@ -13,7 +13,7 @@ export interface BatchNorm2dOptions {
  * in training, normalise by the batch mean and biased variance over (B, H, W)
  * and update the running mean and *unbiased* variance; in evaluation,
  * normalise by the running statistics. Parameters `weight` (ones), `bias`
- * (zeros); buffers `running_mean`, `running_var` are non-trainable
+ * (zeros) as every {@link AffineNorm}; buffers `running_mean`, `running_var` are non-trainable
  * parameters, so they travel with `stateDict()` but never reach an optimiser.
  *
  * (Lives here, not in `@ecamp/core`, because only the downstream decoders use it.)
@@ -22,17 +22,11 @@ export interface BatchNorm2dOptions {
  * const bn = new BatchNorm2d(64);
  * bn.forward(x); // [B, H, W, 64] → [B, H, W, 64]
  */
-export class BatchNorm2d extends Module {
-  /** [C] scale γ */
-  readonly weight: tf.Variable;
-  /** [C] shift β */
-  readonly bias: tf.Variable;
+export class BatchNorm2d extends AffineNorm {
   /** [C] running mean (not trainable) */
   readonly runningMean: tf.Variable;
   /** [C] running unbiased variance (not trainable) */
   readonly runningVar: tf.Variable;
-  /** Variance epsilon. */
-  readonly eps: number;
   /** Running-average factor. */
   readonly momentum: number;
 
@@ -40,12 +34,10 @@ export class BatchNorm2d extends Module {
     readonly channels: number,
     options: BatchNorm2dOptions = {},
   ) {
-    super();
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`BatchNorm2d: momentum must be in [0, 1], got ${this.momentum}`);
-    this.weight = this.addParameter('weight', tf.ones([channels]), { decay: false });
-    this.bias = this.addParameter('bias', tf.zeros([channels]), { decay: false });
+    const momentum = options.momentum ?? 0.1;
+    if (!(momentum >= 0 && momentum <= 1)) throw new Error(`BatchNorm2d: momentum must be in [0, 1], got ${momentum}`);
+    super(channels, options.eps); // `weight` γ (ones), `bias` β (zeros), eps
+    this.momentum = momentum;
     this.runningMean = this.addParameter('running_mean', tf.zeros([channels]), { decay: false, trainable: false });
     this.runningVar = this.addParameter('running_var', tf.ones([channels]), { decay: false, trainable: false });
   }
