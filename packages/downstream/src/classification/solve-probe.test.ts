@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 
 /** N rows of D features; label k of a row depends on a noisy linear score (overlapping classes). */
-function problem(seed: number, n: number, d: number, c: number, task: 'multi-label' | 'single-label'): PooledFeatures {
+function problem(seed: number, n: number, d: number, c: number, task: 'multi-label' | 'multi-class'): PooledFeatures {
   const rng = new Rng(seed);
   const features = Float32Array.from({ length: n * d }, () => rng.normal());
   const labels = new Float32Array(task === 'multi-label' ? n * c : n);
@@ -88,11 +88,11 @@ describe('solveLinearProbe', () => {
     head.dispose();
   });
 
-  it('single-label softmax: the objective has a stationary point there and every nearby point is worse', () => {
+  it('multi-class softmax: the objective has a stationary point there and every nearby point is worse', () => {
     const [n, d, c] = [50, 4, 3];
-    const data = problem(3, n, d, c, 'single-label');
+    const data = problem(3, n, d, c, 'multi-class');
     const head = new ClassificationHead(d, c, { numPrefixTokens: 0 });
-    const r = solveLinearProbe({ head, data, task: 'single-label', l2: 0.05, tolerance: 1e-8 });
+    const r = solveLinearProbe({ head, data, task: 'multi-class', l2: 0.05, tolerance: 1e-8 });
     expect(r.converged).toBe(true);
     const x = normalised(head, data);
     // The test's own objective: mean softmax cross-entropy + (l2/2)‖W‖².
@@ -152,7 +152,7 @@ describe('solveLinearProbe', () => {
     const data = problem(1, 4, 3, 2, 'multi-label');
     expect(() => solveLinearProbe({ head, data: { ...data, dim: 4, features: new Float32Array(16) }, task: 'multi-label' })).toThrow(/width 4, the head expects 3/);
     expect(() => solveLinearProbe({ head, data: { ...data, labels: new Float32Array(3) }, task: 'multi-label' })).toThrow(/3 label values are not 4 rows of 2/);
-    expect(() => solveLinearProbe({ head, data: { ...data, labels: Float32Array.from([0, 1, 2, 1]) }, task: 'single-label' })).toThrow(/row 2 has class 2, outside \[0, 2\)/);
+    expect(() => solveLinearProbe({ head, data: { ...data, labels: Float32Array.from([0, 1, 2, 1]) }, task: 'multi-class' })).toThrow(/row 2 has class 2, outside \[0, 2\)/);
     expect(() => solveLinearProbe({ head, data, task: 'multi-label', l2: 0 })).toThrow(/l2 must be a positive number/);
     expect(() => solveLinearProbe({ head, data: { ...data, count: 0, features: new Float32Array(0), labels: new Float32Array(0) }, task: 'multi-label' })).toThrow(/no training rows/);
     head.dispose();

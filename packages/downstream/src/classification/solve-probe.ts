@@ -1,6 +1,6 @@
 /**
  * A linear probe solved to convergence: L2-regularised logistic regression (multi-label:
- * one sigmoid per label; single-label: softmax) on a frozen encoder's pooled features,
+ * one sigmoid per label; multi-class: softmax) on a frozen encoder's pooled features,
  * the standard few-shot protocol (scikit-learn's `LogisticRegression`, CLIP's probes).
  *
  * Why beside {@link fitLinearProbe}: a probe trained by minibatch AdamW for a fixed
@@ -33,7 +33,7 @@ export interface SolveLinearProbeOptions {
   head: ClassificationHead;
   /** Cached features from {@link extractPooledFeatures}. */
   data: PooledFeatures;
-  /** `multi-label` (sigmoid per label) or `single-label` (softmax over classes). */
+  /** `multi-label` (sigmoid per label) or `multi-class` (softmax over classes). */
   task: ClassificationTask;
   /**
    * L2 strength on the weights, in units of the mean loss. Default `1 / N`: scikit-learn's
@@ -64,7 +64,7 @@ export interface SolveLinearProbeResult {
 
 interface Problem {
   x: Float64Array; // [N, D]
-  y: Float64Array; // multi-label [N, C] 0/1; single-label [N] class index
+  y: Float64Array; // multi-label [N, C] 0/1; multi-class [N] class index
   n: number;
   d: number;
   c: number;
@@ -76,7 +76,7 @@ const log1pExp = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log
 
 /**
  * J and its gradient at θ = [W (D·C, row-major [D, C]); b (C)]. Returns [J, mean loss].
- * Multi-label: loss = Σ_c softplus(z) − y·z; single-label: logsumexp(z) − z_y.
+ * Multi-label: loss = Σ_c softplus(z) − y·z; multi-class: logsumexp(z) − z_y.
  */
 function objective(p: Problem, theta: Float64Array, grad: Float64Array): [number, number] {
   const { x, y, n, d, c, l2 } = p;
@@ -228,7 +228,7 @@ export function solveLinearProbe(options: SolveLinearProbeOptions): SolveLinearP
   if (data.features.length !== n * d) throw new Error(`solveLinearProbe: ${data.features.length} feature values are not ${n} rows of ${d}`);
   const per = task === 'multi-label' ? c : 1;
   if (data.labels.length !== n * per) throw new Error(`solveLinearProbe: ${data.labels.length} label values are not ${n} rows of ${per} (${task}, ${c} classes)`);
-  if (task === 'single-label') {
+  if (task === 'multi-class') {
     const bad = data.labels.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= c);
     if (bad >= 0) throw new Error(`solveLinearProbe: row ${bad} has class ${data.labels[bad]}, outside [0, ${c})`);
   }
