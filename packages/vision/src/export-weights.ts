@@ -22,7 +22,7 @@ export function exportTimmState(model: VisionTransformer): Map<string, TensorDat
     data: Float32Array.from(t.dataSync() as Float32Array),
   });
   const posEmbed: Record<string, TensorData> = { pos_embed: table(model.posEmbed) };
-  if (model instanceof MaskedAutoencoder) posEmbed.decoder_pos_embed = table(model.decoderPosEmbed);
+  if (model instanceof MaskedAutoencoder && model.decoderPosEmbed) posEmbed.decoder_pos_embed = table(model.decoderPosEmbed);
   return ecampToTimm(ours, { channels: model.config.inChannels, posEmbed });
 }
 

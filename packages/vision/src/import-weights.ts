@@ -44,7 +44,7 @@ export function toFloatState(tensors: Record<string, CoreTensorData>, source = '
  */
 export function loadTimmWeights(model: VisionTransformer, state: Map<string, TensorData>, options: LoadTimmOptions = {}): LoadTimmReport {
   const expectedPosEmbed: Record<string, Float32Array> = { pos_embed: model.posEmbed.dataSync() as Float32Array };
-  if (model instanceof MaskedAutoencoder) expectedPosEmbed.decoder_pos_embed = model.decoderPosEmbed.dataSync() as Float32Array;
+  if (model instanceof MaskedAutoencoder && model.decoderPosEmbed) expectedPosEmbed.decoder_pos_embed = model.decoderPosEmbed.dataSync() as Float32Array;
   const posMode = options.posEmbed ?? 'check';
   // a plain ViT has no decoder table to check against: skip it there
   const filtered = timmToEcamp(state, {

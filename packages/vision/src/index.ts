@@ -23,7 +23,7 @@ export { VisionTransformer, normalTensor, type ForwardFeaturesOptions, type Forw
 /** What the class token attends to, per patch (from `VisionTransformer.forwardAttention`). */
 export { clsAttentionMap } from './attention-map.js';
 /** MAE: `forwardEncoder`, `forwardDecoder`, `forwardLoss`, `forwardPretrain`. */
-export { MaskedAutoencoder, type MaeEncoderOutput, type MaeOutput, type MaskingSource } from './mae.js';
+export { MaskedAutoencoder, type MaeEncoderOutput, type MaeOptions, type MaeOutput, type MaskingSource } from './mae.js';
 /** Patch embedding as a Linear over flattened (p, q, c) patches. */
 export { PatchEmbed, type PatchEmbedOptions } from './patch-embed.js';
 /** NHWC images ↔ per-patch pixel vectors in MAE's layout. */

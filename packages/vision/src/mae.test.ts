@@ -32,6 +32,25 @@ describe('MaskedAutoencoder', () => {
     mae.dispose();
   });
 
+  it('without its decoder: the same encoder (parameters and output), no decoder parameter, and forwardDecoder refuses', () => {
+    const full = new MaskedAutoencoder(cfg);
+    const encoderOnly = new MaskedAutoencoder(cfg, { decoder: false });
+    expect(encoderOnly.hasDecoder).toBe(false);
+    const names = encoderOnly.namedParameters().map((p) => p.name);
+    expect(names).toEqual(full.namedParameters().map((p) => p.name).filter((n) => !n.startsWith('decoder_') && n !== 'mask_token'));
+    expect(names.length).toBeGreaterThan(0);
+    const imgs = tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', 3);
+    const a = full.forwardEncoder(imgs, 0.75, new Rng(4));
+    const b = encoderOnly.forwardEncoder(imgs, 0.75, new Rng(4));
+    expect(b.latent.arraySync()).toEqual(a.latent.arraySync());
+    expect(() => encoderOnly.forwardDecoder(b.latent, b.idsRestore)).toThrow(/built without its decoder/);
+    tf.dispose([imgs, a, b]);
+    const before = tf.memory().numTensors;
+    encoderOnly.dispose();
+    full.dispose();
+    expect(tf.memory().numTensors).toBeLessThan(before);
+  });
+
   it('visible tokens equal the unmasked encoder when nothing is removed (masking only selects)', () => {
     // maskRatio 0 keeps all patches, in noise order: sort back and compare with forwardFeatures
     const mae = new MaskedAutoencoder(cfg);

@@ -2,6 +2,8 @@
  * Masked autoencoder (He et al. 2021) on the ViT encoder, with MAE's parameter names:
  * encoder (`patch_embed`, `cls_token`, `blocks`, `norm`) plus decoder (`decoder_embed`,
  * `mask_token`, `decoder_blocks`, `decoder_norm`, `decoder_pred`) and fixed `decoder_pos_embed`.
+ * With `{ decoder: false }` the decoder is not built: a masked encoder for objectives that read
+ * the visible tokens but no reconstruction (it has the encoder's parameters only).
  *
  * Masking keeps `trunc(L·(1−ratio))` patches per sample chosen by shuffled noise. The visible
  * patches are selected on the patchified pixels, before the patch projection: the projection
@@ -46,32 +48,47 @@ function isMaskingIndices(s: MaskingSource): s is MaskingIndices {
   return (s as MaskingIndices).idsRestore !== undefined;
 }
 
-/** MAE: the {@link VisionTransformer} encoder plus the light reconstruction decoder. */
+/** Options of {@link MaskedAutoencoder} beyond its configuration. */
+export interface MaeOptions {
+  /**
+   * Build the reconstruction decoder (default true). Without it the model is the masked
+   * encoder alone: `forwardEncoder` works, `forwardDecoder` and `forwardPretrain` throw, and
+   * no `decoder_*`/`mask_token` parameter exists. The encoder's weights and random streams
+   * are the same either way.
+   */
+  decoder?: boolean;
+}
+
+/** MAE: the {@link VisionTransformer} encoder plus the light reconstruction decoder (unless built without it). */
 export class MaskedAutoencoder extends VisionTransformer {
   /** Resolved configuration (encoder and decoder). */
   override readonly config: MaeConfig;
+  /** Whether the decoder was built (the members below are present exactly then). */
+  readonly hasDecoder: boolean;
   /** D → decoder width. */
-  readonly decoderEmbed: Linear;
+  readonly decoderEmbed?: Linear;
   /** [1, 1, Dd] learnable token for removed patches. */
-  readonly maskToken: tf.Variable;
+  readonly maskToken?: tf.Variable;
   /** [1, 1+L, Dd] fixed sin-cos positions of the decoder. */
-  readonly decoderPosEmbed: tf.Tensor3D;
+  readonly decoderPosEmbed?: tf.Tensor3D;
   /** Decoder blocks. */
-  readonly decoderBlocks: ModuleList<TransformerBlock>;
+  readonly decoderBlocks?: ModuleList<TransformerBlock>;
   /** Decoder final LayerNorm. */
-  readonly decoderNorm: LayerNorm;
+  readonly decoderNorm?: LayerNorm;
   /** Decoder width → p*p*C pixels per patch. */
-  readonly decoderPred: Linear;
+  readonly decoderPred?: Linear;
   /** Default masking stream (seeded from `config.seed`, advances every call). */
   readonly maskRng: Rng;
 
-  constructor(config: MaeConfig) {
+  constructor(config: MaeConfig, options: MaeOptions = {}) {
     validateMaeConfig(config);
     super(config);
     this.config = { ...config };
+    this.maskRng = new Rng(config.seed).fork('masking');
+    this.hasDecoder = options.decoder ?? true;
+    if (!this.hasDecoder) return;
     const { decoderEmbedDim: dd, decoderDepth, decoderNumHeads, mlpRatio, normEps, patchSize, inChannels, embedDim } = config;
     const rng = new Rng(config.seed).fork('decoder');
-    this.maskRng = new Rng(config.seed).fork('masking');
     this.decoderEmbed = this.addModule('decoder_embed', new Linear(embedDim, dd, { rng: rng.fork('decoder_embed') }));
     this.maskToken = this.addParameter('mask_token', normalTensor([1, 1, dd], rng.fork('mask_token'), 0.02), { decay: false });
     const grid = config.imageSize / patchSize;
@@ -137,6 +154,10 @@ export class MaskedAutoencoder extends VisionTransformer {
    * @returns pred [B, L, p*p*C]
    */
   forwardDecoder(latent: tf.Tensor, idsRestore: tf.Tensor): tf.Tensor3D {
+    const { decoderEmbed, maskToken, decoderPosEmbed, decoderBlocks, decoderNorm, decoderPred } = this;
+    if (!decoderEmbed || !maskToken || !decoderPosEmbed || !decoderBlocks || !decoderNorm || !decoderPred) {
+      throw new Error('forwardDecoder: this MAE was built without its decoder ({ decoder: false })');
+    }
     const [b, n1] = latent.shape;
     const L = idsRestore.shape[1];
     if (idsRestore.rank !== 2 || idsRestore.shape[0] !== b || L !== this.numPatches) {
@@ -144,17 +165,17 @@ export class MaskedAutoencoder extends VisionTransformer {
     }
     const dd = this.config.decoderEmbedDim;
     return tf.tidy(() => {
-      const x = this.decoderEmbed.forward(latent); // [B, 1+keep, Dd]
+      const x = decoderEmbed.forward(latent); // [B, 1+keep, Dd]
       const cls = tf.slice(x, [0, 0, 0], [b, 1, dd]);
       const visible = tf.slice(x, [0, 1, 0], [b, n1 - 1, dd]);
-      const maskTokens = broadcastToken(this.maskToken, b, L + 1 - n1);
+      const maskTokens = broadcastToken(maskToken, b, L + 1 - n1);
       const shuffled = tf.concat([visible, maskTokens], 1); // [B, L, Dd] in shuffle order
       const ordered = takeAlongAxis1(shuffled, idsRestore); // [B, L, Dd] in patch order
-      let h: tf.Tensor = tf.add(tf.concat([cls, ordered], 1), this.decoderPosEmbed);
-      for (const block of this.decoderBlocks) h = block.forward(h);
+      let h: tf.Tensor = tf.add(tf.concat([cls, ordered], 1), decoderPosEmbed);
+      for (const block of decoderBlocks) h = block.forward(h);
       // the cls token is dropped before the head: MAE predicts it and then discards it
       const patchesOnly = tf.slice(h, [0, 1, 0], [b, L, dd]);
-      return this.decoderPred.forward(this.decoderNorm.forward(patchesOnly)) as tf.Tensor3D;
+      return decoderPred.forward(decoderNorm.forward(patchesOnly)) as tf.Tensor3D;
     });
   }
 
@@ -181,6 +202,6 @@ export class MaskedAutoencoder extends VisionTransformer {
   /** Frees parameters and both position tables. */
   override dispose(): void {
     super.dispose();
-    this.decoderPosEmbed.dispose();
+    this.decoderPosEmbed?.dispose();
   }
 }

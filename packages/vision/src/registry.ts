@@ -1,7 +1,7 @@
 /**
  * timm-style model registry: `createVit('tiny', { imageSize: 64 })`.
  */
-import { MaskedAutoencoder } from './mae.js';
+import { MaskedAutoencoder, type MaeOptions } from './mae.js';
 import { VisionTransformer } from './vit.js';
 import { resolveMaeConfig, type MaeConfig, type VitConfig } from './vit-config.js';
 
@@ -14,9 +14,10 @@ export function createVit(name: string, overrides: Partial<VitConfig> = {}): Vis
 }
 
 /**
- * Builds the MAE (encoder + decoder) of preset `name` with `overrides` applied.
+ * Builds the MAE (encoder + decoder) of preset `name` with `overrides` applied;
+ * `{ decoder: false }` builds the masked encoder without the decoder.
  * @example const mae = createMae('tiny', { seed: 1 }); // 192/4/3 encoder, 128/2/4 decoder
  */
-export function createMae(name: string, overrides: Partial<MaeConfig> = {}): MaskedAutoencoder {
-  return new MaskedAutoencoder(resolveMaeConfig(name, overrides));
+export function createMae(name: string, overrides: Partial<MaeConfig> = {}, options: MaeOptions = {}): MaskedAutoencoder {
+  return new MaskedAutoencoder(resolveMaeConfig(name, overrides), options);
 }
