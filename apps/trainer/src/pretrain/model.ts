@@ -2,7 +2,8 @@
  * The ECAMP pre-training model: the MAE (ViT encoder + pixel decoder), the
  * projection of visible patch tokens into the text width, the text decoder whose
  * first layer is the context-fusion layer, and the super-resolution head.
- * The MAE is the backbone and always built; every other module belongs to an
+ * The MAE's encoder is the backbone and always built; its pixel decoder only when an
+ * enabled objective reads its prediction (MIM, SR). Every other module belongs to an
  * objective of the registry (`objectives/`), which builds it only when it is
  * enabled — an objective that is off adds no module and so no parameter.
  *
@@ -40,22 +41,27 @@ export class EcampPretrainModel extends Module {
     super();
     const { model, seed } = config;
     const rng = new Rng(seed).fork('model');
+    const objectives = enabledObjectives(config);
     this.mae = this.addModule(
       'mae',
-      createMae(model.vit, {
-        ...encoderOverrides(config),
-        imageSize: model.imageSize,
-        patchSize: model.patchSize,
-        maskRatio: model.maskRatio,
-        normPixLoss: model.normPixLoss,
-        decoderEmbedDim: model.decoder.dim,
-        decoderDepth: model.decoder.depth,
-        decoderNumHeads: model.decoder.heads,
-        seed,
-      }),
+      createMae(
+        model.vit,
+        {
+          ...encoderOverrides(config),
+          imageSize: model.imageSize,
+          patchSize: model.patchSize,
+          maskRatio: model.maskRatio,
+          normPixLoss: model.normPixLoss,
+          decoderEmbedDim: model.decoder.dim,
+          decoderDepth: model.decoder.depth,
+          decoderNumHeads: model.decoder.heads,
+          seed,
+        },
+        { decoder: objectives.some((o) => o.usesPixelDecoder) },
+      ),
     );
     const env = { config, encoderDim: this.mae.embedDim, vocabSize, rng };
-    for (const objective of enabledObjectives(config)) {
+    for (const objective of objectives) {
       const modules: Record<string, Module> = objective.build(env);
       for (const [name, module] of Object.entries(modules)) this.addModule(name, module);
       (this.objectiveModules as Record<string, unknown>)[objective.name] = modules;

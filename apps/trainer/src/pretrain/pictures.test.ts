@@ -155,6 +155,22 @@ describe('training pictures with the entity words’ attention', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('without MIM and SR (no pixel decoder) the training picture is the masked input and the target only', async () => {
+    const c = config(['objectives.mim.enabled=false', 'objectives.superres.enabled=false']);
+    const mlmOnly = new EcampPretrainModel(c, tokenizer.vocabSize);
+    try {
+      expect(mlmOnly.mae.hasDecoder).toBe(false);
+      const path = join(mkdtempSync(join(tmpdir(), 'ecamp-pictures-')), 'step-000001.png');
+      const before = tf.memory().numTensors;
+      await writePretrainPicture(mlmOnly, { ...pictureExampleOf(batch(), undefined, c, tokenizer), text: undefined }, path);
+      expect(tf.memory().numTensors).toBe(before);
+      const main = await pixels(new Uint8Array(readFileSync(path)));
+      expect([main.width, main.height]).toEqual([2 * 448 + 4, 448]);
+    } finally {
+      mlmOnly.dispose();
+    }
+  });
+
   it('drawing the pictures at every step changes nothing in training (no RNG stream or weight touched)', async () => {
     const quiet = createLogger('test', { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
     const losses = async (pictureEvery: number) => {

@@ -2,7 +2,8 @@
  * Training pictures: for one example, the masked encoder input, the MIM
  * reconstruction (visible patches pasted back), the SR output of the whole
  * 448 view and the real 448 view, both with the context window outlined
- * (`step-NNNNNN.png`). When the text side attends to image patches, also the
+ * (`step-NNNNNN.png`; without SR no SR panel, without MIM and SR — no pixel
+ * decoder — no reconstruction either). When the text side attends to image patches, also the
  * fusion layer's attention from the example's entity words over the whole image,
  * with the SR window it selects (`attention-step-NNNNNN.png`, drawn as the
  * report's end-of-training panel). Written into the run's `pictures/` folder —
@@ -71,13 +72,16 @@ export async function writePretrainPicture(model: EcampPretrainModel, example: P
     const view = tf.tensor4d(example.view448, [1, 448, 448, 3]);
     const image = tf.image.resizeBilinear(view, [imageSize, imageSize], false, true) as tf.Tensor4D;
     const enc = model.mae.forwardEncoder(image, maskRatio, new Rng(0).fork('picture'));
-    const pred = model.mae.forwardDecoder(enc.latent, enc.idsRestore);
     const keep = tf.sub(1, tf.expandDims(enc.mask, -1)); // [1, L, 1] 1 = visible
     // Hidden patches shown at the normalised value of mid-grey intensity 0 (≈ the image mean).
     const masked = unpatchify(tf.mul(patchify(image, patchSize), keep), patchSize, 3, imageSize / patchSize);
-    const recon = maeReconstruction(image, pred, enc.mask, patchSize);
-    const out = [masked, recon];
-    if (model.sr) out.push(model.sr.forward(unpatchify(pred, patchSize, 3, imageSize / patchSize)));
+    const out = [masked];
+    // Without MIM and SR there is no pixel decoder, so no reconstruction: masked input and target only.
+    if (model.mae.hasDecoder) {
+      const pred = model.mae.forwardDecoder(enc.latent, enc.idsRestore);
+      out.push(maeReconstruction(image, pred, enc.mask, patchSize));
+      if (model.sr) out.push(model.sr.forward(unpatchify(pred, patchSize, 3, imageSize / patchSize)));
+    }
     out.push(view);
     return out;
   });

@@ -1,7 +1,7 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { handMadeRun } from '../../test/report-fixtures.js';
+import { fakePicture, handMadeRun } from '../../test/report-fixtures.js';
 import { OBJECTIVES } from '../pretrain/objectives/registry.js';
 import { readRunFolder } from './read-run.js';
 import { formatBackend, pictureColumns, renderRunReport, spread } from './run-report.js';
@@ -92,6 +92,14 @@ describe('renderRunReport', () => {
     expect(html).toContain('<td>SR objective</td><td>on, weight 1.00; window: online</td>');
     for (const o of OBJECTIVES) expect(html).toContain(`${o.label} — ${o.summary}.`);
     expect(html).toContain(OBJECTIVES.map((o) => `<th>final ${o.label}</th>`).join(''));
+  });
+
+  it('labels the two panels of a run without a pixel decoder (MIM and SR off): masked input and target', () => {
+    const { dir } = handMadeRun();
+    for (const step of [5, 10, 12]) writeFileSync(join(dir, 'pictures', `step-${String(step).padStart(6, '0')}.png`), fakePicture(2));
+    const html = renderRunReport(readRunFolder(dir), { now: at });
+    expect(html).toContain('<span>masked input</span><span>target + window</span></div>');
+    expect(html).not.toContain('MIM reconstruction');
   });
 
   it('embeds at most maxPictures pictures, first and last kept', () => {

@@ -97,7 +97,8 @@ function pictureCaptions(columns: number, maskRatio: number | undefined): string
   const recon = 'MIM reconstruction: the visible patches pasted back, the hidden ones predicted by the decoder. The closer to the target, the better the masked-image modelling.';
   const sr = 'Super-resolution output: the 448-pixel image the SR head made from the 224-pixel reconstruction. The red square is the context window whose pixels the SR loss compares.';
   const target = 'Target: the real 448-pixel view of the radiograph (after the training crop and flip), with the same window.';
-  return columns >= 4 ? [masked, recon, sr, target] : columns === 3 ? [masked, recon, target] : [masked, recon, sr, target].slice(0, columns);
+  // 4 panels: every objective's; 3: without SR; 2: without MIM and SR (no pixel decoder, so no reconstruction).
+  return columns >= 4 ? [masked, recon, sr, target] : columns === 3 ? [masked, recon, target] : columns === 2 ? [masked, target] : [masked];
 }
 
 function picturesSection(run: RunFolder, max: number): string {
@@ -126,7 +127,7 @@ function picturesSection(run: RunFolder, max: number): string {
     const cols = pictureColumns(p.width, p.height);
     const label = p.step !== undefined ? `Step ${p.step}` : p.file;
     const names = ['masked input', 'MIM reconstruction', 'SR output + window', 'target + window'];
-    const heads = cols >= 4 ? names : cols === 3 ? [names[0], names[1], names[3]] : names.slice(0, cols);
+    const heads = cols >= 4 ? names : cols === 3 ? [names[0], names[1], names[3]] : cols === 2 ? [names[0], names[3]] : names.slice(0, 1);
     let attention = '';
     let files = esc(p.file);
     if (p.attention) {

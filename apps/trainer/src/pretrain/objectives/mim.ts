@@ -1,8 +1,9 @@
 /**
  * Masked image modelling (MAE): the pixel decoder's prediction of the removed
- * patches, MSE on them. The MAE (encoder and pixel decoder, `mae.*`) is the
- * model's backbone and is always built — the encoder is every objective's, and the
- * decoder's prediction is also what SR refines — so MIM builds no module of its own.
+ * patches, MSE on them. The MAE (`mae.*`) is the model's backbone: its encoder is
+ * every objective's and always built; its pixel decoder is built when MIM or SR
+ * (which refines the decoder's prediction) is on. So MIM builds no module of its
+ * own; it declares that it reads the decoder.
  */
 import { tf } from '@ecamp/core';
 import { objectiveSliceBase, type Objective } from './objective.js';
@@ -16,6 +17,7 @@ export const mimObjective: Objective<'mim', Record<never, never>, typeof mimSlic
   brief: 'masked image modelling',
   summary: 'masked image modelling: the MAE decoder reconstructs the removed patches (MSE on them)',
   slice: mimSlice,
+  usesPixelDecoder: true,
   build: () => ({}),
   loss(ctx) {
     const enc = ctx.encoder();

@@ -61,6 +61,11 @@ export interface Objective<N extends string = string, M extends Record<string, M
    * from the context, which computes each once.
    */
   loss(ctx: StepContext): tf.Scalar;
+  /**
+   * Whether it reads the MAE pixel decoder's prediction (`ctx.mimPrediction()`): the decoder is
+   * built only when an enabled objective does.
+   */
+  readonly usesPixelDecoder?: boolean;
   /** Whether it reads the fusion layer's text→image attention (the text pass then returns it). */
   needsFusionAttention?(config: Config): boolean;
 }

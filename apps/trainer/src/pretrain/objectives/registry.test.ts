@@ -9,7 +9,7 @@ import { EcampPretrainModel } from '../model.js';
 import { pretrainLoss, type LossParts } from '../step.js';
 import { disposeInputs, toPretrainInputs } from '../tensors.js';
 import { TEST_REPORTS, testTokenizer, tinyPretrainConfig } from '../../../test/pretrain-fixtures.js';
-import { OBJECTIVES, OBJECTIVE_NAMES, enabledObjectives, withObjectives, type RegisteredObjective } from './registry.js';
+import { OBJECTIVES, OBJECTIVE_NAMES, enabledObjectives, withObjectives, type ObjectiveName, type RegisteredObjective } from './registry.js';
 
 const REPORTS = TEST_REPORTS;
 const tokenizer = testTokenizer;
@@ -98,6 +98,23 @@ describe('the objective registry', () => {
     }
     expect(maxAbs(grads['mae.blocks.0.attn.qkv.weight'])).toBeGreaterThan(0);
     model.dispose();
+  });
+
+  it('the MAE pixel decoder is built only while an objective that reads it (MIM, SR) is on: MLM alone has no mae.decoder_* or mae.mask_token parameter', () => {
+    expect(OBJECTIVES.filter((o) => o.usesPixelDecoder).map((o) => o.name)).toEqual(['mim', 'superres']);
+    const isDecoder = (n: string) => n.startsWith('mae.decoder_') || n === 'mae.mask_token';
+    const decoderParameters = (on: ObjectiveName[]) => {
+      const model = new EcampPretrainModel(withObjectives(tinyConfig(), on), tokenizer.vocabSize);
+      const names = model.namedParameters().map((p) => p.name);
+      expect(model.mae.hasDecoder, on.join('+')).toBe(names.some(isDecoder));
+      model.dispose();
+      return names.filter(isDecoder);
+    };
+    const all = decoderParameters(['mim', 'mlm', 'superres']);
+    expect(all).toContain('mae.decoder_pred.weight');
+    expect(decoderParameters(['mim', 'mlm'])).toEqual(all);
+    expect(decoderParameters(['mlm', 'superres'])).toEqual(all);
+    expect(decoderParameters(['mlm'])).toEqual([]);
   });
 
   it('the total loss is Σ weightᵢ · partᵢ over the enabled objectives', () => {

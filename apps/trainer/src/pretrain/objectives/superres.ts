@@ -49,6 +49,7 @@ export const superresObjective: Objective<'superres', SuperresModules, typeof su
   summary: 'context-guided super-resolution of the MIM prediction inside the context window (MSE against the 448 view)',
   reportSettings: [{ label: 'window', path: 'objectives.superres.window' }],
   slice: superresSlice,
+  usesPixelDecoder: true,
   build: ({ config, rng }) => ({ sr: new SrHead({ hidden: config.model.superres.hidden, finalActivation: config.model.superres.finalActivation, rng: rng.fork('sr') }) }),
   needsFusionAttention: (config) => config.objectives.superres.window === 'online',
   loss(ctx) {
