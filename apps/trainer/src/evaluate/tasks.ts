@@ -49,6 +49,11 @@ function optimiser(s: TaskSettings, n: number) {
   return { lr: s.lr, weightDecay: s.weightDecay, stepsPerEpoch, warmupSteps: Math.min(10, stepsPerEpoch) };
 }
 
+/** What every fit loop takes alike: the epochs, the optimiser for `count` training rows, the stream, and each epoch's shuffled batches made by `make`. */
+function fitLoop<T>(s: TaskSettings, count: number, rng: Rng, make: (rows: number[]) => T) {
+  return { epochs: s.epochs, optimiser: optimiser(s, count), rng, batches: (_epoch: number, r: Rng) => lazily(shuffled(count, s.batchSize, r), make) };
+}
+
 /** Pooled features of every cached row (frozen encoder). */
 async function pooled(cache: TokenCache, set: MemorySet) {
   const encoder = new CachedTokenEncoder(cache);
@@ -96,11 +101,8 @@ export async function fineTune(encoder: FeatureEncoder, train: MemorySet, test: 
     head,
     task: 'multi-label',
     protocol: 'finetune',
-    epochs: s.epochs,
     layerDecay,
-    optimiser: optimiser(s, train.count),
-    rng,
-    batches: (_epoch, r) => lazily(shuffled(train.count, s.batchSize, r), (rows) => ({ images: imagesOf(train, rows), labels: labelsOf(train, rows) })),
+    ...fitLoop(s, train.count, rng, (rows) => ({ images: imagesOf(train, rows), labels: labelsOf(train, rows) })),
   });
   try {
     const r = await evaluateClassification({
@@ -129,10 +131,7 @@ export async function segmentation(
   const fit = await fitSegmenter({
     encoder,
     decoder,
-    epochs: s.epochs,
-    optimiser: optimiser(s, train.set.count),
-    rng,
-    batches: (_e, r) => lazily(shuffled(train.set.count, s.batchSize, r), (rows) => ({ images: rowIndexImages(rows), masks: masksOf(train.set, rows) })),
+    ...fitLoop(s, train.set.count, rng, (rows) => ({ images: rowIndexImages(rows), masks: masksOf(train.set, rows) })),
   });
   try {
     const r = await evaluateSegmentation({
@@ -167,10 +166,7 @@ export async function detection(
   const fit = await fitDetector({
     encoder: new CachedTokenEncoder(train.cache),
     head,
-    epochs: s.epochs,
-    optimiser: optimiser(s, train.set.count),
-    rng,
-    batches: (_e, r) => lazily(shuffled(train.set.count, s.batchSize, r), (rows) => ({ images: rowIndexImages(rows), boxes: rows.map((k) => train.set.boxes![k]) })),
+    ...fitLoop(s, train.set.count, rng, (rows) => ({ images: rowIndexImages(rows), boxes: rows.map((k) => train.set.boxes![k]) })),
   });
   try {
     const r = await evaluateDetection({
