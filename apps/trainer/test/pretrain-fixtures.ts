@@ -71,3 +71,22 @@ export function resumeTestSets(outDir: string, steps: number): string[] {
     'log.pictureEvery=1000',
   ];
 }
+
+/**
+ * `--set` overrides of the tiny preset for a whole `runAll` in a test, named `name` in `outDir`:
+ * 14 synthetic images, batch 2, one warm-up step, MAE decoder depth 1, a 300-id tokenizer and
+ * 2 evaluation epochs of batch 4. Callers add the steps and what else they need.
+ */
+export function shrunkRunSets(outDir: string, name: string): string[] {
+  return [
+    `outDir=${JSON.stringify(outDir)}`,
+    `name=${name}`,
+    'data.syntheticCount=14',
+    'data.batchSize=2',
+    'optim.warmupSteps=1',
+    'model.decoder.depth=1',
+    'tokenizer.vocabSize=300',
+    'evaluate.epochs=2',
+    'evaluate.batchSize=4',
+  ];
+}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { initBackend, writeSafetensors } from '@ecamp/core';
 import { encodePng } from '@ecamp/io';
 import { loadConfig } from '../src/config/load.js';
+import { shrunkRunSets } from './pretrain-fixtures.js';
 import { createLogger } from '../src/run/logger.js';
 import { runAll } from '../src/run/pipeline.js';
 
@@ -80,20 +81,7 @@ let realRun: Promise<{ outDir: string; dir: string }> | undefined;
 export function realTinyRun(): Promise<{ outDir: string; dir: string }> {
   realRun ??= (async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'ecamp-report-run-'));
-    const config = loadConfig('tiny', [
-      `outDir=${JSON.stringify(outDir)}`,
-      'name=tiny-report',
-      'data.syntheticCount=14',
-      'data.batchSize=2',
-      'optim.steps=3',
-      'optim.warmupSteps=1',
-      'log.pictureEvery=1',
-      'model.text.maxLength=64',
-      'model.decoder.depth=1',
-      'tokenizer.vocabSize=300',
-      'evaluate.epochs=2',
-      'evaluate.batchSize=4',
-    ]);
+    const config = loadConfig('tiny', [...shrunkRunSets(outDir, 'tiny-report'), 'optim.steps=3', 'log.pictureEvery=1', 'model.text.maxLength=64']);
     await initBackend({ backend: 'wasm', quiet: true });
     const lines: string[] = [];
     const log = createLogger('report-test', { isTTY: false, write: (s: string) => (lines.push(s), true) } as unknown as NodeJS.WriteStream);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@ecamp/core';
+import { shrunkRunSets } from '../../test/pretrain-fixtures.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from './logger.js';
 import { formatRunSummary, runAll, runEvaluate } from './pipeline.js';
@@ -13,21 +14,7 @@ describe('runAll (the main job, shrunk)', () => {
 
   it('generates data, pre-trains, evaluates pre-trained, warm-start and scratch encoders, and writes the summary', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'ecamp-main-'));
-    const config = loadConfig('tiny', [
-      `outDir=${JSON.stringify(outDir)}`,
-      'name=mini',
-      'data.syntheticCount=14',
-      'data.batchSize=2',
-      'optim.steps=2',
-      'optim.warmupSteps=1',
-      'model.text.maxLength=48',
-      'model.decoder.depth=1',
-      'tokenizer.vocabSize=300',
-      'evaluate.epochs=2',
-      'evaluate.batchSize=4',
-      'model.warmStart.steps=2',
-      'model.warmStart.warmupSteps=1',
-    ]);
+    const config = loadConfig('tiny', [...shrunkRunSets(outDir, 'mini'), 'optim.steps=2', 'model.text.maxLength=48', 'model.warmStart.steps=2', 'model.warmStart.warmupSteps=1']);
     const lines: string[] = [];
     const log = createLogger('mini', { isTTY: false, write: (s: string) => (lines.push(s), true) } as unknown as NodeJS.WriteStream);
     await initBackend({ backend: 'wasm', quiet: true });
