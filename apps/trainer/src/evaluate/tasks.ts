@@ -26,6 +26,12 @@ import {
 import { CachedTokenEncoder, rowIndexImages, type TokenCache } from './cached-encoder.js';
 import { batchRows, imagesOf, labelsOf, masksOf, type MemorySet } from './memory-set.js';
 
+/** A split for the frozen-encoder protocols: its images' cached encoder tokens and the set itself. */
+export interface CachedSplit {
+  cache: TokenCache;
+  set: MemorySet;
+}
+
 /** Optimisation settings of one protocol. */
 export interface TaskSettings {
   epochs: number;
@@ -73,7 +79,7 @@ export interface ProbeSettings extends TaskSettings {
  * test scores. `lbfgs` (default) solves the L2 logistic regression to convergence (`epochs`, `lr`,
  * `batchSize` unused); `adamw` trains it for `epochs`.
  */
-export async function linearProbe(train: { cache: TokenCache; set: MemorySet }, test: { cache: TokenCache; set: MemorySet }, s: ProbeSettings, seed: number) {
+export async function linearProbe(train: CachedSplit, test: CachedSplit, s: ProbeSettings, seed: number) {
   const rng = new Rng(seed).fork('probe');
   const head = new ClassificationHead(train.cache.dim, train.set.numLabels, { rng: rng.fork('head'), featureNorm: true });
   const data = await pooled(train.cache, train.set);
@@ -120,8 +126,8 @@ export async function fineTune(encoder: FeatureEncoder, train: MemorySet, test: 
 
 /** Frozen-encoder segmentation (paper's decoder, narrower; 10·focal − log soft Dice) → per-image Dice at 0.5. */
 export async function segmentation(
-  train: { cache: TokenCache; set: MemorySet },
-  test: { cache: TokenCache; set: MemorySet },
+  train: CachedSplit,
+  test: CachedSplit,
   s: TaskSettings & { channels: number[] },
   seed: number,
 ) {
@@ -156,8 +162,8 @@ export async function segmentation(
 
 /** Frozen-encoder detection (YOLOv3 head at 28/14/7, one class) → mAP over IoU 0.40–0.75. */
 export async function detection(
-  train: { cache: TokenCache; set: MemorySet },
-  test: { cache: TokenCache; set: MemorySet },
+  train: CachedSplit,
+  test: CachedSplit,
   s: TaskSettings & { channels: number },
   seed: number,
 ) {
