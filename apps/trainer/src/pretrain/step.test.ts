@@ -62,3 +62,34 @@ describe('pretrainLoss balance', () => {
     model.dispose();
   });
 });
+
+describe('objectives.mlm.imageView', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm', quiet: true });
+  });
+
+  it('full: the text decoder reads an unmasked pass over every patch; MIM keeps its masked pass', async () => {
+    const batch = await FixedBatchSource.random(REPORTS, 2, 5).next();
+    const noise = Array.from({ length: 2 * 196 }, (_, i) => ((i * 7919) % 392) / 392);
+    const masked = tinyPretrainConfig('objectives.balance=normalised', 'objectives.superres.window=online');
+    const full = tinyPretrainConfig('objectives.balance=normalised', 'objectives.superres.window=online', 'objectives.mlm.imageView=full');
+    const model = new EcampPretrainModel(masked, tokenizer.vocabSize);
+    model.eval();
+    const { inputs } = toPretrainInputs(batch, full, tokenizer, new Rng(3));
+    const before = tf.memory().numTensors;
+    const parts = (c: typeof full) => tf.tidy(() => pretrainLoss(model, inputs, c, maskingFromNoise(noise, 2, 196, 0.75), new WindowSelector()).parts);
+    const a = parts(masked);
+    const b = parts(full);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(b.mim).toBe(a.mim);
+    expect(b.mlm).not.toBeCloseTo(a.mlm!, 6);
+    const text = inputs.text!;
+    const manual = tf.tidy(() => {
+      const all = model.mae.forwardEncoder(inputs.image224, 0, maskingFromNoise(Array.from({ length: 2 * 196 }, (_, k) => (k % 196) / 196), 2, 196, 0));
+      return model.text!.loss({ ...text, image: model.imageForText(all.latent) }).loss.dataSync()[0];
+    });
+    expect(b.mlm!).toBeCloseTo(manual, 5);
+    disposeInputs(inputs);
+    model.dispose();
+  });
+});

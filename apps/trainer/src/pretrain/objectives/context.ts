@@ -9,7 +9,7 @@
  */
 import type { tf } from '@ecamp/core';
 import { selectWindowsFromAttention, windowsOnly, type ContextWindow, type WindowSelector } from '@ecamp/superres';
-import type { MaeEncoderOutput, MaskingSource } from '@ecamp/vision';
+import { maskingFromNoise, type MaeEncoderOutput, type MaskingSource } from '@ecamp/vision';
 import type { Config } from '../../config/schema.js';
 import { entityMaskRows } from '../entity-mask.js';
 import type { EcampPretrainModel } from '../model.js';
@@ -25,6 +25,7 @@ export interface TextPass {
 
 export class StepContext {
   private encoded?: MaeEncoderOutput;
+  private encodedFull?: MaeEncoderOutput;
   private prediction?: tf.Tensor3D;
   private text?: TextPass;
   private chosen?: ContextWindow[];
@@ -44,6 +45,21 @@ export class StepContext {
     return (this.encoded ??= this.model.mae.forwardEncoder(this.inputs.image224, this.config.model.maskRatio, this.masking));
   }
 
+  /**
+   * The encoder pass the text decoder reads (`objectives.mlm.imageView`): the MIM pass, or a
+   * pass over every patch in grid order (fixed indices: the MIM masking stream is not drawn from).
+   */
+  textEncoder(): MaeEncoderOutput {
+    if (this.config.objectives.mlm.imageView === 'masked') return this.encoder();
+    if (!this.encodedFull) {
+      const { mae } = this.model;
+      const b = this.inputs.image224.shape[0];
+      const inOrder = Array.from({ length: b * mae.numPatches }, (_, k) => (k % mae.numPatches) / mae.numPatches);
+      this.encodedFull = mae.forwardEncoder(this.inputs.image224, 0, maskingFromNoise(inOrder, b, mae.numPatches, 0));
+    }
+    return this.encodedFull;
+  }
+
   /** [B, L, p·p·3] the MAE decoder's pixels for every patch. */
   mimPrediction(): tf.Tensor3D {
     if (!this.prediction) {
@@ -60,7 +76,7 @@ export class StepContext {
       const inputs = this.inputs.text;
       if (!text) throw new Error('pretrain: the text pass needs the text decoder, which is built only when objectives.mlm.enabled');
       if (!inputs) throw new Error('pretrain: the text pass needs tokenised reports (objectives.mlm.enabled with a tokenizer), and the batch has none');
-      const image = this.model.imageForText(this.encoder().latent); // the visible patches, projected, and their mean
+      const image = this.model.imageForText(this.textEncoder().latent); // the patches it sees, projected, and their mean
       const out = text.loss({
         inputIds: inputs.inputIds,
         attentionMask: inputs.attentionMask,
@@ -78,7 +94,7 @@ export class StepContext {
   /**
    * The SR windows: precomputed ones (CSV mapped through the augmentation, or centred),
    * or with `online` each example's window from the detached fusion attention of its
-   * entity tokens (the visible patches' cells are MAE's `idsKeep`); examples without
+   * entity tokens (the cells of the patches the text decoder saw: `idsKeep` of its pass); examples without
    * entities get the centred window, counted by the selector.
    */
   windows(): ContextWindow[] {
@@ -91,7 +107,7 @@ export class StepContext {
           throw new Error("pretrain: online SR windows need the fusion layer's text→image attention, and none was returned");
         }
         const entityMask = entityMaskRows(this.inputs.text.entityPositions, attention.shape[2]);
-        this.chosen = windowsOnly(selectWindowsFromAttention({ attention, entityMask, patchCells: this.encoder().idsKeep }, this.windowSelector));
+        this.chosen = windowsOnly(selectWindowsFromAttention({ attention, entityMask, patchCells: this.textEncoder().idsKeep }, this.windowSelector));
       }
     }
     return this.chosen;

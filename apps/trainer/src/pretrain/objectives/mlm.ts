@@ -35,6 +35,13 @@ export const mlmSlice = objectiveSliceBase.extend({
    * "there is no" — exactly the authors' two) or `extended` (our 14, @ecamp/mlm's bundled list).
    */
   templates: z.enum(['authors', 'extended']).default('authors'),
+  /**
+   * Which encoder pass the text decoder reads: `masked` (the paper: the visible 25 % of the
+   * patches of the MIM pass) or `full` (a second pass over every patch; one more encoder
+   * forward and backward per step). A diagnostic of the evidence benchmark: does the decoder
+   * learn to use the image once it sees all of it?
+   */
+  imageView: z.enum(['masked', 'full']).default('masked'),
 });
 
 /** The modules MLM owns. */
