@@ -9,11 +9,15 @@ describe('browser-test helpers', () => {
   it('pictureStats tells a blank picture from a varied one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecamp-bt-'));
     const blank = join(dir, 'blank.png');
-    await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 255, g: 255, b: 255 } } }).png().toFile(blank);
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 255, g: 255, b: 255 } } })
+      .png()
+      .toFile(blank);
     const varied = join(dir, 'varied.png');
     const px = Buffer.alloc(40 * 30 * 3);
     for (let i = 0; i < px.length; i++) px[i] = (i * 37) % 256;
-    await sharp(px, { raw: { width: 40, height: 30, channels: 3 } }).png().toFile(varied);
+    await sharp(px, { raw: { width: 40, height: 30, channels: 3 } })
+      .png()
+      .toFile(varied);
     expect(await pictureStats(blank)).toEqual({ width: 40, height: 30, std: 0, colours: 1 });
     const v = await pictureStats(varied);
     expect(v.std).toBeGreaterThan(50);
@@ -23,7 +27,10 @@ describe('browser-test helpers', () => {
   it('launches Chromium, records page errors and requests that leave the allowed origins', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecamp-bt-'));
     const file = join(dir, 'page.html');
-    writeFileSync(file, `<!doctype html><title>t</title><img src="http://192.0.2.1/x.png"><script>console.error('boom'); setTimeout(() => { throw new Error('late'); });</script>`);
+    writeFileSync(
+      file,
+      `<!doctype html><title>t</title><img src="http://192.0.2.1/x.png"><script>console.error('boom'); setTimeout(() => { throw new Error('late'); });</script>`,
+    );
     const chrome = await launchChromium();
     try {
       const { page, errors, foreignRequests } = await watchedPage(chrome.browser, [`file://${dir}`]);

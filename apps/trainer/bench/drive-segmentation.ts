@@ -37,7 +37,9 @@ if (!root) {
   process.exit(0);
 }
 if (!existsSync(values.encoder!)) {
-  process.stderr.write(`bench:drive: no pre-trained encoder at ${values.encoder}; make one with 'pnpm train' (writes apps/trainer/runs/tiny/checkpoints/encoder.safetensors) or pass --encoder <file>\n`);
+  process.stderr.write(
+    `bench:drive: no pre-trained encoder at ${values.encoder}; make one with 'pnpm train' (writes apps/trainer/runs/tiny/checkpoints/encoder.safetensors) or pass --encoder <file>\n`,
+  );
   process.exit(1);
 }
 const log = createLogger('bench:drive');
@@ -63,4 +65,6 @@ const result = await runFoldBenchmark(
 );
 const table = formatFoldBenchmark(result, 5);
 writeFileSync(join(values.out!, 'table.md'), `${table}\n`);
-process.stdout.write(`\nDRIVE vessel segmentation (frozen encoder, the authors' decoder, ${values.epochs} epochs, batch ${values['batch-size']})\n${table}\n\nfiles: ${values.out}/{table.md,results.json}\nwall time: ${((performance.now() - started) / 60000).toFixed(1)} min\n`);
+process.stdout.write(
+  `\nDRIVE vessel segmentation (frozen encoder, the authors' decoder, ${values.epochs} epochs, batch ${values['batch-size']})\n${table}\n\nfiles: ${values.out}/{table.md,results.json}\nwall time: ${((performance.now() - started) / 60000).toFixed(1)} min\n`,
+);

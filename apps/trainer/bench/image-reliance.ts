@@ -24,7 +24,8 @@ const { values, positionals } = parseArgs({
   // `pnpm bench:image-reliance -- <run>` hands the `--` on: drop it.
   args: process.argv.slice(2).filter((a) => a !== '--'),
   allowPositionals: true,
-  options: { batches: { type: 'string', default: '6' }, help: { type: 'boolean' } } });
+  options: { batches: { type: 'string', default: '6' }, help: { type: 'boolean' } },
+});
 if (values.help || positionals.length === 0) {
   process.stdout.write('usage: bench:image-reliance -- <run folder> [<run folder> …] [--batches 6]\n');
   process.exit(values.help ? 0 : 2);

@@ -25,7 +25,18 @@ export function fakePicture(panels: number, h = 32): Uint8Array {
 export function fakeMetrics(steps: number): string {
   return Array.from({ length: steps }, (_, k) => {
     const s = k + 1;
-    return JSON.stringify({ step: s, lr: 0.001 * Math.min(1, s / 3), total: 8 - s * 0.1, mim: 1 - s * 0.01, superres: 0.8 - s * 0.01, mlm: 6 - s * 0.08, gradNorm: 4 - s * 0.2, applied: true, ms: 2500 + (s % 3) * 100, tensors: 407 });
+    return JSON.stringify({
+      step: s,
+      lr: 0.001 * Math.min(1, s / 3),
+      total: 8 - s * 0.1,
+      mim: 1 - s * 0.01,
+      superres: 0.8 - s * 0.01,
+      mlm: 6 - s * 0.08,
+      gradNorm: 4 - s * 0.2,
+      applied: true,
+      ms: 2500 + (s % 3) * 100,
+      tensors: 407,
+    });
   }).join('\n');
 }
 
@@ -46,8 +57,20 @@ export function handMadeRun(options: { name?: string; finished?: boolean; evalua
     name,
     seed: 0,
     data: { source: 'synthetic', syntheticCount: 240, batchSize: 8, context: 'rules' },
-    model: { vit: 'tiny', imageSize: 224, patchSize: 16, maskRatio: 0.75, fusion: 'patches+pooled', text: { dim: 192, layers: 2, heads: 3, maxLength: 128 }, superres: { windowCells: 12 } },
-    objectives: { mim: { enabled: true, weight: 1 }, superres: { enabled: true, weight: 1, window: 'online' }, mlm: { enabled: true, weight: 0.5, masking: 'paper' } },
+    model: {
+      vit: 'tiny',
+      imageSize: 224,
+      patchSize: 16,
+      maskRatio: 0.75,
+      fusion: 'patches+pooled',
+      text: { dim: 192, layers: 2, heads: 3, maxLength: 128 },
+      superres: { windowCells: 12 },
+    },
+    objectives: {
+      mim: { enabled: true, weight: 1 },
+      superres: { enabled: true, weight: 1, window: 'online' },
+      mlm: { enabled: true, weight: 0.5, masking: 'paper' },
+    },
     optim: { lr: 0.001, betas: [0.9, 0.95], weightDecay: 0.05, warmupSteps: 3, steps: 12, accumulate: 1, clipNorm: 3 },
     evaluate: { protocol: 'linear-probe', epochs: 40, trainFraction: 1, note: '<script>alert(1)</script>' },
   };
@@ -57,17 +80,51 @@ export function handMadeRun(options: { name?: string; finished?: boolean; evalua
   // The entity words' attention at steps 5 and 12 (2 panels), and one of a step without its training picture.
   for (const s of [5, 7, 12]) writeFileSync(join(dir, 'pictures', `attention-step-${String(s).padStart(6, '0')}.png`), fakePicture(2));
   writeFileSync(join(dir, 'pictures', 'notes.png'), 'not a png');
-  writeSafetensors(join(dir, 'checkpoints', 'encoder.safetensors'), { cls_token: { dtype: 'float32', shape: [1, 1, 4], data: new Float32Array(4) } }, { format: 'ecamp-vit-encoder-1', preset: 'tiny', step: '12' });
+  writeSafetensors(
+    join(dir, 'checkpoints', 'encoder.safetensors'),
+    { cls_token: { dtype: 'float32', shape: [1, 1, 4], data: new Float32Array(4) } },
+    { format: 'ecamp-vit-encoder-1', preset: 'tiny', step: '12' },
+  );
   writeFileSync(join(dir, 'checkpoints', 'broken.safetensors'), Buffer.from([1, 2, 3]));
   if (options.evaluation ?? true) {
-    const r = (encoder: string, auroc: number) => ({ encoder, protocol: 'linear-probe', auroc, aurocInterval: { estimate: auroc, low: auroc - 0.03, high: auroc + 0.03, level: 0.95 }, perLabelAuroc: [0.6, 0.7, 0.55, 0.5, 0.45, 0.8, 0.52, 0.61].map((v) => v + (encoder === 'scratch' ? -0.05 : 0)), accuracy: 0.83, trainImages: 168, testImages: 48, finalTrainLoss: 0.4 });
-    writeFileSync(join(dir, 'evaluation.json'), JSON.stringify({ results: [r('pretrained', 0.66), r('scratch', 0.61)], difference: { estimate: 0.05, low: 0.01, high: 0.09, level: 0.95 } }));
+    const r = (encoder: string, auroc: number) => ({
+      encoder,
+      protocol: 'linear-probe',
+      auroc,
+      aurocInterval: { estimate: auroc, low: auroc - 0.03, high: auroc + 0.03, level: 0.95 },
+      perLabelAuroc: [0.6, 0.7, 0.55, 0.5, 0.45, 0.8, 0.52, 0.61].map((v) => v + (encoder === 'scratch' ? -0.05 : 0)),
+      accuracy: 0.83,
+      trainImages: 168,
+      testImages: 48,
+      finalTrainLoss: 0.4,
+    });
+    writeFileSync(
+      join(dir, 'evaluation.json'),
+      JSON.stringify({ results: [r('pretrained', 0.66), r('scratch', 0.61)], difference: { estimate: 0.05, low: 0.01, high: 0.09, level: 0.95 } }),
+    );
   }
   if (options.finished ?? true) {
-    writeFileSync(join(dir, 'pretrain-summary.json'), JSON.stringify({ steps: 12, skippedUpdates: 1, msPerStep: 2550, imagesPerSecond: 3.1, windows: { selected: 90, fallbackNoEntity: 6 } }));
-    writeFileSync(join(dir, 'summary.json'), JSON.stringify({ config: name, backend: { backend: 'native', requested: 'native', simd: true, threads: 2, native: { blas: 'openblas', blasCore: 'Haswell' } }, seconds: 184.5 }));
+    writeFileSync(
+      join(dir, 'pretrain-summary.json'),
+      JSON.stringify({ steps: 12, skippedUpdates: 1, msPerStep: 2550, imagesPerSecond: 3.1, windows: { selected: 90, fallbackNoEntity: 6 } }),
+    );
+    writeFileSync(
+      join(dir, 'summary.json'),
+      JSON.stringify({
+        config: name,
+        backend: { backend: 'native', requested: 'native', simd: true, threads: 2, native: { blas: 'openblas', blasCore: 'Haswell' } },
+        seconds: 184.5,
+      }),
+    );
   }
-  const row = (variant: string, auroc: number) => ({ variant, overrides: variant === 'base' ? [] : ['model.fusion=patches'], finalLoss: { total: 4.7, mim: 0.44, superres: 0.38, mlm: 3.9 }, msPerStep: 2560, auroc, scratchAuroc: 0.6 });
+  const row = (variant: string, auroc: number) => ({
+    variant,
+    overrides: variant === 'base' ? [] : ['model.fusion=patches'],
+    finalLoss: { total: 4.7, mim: 0.44, superres: 0.38, mlm: 3.9 },
+    msPerStep: 2560,
+    auroc,
+    scratchAuroc: 0.6,
+  });
   writeFileSync(join(outDir, 'ablation-base.json'), JSON.stringify([row('base', 0.64), row('fusion', 0.66)]));
   return { outDir, dir };
 }
@@ -94,7 +151,15 @@ export function realTinyRun(): Promise<{ outDir: string; dir: string }> {
 /** An evidence folder as `ecamp ablate --preset evidence` leaves it part-way. */
 export function evidenceFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ecamp-evidence-'));
-  const grid = { description: 'Each row adds one component.', seeds: [0, 1], fractions: [0.01, 0.1], rows: [{ name: 'random', label: 'random init' }, { name: 'mim', label: 'MIM only' }] };
+  const grid = {
+    description: 'Each row adds one component.',
+    seeds: [0, 1],
+    fractions: [0.01, 0.1],
+    rows: [
+      { name: 'random', label: 'random init' },
+      { name: 'mim', label: 'MIM only' },
+    ],
+  };
   const aggregates = [
     { row: 'random', task: 'probe', fraction: 0.01, mean: 0.567, std: 0.011, values: [0.556, 0.578] },
     { row: 'random', task: 'probe', fraction: 0.1, mean: 0.663, std: 0.004, values: [0.66, 0.666] },

@@ -55,7 +55,9 @@ describe('the viewer page in headless Chromium', () => {
     expect(run.timingText).toMatch(/\d+\.\d ms/);
     const rawDiff = maxAbsDiff(run.raw!, reference.raw);
     const mapDiff = maxAbsDiff(run.map!, reference.map);
-    console.log(`[viewer tests] ${run.backend} vs Node (${reference.backend}): max |Δ| raw attention ${rawDiff.toExponential(2)}, heat-map ${mapDiff.toExponential(2)}; forward ${run.ms!.toFixed(1)} ms`);
+    console.log(
+      `[viewer tests] ${run.backend} vs Node (${reference.backend}): max |Δ| raw attention ${rawDiff.toExponential(2)}, heat-map ${mapDiff.toExponential(2)}; forward ${run.ms!.toFixed(1)} ms`,
+    );
     expect(rawDiff).toBeLessThan(1e-4);
     expect(mapDiff).toBeLessThan(1e-4);
     // The map is not flat: the heat-map shows structure.
@@ -105,7 +107,9 @@ describe('the viewer page in headless Chromium', () => {
     const trainer = await trainerEntityReference(fx.runDir, fx.image224, 'pleural effusion');
     const rawDiff = maxAbsDiff(run.raw!, trainer.raw);
     const mapDiff = maxAbsDiff(run.map!, trainer.map);
-    console.log(`[viewer tests] entity query on ${run.backend} vs the trainer's model in Node: max |Δ| attention ${rawDiff.toExponential(2)}, heat-map ${mapDiff.toExponential(2)}`);
+    console.log(
+      `[viewer tests] entity query on ${run.backend} vs the trainer's model in Node: max |Δ| attention ${rawDiff.toExponential(2)}, heat-map ${mapDiff.toExponential(2)}`,
+    );
     expect(rawDiff).toBeLessThan(1e-4);
     expect(mapDiff).toBeLessThan(1e-4);
     expect(await page.textContent('#shown')).toMatch(/where the words 'pleural effusion' .* look: the fusion layer's attention/);
@@ -119,9 +123,16 @@ describe('the viewer page in headless Chromium', () => {
 
   it('refuses an entity query for a bare encoder or without the tokenizer, saying what is needed', async () => {
     const { page } = await watchedPage(chrome.browser, [fx.url]);
-    const bare = await runViewer(page, fx.url, { checkpoint: fx.encoder, image: fx.image224, backend: 'wasm', entity: { query: 'effusion', tokenizer: join(fx.runDir, 'tokenizer.json') } });
+    const bare = await runViewer(page, fx.url, {
+      checkpoint: fx.encoder,
+      image: fx.image224,
+      backend: 'wasm',
+      entity: { query: 'effusion', tokenizer: join(fx.runDir, 'tokenizer.json') },
+    });
     expect(bare.state).toBe('error');
-    expect(bare.statusText).toBe('encoder.safetensors: entity queries need a full pre-training checkpoint (checkpoints/pretrain.safetensors), not a bare encoder');
+    expect(bare.statusText).toBe(
+      'encoder.safetensors: entity queries need a full pre-training checkpoint (checkpoints/pretrain.safetensors), not a bare encoder',
+    );
     await page.goto(fx.url);
     await page.selectOption('#backend', 'wasm');
     await page.setInputFiles('#checkpoint', fx.pretrain);

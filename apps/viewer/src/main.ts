@@ -74,7 +74,8 @@ async function decodeImage(file: File): Promise<RgbaImage> {
 }
 
 /** The loaded model, kept while the checkpoint file and backend stay the same. */
-let cached: { key: string; vit: VisionTransformer; info: EncoderCheckpointInfo; parsed: SafetensorsFile; text?: { key: string; model: EntityQueryModel } } | undefined;
+let cached:
+  { key: string; vit: VisionTransformer; info: EncoderCheckpointInfo; parsed: SafetensorsFile; text?: { key: string; model: EntityQueryModel } } | undefined;
 
 function disposeCached(): void {
   cached?.vit.dispose();
@@ -82,7 +83,10 @@ function disposeCached(): void {
   cached = undefined;
 }
 
-async function modelFor(file: File, backend: ViewerBackend): Promise<{ vit: VisionTransformer; info: EncoderCheckpointInfo; parseMs: number; buildMs: number }> {
+async function modelFor(
+  file: File,
+  backend: ViewerBackend,
+): Promise<{ vit: VisionTransformer; info: EncoderCheckpointInfo; parseMs: number; buildMs: number }> {
   const key = `${file.name}:${file.size}:${file.lastModified}:${backend}`;
   if (cached?.key === key) return { vit: cached.vit, info: cached.info, parseMs: 0, buildMs: 0 };
   disposeCached();
@@ -118,9 +122,14 @@ function fillLayerAndHeads(info: EncoderCheckpointInfo): void {
   const { depth, numHeads } = info.config;
   const layer = layerSelect.value;
   const head = headSelect.value;
-  layerSelect.replaceChildren(...Array.from({ length: depth }, (_, i) => new Option(i === depth - 1 ? `${i + 1} of ${depth} (last)` : `${i + 1} of ${depth}`, String(i))));
+  layerSelect.replaceChildren(
+    ...Array.from({ length: depth }, (_, i) => new Option(i === depth - 1 ? `${i + 1} of ${depth} (last)` : `${i + 1} of ${depth}`, String(i))),
+  );
   layerSelect.value = layer === '-1' || Number(layer) >= depth ? String(depth - 1) : layer;
-  headSelect.replaceChildren(new Option('mean over heads', ''), ...Array.from({ length: numHeads }, (_, i) => new Option(`head ${i + 1} of ${numHeads}`, String(i))));
+  headSelect.replaceChildren(
+    new Option('mean over heads', ''),
+    ...Array.from({ length: numHeads }, (_, i) => new Option(`head ${i + 1} of ${numHeads}`, String(i))),
+  );
   headSelect.value = head !== '' && Number(head) < numHeads ? head : '';
 }
 
@@ -148,7 +157,10 @@ async function run(): Promise<void> {
     let query: ViewerRun['query'];
     try {
       if (mode === 'entity') {
-        if (info.kind !== 'pretrain') throw new Error(`${ckFile.name}: entity queries need a full pre-training checkpoint (checkpoints/pretrain.safetensors), not a ${info.kind === 'encoder' ? 'bare encoder' : 'timm ViT'}`);
+        if (info.kind !== 'pretrain')
+          throw new Error(
+            `${ckFile.name}: entity queries need a full pre-training checkpoint (checkpoints/pretrain.safetensors), not a ${info.kind === 'encoder' ? 'bare encoder' : 'timm ViT'}`,
+          );
         const tokFile = tokenizerInput.files?.[0];
         if (!tokFile) throw new Error("entity query: choose the run's tokenizer.json too");
         const text = await textModelFor(ckFile, configInput.files?.[0]);
@@ -163,7 +175,16 @@ async function run(): Promise<void> {
       input.dispose();
     }
     lastImage = image;
-    const result: ViewerRun = { checkpoint: ckFile.name, image: imgFile.name, backend, model: info, mode, attention, query, loadMs: { checkpoint: parseMs, model: buildMs, image: imageMs } };
+    const result: ViewerRun = {
+      checkpoint: ckFile.name,
+      image: imgFile.name,
+      backend,
+      model: info,
+      mode,
+      attention,
+      query,
+      loadMs: { checkpoint: parseMs, model: buildMs, image: imageMs },
+    };
     show(result);
     window.ecampViewer.last = result;
     window.ecampViewer.runs++;
@@ -204,7 +225,8 @@ function show(r: ViewerRun): void {
     r.mode === 'entity'
       ? `(attention per patch from ${lo.toFixed(4)} to ${hi.toFixed(4)}, summed over ${r.query!.tokens.length} word piece${r.query!.tokens.length === 1 ? '' : 's'})`
       : `(attention per patch from ${(lo * 100).toFixed(2)} % to ${(hi * 100).toFixed(2)} % of the class token's total)`;
-  const first = window.ecampViewer.runs === 0 && backend.backend !== 'wasm' && backend.backend !== 'cpu' ? ' (a first GPU run includes compiling its programs)' : '';
+  const first =
+    window.ecampViewer.runs === 0 && backend.backend !== 'wasm' && backend.backend !== 'cpu' ? ' (a first GPU run includes compiling its programs)' : '';
   $('timing').textContent =
     `${r.mode === 'entity' ? 'encoder, image projection and text decoder' : `encoder up to layer ${a.layer + 1}`} and read-back: ${a.ms.toFixed(1)} ms${first}; ` +
     `checkpoint read ${r.loadMs.checkpoint.toFixed(0)} ms, model built ${r.loadMs.model.toFixed(0)} ms, image decoded ${r.loadMs.image.toFixed(0)} ms`;
@@ -215,7 +237,8 @@ function show(r: ViewerRun): void {
     (model.ignored ? `; ${model.ignored} non-encoder tensors ignored` : '');
   const refused = backend.refused.map((x) => `${x.backend}: ${x.reason}`).join('; ');
   $('backend-used').textContent =
-    `${backend.backend}${backend.webglFloat32 === false ? ' (float16 textures: values less exact)' : ''} — TF.js ${tf.version.tfjs}` + (refused ? ` (not used: ${refused})` : '');
+    `${backend.backend}${backend.webglFloat32 === false ? ' (float16 textures: values less exact)' : ''} — TF.js ${tf.version.tfjs}` +
+    (refused ? ` (not used: ${refused})` : '');
 }
 
 const ready = () => (runButton.disabled = !(checkpointInput.files?.length && imageInput.files?.length));

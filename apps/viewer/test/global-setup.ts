@@ -64,10 +64,29 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const cli = join(dirname(require.resolve('@ecamp/trainer/package.json')), 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error(`viewer tests: ${cli} is missing — build the trainer first (pnpm build; turbo does it before tests)`);
   const runs = join(outDir, 'runs');
-  const args = ['pretrain', '-c', 'tiny', '--set', 'optim.steps=2', '--set', 'optim.warmupSteps=1', '--set', 'data.syntheticCount=16', '--set', `outDir=${JSON.stringify(runs)}`, '--set', 'name=tiny-viewer', '--set', 'log.pictureEvery=1000'];
+  const args = [
+    'pretrain',
+    '-c',
+    'tiny',
+    '--set',
+    'optim.steps=2',
+    '--set',
+    'optim.warmupSteps=1',
+    '--set',
+    'data.syntheticCount=16',
+    '--set',
+    `outDir=${JSON.stringify(runs)}`,
+    '--set',
+    'name=tiny-viewer',
+    '--set',
+    'log.pictureEvery=1000',
+  ];
   const r = timed(seconds, 'pretrain', () => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 600_000 }));
   writeFileSync(join(outDir, 'pretrain.log'), `${r.stdout}\n${r.stderr}`);
-  if (r.status !== 0) throw new Error(`viewer tests: 'ecamp ${args.join(' ')}' failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ''}); log in ${join(outDir, 'pretrain.log')}:\n${r.stderr.slice(-3000)}`);
+  if (r.status !== 0)
+    throw new Error(
+      `viewer tests: 'ecamp ${args.join(' ')}' failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ''}); log in ${join(outDir, 'pretrain.log')}:\n${r.stderr.slice(-3000)}`,
+    );
   const ck = join(runs, 'tiny-viewer', 'checkpoints');
 
   t0 = performance.now();
@@ -81,13 +100,28 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const image224 = join(outDir, 'images', 'synthetic-224.png');
   const image448 = join(outDir, 'images', 'synthetic-448.png');
-  await sharp(Buffer.from(small), { raw: { width: 224, height: 224, channels: 1 } }).png().toFile(image224);
-  await sharp(Buffer.from(s.image), { raw: { width: 448, height: 448, channels: 1 } }).png().toFile(image448);
+  await sharp(Buffer.from(small), { raw: { width: 224, height: 224, channels: 1 } })
+    .png()
+    .toFile(image224);
+  await sharp(Buffer.from(s.image), { raw: { width: 448, height: 448, channels: 1 } })
+    .png()
+    .toFile(image448);
   seconds.images = (performance.now() - t0) / 1000;
 
   const { server, url } = await serveStatic(join(outDir, 'dist'));
-  const fixtures: ViewerFixtures = { url, outDir, encoder: join(ck, 'encoder.safetensors'), pretrain: join(ck, 'pretrain.safetensors'), runDir: join(runs, 'tiny-viewer'), image224, image448, seconds };
-  console.log(`[viewer tests] page built in ${seconds.build.toFixed(1)} s, tiny checkpoint (2 steps) in ${seconds.pretrain.toFixed(1)} s; serving ${url}; artefacts in ${outDir}`);
+  const fixtures: ViewerFixtures = {
+    url,
+    outDir,
+    encoder: join(ck, 'encoder.safetensors'),
+    pretrain: join(ck, 'pretrain.safetensors'),
+    runDir: join(runs, 'tiny-viewer'),
+    image224,
+    image448,
+    seconds,
+  };
+  console.log(
+    `[viewer tests] page built in ${seconds.build.toFixed(1)} s, tiny checkpoint (2 steps) in ${seconds.pretrain.toFixed(1)} s; serving ${url}; artefacts in ${outDir}`,
+  );
   project.provide('viewer', fixtures);
   return () => new Promise<void>((ok) => server.close(() => ok()));
 }

@@ -15,14 +15,20 @@ export interface ReferenceMap {
 }
 
 /** Class-token attention of `layer` for a `size`×`size` image at `imagePath` with the encoder at `checkpoint`. */
-export async function nodeReference(checkpoint: string, imagePath: string, options: { layer?: number; head?: number; size?: number } = {}): Promise<ReferenceMap> {
+export async function nodeReference(
+  checkpoint: string,
+  imagePath: string,
+  options: { layer?: number; head?: number; size?: number } = {},
+): Promise<ReferenceMap> {
   const size = options.size ?? 224;
   const { tensors, metadata } = readSafetensors(checkpoint);
   const vit = createVit(metadata.preset ?? 'tiny', { imageSize: size });
   try {
     vit.loadStateDict(tensors, { strict: true });
     const pixels = (await downstreamTransform(await openImage(imagePath), { size })).pixels;
-    const raw = tf.tidy(() => clsAttentionMap(vit.forwardAttention(tf.tensor4d(pixels, [1, size, size, 3]), { layer: options.layer ?? -1 }), { head: options.head }).dataSync()) as Float32Array;
+    const raw = tf.tidy(() =>
+      clsAttentionMap(vit.forwardAttention(tf.tensor4d(pixels, [1, size, size, 3]), { layer: options.layer ?? -1 }), { head: options.head }).dataSync(),
+    ) as Float32Array;
     return { raw: Float32Array.from(raw), map: normaliseMap(raw), backend: tf.getBackend() };
   } finally {
     vit.dispose();
@@ -63,7 +69,12 @@ export async function trainerEntityReference(runDir: string, imagePath: string, 
     const positions = Array.from({ length: enc.length }, (_, k) => k).filter((k) => enc.wordIds[k] >= 0);
     const attention = tf.tidy(() => {
       const tokens = model.mae.forwardFeatures(tf.tensor4d(pixels, [1, size, size, 3])).tokens;
-      return model.text!.forward({ inputIds: tf.tensor2d(enc.ids, [1, L], 'int32'), attentionMask: tf.tensor2d(enc.attentionMask, [1, L], 'int32'), image: model.imageForText(tokens), returnAttention: true }).attention!;
+      return model.text!.forward({
+        inputIds: tf.tensor2d(enc.ids, [1, L], 'int32'),
+        attentionMask: tf.tensor2d(enc.attentionMask, [1, L], 'int32'),
+        image: model.imageForText(tokens),
+        returnAttention: true,
+      }).attention!;
     });
     const [, heads, , patches] = attention.shape;
     const a = attention.dataSync();

@@ -10,16 +10,7 @@
  * Measure on a quiet machine (uptime load < 1): figures are medians of BENCH_REPS runs.
  */
 import { cpus, loadavg } from 'node:os';
-import {
-  conv2d,
-  Embedding,
-  initBackend,
-  linear,
-  MultiHeadAttention,
-  Rng,
-  tf,
-  type BackendName,
-} from '../src/index.js';
+import { conv2d, Embedding, initBackend, linear, MultiHeadAttention, Rng, tf, type BackendName } from '../src/index.js';
 import { setBatchMatMulStrategy } from '../src/kernels/index.js';
 
 const reps = Number(process.env.BENCH_REPS ?? 5);
@@ -77,9 +68,7 @@ for (const backend of backends) {
     const bias = tf.zeros([4 * D]);
     const linFlops = 3 * 2 * rows * D * 4 * D;
     const gOurs = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(linear(a, b, c)));
-    const gPlain = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
-      tf.sum(tf.add(tf.matMul(tf.reshape(a, [rows, D]), b), c)),
-    );
+    const gPlain = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.add(tf.matMul(tf.reshape(a, [rows, D]), b), c)));
     const run = (g: typeof gOurs) => () => tf.tidy(() => g([x, w, bias]).forEach((t) => t.dataSync()));
     if (sections.has('linear')) {
       report(backend, 'Linear 192→768 fwd+bwd (ours)', n, linFlops, time(run(gOurs)));
@@ -116,13 +105,14 @@ for (const backend of backends) {
   // Embedding 30k × 192, 8×197 ids, fwd+bwd: ours (JS scatter-add) vs tfjs gather autodiff
   // (UnsortedSegmentSum; absent on wasm, minutes on cpu for 30k rows — run with BENCH_PLAIN_EMBEDDING=1).
   const emb = new Embedding(30000, D, { rng: new Rng(1) });
-  const ids = tf.tensor2d(Int32Array.from({ length: B * 197 }, (_, i) => (i * 7919) % 30000), [B, 197], 'int32');
+  const ids = tf.tensor2d(
+    Int32Array.from({ length: B * 197 }, (_, i) => (i * 7919) % 30000),
+    [B, 197],
+    'int32',
+  );
   const embStep = (useOurs: boolean) => () =>
     tf.tidy(() => {
-      const { grads } = tf.variableGrads(
-        () => tf.sum(useOurs ? emb.forward(ids) : tf.gather(emb.weight, ids)) as tf.Scalar,
-        emb.parameters(),
-      );
+      const { grads } = tf.variableGrads(() => tf.sum(useOurs ? emb.forward(ids) : tf.gather(emb.weight, ids)) as tf.Scalar, emb.parameters());
       Object.values(grads).forEach((t) => t.dataSync());
     });
   if (sections.has('embedding')) report(backend, 'Embedding 30k×192 fwd+bwd (ours)', 197, 0, time(embStep(true)));

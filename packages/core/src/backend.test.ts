@@ -75,6 +75,12 @@ describe('initBackend', () => {
     await initBackend({ backend: 'wasm', quiet: true });
     const x = tf.tensor1d([1, 2, 3]);
     expect(x.sum().dataSync()[0]).toBe(6);
-    expect(Array.from(tf.grad((v: tf.Tensor) => v.square().sum())(x).dataSync())).toEqual([2, 4, 6]);
+    expect(
+      Array.from(
+        tf
+          .grad((v: tf.Tensor) => v.square().sum())(x)
+          .dataSync(),
+      ),
+    ).toEqual([2, 4, 6]);
   });
 });

@@ -35,12 +35,7 @@ export { Linear, type LinearOptions } from './layers/linear.js';
 export { AffineNorm } from './layers/affine-norm.js';
 export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
-export {
-  MultiHeadAttention,
-  type MultiHeadAttentionOptions,
-  type AttentionForwardOptions,
-  type AttentionOutput,
-} from './layers/attention.js';
+export { MultiHeadAttention, type MultiHeadAttentionOptions, type AttentionForwardOptions, type AttentionOutput } from './layers/attention.js';
 export { Mlp, type MlpOptions } from './layers/mlp.js';
 export { TransformerBlock, type TransformerBlockOptions } from './layers/transformer-block.js';
 export { Conv2d, type Conv2dLayerOptions } from './layers/conv2d.js';
@@ -51,23 +46,11 @@ export { cosineWithWarmup, type CosineScheduleOptions } from './optim/schedule.j
 export { clipGradNorm } from './optim/clip-grad-norm.js';
 export { globalNorm, type NamedGrads } from './optim/grads.js';
 export { GradientAccumulator } from './optim/gradient-accumulator.js';
-export {
-  trainStep,
-  namedGradients,
-  disposeGrads,
-  type TrainStepOptions,
-  type TrainStepResult,
-} from './optim/train-step.js';
+export { trainStep, namedGradients, disposeGrads, type TrainStepOptions, type TrainStepResult } from './optim/train-step.js';
 
 export { readSafetensors, writeSafetensors, type WritableTensor } from './io/safetensors.js';
 export { parseSafetensors, type SafetensorsFile } from './io/safetensors-parse.js';
-export {
-  saveCheckpoint,
-  loadCheckpoint,
-  OPTIMIZER_PREFIX,
-  type SaveCheckpointOptions,
-  type LoadCheckpointOptions,
-} from './io/checkpoint.js';
+export { saveCheckpoint, loadCheckpoint, OPTIMIZER_PREFIX, type SaveCheckpointOptions, type LoadCheckpointOptions } from './io/checkpoint.js';
 export { torchLinearToTf, torchConvToTf } from './io/torch.js';
 
 export { checkGradients, checkParameterGradients, type GradCheckOptions, type GradCheckResult } from './testing/grad-check.js';

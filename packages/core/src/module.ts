@@ -176,19 +176,14 @@ export class Module {
    * Throws naming the parameter on a shape mismatch, and on missing/unexpected keys when strict.
    * @returns the keys that were missing and unexpected (useful when not strict).
    */
-  loadStateDict(
-    state: Record<string, tf.Tensor | TensorData>,
-    opts: LoadStateDictOptions = {},
-  ): { missing: string[]; unexpected: string[] } {
+  loadStateDict(state: Record<string, tf.Tensor | TensorData>, opts: LoadStateDictOptions = {}): { missing: string[]; unexpected: string[] } {
     const strict = opts.strict ?? true;
     const params = this.namedParameters();
     const known = new Set(params.map((p) => p.name));
     const missing = params.filter((p) => !(p.name in state)).map((p) => p.name);
     const unexpected = Object.keys(state).filter((k) => !known.has(k));
     if (strict && (missing.length > 0 || unexpected.length > 0)) {
-      throw new Error(
-        `loadStateDict(${this.constructor.name}): missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`,
-      );
+      throw new Error(`loadStateDict(${this.constructor.name}): missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`);
     }
     for (const p of params) {
       const value = state[p.name];

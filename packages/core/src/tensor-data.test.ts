@@ -7,7 +7,10 @@ describe('TensorData', () => {
   useBackend('cpu');
 
   it('round-trips float32 and int32 tensors and is distinguished from tf.Tensor', () => {
-    const t = tf.tensor2d([[1, 2], [3, 4]]);
+    const t = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     const d = tensorToData(t);
     expect(isTensorData(d)).toBe(true);
     expect(isTensorData(t)).toBe(false);

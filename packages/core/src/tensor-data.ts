@@ -9,14 +9,7 @@ export interface TensorData {
 
 /** True for a {@link TensorData} (as opposed to a `tf.Tensor`). */
 export function isTensorData(x: unknown): x is TensorData {
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    !(x instanceof tf.Tensor) &&
-    'data' in x &&
-    'shape' in x &&
-    'dtype' in x
-  );
+  return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && 'data' in x && 'shape' in x && 'dtype' in x;
 }
 
 /** Create a new `tf.Tensor` from {@link TensorData} (caller disposes it). */

@@ -7,7 +7,10 @@ describe('tf (re-exported namespace)', () => {
 
   it('has chained ops, registered gradients and the wasm backend', () => {
     expect(tf.findBackendFactory('wasm')).not.toBeNull();
-    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(x.mean().dataSync()[0]).toBe(2.5);
     // a few gradients users rely on: matMul, softmax, erf
     const g = tf.grad((v: tf.Tensor) => tf.sum(tf.erf(tf.softmax(tf.matMul(v, v)))))(x);

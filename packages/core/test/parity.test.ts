@@ -3,15 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, useBackend } from './backends.js';
-import {
-  LayerNorm,
-  MultiHeadAttention,
-  readSafetensors,
-  tensorFromData,
-  tf,
-  torchLinearToTf,
-  type TensorData,
-} from '../src/index.js';
+import { LayerNorm, MultiHeadAttention, readSafetensors, tensorFromData, tf, torchLinearToTf, type TensorData } from '../src/index.js';
 
 const fixture = (name: string) => readSafetensors(fileURLToPath(new URL(`./fixtures/${name}.safetensors`, import.meta.url)));
 
@@ -82,8 +74,7 @@ describe.each(BACKENDS)('PyTorch parity on %s', (backend) => {
     const r = attn.forward(x, { context: ctx, keyPaddingMask: mask, returnAttention: true });
     expect(maxAbsDiff(r.output, t.y)).toBeLessThan(1e-4);
     expect(maxAbsDiff(r.attention!, t.attn)).toBeLessThan(1e-4);
-    const loss = (xi: tf.Tensor, ci: tf.Tensor) =>
-      tf.sum(tf.mul(attn.forward(xi, { context: ci, keyPaddingMask: mask }).output, dy)) as tf.Scalar;
+    const loss = (xi: tf.Tensor, ci: tf.Tensor) => tf.sum(tf.mul(attn.forward(xi, { context: ci, keyPaddingMask: mask }).output, dy)) as tf.Scalar;
     const [gx, gc] = tf.grads(loss)([x, ctx]);
     expect(maxAbsDiff(gx, t['grad.x'])).toBeLessThan(1e-4);
     expect(maxAbsDiff(gc, t['grad.context'])).toBeLessThan(1e-4);

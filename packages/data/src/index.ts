@@ -12,13 +12,7 @@ export { LABEL_NAMES, FINDING_PRIOR, sampleFindingSpecs, type LabelName, type Fi
 /** One synthetic sample in memory (image, report, labels, masks, boxes, context window). */
 export { synthesizeSample, synthId, type SynthSample, type SynthFinding, type SynthSampleOptions } from './synth/sample.js';
 /** Writes a synthetic data set in the real data sets' file formats. */
-export {
-  synthesizeDataset,
-  assignSplits,
-  fractionSubset,
-  type SynthesizeDatasetOptions,
-  type SynthManifest,
-} from './synth/dataset.js';
+export { synthesizeDataset, assignSplits, fractionSubset, type SynthesizeDatasetOptions, type SynthManifest } from './synth/dataset.js';
 /** Radiology-style report writer used by the synthetic set. */
 export { writeReport, type SynthReport } from './synth/report.js';
 /** Ground-truth entity context (the synthetic `llm_output`). */

@@ -23,7 +23,12 @@ export interface BatchTensors {
 export function batchToTensors(batch: Batch): BatchTensors {
   const out: BatchTensors = { images: tf.tensor4d(batch.images, [batch.size, batch.height, batch.width, 3], 'float32') };
   if (batch.labels) out.labels = tf.tensor2d(batch.labels.flat(), [batch.size, batch.labels[0].length], 'float32');
-  if (batch.windows) out.windows = tf.tensor2d(batch.windows.flatMap((w) => [w.i, w.j]), [batch.size, 2], 'int32');
+  if (batch.windows)
+    out.windows = tf.tensor2d(
+      batch.windows.flatMap((w) => [w.i, w.j]),
+      [batch.size, 2],
+      'int32',
+    );
   return out;
 }
 

@@ -23,7 +23,11 @@ describe('DRIVE fundus images and vessel masks (real data)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecamp-drive-'));
     try {
       const ids = [21, 22, 23];
-      const csv = ['img_path,mask_path', ...ids.map((k) => `${root}/images/${k}_training.tif,${root}/1st_manual/${k}_manual1.gif`), `${root}/images/99_training.tif,${root}/1st_manual/99_manual1.gif`];
+      const csv = [
+        'img_path,mask_path',
+        ...ids.map((k) => `${root}/images/${k}_training.tif,${root}/1st_manual/${k}_manual1.gif`),
+        `${root}/images/99_training.tif,${root}/1st_manual/99_manual1.gif`,
+      ];
       writeFileSync(join(dir, 'drive.csv'), csv.join('\n') + '\n');
       const log = new BadSampleLog('skip', () => {});
       const recs = readMaskCsv(join(dir, 'drive.csv'), { badSamples: log });

@@ -63,7 +63,8 @@ for (const [name, t] of [
     console.log(formatQualityReport(q, { perEntity: t === table }));
   }
 }
-if (!predictions) console.log(`\n  distilled ${items.length} reports in ${ms.toFixed(0)} ms (${((1000 * items.length) / ms).toFixed(0)} reports/s, includes CSV parsing)`);
+if (!predictions)
+  console.log(`\n  distilled ${items.length} reports in ${ms.toFixed(0)} ms (${((1000 * items.length) / ms).toFixed(0)} reports/s, includes CSV parsing)`);
 if (values.dump) {
   const entity = values.dump;
   for (const it of items) {
@@ -72,7 +73,12 @@ if (values.dump) {
     const sideWrong = gold.some((g) => g.laterality && pred.length && !pred.some((p) => p.laterality === g.laterality));
     if (gold.length > 0 !== pred.length > 0 || sideWrong) {
       const kind = !gold.length ? 'FP' : !pred.length ? 'FN' : 'SIDE';
-      console.log(`${kind} ${it.id} [${it.mesh}] {${it.predicted.entities.filter((x) => x.entity === entity).map((x) => `${x.status}/${x.laterality}`).join(' ')}}: ${it.text}`);
+      console.log(
+        `${kind} ${it.id} [${it.mesh}] {${it.predicted.entities
+          .filter((x) => x.entity === entity)
+          .map((x) => `${x.status}/${x.laterality}`)
+          .join(' ')}}: ${it.text}`,
+      );
     }
   }
 }

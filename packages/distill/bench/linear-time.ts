@@ -62,15 +62,21 @@ for (const [kind, make] of [
     const ms = time(make(kb * 1000));
     const ratio = prev ? ms / prev : undefined;
     if (ratio) ratios.push(ratio);
-    console.log(`  ${String(kb).padStart(5)} KB  ${ms.toFixed(1).padStart(8)} ms${ratio ? `   ×${ratio.toFixed(2)} per doubling (per-byte ×${(ratio / 2).toFixed(2)})` : ''}`);
+    console.log(
+      `  ${String(kb).padStart(5)} KB  ${ms.toFixed(1).padStart(8)} ms${ratio ? `   ×${ratio.toFixed(2)} per doubling (per-byte ×${(ratio / 2).toFixed(2)})` : ''}`,
+    );
     prev = ms;
   }
   const mean = ratios.reduce((a, r) => a * r, 1) ** (1 / ratios.length);
-  console.log(`  per doubling 100 KB → 1.6 MB: mean ×${mean.toFixed(2)} (per-byte ×${(mean / 2).toFixed(2)}), worst per-byte ×${(Math.max(...ratios) / 2).toFixed(2)}; linear = ×2.00 (per-byte ×1.00), target per-byte ≤ ×1.2; measure on a quiet machine`);
+  console.log(
+    `  per doubling 100 KB → 1.6 MB: mean ×${mean.toFixed(2)} (per-byte ×${(mean / 2).toFixed(2)}), worst per-byte ×${(Math.max(...ratios) / 2).toFixed(2)}; linear = ×2.00 (per-byte ×1.00), target per-byte ≤ ×1.2; measure on a quiet machine`,
+  );
   const big = make(5_000_000);
   const heap0 = process.memoryUsage().heapUsed;
   const t0 = performance.now();
   const d = distiller.distill(big);
   const ms = performance.now() - t0;
-  console.log(`  5 MB report: ${(ms / 1000).toFixed(2)} s, heap +${((process.memoryUsage().heapUsed - heap0) / 2 ** 20).toFixed(0)} MB, ${d.entities.length} merged findings, ${distiller.lastWork().tokens} tokens`);
+  console.log(
+    `  5 MB report: ${(ms / 1000).toFixed(2)} s, heap +${((process.memoryUsage().heapUsed - heap0) / 2 ** 20).toFixed(0)} MB, ${d.entities.length} merged findings, ${distiller.lastWork().tokens} tokens`,
+  );
 }

@@ -6,5 +6,7 @@ import { createHash } from 'node:crypto';
  * lexicon or model therefore re-distils; an unchanged one reuses the journal.
  */
 export function cacheKey(promptVersion: string, model: string, text: string): string {
-  return createHash('sha256').update(JSON.stringify([promptVersion, model, text])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([promptVersion, model, text]))
+    .digest('hex');
 }

@@ -3,7 +3,24 @@ import { USAGE, parseCliArgs } from './cli-args.js';
 
 describe('parseCliArgs', () => {
   it('parses hosts, repeated options and unit conversions', () => {
-    const o = parseCliArgs(['--input', 'r.csv', '--host', 'gpu1:11434=4', '--host', 'http://gpu2:11434', '--model', 'llama3', '--timeout', '30', '--text-column', 'findings', '--text-column', 'impression', '--out-csv', 'o.csv']);
+    const o = parseCliArgs([
+      '--input',
+      'r.csv',
+      '--host',
+      'gpu1:11434=4',
+      '--host',
+      'http://gpu2:11434',
+      '--model',
+      'llama3',
+      '--timeout',
+      '30',
+      '--text-column',
+      'findings',
+      '--text-column',
+      'impression',
+      '--out-csv',
+      'o.csv',
+    ]);
     expect(o.hosts).toEqual([
       { url: 'http://gpu1:11434', parallel: 4 },
       { url: 'http://gpu2:11434', parallel: 1 },

@@ -32,11 +32,29 @@ describe('runCli', () => {
       const { err, io: streams } = io();
       const jsonl = join(dir, 'llm.jsonl');
       const code = await runCli(
-        ['--input', input, '--host', server.url, '--model', 'test-model', '--out-jsonl', jsonl, '--max-attempts', '2', '--backoff', '0.01', '--bench-after', '9'],
+        [
+          '--input',
+          input,
+          '--host',
+          server.url,
+          '--model',
+          'test-model',
+          '--out-jsonl',
+          jsonl,
+          '--max-attempts',
+          '2',
+          '--backoff',
+          '0.01',
+          '--bench-after',
+          '9',
+        ],
         streams,
       );
       expect(code).toBe(3);
-      const rows = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const rows = readFileSync(jsonl, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(rows.map((r) => [r.id, r.status, r.context])).toEqual([
         ['s1', 'done', 'effusion.'],
         ['s2', 'failed', ''],
@@ -55,7 +73,12 @@ describe('runCli', () => {
     expect(await runCli(['--input', long, '--out-jsonl', jsonl, '--max-report-chars', '100'], streams)).toBe(0);
     expect(err.join('')).toContain('WARNING skipped 1 report(s) longer than --max-report-chars 100 characters');
     expect(err.join('')).toContain('2 reports: 1 distilled');
-    expect(readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l).status)).toEqual(['done', 'skipped']);
+    expect(
+      readFileSync(jsonl, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).status),
+    ).toEqual(['done', 'skipped']);
     const dup = join(dir, 'dup.csv');
     writeFileSync(dup, 'uid,findings,impression\n1,a,\n1,b,\n');
     const b = io();

@@ -63,7 +63,9 @@ async function runOffline(opts: CliOptions, lexicon: EntityLexicon, readOpts: Re
   const reports = countTooLong(readReports(opts.input!, readOpts), opts.maxReportChars, tooLong);
   const n = await writeOutputs(ruleRows(reports, new RuleDistiller({ lexicon }), opts.maxReportChars), paths);
   const done = n - tooLong.count;
-  io.stderr.write(`${formatSummary({ total: n, done, cached: 0, failed: 0, failedByReason: {}, interrupted: false })} (rule-based) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+  io.stderr.write(
+    `${formatSummary({ total: n, done, cached: 0, failed: 0, failedByReason: {}, interrupted: false })} (rule-based) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
+  );
   warnTooLong(io, tooLong.count, opts.maxReportChars);
   return 0;
 }
@@ -86,7 +88,9 @@ async function* withinLimit(reports: AsyncIterable<ReportInput>, maxChars: numbe
 
 function warnTooLong(io: CliIo, count: number, maxChars: number): void {
   if (count > 0) {
-    io.stderr.write(`ecamp-distill: WARNING skipped ${count} report(s) longer than --max-report-chars ${maxChars} characters (status "skipped" in the outputs)\n`);
+    io.stderr.write(
+      `ecamp-distill: WARNING skipped ${count} report(s) longer than --max-report-chars ${maxChars} characters (status "skipped" in the outputs)\n`,
+    );
   }
 }
 

@@ -11,7 +11,11 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const cliArgs = ['--conditions=source', '--import', 'tsx', 'src/cli.ts'];
 
 function journalLines(path: string): string[] {
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.endsWith('}')) : [];
+  return existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.endsWith('}'))
+    : [];
 }
 async function until(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -68,7 +72,10 @@ describe('ecamp-distill bin', () => {
       expect(records).toHaveLength(n);
       expect(new Set(records.map((r) => r.id)).size).toBe(n);
       expect(records.every((r) => r.status === 'done')).toBe(true);
-      const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const rows = readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(rows.map((r) => r.id)).toEqual(Array.from({ length: n }, (_, i) => `r${i}`));
       expect(rows.every((r) => r.status === 'done' && r.context === 'effusion.')).toBe(true);
     } finally {

@@ -22,7 +22,10 @@ export class HostHealth {
   private readonly benchMs: number;
   private readonly maxBenchMs: number;
 
-  constructor(options: HostHealthOptions = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    options: HostHealthOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.benchAfter = options.benchAfter ?? 3;
     this.benchMs = options.benchMs ?? 30_000;
     this.maxBenchMs = options.maxBenchMs ?? 600_000;

@@ -3,7 +3,20 @@ import * as distill from './index.js';
 
 describe('public API', () => {
   it('exports the main entry points', () => {
-    for (const name of ['RuleDistiller', 'distillWithOllama', 'Journal', 'renderContext', 'readReports', 'writeOutputs', 'runCli', 'readPredictions', 'fetchWithDeadline', 'Utf8Guard', 'formatQualityReport', 'defaultRenderWording']) {
+    for (const name of [
+      'RuleDistiller',
+      'distillWithOllama',
+      'Journal',
+      'renderContext',
+      'readReports',
+      'writeOutputs',
+      'runCli',
+      'readPredictions',
+      'fetchWithDeadline',
+      'Utf8Guard',
+      'formatQualityReport',
+      'defaultRenderWording',
+    ]) {
       expect(typeof (distill as Record<string, unknown>)[name]).toBe('function');
     }
     expect(distill.PROMPT_VERSION).toMatch(/^ecamp-distill-prompt-/);

@@ -27,7 +27,8 @@ function journal(path = join(dir, `j${fileNo++}.jsonl`)) {
   journals.push(j);
   return j;
 }
-const reports = (n: number, prefix = 'report'): ReportInput[] => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, text: `${prefix} ${i}: small effusion.` }));
+const reports = (n: number, prefix = 'report'): ReportInput[] =>
+  Array.from({ length: n }, (_, i) => ({ id: `r${i}`, text: `${prefix} ${i}: small effusion.` }));
 const ok: ChatScript = () => ({ kind: 'content', content: answerWith('effusion') });
 const fast = { backoffMs: 5, maxBackoffMs: 20, benchMs: 50, timeoutMs: 10_000 } satisfies Partial<OllamaRunOptions>;
 /** Distils `n` reports on `hosts` with the fast settings (overridden by `options`) and a fresh journal, collecting the run's events. */
@@ -63,11 +64,25 @@ describe('distillWithOllama', () => {
   });
 
   it('re-asks after invalid answers quoting the validation error', async () => {
-    const withUnknown = JSON.stringify({ entities: [{ entity: 'mass', status: 'present' }, { entity: 'scoliosis', status: 'present' }] });
-    const s = await serve((_r, n) => ({ kind: 'content', content: n === 0 ? '{"entities": [' : n === 1 ? '{"entities":[{"entity":"mass","status":"huge"}]}' : withUnknown }));
+    const withUnknown = JSON.stringify({
+      entities: [
+        { entity: 'mass', status: 'present' },
+        { entity: 'scoliosis', status: 'present' },
+      ],
+    });
+    const s = await serve((_r, n) => ({
+      kind: 'content',
+      content: n === 0 ? '{"entities": [' : n === 1 ? '{"entities":[{"entity":"mass","status":"huge"}]}' : withUnknown,
+    }));
     const j = journal();
     const events: RunEvent[] = [];
-    const r = await distillWithOllama(reports(1), { ...fast, hosts: [{ url: s.url, parallel: 1 }], model: 'test-model', journal: j, onEvent: (e) => events.push(e) });
+    const r = await distillWithOllama(reports(1), {
+      ...fast,
+      hosts: [{ url: s.url, parallel: 1 }],
+      model: 'test-model',
+      journal: j,
+      onEvent: (e) => events.push(e),
+    });
     expect(r.done).toBe(1);
     expect(s.chats).toHaveLength(3);
     const second = s.chats[1].messages;
@@ -81,7 +96,13 @@ describe('distillWithOllama', () => {
 
   it('retries 500s, timeouts and dropped connections, then succeeds', async () => {
     const s = await serve((_r, n) =>
-      n === 0 ? { kind: 'status', status: 500 } : n === 1 ? { kind: 'content', content: answerWith('mass'), delayMs: 5000 } : n === 2 ? { kind: 'drop' } : { kind: 'content', content: answerWith('mass') },
+      n === 0
+        ? { kind: 'status', status: 500 }
+        : n === 1
+          ? { kind: 'content', content: answerWith('mass'), delayMs: 5000 }
+          : n === 2
+            ? { kind: 'drop' }
+            : { kind: 'content', content: answerWith('mass') },
     );
     const { summary: r, events } = await distilOn(1, [{ url: s.url, parallel: 1 }], { timeoutMs: 1000, benchAfter: 10 });
     expect(r).toMatchObject({ done: 1, failed: 0 });
@@ -144,11 +165,20 @@ describe('distillWithOllama', () => {
   it('benches a host that fails the probe and refuses when none is usable', async () => {
     const noModel = await serve(ok, ['something-else']);
     const good = await serve(ok);
-    const { summary: r, events } = await distilOn(3, [{ url: noModel.url, parallel: 1 }, { url: good.url, parallel: 1 }], { benchMs: 60_000 });
+    const { summary: r, events } = await distilOn(
+      3,
+      [
+        { url: noModel.url, parallel: 1 },
+        { url: good.url, parallel: 1 },
+      ],
+      { benchMs: 60_000 },
+    );
     expect(r.done).toBe(3);
     expect(noModel.chats).toHaveLength(0);
     expect(events.find((e) => e.type === 'host-down')).toMatchObject({ host: noModel.url });
-    await expect(distillWithOllama(reports(1), { ...fast, hosts: [{ url: noModel.url, parallel: 1 }], model: 'test-model', journal: journal() })).rejects.toThrow(/no usable Ollama host.*not pulled/);
+    await expect(
+      distillWithOllama(reports(1), { ...fast, hosts: [{ url: noModel.url, parallel: 1 }], model: 'test-model', journal: journal() }),
+    ).rejects.toThrow(/no usable Ollama host.*not pulled/);
   });
 
   it('stops on abort without recording unfinished reports', async () => {
@@ -157,7 +187,14 @@ describe('distillWithOllama', () => {
     const ac = new AbortController();
     // Abort while the second report is in flight (each answer takes 100 ms).
     const onEvent = (e: RunEvent) => e.type === 'done' && setTimeout(() => ac.abort(), 20);
-    const r = await distillWithOllama(reports(20), { ...fast, hosts: [{ url: s.url, parallel: 1 }], model: 'test-model', journal: j, signal: ac.signal, onEvent });
+    const r = await distillWithOllama(reports(20), {
+      ...fast,
+      hosts: [{ url: s.url, parallel: 1 }],
+      model: 'test-model',
+      journal: j,
+      signal: ac.signal,
+      onEvent,
+    });
     expect(r.interrupted).toBe(true);
     expect(r.done).toBeGreaterThan(0);
     expect(r.done).toBeLessThan(20);
@@ -170,7 +207,14 @@ describe('distillWithOllama', () => {
     const j = journal();
     // Stop when the first report is done, with the next two (parallel 2) in flight.
     const onEvent = (e: RunEvent) => e.type === 'done' && stop.abort();
-    const r = await distillWithOllama(reports(20), { ...fast, hosts: [{ url: s.url, parallel: 2 }], model: 'test-model', journal: j, signal: stop.signal, onEvent });
+    const r = await distillWithOllama(reports(20), {
+      ...fast,
+      hosts: [{ url: s.url, parallel: 2 }],
+      model: 'test-model',
+      journal: j,
+      signal: stop.signal,
+      onEvent,
+    });
     expect(r.interrupted).toBe(true);
     expect(r.done).toBeGreaterThan(1); // the ones in flight when it stopped were finished
     expect(j.size).toBe(r.done);
@@ -180,7 +224,15 @@ describe('distillWithOllama', () => {
     const cancel = new AbortController();
     const j2 = journal();
     const onEvent2 = (e: RunEvent) => e.type === 'done' && (stop2.abort(), cancel.abort());
-    const r2 = await distillWithOllama(reports(20), { ...fast, hosts: [{ url: s2.url, parallel: 2 }], model: 'test-model', journal: j2, signal: stop2.signal, cancel: cancel.signal, onEvent: onEvent2 });
+    const r2 = await distillWithOllama(reports(20), {
+      ...fast,
+      hosts: [{ url: s2.url, parallel: 2 }],
+      model: 'test-model',
+      journal: j2,
+      signal: stop2.signal,
+      cancel: cancel.signal,
+      onEvent: onEvent2,
+    });
     expect(r2.interrupted).toBe(true);
     expect(j2.size).toBe(r2.done);
     expect(s2.chats.length).toBeGreaterThan(r2.done); // the request in flight was ended, not recorded

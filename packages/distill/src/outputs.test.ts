@@ -31,7 +31,10 @@ describe('outputs', () => {
       { img_path: 'p/b.jpg', report: 'Mass.', llm_output: '', id: 'b' },
       { img_path: 'p/c.jpg', report: 'Never distilled.', llm_output: '', id: 'c' },
     ]);
-    const lines = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.id, l.status, l.reason])).toEqual([
       ['a', 'done', undefined],
       ['b', 'failed', 'timeout'],
@@ -41,9 +44,12 @@ describe('outputs', () => {
   it('leaves no temporary file when an output path cannot be written', async () => {
     const d = mkdtempSync(join(dir, 'unwritable-'));
     mkdirSync(join(d, 'csv-is-a-dir.csv'));
-    await expect(writeOutputs([{ id: 'x', imagePath: '', report: 'r', status: 'done', context: 'c' }], { jsonl: join(d, 'out.jsonl'), csv: join(d, 'missing', 'out.csv') })).rejects.toThrow(
-      /cannot write .*out\.csv: ENOENT/,
-    );
+    await expect(
+      writeOutputs([{ id: 'x', imagePath: '', report: 'r', status: 'done', context: 'c' }], {
+        jsonl: join(d, 'out.jsonl'),
+        csv: join(d, 'missing', 'out.csv'),
+      }),
+    ).rejects.toThrow(/cannot write .*out\.csv: ENOENT/);
     expect(readdirSync(d)).toEqual(['csv-is-a-dir.csv']);
   });
   it('writes the id column and skipped rows for reports over the length cap', async () => {
@@ -59,7 +65,10 @@ describe('outputs', () => {
       ['', 'CXR1', 'small left effusion.'],
       ['', 'CXR2', ''],
     ]);
-    const lines = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[1]).toMatchObject({ id: 'CXR2', status: 'skipped', reason: 'too-long (70 > 50 characters)' });
   });
   it('distils rows offline with the rules', async () => {

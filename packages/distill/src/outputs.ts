@@ -103,7 +103,14 @@ export const DEFAULT_MAX_REPORT_CHARS = 100_000;
 /** The skip row of a report longer than `maxChars`, or undefined when it may be distilled. */
 export function tooLongRow(r: ReportInput, maxChars: number): OutputRow | undefined {
   if (r.text.length <= maxChars) return undefined;
-  return { id: r.id, imagePath: r.imagePath ?? '', report: r.text, status: 'skipped', context: '', reason: `too-long (${r.text.length} > ${maxChars} characters)` };
+  return {
+    id: r.id,
+    imagePath: r.imagePath ?? '',
+    report: r.text,
+    status: 'skipped',
+    context: '',
+    reason: `too-long (${r.text.length} > ${maxChars} characters)`,
+  };
 }
 
 /**

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { readPredictions } from './predictions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'distill-pred-'));
-const finding = (entity: string, status: string, laterality: string | null = null) => ({ entity, status, severity: null, laterality, location: null, change: null });
+const finding = (entity: string, status: string, laterality: string | null = null) => ({
+  entity,
+  status,
+  severity: null,
+  laterality,
+  location: null,
+  change: null,
+});
 
 describe('readPredictions', () => {
   it('reads out-jsonl rows, normalises entity names and lists rows without a distillation', () => {
@@ -23,7 +30,10 @@ describe('readPredictions', () => {
   });
   it('names file, line and field of bad rows and repeated ids', () => {
     const p = join(dir, 'bad.jsonl');
-    writeFileSync(p, `${JSON.stringify({ id: 'a', distillation: { entities: [] } })}\n${JSON.stringify({ id: 'b', distillation: { entities: [{ entity: 'mass', status: 'maybe' }] } })}\n`);
+    writeFileSync(
+      p,
+      `${JSON.stringify({ id: 'a', distillation: { entities: [] } })}\n${JSON.stringify({ id: 'b', distillation: { entities: [{ entity: 'mass', status: 'maybe' }] } })}\n`,
+    );
     expect(() => readPredictions(p)).toThrow(new RegExp(`bad\\.jsonl:2: distillation: entities\\.0\\.status`));
     const q = join(dir, 'dup.jsonl');
     writeFileSync(q, `{"id":"a","distillation":null}\n{"id":"a","distillation":null}\n`);

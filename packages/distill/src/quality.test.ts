@@ -30,7 +30,10 @@ describe('goldEntitiesFromMesh', () => {
 describe('scoreEntityPresence', () => {
   it('counts per-report sets and laterality', () => {
     const items = [
-      { gold: goldEntitiesFromMesh('Opacity/lung/right;Pleural Effusion/left', table), predicted: { entities: [f('opacity', 'present', 'left'), f('effusion', 'absent'), f('silhouette', 'present')] } },
+      {
+        gold: goldEntitiesFromMesh('Opacity/lung/right;Pleural Effusion/left', table),
+        predicted: { entities: [f('opacity', 'present', 'left'), f('effusion', 'absent'), f('silhouette', 'present')] },
+      },
       { gold: goldEntitiesFromMesh('normal', table), predicted: { entities: [f('pneumonia', 'uncertain')] } },
     ];
     const r = scoreEntityPresence(items, table);
@@ -47,7 +50,17 @@ describe('error kinds and per-entity scores', () => {
     const items = [
       {
         gold: goldEntitiesFromMesh('Opacity/lung/right;Pleural Effusion/left;Nodule;Mass/bilateral;Pneumonia', table),
-        predicted: { entities: [f('opacity', 'present'), f('effusion', 'present', 'right'), f('nodule', 'absent'), f('mass', 'present', 'left'), f('pneumonia', 'uncertain'), f('edema', 'present'), f('fracture', 'uncertain')] },
+        predicted: {
+          entities: [
+            f('opacity', 'present'),
+            f('effusion', 'present', 'right'),
+            f('nodule', 'absent'),
+            f('mass', 'present', 'left'),
+            f('pneumonia', 'uncertain'),
+            f('edema', 'present'),
+            f('fracture', 'uncertain'),
+          ],
+        },
       },
     ];
     const loose = scoreEntityPresence(items, table);

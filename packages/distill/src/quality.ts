@@ -38,7 +38,10 @@ export interface GoldEntity {
  */
 export function goldEntitiesFromMesh(mesh: string, table: MeshTable): GoldEntity[] {
   const out: GoldEntity[] = [];
-  for (const tag of mesh.split(';').map((t) => t.trim()).filter(Boolean)) {
+  for (const tag of mesh
+    .split(';')
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     const [heading, ...qualifiers] = tag.split('/').map((p) => p.trim());
     const qualified = qualifiers.map((q) => table.map[`${heading}/${q}`]).find(Boolean);
     const entities = new Set(qualified ?? table.map[heading] ?? []);
@@ -230,7 +233,9 @@ export function formatQualityReport(q: QualityReport, options: { perEntity?: boo
     const order = Object.entries(q.perEntity).sort((a, b) => b[1].tp + b[1].fn - (a[1].tp + a[1].fn) || a[0].localeCompare(b[0]));
     for (const [name, c] of order) {
       const s = entityScores(c);
-      lines.push(`  ${name.padEnd(16)} ${pct(s.precision)} ${pct(s.recall)} ${pct(s.f1)}  ${String(c.tp).padStart(4)} ${String(c.fp).padStart(4)} ${String(c.fn).padStart(4)}`);
+      lines.push(
+        `  ${name.padEnd(16)} ${pct(s.precision)} ${pct(s.recall)} ${pct(s.f1)}  ${String(c.tp).padStart(4)} ${String(c.fp).padStart(4)} ${String(c.fn).padStart(4)}`,
+      );
     }
   }
   return lines.join('\n');

@@ -93,7 +93,14 @@ describe('Utf8Guard', () => {
   };
   it('passes UTF-8 split across chunks and refuses overlongs, surrogates and truncation', async () => {
     const euro = [...Buffer.from('€')];
-    expect((await check([[0x61, euro[0]], [euro[1], euro[2], 0x0a]])).toString('utf8')).toBe('a€\n');
+    expect(
+      (
+        await check([
+          [0x61, euro[0]],
+          [euro[1], euro[2], 0x0a],
+        ])
+      ).toString('utf8'),
+    ).toBe('a€\n');
     await expect(check([[0xc0, 0xaf]])).rejects.toThrow('byte 0xc0');
     await expect(check([[0x61, 0xed, 0xa0, 0x80]])).rejects.toThrow('byte 0xed at byte offset 1');
     await expect(check([[0x0a, 0xe2, 0x82]])).rejects.toThrow('x:2: not UTF-8 (the file ends inside a multi-byte character)');

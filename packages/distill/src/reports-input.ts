@@ -97,7 +97,8 @@ export class Utf8Guard extends Transform {
       }
       if (b < 0x80) {
         if (b === 0x0a) this.line += 1;
-        else if (b === 0) return done(new Error(`${this.path}:${this.line}: NUL byte at byte offset ${this.offset}; a text report holds none (is this a binary file?)`));
+        else if (b === 0)
+          return done(new Error(`${this.path}:${this.line}: NUL byte at byte offset ${this.offset}; a text report holds none (is this a binary file?)`));
         continue;
       }
       this.lead = b;
@@ -138,7 +139,9 @@ function resolveColumns(columns: string[], options: ReadReportsOptions, path: st
     throw new Error(`${path}: column "${missing[0]}" not found among: ${columns.join(', ')}; pass --text-column ${other} to distil ${other} alone`);
   }
   if (missing.length) {
-    throw new Error(`${path}: text column(s) ${options.textColumns ? missing.join(', ') : 'text/report/findings+impression'} not found among: ${columns.join(', ')}`);
+    throw new Error(
+      `${path}: text column(s) ${options.textColumns ? missing.join(', ') : 'text/report/findings+impression'} not found among: ${columns.join(', ')}`,
+    );
   }
   const imageColumn = options.imageColumn ?? IMAGE_DEFAULTS.find(has);
   return { idColumn, textColumns, imageColumn };

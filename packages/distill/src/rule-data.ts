@@ -29,9 +29,7 @@ const entityRulesSchema = z.object({
   /** The entity never takes a side (cardiomegaly, aorta, …): side words go to other entities. */
   unsided: z.boolean().optional(),
   /** Anatomy words that mention the entity only together with a qualifier in their clause. */
-  qualified: z
-    .object({ subjects: phraseList, abnormal: phraseList.optional(), normal: phraseList.optional() })
-    .optional(),
+  qualified: z.object({ subjects: phraseList, abnormal: phraseList.optional(), normal: phraseList.optional() }).optional(),
 });
 
 /** zod schema of the rule-based distiller's data file (`data/rules.json`). */

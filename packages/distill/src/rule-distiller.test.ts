@@ -25,7 +25,11 @@ describe('RuleDistiller: entities and whole words', () => {
 
 describe('RuleDistiller: negation and uncertainty', () => {
   it('applies pre-triggers to the sentence end', () => {
-    expect(statuses('No focal consolidation, pleural effusion or pneumothorax.')).toEqual({ consolidation: 'absent', effusion: 'absent', pneumothorax: 'absent' });
+    expect(statuses('No focal consolidation, pleural effusion or pneumothorax.')).toEqual({
+      consolidation: 'absent',
+      effusion: 'absent',
+      pneumothorax: 'absent',
+    });
     expect(statuses('There is no evidence of pneumonia.')).toEqual({ pneumonia: 'absent' });
   });
   it('stops scope at the sentence end and at termination terms', () => {
@@ -70,7 +74,11 @@ describe('RuleDistiller: descriptors', () => {
     expect(find('There is an opacity in the right upper lobe.', 'opacity')).toMatchObject({ laterality: 'right', location: 'upper lobe' });
   });
   it('keeps separately described sides apart and merges one side mentioned twice', () => {
-    const sides = (t: string) => rules.distill(t).entities.filter((f) => f.entity === 'effusion').map((f) => `${f.severity} ${f.laterality}`);
+    const sides = (t: string) =>
+      rules
+        .distill(t)
+        .entities.filter((f) => f.entity === 'effusion')
+        .map((f) => `${f.severity} ${f.laterality}`);
     expect(sides('Large left effusion. Small right effusion.')).toEqual(['large left', 'small right']);
     expect(sides('Left effusion. The effusion is small.')).toEqual(['small left']);
     expect(find('Effusions in the right and left bases.', 'effusion')?.laterality).toBe('bilateral');

@@ -182,9 +182,18 @@ export class RuleDistiller {
         else {
           // Entity-specific qualifiers ("enlarged" heart → cardiomegaly) are the entity itself, not an attribute.
           const generic = !this.specificAbnormal.has(m.value.entity);
-          const attribute = generic && !q.beside ? tokens.slice(q.start, q.end).map((t) => t.text).join(' ') : undefined;
+          const attribute =
+            generic && !q.beside
+              ? tokens
+                  .slice(q.start, q.end)
+                  .map((t) => t.text)
+                  .join(' ')
+              : undefined;
           mentions.push({ ...m, anchors: [m.start, q.start], attribute });
-          const said = tokens.slice(q.start, q.end).map((t) => t.text).join(' ');
+          const said = tokens
+            .slice(q.start, q.end)
+            .map((t) => t.text)
+            .join(' ');
           for (const [other, when] of Object.entries(this.rules.entities[m.value.entity]?.implies ?? {})) {
             if (!q.beside && when.includes(said) && this.lexicon.entities.includes(other)) {
               mentions.push({ ...m, value: { entity: other, kind: 'form' }, anchors: [m.start, q.start] });

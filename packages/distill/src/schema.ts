@@ -76,8 +76,7 @@ export function ollamaFormatSchema(lexicon: EntityLexicon): Record<string, unkno
 
 /** Result of validating an LLM answer: the canonical distillation, or a message to quote in a re-ask. */
 export type ValidationResult =
-  | { ok: true; distillation: Distillation; unknownEntities: string[] }
-  | { ok: false; kind: 'invalid-json' | 'invalid-schema'; error: string };
+  { ok: true; distillation: Distillation; unknownEntities: string[] } | { ok: false; kind: 'invalid-json' | 'invalid-schema'; error: string };
 
 /**
  * Parses and validates an LLM answer: JSON syntax, then the zod schema, then normalises entity

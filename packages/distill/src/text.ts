@@ -51,7 +51,7 @@ export class PhraseMatcher<V> {
   /** All non-overlapping matches, scanning left to right and taking the longest at each position. */
   findAll(tokens: readonly Token[]): PhraseMatch<V>[] {
     const found: PhraseMatch<V>[] = [];
-    for (let i = 0; i < tokens.length; ) {
+    for (let i = 0; i < tokens.length;) {
       const m = this.matchAt(tokens, i);
       if (m) {
         found.push(m);

@@ -34,7 +34,13 @@ describe('silent server', () => {
       try {
         const controller = new AbortController();
         const pending = fetch(`${silent.url}/api/version`, { signal: controller.signal }).then((r) => r.text());
-        const outcome = await Promise.race([pending.then(() => 'answered', () => 'failed'), new Promise((r) => setTimeout(() => r('silent'), 300))]);
+        const outcome = await Promise.race([
+          pending.then(
+            () => 'answered',
+            () => 'failed',
+          ),
+          new Promise((r) => setTimeout(() => r('silent'), 300)),
+        ]);
         expect(outcome).toBe('silent');
         expect(silent.accepted()).toBe(1);
         controller.abort();

@@ -76,7 +76,10 @@ async function main(): Promise<void> {
     const decoder = new SegmentationDecoder(D, { rng: rng.fork('dec') });
     const params = decoder.namedParameters();
     const opt = new AdamW(params, { lr: 5e-4, betas: [0.9, 0.999] });
-    const masks = tf.tensor4d(Float32Array.from({ length: BATCH * 224 * 224 }, (_, i) => (i % 224 < 80 ? 1 : 0)), [BATCH, 224, 224, 1]);
+    const masks = tf.tensor4d(
+      Float32Array.from({ length: BATCH * 224 * 224 }, (_, i) => (i % 224 < 80 ? 1 : 0)),
+      [BATCH, 224, 224, 1],
+    );
     time(`segmentation decoder step (${BATCH} × 14² × 768 → 224²)`, () => {
       trainStep(params, () => segmentationLoss(decoder.forward(features), masks), opt);
     });
@@ -91,7 +94,10 @@ async function main(): Promise<void> {
     const head = new DetectionHead(D, config, { rng: rng.fork('det') });
     const params = head.namedParameters();
     const opt = new AdamW(params, { lr: 1e-3, betas: [0.9, 0.999] });
-    const boxes: Box[][] = Array.from({ length: BATCH }, (_, b) => [[20 + b, 30, 90 + b, 120], [120, 60, 200, 180]]);
+    const boxes: Box[][] = Array.from({ length: BATCH }, (_, b) => [
+      [20 + b, 30, 90 + b, 120],
+      [120, 60, 200, 180],
+    ]);
     const targets = assignTargets(boxes, config);
     time(`detection head step (${BATCH} × 14² × 768 → 28/14/7)`, () => {
       trainStep(params, () => yoloLoss(head.forward(features), targets, boxes, config).total, opt);
@@ -109,7 +115,12 @@ async function main(): Promise<void> {
     time('AUROC, 25,596 × 14 labels', () => multiLabelAuroc(scores, targets, 14), 3, 1);
     const truth: Box[][] = Array.from({ length: 1000 }, () => [[rng.uniform(0, 150), rng.uniform(0, 150), 180, 200]]);
     const predictions: ImageDetections[] = truth.map((t) => {
-      const boxes = Array.from({ length: 20 }, () => t[0].map((v) => v + rng.uniform(-10, 10)) as Box).map((b) => [Math.min(b[0], b[2]), Math.min(b[1], b[3]), Math.max(b[0], b[2]), Math.max(b[1], b[3])]);
+      const boxes = Array.from({ length: 20 }, () => t[0].map((v) => v + rng.uniform(-10, 10)) as Box).map((b) => [
+        Math.min(b[0], b[2]),
+        Math.min(b[1], b[3]),
+        Math.max(b[0], b[2]),
+        Math.max(b[1], b[3]),
+      ]);
       return { boxes, scores: boxes.map(() => rng.uniform()) };
     });
     time('detection mAP@[0.40:0.75], 1,000 images × 20 boxes', () => detectionMap(predictions, truth), 3, 1);

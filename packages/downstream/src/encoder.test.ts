@@ -41,7 +41,10 @@ describe('TinyEncoder (test helper) matches FeatureEncoder', () => {
     const images = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const out = enc.forwardFeatures(images, { layers: [2, 0] });
     expect(out.tokens.shape).toEqual([2, 5, 8]);
-    expect(out.layers!.map((t) => t.shape)).toEqual([[2, 5, 8], [2, 5, 8]]);
+    expect(out.layers!.map((t) => t.shape)).toEqual([
+      [2, 5, 8],
+      [2, 5, 8],
+    ]);
     expect(out.layers![0]).not.toBe(out.layers![1]);
     tf.dispose([images, out.tokens, ...out.layers!]);
     expect(tf.memory().numTensors).toBe(before);

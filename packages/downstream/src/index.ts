@@ -40,13 +40,7 @@ export { ClassificationHead, FEATURE_NORM_EPS, meanPatchTokens, type Classificat
 export { extractPooledFeatures, featureRows, featureStatistics, type ExtractFeaturesOptions, type PooledFeatures } from './classification/features.js';
 export { evaluatePooledFeatures, fitLinearProbe, type FitLinearProbeOptions } from './classification/fit-probe.js';
 export { solveLinearProbe, type SolveLinearProbeOptions, type SolveLinearProbeResult } from './classification/solve-probe.js';
-export {
-  classificationLoss,
-  classificationScores,
-  labelRows,
-  type BatchLabels,
-  type ClassificationTask,
-} from './classification/task.js';
+export { classificationLoss, classificationScores, labelRows, type BatchLabels, type ClassificationTask } from './classification/task.js';
 export {
   fitClassifier,
   trainableParameters,
@@ -58,12 +52,7 @@ export {
   type FitClassifierOptions,
   type FitClassifierResult,
 } from './classification/fit.js';
-export {
-  classificationMetrics,
-  evaluateClassification,
-  type ClassificationEvaluation,
-  type EvaluateClassificationOptions,
-} from './classification/evaluate.js';
+export { classificationMetrics, evaluateClassification, type ClassificationEvaluation, type EvaluateClassificationOptions } from './classification/evaluate.js';
 
 export { focalLoss, segmentationLoss, softDice, type SegmentationLossOptions } from './segmentation/mixed-loss.js';
 export { BatchNorm2d, type BatchNorm2dOptions } from './segmentation/batch-norm.js';

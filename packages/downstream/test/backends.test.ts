@@ -26,7 +26,10 @@ function lossesAndGradients(): Record<string, number[]> {
   };
 
   const decoder = new SegmentationDecoder(8, { channels: [4, 4, 3, 3], rng: new Rng(1) });
-  const masks = tf.tensor4d(Float32Array.from({ length: 2 * 32 * 32 }, (_, i) => (i % 32 < 12 ? 1 : 0)), [2, 32, 32, 1]);
+  const masks = tf.tensor4d(
+    Float32Array.from({ length: 2 * 32 * 32 }, (_, i) => (i % 32 < 12 ? 1 : 0)),
+    [2, 32, 32, 1],
+  );
   record('segmentation', decoder.namedParameters(), () => segmentationLoss(decoder.forward(features), masks));
 
   const head = new DetectionHead(8, config, { channels: 4, rng: new Rng(2) });

@@ -58,7 +58,10 @@ describe.each(['native', 'cpu'] as const)('PyTorch parity of the authors’ fine
 
   it('the authors’ segmentation head (seg_head, widths, 3×3 final conv, align-corners): logits, gradients, evaluation output', () => {
     const decoder = new SegmentationDecoder(4, { ...AUTHORS_SEGMENTATION_DECODER, channels: [3, 3, 2, 2] });
-    const names = decoder.namedParameters().filter((p) => p.variable.trainable).map((p) => p.name);
+    const names = decoder
+      .namedParameters()
+      .filter((p) => p.variable.trainable)
+      .map((p) => p.name);
     expect(names).toContain('seg_head.weight');
     expect(names).toContain('stages.0.conv.bias');
     decoder.loadStateDict(under('seg', names), { strict: false });
@@ -102,7 +105,10 @@ describe.each(['native', 'cpu'] as const)('PyTorch parity of the authors’ fine
       },
       expansion: 2,
     });
-    const names = head.namedParameters().filter((p) => p.variable.trainable).map((p) => p.name);
+    const names = head
+      .namedParameters()
+      .filter((p) => p.variable.trainable)
+      .map((p) => p.name);
     head.loadStateDict(under('neck', names), { strict: false });
     head.train(true);
     const features = T('neck.features') as tf.Tensor4D;

@@ -103,7 +103,12 @@ describe.each(['native', 'cpu'] as const)('PyTorch parity on %s', (backend) => {
 
   it('classification head: mean of patch tokens → LayerNorm → Linear', () => {
     const head = new ClassificationHead(4, 3, { eps: 1e-6 });
-    const state = { 'fc_norm.weight': T('head.fc_norm.weight'), 'fc_norm.bias': T('head.fc_norm.bias'), 'head.weight': T('head.head.weight'), 'head.bias': T('head.head.bias') };
+    const state = {
+      'fc_norm.weight': T('head.fc_norm.weight'),
+      'fc_norm.bias': T('head.fc_norm.bias'),
+      'head.weight': T('head.head.weight'),
+      'head.bias': T('head.head.bias'),
+    };
     head.loadStateDict(state);
     tf.dispose(Object.values(state));
     tf.tidy(() => {

@@ -1,6 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkGradients, checkParameterGradients, gradStepTensorLeak, initBackend, readSafetensors, Rng, tensorFromData, tf, type TensorData } from '@ecamp/core';
+import {
+  checkGradients,
+  checkParameterGradients,
+  gradStepTensorLeak,
+  initBackend,
+  readSafetensors,
+  Rng,
+  tensorFromData,
+  tf,
+  type TensorData,
+} from '@ecamp/core';
 import { ContextFusionLayer, type ContextFusionInput } from './context-fusion-layer.js';
 import { fusionStateFromTorch } from './torch-import.js';
 import { FUSION_VARIANTS, type FusionVariant } from './variant.js';
@@ -45,9 +55,11 @@ describe.each(['native', 'wasm', 'cpu'] as const)('ContextFusionLayer: PyTorch p
 
       // Gradients of sum(out · probe) with respect to the inputs and every weight.
       const named = layer.namedParameters();
-      const loss = (h: tf.Tensor, pa: tf.Tensor, po: tf.Tensor) =>
-        tf.sum(tf.mul(layer.forward(fusionInput(h, textMask, pa, po)).hidden, probe)) as tf.Scalar;
-      const { grads } = tf.variableGrads(() => loss(hidden, patches, pooled), named.map((p) => p.variable));
+      const loss = (h: tf.Tensor, pa: tf.Tensor, po: tf.Tensor) => tf.sum(tf.mul(layer.forward(fusionInput(h, textMask, pa, po)).hidden, probe)) as tf.Scalar;
+      const { grads } = tf.variableGrads(
+        () => loss(hidden, patches, pooled),
+        named.map((p) => p.variable),
+      );
       // tf.grads refuses inputs the graph does not use, so take only those the variant reads.
       const used = { hidden: true, patches: layer.attendsToImage, pooled: layer.pooledProj !== undefined };
       const usedNames = (['hidden', 'patches', 'pooled'] as const).filter((k) => used[k]);
@@ -91,12 +103,20 @@ describe('ContextFusionLayer: behaviour', () => {
     await initBackend();
   });
   const rng = new Rng(5);
-  const B = 2, L = 4, M = 5, D = 8, Di = 6, H = 2;
+  const B = 2,
+    L = 4,
+    M = 5,
+    D = 8,
+    Di = 6,
+    H = 2;
   const rand = (shape: number[]) => tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape, 'float32');
 
   it('passes a finite-difference gradient check (inputs and weights)', () => {
     const layer = new ContextFusionLayer({ dim: D, numHeads: H, intermediate: 12, imageDim: Di, dropout: 0, rng: new Rng(1) });
-    const textMask = tf.tensor2d([[1, 1, 1, 1], [1, 1, 0, 0]]);
+    const textMask = tf.tensor2d([
+      [1, 1, 1, 1],
+      [1, 1, 0, 0],
+    ]);
     const x = [rand([B, L, D]), rand([B, M, Di]), rand([B, Di])];
     const r = checkGradients((h, pa, po) => layer.forward(fusionInput(h, textMask, pa, po)).hidden, x, { eps: 1e-2, probes: 10 });
     expect(r.maxRelError).toBeLessThan(2e-2);
@@ -113,7 +133,10 @@ describe('ContextFusionLayer: behaviour', () => {
 
   it('ignores padded text positions: changing a padded token leaves real positions unchanged', () => {
     const layer = new ContextFusionLayer({ dim: D, numHeads: H, intermediate: 12, imageDim: Di, dropout: 0 });
-    const textMask = tf.tensor2d([[1, 1, 0, 0], [1, 1, 1, 0]]);
+    const textMask = tf.tensor2d([
+      [1, 1, 0, 0],
+      [1, 1, 1, 0],
+    ]);
     const h = rand([B, L, D]);
     const h2 = tf.tidy(() => tf.add(h, tf.mul(tf.oneHot(tf.tensor1d([3], 'int32'), L).reshape([1, L, 1]), 5)));
     const [patches, pooled] = [rand([B, M, Di]), rand([B, Di])];
@@ -153,7 +176,10 @@ describe('ContextFusionLayer: behaviour', () => {
     const [h, patches, pooled] = [rand([B, L, D]), rand([B, M, Di]), rand([B, Di])];
     const pooled2 = tf.add(pooled, 1);
     const textMask = tf.ones([B, L]) as tf.Tensor2D;
-    for (const [variant, changes] of [['pooled', true], ['none', false]] as const) {
+    for (const [variant, changes] of [
+      ['pooled', true],
+      ['none', false],
+    ] as const) {
       const layer = new ContextFusionLayer({ dim: D, numHeads: H, intermediate: 12, imageDim: Di, variant, dropout: 0 });
       const a = layer.forward(fusionInput(h, textMask, patches, pooled)).hidden;
       const b = layer.forward(fusionInput(h, textMask, patches, pooled2)).hidden;
@@ -177,7 +203,10 @@ describe('ContextFusionLayer: behaviour', () => {
   it('accepts an int32 text mask, and applies dropout only in training mode', () => {
     const layer = new ContextFusionLayer({ dim: D, numHeads: H, intermediate: 12, imageDim: Di, dropout: 0.5, rng: new Rng(3) });
     const [h, patches, pooled] = [rand([B, L, D]), rand([B, M, Di]), rand([B, Di])];
-    const f32 = tf.tensor2d([[1, 1, 1, 0], [1, 1, 0, 0]]);
+    const f32 = tf.tensor2d([
+      [1, 1, 1, 0],
+      [1, 1, 0, 0],
+    ]);
     const i32 = tf.cast(f32, 'int32') as tf.Tensor2D;
     layer.eval();
     const a = layer.forward(fusionInput(h, f32, patches, pooled)).hidden;
@@ -194,8 +223,17 @@ describe('ContextFusionLayer: behaviour', () => {
     const layer = new ContextFusionLayer({ dim: D, numHeads: H, intermediate: 12, imageDim: Di });
     const h = tf.zeros([B, L, D]) as tf.Tensor3D;
     const m = tf.ones([B, L]) as tf.Tensor2D;
-    expect(() => layer.forward({ hidden: h, textMask: m, patches: tf.zeros([B, M, D]) as tf.Tensor3D, pooled: tf.zeros([B, Di]) as tf.Tensor2D })).toThrow(/patches must be \[2, M, 6\]/);
-    expect(() => layer.forward({ hidden: h, textMask: tf.ones([B, 3]) as tf.Tensor2D, patches: tf.zeros([B, M, Di]) as tf.Tensor3D, pooled: tf.zeros([B, Di]) as tf.Tensor2D })).toThrow(/textMask must be \[2, 4\]/);
+    expect(() => layer.forward({ hidden: h, textMask: m, patches: tf.zeros([B, M, D]) as tf.Tensor3D, pooled: tf.zeros([B, Di]) as tf.Tensor2D })).toThrow(
+      /patches must be \[2, M, 6\]/,
+    );
+    expect(() =>
+      layer.forward({
+        hidden: h,
+        textMask: tf.ones([B, 3]) as tf.Tensor2D,
+        patches: tf.zeros([B, M, Di]) as tf.Tensor3D,
+        pooled: tf.zeros([B, Di]) as tf.Tensor2D,
+      }),
+    ).toThrow(/textMask must be \[2, 4\]/);
     expect(() => new ContextFusionLayer({ dim: 0, numHeads: 1, intermediate: 1 })).toThrow(/dim must be a positive integer/);
     layer.dispose();
   });

@@ -14,7 +14,12 @@ describe('FeaturePyramid', () => {
     const fp = new FeaturePyramid({ dim: 16, outDim: 8 });
     const tokens = rand([2, 197, 16]);
     const maps = fp.forward({ tokens });
-    expect(maps.map((m) => m.shape)).toEqual([[2, 56, 56, 8], [2, 28, 28, 8], [2, 14, 14, 8], [2, 7, 7, 8]]);
+    expect(maps.map((m) => m.shape)).toEqual([
+      [2, 56, 56, 8],
+      [2, 28, 28, 8],
+      [2, 14, 14, 8],
+      [2, 7, 7, 8],
+    ]);
     tf.dispose([tokens, ...maps]);
     fp.dispose();
   });
@@ -23,7 +28,11 @@ describe('FeaturePyramid', () => {
     const fp = new FeaturePyramid({ dim: 8, scales: [2, 1, 0.5] });
     const blocks = [rand([1, 196, 8]), rand([1, 196, 8]), rand([1, 196, 8])];
     const maps = fp.forward({ tokens: blocks });
-    expect(maps.map((m) => m.shape)).toEqual([[1, 28, 28, 8], [1, 14, 14, 8], [1, 7, 7, 8]]);
+    expect(maps.map((m) => m.shape)).toEqual([
+      [1, 28, 28, 8],
+      [1, 14, 14, 8],
+      [1, 7, 7, 8],
+    ]);
     // Level k reads only block k: changing block 0 leaves levels 1 and 2 alone.
     const changed = [tf.add(blocks[0], 1) as tf.Tensor3D, blocks[1], blocks[2]];
     const maps2 = fp.forward({ tokens: changed });
@@ -50,7 +59,15 @@ describe('FeaturePyramid', () => {
   it('passes a finite-difference gradient check through every level', () => {
     const fp = new FeaturePyramid({ dim: 8, outDim: 4, rng: new Rng(2) });
     const tokens = rand([1, 4, 8]);
-    const r = checkGradients((t) => tf.concat(fp.forward({ tokens: t as tf.Tensor3D }).map((m) => tf.reshape(m, [-1])), 0), [tokens], { eps: 1e-2, probes: 12 });
+    const r = checkGradients(
+      (t) =>
+        tf.concat(
+          fp.forward({ tokens: t as tf.Tensor3D }).map((m) => tf.reshape(m, [-1])),
+          0,
+        ),
+      [tokens],
+      { eps: 1e-2, probes: 12 },
+    );
     expect(r.maxRelError).toBeLessThan(3e-2);
     tokens.dispose();
     fp.dispose();
@@ -59,7 +76,9 @@ describe('FeaturePyramid', () => {
   it('leaks no tensors in a training step', () => {
     const fp = new FeaturePyramid({ dim: 8, outDim: 4 });
     const tokens = rand([1, 16, 8]);
-    expect(gradStepTensorLeak(() => tf.add(...(fp.forward({ tokens }).map((m) => tf.mean(m)) as [tf.Tensor, tf.Tensor])) as tf.Scalar, fp.parameters(), 1)).toBe(0);
+    expect(
+      gradStepTensorLeak(() => tf.add(...(fp.forward({ tokens }).map((m) => tf.mean(m)) as [tf.Tensor, tf.Tensor])) as tf.Scalar, fp.parameters(), 1),
+    ).toBe(0);
     tokens.dispose();
     fp.dispose();
   });

@@ -50,7 +50,13 @@ class PyramidLevel extends Module {
   readonly outProj: Linear;
   readonly outNorm: LayerNorm;
 
-  constructor(readonly scale: PyramidScale, dim: number, outDim: number, eps: number, rng: Rng) {
+  constructor(
+    readonly scale: PyramidScale,
+    dim: number,
+    outDim: number,
+    eps: number,
+    rng: Rng,
+  ) {
     super();
     let ch = dim;
     if (scale === 4 || scale === 2) {
@@ -110,10 +116,7 @@ export class FeaturePyramid extends Module {
     for (const s of this.scales) if (![4, 2, 1, 0.5].includes(s)) throw new Error(`FeaturePyramid: scale ${s} is not one of 4, 2, 1, 0.5`);
     const rng = opts.rng ?? new Rng(0);
     const eps = opts.eps ?? 1e-6;
-    this.levels = this.addModule(
-      'levels',
-      new ModuleList(this.scales.map((s, k) => new PyramidLevel(s, this.dim, this.outDim, eps, rng.fork(`level${k}`)))),
-    );
+    this.levels = this.addModule('levels', new ModuleList(this.scales.map((s, k) => new PyramidLevel(s, this.dim, this.outDim, eps, rng.fork(`level${k}`)))));
   }
 
   /** @returns one NHWC map per scale: [B, h·s, w·s, outDim] */
@@ -122,7 +125,8 @@ export class FeaturePyramid extends Module {
     if (maps.length !== this.scales.length) throw new Error(`FeaturePyramid: ${maps.length} token maps for ${this.scales.length} levels`);
     return tf.tidy(() =>
       maps.map((tokens, k) => {
-        if (tokens.rank !== 3 || tokens.shape[2] !== this.dim) throw new Error(`FeaturePyramid: tokens ${k} must be [B, N, ${this.dim}], got [${tokens.shape}]`);
+        if (tokens.rank !== 3 || tokens.shape[2] !== this.dim)
+          throw new Error(`FeaturePyramid: tokens ${k} must be [B, N, ${this.dim}], got [${tokens.shape}]`);
         const [b, n] = tokens.shape;
         let [h, w] = input.grid ?? [0, 0];
         if (!input.grid) {
@@ -132,7 +136,8 @@ export class FeaturePyramid extends Module {
         }
         let t: tf.Tensor = tokens;
         if (n === h * w + 1) t = tf.slice(tokens, [0, 1, 0], [b, h * w, this.dim]);
-        else if (n !== h * w) throw new Error(`FeaturePyramid: tokens ${k} has ${n} tokens, grid ${h}×${w} needs ${h * w} (or ${h * w + 1} with a class token)`);
+        else if (n !== h * w)
+          throw new Error(`FeaturePyramid: tokens ${k} has ${n} tokens, grid ${h}×${w} needs ${h * w} (or ${h * w + 1} with a class token)`);
         return this.levels.at(k).forward(tf.reshape(t, [b, h, w, this.dim]) as tf.Tensor4D);
       }),
     );

@@ -5,12 +5,7 @@
  */
 
 /** The context-fusion layer (satisfies `@ecamp/mlm`'s `FirstTextLayer`). */
-export {
-  ContextFusionLayer,
-  type ContextFusionInput,
-  type ContextFusionLayerOptions,
-  type ContextFusionOutput,
-} from './context-fusion-layer.js';
+export { ContextFusionLayer, type ContextFusionInput, type ContextFusionLayerOptions, type ContextFusionOutput } from './context-fusion-layer.js';
 /** Ablation variants of the fusion layer. */
 export { FUSION_VARIANTS, parseFusionVariant, usesPatches, usesPooled, type FusionVariant } from './variant.js';
 /** Import of PyTorch-layout weights into the fusion layer. */

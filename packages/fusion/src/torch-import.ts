@@ -43,8 +43,14 @@ export function fusionStateFromTorch(torch: Record<string, TensorData>): Record<
   const lin = (name: string) => torchLinearToTf(get(name));
   const out: Record<string, TensorData> = {};
   const fuse = (target: string, prefix: string, parts: string[]) => {
-    out[`${target}.weight`] = concatColumns(parts.map((p) => lin(`${prefix}.${p}.weight`)), `${target}.weight`);
-    out[`${target}.bias`] = concatColumns(parts.map((p) => get(`${prefix}.${p}.bias`)), `${target}.bias`);
+    out[`${target}.weight`] = concatColumns(
+      parts.map((p) => lin(`${prefix}.${p}.weight`)),
+      `${target}.weight`,
+    );
+    out[`${target}.bias`] = concatColumns(
+      parts.map((p) => get(`${prefix}.${p}.bias`)),
+      `${target}.bias`,
+    );
   };
   const copyLinear = (target: string, source: string) => {
     out[`${target}.weight`] = lin(`${source}.weight`);

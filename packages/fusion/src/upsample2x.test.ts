@@ -21,11 +21,16 @@ describe('Upsample2x', () => {
     const xa = x.arraySync();
     const oa = ours.arraySync();
     let maxErr = 0;
-    for (let b = 0; b < 2; b++) for (let h = 0; h < 3; h++) for (let w = 0; w < 4; w++) for (let di = 0; di < 2; di++) for (let dj = 0; dj < 2; dj++) for (let c = 0; c < cout; c++) {
-      let s = c === 0 ? 0.5 : -1;
-      for (let i = 0; i < cin; i++) s += xa[b][h][w][i] * torchW.data[((i * cout + c) * 2 + di) * 2 + dj];
-      maxErr = Math.max(maxErr, Math.abs(s - oa[b][2 * h + di][2 * w + dj][c]));
-    }
+    for (let b = 0; b < 2; b++)
+      for (let h = 0; h < 3; h++)
+        for (let w = 0; w < 4; w++)
+          for (let di = 0; di < 2; di++)
+            for (let dj = 0; dj < 2; dj++)
+              for (let c = 0; c < cout; c++) {
+                let s = c === 0 ? 0.5 : -1;
+                for (let i = 0; i < cin; i++) s += xa[b][h][w][i] * torchW.data[((i * cout + c) * 2 + di) * 2 + dj];
+                maxErr = Math.max(maxErr, Math.abs(s - oa[b][2 * h + di][2 * w + dj][c]));
+              }
     expect(maxErr).toBeLessThan(1e-5);
     tf.dispose([x, ours]);
     up.dispose();

@@ -44,7 +44,10 @@ describe('parseCsvRecords', () => {
     if (skipWithoutSharedData('iu-xray/reports-dev.csv', 'CSV parser against csv-parse on real data')) return;
     const text = readFileSync(sharedDataPath('iu-xray/reports-dev.csv')!, 'utf8');
     const ours = parseCsvRecords(text);
-    const theirs = parse(text, { relax_column_count: true, skip_empty_lines: true, bom: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const theirs = parse(text, { relax_column_count: true, skip_empty_lines: true, bom: true, info: true }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
     expect(ours.records.map((r) => r.fields)).toEqual(theirs.map((r) => r.record));
     // csv-parse gives the line a record ends on; ours, the line it starts on.
     ours.records.forEach((r, k) => expect(r.line + (r.fields.join(',').match(/\r\n|\r|\n/g)?.length ?? 0)).toBe(theirs[k].info.lines));

@@ -93,7 +93,11 @@ export function parseCsvRecords(text: string): CsvParse {
           continue;
         }
         if (pos >= len || c === 10 || c === 13) break;
-        rec.error = { message: `text after the closing quote of a quoted field (a quote inside a quoted field must be doubled: "")`, field: rec.fields.length - 1, line };
+        rec.error = {
+          message: `text after the closing quote of a quoted field (a quote inside a quoted field must be doubled: "")`,
+          field: rec.fields.length - 1,
+          line,
+        };
         skipRestOfLine();
         break;
       }
@@ -101,7 +105,11 @@ export function parseCsvRecords(text: string): CsvParse {
       const m = UNQUOTED_END.exec(text);
       const end = m ? m.index : len;
       if (m && text.charCodeAt(end) === 34) {
-        rec.error = { message: 'a quote inside an unquoted field (a field holding quotes must be quoted, its quotes doubled: "a ""b"" c")', field: rec.fields.length, line };
+        rec.error = {
+          message: 'a quote inside an unquoted field (a field holding quotes must be quoted, its quotes doubled: "a ""b"" c")',
+          field: rec.fields.length,
+          line,
+        };
         skipRestOfLine();
         break;
       }

@@ -2,7 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chestXrayEntities, createLexicon, entityLexiconFrom, fundusEntities, loadEntityLexicon, matchEntity, normaliseEntityName, pluralForms } from './lexicon.js';
+import {
+  chestXrayEntities,
+  createLexicon,
+  entityLexiconFrom,
+  fundusEntities,
+  loadEntityLexicon,
+  matchEntity,
+  normaliseEntityName,
+  pluralForms,
+} from './lexicon.js';
 
 describe('bundled lexicons', () => {
   it("ships the authors' 44 chest X-ray entities and a fundus list", () => {

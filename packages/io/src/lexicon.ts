@@ -138,7 +138,10 @@ export function matchEntity(word: string, lexicon: EntityLexicon): string | null
  * Matching is on whole words: the name itself, its plural forms, or its last word.
  */
 export function normaliseEntityName(name: string, lexicon: EntityLexicon): string | null {
-  const clean = name.trim().toLowerCase().replace(/[_\s]+/g, ' ');
+  const clean = name
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, ' ');
   if (!clean) return null;
   const { forms } = formIndex(lexicon);
   const direct = forms.get(clean);

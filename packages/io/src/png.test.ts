@@ -20,7 +20,8 @@ describe('encodePng', () => {
   });
 
   it('writes a valid PNG whose pixels decode back exactly', () => {
-    const w = 3, h = 2;
+    const w = 3,
+      h = 2;
     const rgb = Uint8Array.from({ length: w * h * 3 }, (_, k) => (k * 37) % 256);
     const png = encodePng(rgb, w, h);
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -31,7 +32,8 @@ describe('encodePng', () => {
   });
 
   it('filters rows so smooth pictures compress, and still round-trips exactly', () => {
-    const w = 64, h = 48;
+    const w = 64,
+      h = 48;
     const rgb = new Uint8Array(w * h * 3);
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.set([x * 3, y * 5, (x + y) * 2], (y * w + x) * 3);
     const png = encodePng(rgb, w, h);

@@ -16,7 +16,12 @@ describe('splitSentences', () => {
   });
 
   it("splits the rule distiller's cases: missing spaces, line breaks after an end, not decimals", () => {
-    expect(splitSentences('No effusion. A 2.5 cm nodule.There is XXXX.\nClear lungs')).toEqual(['No effusion.', 'A 2.5 cm nodule.', 'There is XXXX.', 'Clear lungs']);
+    expect(splitSentences('No effusion. A 2.5 cm nodule.There is XXXX.\nClear lungs')).toEqual([
+      'No effusion.',
+      'A 2.5 cm nodule.',
+      'There is XXXX.',
+      'Clear lungs',
+    ]);
   });
 });
 

@@ -68,7 +68,11 @@ if (process.argv.includes('--paper')) cases.push({ name: 'paper', config: paperT
 const only = process.argv.find((a) => a.startsWith('--backend='))?.slice('--backend='.length) as BackendName | undefined;
 // The plain cpu backend is several times slower than wasm here: opt in with --backend=cpu.
 const backends: BackendName[] = only ? [only] : ['wasm'];
-console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 for (const c of cases) {
   for (const backend of backends) await measure(backend, c, c.name === 'paper' ? 2 : 3);
 }

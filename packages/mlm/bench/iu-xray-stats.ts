@@ -34,7 +34,9 @@ for (const mode of ['paper', 'authors-code', 'random'] as MaskingMode[]) {
     console.log(`reports with descriptors: ${s.withDescriptors}`);
     console.log(`truncated at 256:         ${s.truncated}`);
     console.log(`mean real tokens:         ${s.meanRealTokens.toFixed(1)}`);
-    console.log(`mean entity / template / descriptor tokens: ${s.meanEntityTokens.toFixed(2)} / ${s.meanTemplateTokens.toFixed(2)} / ${s.meanDescriptorTokens.toFixed(2)}`);
+    console.log(
+      `mean entity / template / descriptor tokens: ${s.meanEntityTokens.toFixed(2)} / ${s.meanTemplateTokens.toFixed(2)} / ${s.meanDescriptorTokens.toFixed(2)}`,
+    );
     console.log(`mean weight mass moved:   ${s.meanMovedMass.toFixed(3)} per report (${pct(s.meanMovedShare)} of its weight)`);
     console.log(`max |Σw/L − 1|:           ${s.maxWeightConservationError.toExponential(2)}`);
   }
@@ -43,4 +45,6 @@ for (const mode of ['paper', 'authors-code', 'random'] as MaskingMode[]) {
 }
 
 const plural = mlmCorpusStats(reports, { rng: new Rng(2024), tokenizer, lexicon: { ...chestXrayEntities(), matchPlurals: true } });
-console.log(`\n== paper mode with matchPlurals: reports with entities ${plural.withEntities} (${pct(plural.withEntities / plural.reports)}), mean entity tokens ${plural.meanEntityTokens.toFixed(2)}, mean moved mass ${plural.meanMovedMass.toFixed(3)}`);
+console.log(
+  `\n== paper mode with matchPlurals: reports with entities ${plural.withEntities} (${pct(plural.withEntities / plural.reports)}), mean entity tokens ${plural.meanEntityTokens.toFixed(2)}, mean moved mass ${plural.meanMovedMass.toFixed(3)}`,
+);

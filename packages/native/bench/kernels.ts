@@ -18,7 +18,9 @@ if (!r.ok) {
 }
 const { addon } = r;
 const maxThreads = r.info.maxThreads;
-console.log(`# @ecamp/native kernels — ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, load ${loadavg()[0].toFixed(2)}, OpenBLAS ${r.info.blasCore}, OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? '(unset)'}`);
+console.log(
+  `# @ecamp/native kernels — ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, load ${loadavg()[0].toFixed(2)}, OpenBLAS ${r.info.blasCore}, OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? '(unset)'}`,
+);
 
 const heap = new ArrayBuffer(64 * 1024 * 1024);
 new Float32Array(heap).forEach((_, i, a) => (a[i] = ((i * 2654435761) % 1000) / 1000 - 0.5));

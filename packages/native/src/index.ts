@@ -44,8 +44,24 @@ export interface NativeAddon {
   info(): NativeInfo;
   /** Batched row-major C = alpha·op(A)·op(B) + beta·C (strides in elements; 0 broadcasts). */
   gemm(
-    heap: ArrayBuffer, transA: number, transB: number, batch: number, m: number, n: number, k: number, alpha: number,
-    a: Off, strideA: number, lda: number, b: Off, strideB: number, ldb: number, beta: number, c: Off, strideC: number, ldc: number,
+    heap: ArrayBuffer,
+    transA: number,
+    transB: number,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Off,
+    strideA: number,
+    lda: number,
+    b: Off,
+    strideB: number,
+    ldb: number,
+    beta: number,
+    c: Off,
+    strideC: number,
+    ldc: number,
   ): void;
   /** y, and per-row mean and 1/std, of layer normalisation over rows of length d. */
   layerNorm(heap: ArrayBuffer, rows: number, d: number, eps: number, x: Off, w: Off, b: Off, y: Off, mean: Off, rstd: Off): void;
@@ -59,48 +75,243 @@ export interface NativeAddon {
   /** logits = x·W (+ b) [n, v] kept for the gradient, per-row cross-entropy and log-sum-exp (labels int32, negative = ignored). */
   linearCrossEntropy(heap: ArrayBuffer, n: number, d: number, v: number, x: Off, w: Off, b: Off, labels: Off, logits: Off, loss: Off, lse: Off): void;
   /** Its gradient: logits become dlogits in place; then db (or −1), dW, dx. */
-  linearCrossEntropyGrad(heap: ArrayBuffer, n: number, d: number, v: number, x: Off, w: Off, labels: Off, logits: Off, lse: Off, dy: Off, dx: Off, dw: Off, db: Off): void;
+  linearCrossEntropyGrad(
+    heap: ArrayBuffer,
+    n: number,
+    d: number,
+    v: number,
+    x: Off,
+    w: Off,
+    labels: Off,
+    logits: Off,
+    lse: Off,
+    dy: Off,
+    dx: Off,
+    dw: Off,
+    db: Off,
+  ): void;
   /** Σx² of each tensor: table [offset, size]×count, out one double per tensor. */
   sumSquares(heap: ArrayBuffer, table: Float64Array, out: Float64Array): void;
   /** In-place AdamW over tensors: table [param, grad, m, v, size, decay]×count. */
-  adamw(heap: ArrayBuffer, table: Float64Array, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, bc1: number, bc2: number, gradScale: number): void;
+  adamw(
+    heap: ArrayBuffer,
+    table: Float64Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    bc1: number,
+    bc2: number,
+    gradScale: number,
+  ): void;
   /**
    * Scaled dot-product attention; each of q, k, v, out is (offset, strideBatch, strideHead,
    * strideRow); probs [B, H, N, M] is written (and needed by the gradient); mask [B, M] or −1.
    */
   attention(
-    heap: ArrayBuffer, b: number, h: number, n: number, m: number, hd: number, scale: number,
-    q: Off, qSb: number, qSh: number, qSr: number, k: Off, kSb: number, kSh: number, kSr: number,
-    v: Off, vSb: number, vSh: number, vSr: number, out: Off, oSb: number, oSh: number, oSr: number, probs: Off, mask: Off,
+    heap: ArrayBuffer,
+    b: number,
+    h: number,
+    n: number,
+    m: number,
+    hd: number,
+    scale: number,
+    q: Off,
+    qSb: number,
+    qSh: number,
+    qSr: number,
+    k: Off,
+    kSb: number,
+    kSh: number,
+    kSr: number,
+    v: Off,
+    vSb: number,
+    vSh: number,
+    vSr: number,
+    out: Off,
+    oSb: number,
+    oSh: number,
+    oSr: number,
+    probs: Off,
+    mask: Off,
   ): void;
   /** Gradient of {@link attention}: dq, dk, dv from dOut (and dProbs or −1). */
   attentionGrad(
-    heap: ArrayBuffer, b: number, h: number, n: number, m: number, hd: number, scale: number,
-    q: Off, qSb: number, qSh: number, qSr: number, k: Off, kSb: number, kSh: number, kSr: number,
-    v: Off, vSb: number, vSh: number, vSr: number, dOut: Off, dSb: number, dSh: number, dSr: number, probs: Off, dProbs: Off,
-    dq: Off, dqSb: number, dqSh: number, dqSr: number, dk: Off, dkSb: number, dkSh: number, dkSr: number,
-    dv: Off, dvSb: number, dvSh: number, dvSr: number,
+    heap: ArrayBuffer,
+    b: number,
+    h: number,
+    n: number,
+    m: number,
+    hd: number,
+    scale: number,
+    q: Off,
+    qSb: number,
+    qSh: number,
+    qSr: number,
+    k: Off,
+    kSb: number,
+    kSh: number,
+    kSr: number,
+    v: Off,
+    vSb: number,
+    vSh: number,
+    vSr: number,
+    dOut: Off,
+    dSb: number,
+    dSh: number,
+    dSr: number,
+    probs: Off,
+    dProbs: Off,
+    dq: Off,
+    dqSb: number,
+    dqSh: number,
+    dqSr: number,
+    dk: Off,
+    dkSb: number,
+    dkSh: number,
+    dkSr: number,
+    dv: Off,
+    dvSb: number,
+    dvSh: number,
+    dvSr: number,
   ): void;
   /**
    * A pre-norm transformer block (timm `Block`) forward: y and the saved mean1, rstd1, qkv, probs,
    * a, x2, mean2, rstd2, f1 (bqkv and mask may be −1).
    */
   blockForward(
-    heap: ArrayBuffer, b: number, n: number, d: number, heads: number, hidden: number, eps: number, x: Off,
-    ln1w: Off, ln1b: Off, wqkv: Off, bqkv: Off, wproj: Off, bproj: Off, ln2w: Off, ln2b: Off, w1: Off, b1: Off, w2: Off, b2: Off, mask: Off,
-    y: Off, mean1: Off, rstd1: Off, qkv: Off, probs: Off, a: Off, x2: Off, mean2: Off, rstd2: Off, f1: Off,
+    heap: ArrayBuffer,
+    b: number,
+    n: number,
+    d: number,
+    heads: number,
+    hidden: number,
+    eps: number,
+    x: Off,
+    ln1w: Off,
+    ln1b: Off,
+    wqkv: Off,
+    bqkv: Off,
+    wproj: Off,
+    bproj: Off,
+    ln2w: Off,
+    ln2b: Off,
+    w1: Off,
+    b1: Off,
+    w2: Off,
+    b2: Off,
+    mask: Off,
+    y: Off,
+    mean1: Off,
+    rstd1: Off,
+    qkv: Off,
+    probs: Off,
+    a: Off,
+    x2: Off,
+    mean2: Off,
+    rstd2: Off,
+    f1: Off,
   ): void;
   /** Its backward: dx and every parameter gradient (bqkv/dbqkv may be −1). */
   blockBackward(
-    heap: ArrayBuffer, b: number, n: number, d: number, heads: number, hidden: number, eps: number,
-    x: Off, ln1w: Off, ln1b: Off, wqkv: Off, bqkv: Off, wproj: Off, ln2w: Off, ln2b: Off, w1: Off, b1: Off, w2: Off,
-    mean1: Off, rstd1: Off, qkv: Off, probs: Off, a: Off, x2: Off, mean2: Off, rstd2: Off, f1: Off, dy: Off,
-    dx: Off, dln1w: Off, dln1b: Off, dwqkv: Off, dbqkv: Off, dwproj: Off, dbproj: Off, dln2w: Off, dln2b: Off, dw1: Off, db1: Off, dw2: Off, db2: Off,
+    heap: ArrayBuffer,
+    b: number,
+    n: number,
+    d: number,
+    heads: number,
+    hidden: number,
+    eps: number,
+    x: Off,
+    ln1w: Off,
+    ln1b: Off,
+    wqkv: Off,
+    bqkv: Off,
+    wproj: Off,
+    ln2w: Off,
+    ln2b: Off,
+    w1: Off,
+    b1: Off,
+    w2: Off,
+    mean1: Off,
+    rstd1: Off,
+    qkv: Off,
+    probs: Off,
+    a: Off,
+    x2: Off,
+    mean2: Off,
+    rstd2: Off,
+    f1: Off,
+    dy: Off,
+    dx: Off,
+    dln1w: Off,
+    dln1b: Off,
+    dwqkv: Off,
+    dbqkv: Off,
+    dwproj: Off,
+    dbproj: Off,
+    dln2w: Off,
+    dln2b: Off,
+    dw1: Off,
+    db1: Off,
+    dw2: Off,
+    db2: Off,
   ): void;
   /** NHWC convolution, [kh, kw, Cin, Cout] filter, zero padding top/left (bottom/right implied by Ho/Wo). */
-  conv2d(heap: ArrayBuffer, b: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, x: Off, filter: Off, y: Off): void;
-  conv2dInputGrad(heap: ArrayBuffer, b: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, dy: Off, filter: Off, dx: Off): void;
-  conv2dFilterGrad(heap: ArrayBuffer, b: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, x: Off, dy: Off, dFilter: Off): void;
+  conv2d(
+    heap: ArrayBuffer,
+    b: number,
+    h: number,
+    w: number,
+    cin: number,
+    ho: number,
+    wo: number,
+    cout: number,
+    kh: number,
+    kw: number,
+    stride: number,
+    padTop: number,
+    padLeft: number,
+    x: Off,
+    filter: Off,
+    y: Off,
+  ): void;
+  conv2dInputGrad(
+    heap: ArrayBuffer,
+    b: number,
+    h: number,
+    w: number,
+    cin: number,
+    ho: number,
+    wo: number,
+    cout: number,
+    kh: number,
+    kw: number,
+    stride: number,
+    padTop: number,
+    padLeft: number,
+    dy: Off,
+    filter: Off,
+    dx: Off,
+  ): void;
+  conv2dFilterGrad(
+    heap: ArrayBuffer,
+    b: number,
+    h: number,
+    w: number,
+    cin: number,
+    ho: number,
+    wo: number,
+    cout: number,
+    kh: number,
+    kw: number,
+    stride: number,
+    padTop: number,
+    padLeft: number,
+    x: Off,
+    dy: Off,
+    dFilter: Off,
+  ): void;
   /** Copies an N-d block (rank ≤ 16) between strided views: plan [rank, shape…, srcStrides…, dstStrides…]. */
   stridedCopy(heap: ArrayBuffer, plan: Float64Array, src: Off, dst: Off): void;
   fill(heap: ArrayBuffer, n: number, dst: Off, value: number): void;
@@ -124,9 +335,7 @@ export const UNARY_OPS = { exp: 0, sqrt: 1, rsqrt: 2, square: 3, neg: 4, relu: 5
 export const REDUCE_OPS = { sum: 0, max: 1, min: 2, mean: 3 } as const;
 
 /** Outcome of {@link loadNativeAddon}. */
-export type NativeLoadResult =
-  | { ok: true; addon: NativeAddon; info: NativeInfo; path: string }
-  | { ok: false; reason: string };
+export type NativeLoadResult = { ok: true; addon: NativeAddon; info: NativeInfo; path: string } | { ok: false; reason: string };
 
 /** Options of {@link loadNativeAddon}. */
 export interface LoadNativeOptions {

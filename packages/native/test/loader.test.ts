@@ -54,7 +54,9 @@ describe('loadNativeAddon', () => {
     const r = loadNativeAddon();
     if (!r.ok) return ctx.skip();
     const heap = new ArrayBuffer(64);
-    expect(() => r.addon.gemm(heap, 0, 0, 1, 4, 4, 4, 1, 0, 0, 4, 0, 0, 4, 0, 32, 0, 4)).toThrow(/gemm: argument 15: 16 values at byte offset 32 fall outside the 64-byte heap/);
+    expect(() => r.addon.gemm(heap, 0, 0, 1, 4, 4, 4, 1, 0, 0, 4, 0, 0, 4, 0, 32, 0, 4)).toThrow(
+      /gemm: argument 15: 16 values at byte offset 32 fall outside the 64-byte heap/,
+    );
     expect(() => r.addon.fill(heap, 4, 2, 0)).toThrow(/fill: argument 2/);
     expect(() => (r.addon.fill as unknown as (...a: unknown[]) => void)(heap, 4)).toThrow(/expected the heap and 3 numbers/);
     expect(() => r.addon.fill(new Float32Array(4) as unknown as ArrayBuffer, 4, 0, 0)).toThrow(/wasm heap's ArrayBuffer/);

@@ -36,7 +36,9 @@ const windowStep = () =>
 const full = timeSteps(fullStep, reps);
 console.log(`ours: SR step (forward on the whole view) median ${full.medianMs.toFixed(0)} ms (min ${full.minMs.toFixed(0)})`);
 const win = timeSteps(windowStep, reps);
-console.log(`ours: SR step (forwardWindows, window + halo) median ${win.medianMs.toFixed(0)} ms (min ${win.minMs.toFixed(0)}) → ${(win.medianMs / full.medianMs).toFixed(2)}× the whole-view step`);
+console.log(
+  `ours: SR step (forwardWindows, window + halo) median ${win.medianMs.toFixed(0)} ms (min ${win.minMs.toFixed(0)}) → ${(win.medianMs / full.medianMs).toFixed(2)}× the whole-view step`,
+);
 const ours = Math.min(full.medianMs, win.medianMs);
 
 const maps = Array.from({ length: 2000 }, () => Float64Array.from(rng.normalArray(196), Math.abs));

@@ -27,14 +27,7 @@ export { WindowSelector, type SelectedWindow, type WindowSelectionCounts, type W
 /** Mapping a stored window through the crop/flip augmentation of the 448 view. */
 export { mapWindowThroughCrop, type CropGeometry, type MappedWindow, type PixelBox } from './window/augment-map.js';
 /** The authors' window CSV (`label_i`, `label_j`): reader and atomic writer. */
-export {
-  formatWindowCsv,
-  parseWindowCsv,
-  readWindowCsv,
-  writeWindowCsv,
-  type WindowCsvEntry,
-  type WindowCsvRow,
-} from './window/window-csv.js';
+export { formatWindowCsv, parseWindowCsv, readWindowCsv, writeWindowCsv, type WindowCsvEntry, type WindowCsvRow } from './window/window-csv.js';
 export { renderPanel, writePanelPng, type PanelImage, type PanelOptions, type RgbImage } from './picture/panel.js';
 /** The SR head: bilinear ×s, conv3×3 → ReLU → conv3×3, residual, optional final ReLU. */
 export { SR_FINAL_ACTIVATIONS, SrHead, type SrFinalActivation, type SrHeadOptions } from './head/sr-head.js';
@@ -44,11 +37,6 @@ export { windowMask } from './loss/window-mask.js';
 /** Online window source: straight from the fusion layer's (detached) attention tensors. */
 export { selectWindowsFromAttention, windowsOnly, type BatchAttention, type BatchRows } from './window/from-attention.js';
 /** Offline window source: a pass over a checkpoint's attention for a dataset, written as the authors' CSV. */
-export {
-  offlineWindowPass,
-  type OfflineWindowBatch,
-  type OfflineWindowPassOptions,
-  type OfflineWindowPassResult,
-} from './window/offline-pass.js';
+export { offlineWindowPass, type OfflineWindowBatch, type OfflineWindowPassOptions, type OfflineWindowPassResult } from './window/offline-pass.js';
 /** The picture of one SR example (input, target, output, window, attention). */
 export { srExamplePanels, writeSrExamplePng, type SrExample, type SrExamplePictureOptions } from './picture/sr-example.js';

@@ -79,9 +79,19 @@ async function main(): Promise<void> {
     process.env.BENCH_ANCHOR === '0'
       ? ({ ok: false, reason: 'skipped (BENCH_ANCHOR=0)' } as const)
       : runTorchAnchor({
-          threads: THREADS, batch: BATCH, steps: Math.max(STEPS, 5), warmup: WARMUP, dim: cfg.embedDim, depth: cfg.depth, heads: cfg.numHeads,
-          decDim: cfg.decoderEmbedDim, decDepth: cfg.decoderDepth, decHeads: cfg.decoderNumHeads, maskRatio: cfg.maskRatio,
-          noSr: true, noMlm: true,
+          threads: THREADS,
+          batch: BATCH,
+          steps: Math.max(STEPS, 5),
+          warmup: WARMUP,
+          dim: cfg.embedDim,
+          depth: cfg.depth,
+          heads: cfg.numHeads,
+          decDim: cfg.decoderEmbedDim,
+          decDepth: cfg.decoderDepth,
+          decHeads: cfg.decoderNumHeads,
+          maskRatio: cfg.maskRatio,
+          noSr: true,
+          noMlm: true,
         });
   reportComparison(`MAE pre-training step (ViT-tiny MAE, batch ${BATCH}), no tensors leaked`, backendLine, ours, anchor, THREADS);
   console.log(`load average before: ${load.loadBefore.toFixed(2)}, after: ${loadavg()[0].toFixed(2)} (figures are trustworthy below 1.5)`);

@@ -18,7 +18,10 @@ function manualAttention(vit: VisionTransformer, imgs: tf.Tensor, layer: number)
         const g = cfg.imageSize / p;
         const b = imgs.shape[0];
         const patches = tf.reshape(tf.transpose(tf.reshape(imgs, [b, g, p, g, p, 3]), [0, 1, 3, 2, 4, 5]), [b, g * g, p * p * 3]);
-        const emb = tf.add(tf.add(tf.matMul(tf.reshape(patches, [b * g * g, -1]), vit.patchEmbed.proj.weight).reshape([b, g * g, -1]), vit.patchEmbed.proj.bias!), tf.slice(vit.posEmbed, [0, 1, 0], [1, -1, -1]));
+        const emb = tf.add(
+          tf.add(tf.matMul(tf.reshape(patches, [b * g * g, -1]), vit.patchEmbed.proj.weight).reshape([b, g * g, -1]), vit.patchEmbed.proj.bias!),
+          tf.slice(vit.posEmbed, [0, 1, 0], [1, -1, -1]),
+        );
         const cls = tf.tile(tf.add(vit.clsToken, tf.slice(vit.posEmbed, [0, 0, 0], [1, 1, -1])), [b, 1, 1]);
         return tf.concat([cls, emb], 1);
       })();
@@ -27,7 +30,9 @@ function manualAttention(vit: VisionTransformer, imgs: tf.Tensor, layer: number)
     const mean = tf.mean(x, -1, true);
     const variance = tf.mean(tf.square(tf.sub(x, mean)), -1, true);
     const normed = tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, block.norm1.eps))), block.norm1.weight!), block.norm1.bias!);
-    const qkv = tf.add(tf.matMul(tf.reshape(normed, [b * n, d]), block.attn.qkv!.weight), block.attn.qkv!.bias!).reshape([b, n, 3, cfg.numHeads, d / cfg.numHeads]);
+    const qkv = tf
+      .add(tf.matMul(tf.reshape(normed, [b * n, d]), block.attn.qkv!.weight), block.attn.qkv!.bias!)
+      .reshape([b, n, 3, cfg.numHeads, d / cfg.numHeads]);
     const q = tf.transpose(tf.squeeze(tf.slice(qkv, [0, 0, 0, 0, 0], [-1, -1, 1, -1, -1]), [2]), [0, 2, 1, 3]);
     const k = tf.transpose(tf.squeeze(tf.slice(qkv, [0, 0, 1, 0, 0], [-1, -1, 1, -1, -1]), [2]), [0, 2, 1, 3]);
     return tf.softmax(tf.mul(tf.matMul(q, k, false, true), (d / cfg.numHeads) ** -0.5)).dataSync() as Float32Array;

@@ -21,7 +21,8 @@ describe('checkpoint filter', () => {
     const patch = seq([p, p, C], 0.5).data;
     for (let o = 0; o < D; o++) {
       let viaConv = 0;
-      for (let c = 0; c < C; c++) for (let pi = 0; pi < p; pi++) for (let qi = 0; qi < p; qi++) viaConv += conv.data[((o * C + c) * p + pi) * p + qi] * patch[(pi * p + qi) * C + c];
+      for (let c = 0; c < C; c++)
+        for (let pi = 0; pi < p; pi++) for (let qi = 0; qi < p; qi++) viaConv += conv.data[((o * C + c) * p + pi) * p + qi] * patch[(pi * p + qi) * C + c];
       let viaLinear = 0;
       for (let r = 0; r < p * p * C; r++) viaLinear += patch[r] * lin.data[r * D + o];
       expect(viaLinear).toBeCloseTo(viaConv, 5);

@@ -159,7 +159,10 @@ export function timmToEcamp(state: Map<string, TensorData>, options: CheckpointF
  * ECAMP.ts parameters → timm/MAE state dict (PyTorch layouts), the inverse of
  * {@link timmToEcamp}; position tables are added from `posEmbed` when given.
  */
-export function ecampToTimm(params: Map<string, TensorData>, options: { channels?: number; posEmbed?: Record<string, TensorData> } = {}): Map<string, TensorData> {
+export function ecampToTimm(
+  params: Map<string, TensorData>,
+  options: { channels?: number; posEmbed?: Record<string, TensorData> } = {},
+): Map<string, TensorData> {
   const out = new Map<string, TensorData>();
   for (const [key, t] of params) {
     if (!isKnownKey(key)) throw new Error(`${key}: no timm counterpart`);

@@ -64,10 +64,17 @@ export function loadTimmWeights(model: VisionTransformer, state: Map<string, Ten
   }
   const loadedSet = new Set(Object.keys(record).filter((k) => !unexpected.includes(k)));
   return {
-    loaded: model.namedParameters().map((p) => p.name).filter((n) => loadedSet.has(n)),
+    loaded: model
+      .namedParameters()
+      .map((p) => p.name)
+      .filter((n) => loadedSet.has(n)),
     missing,
     unused: [...filtered.unused, ...unexpected],
-    skipped: filtered.skipped.map((s) => (posMode === 'check' && expectedPosEmbed[s.key.replace(/^(module\.|model\.)/, '')] ? { key: s.key, reason: 'fixed sin-cos table, checked against ours' } : s)),
+    skipped: filtered.skipped.map((s) =>
+      posMode === 'check' && expectedPosEmbed[s.key.replace(/^(module\.|model\.)/, '')]
+        ? { key: s.key, reason: 'fixed sin-cos table, checked against ours' }
+        : s,
+    ),
   };
 }
 

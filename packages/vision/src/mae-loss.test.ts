@@ -9,8 +9,18 @@ beforeAll(async () => {
 describe('maeLoss', () => {
   it('averages the per-patch MSE over removed patches only', () => {
     // B=1, L=2, F=2: patch 0 visible (ignored), patch 1 removed with MSE ((1-0)^2 + (3-1)^2)/2 = 2.5
-    const target = tf.tensor3d([[[0, 0], [0, 1]]]);
-    const pred = tf.tensor3d([[[9, 9], [1, 3]]]);
+    const target = tf.tensor3d([
+      [
+        [0, 0],
+        [0, 1],
+      ],
+    ]);
+    const pred = tf.tensor3d([
+      [
+        [9, 9],
+        [1, 3],
+      ],
+    ]);
     const mask = tf.tensor2d([[0, 1]]);
     expect(maeLoss(target, pred, mask).dataSync()[0]).toBeCloseTo(2.5, 6);
     tf.dispose([target, pred, mask]);
@@ -30,7 +40,10 @@ describe('maeLoss', () => {
   it('has the finite-difference gradient in pred', () => {
     const target = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 1);
     const pred = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 2);
-    const mask = tf.tensor2d([[1, 0, 1], [0, 1, 1]]);
+    const mask = tf.tensor2d([
+      [1, 0, 1],
+      [0, 1, 1],
+    ]);
     for (const normPixLoss of [false, true]) {
       const r = checkGradients((p) => maeLoss(target, p, mask, { normPixLoss }), [pred], { probes: 16 });
       expect(r.maxRelError).toBeLessThan(2e-2);

@@ -37,7 +37,12 @@ describe('MaskedAutoencoder', () => {
     const encoderOnly = new MaskedAutoencoder(cfg, { decoder: false });
     expect(encoderOnly.hasDecoder).toBe(false);
     const names = encoderOnly.namedParameters().map((p) => p.name);
-    expect(names).toEqual(full.namedParameters().map((p) => p.name).filter((n) => !n.startsWith('decoder_') && n !== 'mask_token'));
+    expect(names).toEqual(
+      full
+        .namedParameters()
+        .map((p) => p.name)
+        .filter((n) => !n.startsWith('decoder_') && n !== 'mask_token'),
+    );
     expect(names.length).toBeGreaterThan(0);
     const imgs = tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', 3);
     const a = full.forwardEncoder(imgs, 0.75, new Rng(4));
@@ -121,7 +126,12 @@ describe('MaskedAutoencoder', () => {
   it('rejects indices of the wrong shape', () => {
     const mae = new MaskedAutoencoder(cfg);
     const imgs = tf.zeros([2, 64, 64, 3]);
-    const m = maskingFromNoise(new Array(16).fill(0).map((_, i) => i), 1, 16, 0.75);
+    const m = maskingFromNoise(
+      new Array(16).fill(0).map((_, i) => i),
+      1,
+      16,
+      0.75,
+    );
     expect(() => mae.forwardEncoder(imgs, 0.75, m)).toThrow(/masking indices are for \[1, 16\], batch is \[2, 16\]/);
     const one = tf.zeros([1, 64, 64, 3]);
     expect(() => mae.forwardEncoder(one, 0.5, m)).toThrow(/keep 4 of 16 patches, maskRatio 0.5 keeps 8/);

@@ -27,7 +27,12 @@ describe('sincosPositionEmbedding2d', () => {
     const g = 14;
     const e = sincosPositionEmbedding2d(d, g, { clsToken: false });
     const keys = new Set<string>();
-    for (let k = 0; k < g * g; k++) keys.add(Array.from(e.subarray(k * d, (k + 1) * d)).map((v) => v.toFixed(5)).join(','));
+    for (let k = 0; k < g * g; k++)
+      keys.add(
+        Array.from(e.subarray(k * d, (k + 1) * d))
+          .map((v) => v.toFixed(5))
+          .join(','),
+      );
     expect(keys.size).toBe(g * g);
   });
 

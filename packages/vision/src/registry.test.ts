@@ -60,13 +60,16 @@ describe.each(listVitPresets())('preset %s: forward/backward on wasm and cpu', (
 
     const named = mae.namedParameters();
     const masking = mae.maskingFor(2, 0.75, new Rng(3));
-    const { value, grads } = tf.variableGrads(() => {
-      const out = mae.forwardPretrain(imgs, 0.75, masking);
-      expect(out.latent.shape).toEqual([2, 2, p.embedDim]);
-      expect(out.pred.shape).toEqual([2, 4, 16 * 16 * 3]);
-      expect(out.mask.shape).toEqual([2, 4]);
-      return out.loss;
-    }, named.map((q) => q.variable));
+    const { value, grads } = tf.variableGrads(
+      () => {
+        const out = mae.forwardPretrain(imgs, 0.75, masking);
+        expect(out.latent.shape).toEqual([2, 2, p.embedDim]);
+        expect(out.pred.shape).toEqual([2, 4, 16 * 16 * 3]);
+        expect(out.mask.shape).toEqual([2, 4]);
+        return out.loss;
+      },
+      named.map((q) => q.variable),
+    );
     const loss = value.dataSync()[0];
     expect(Number.isFinite(loss)).toBe(true);
     expect(loss).toBeGreaterThan(0);

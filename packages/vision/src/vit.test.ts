@@ -31,7 +31,10 @@ describe('VisionTransformer', () => {
     const before = tf.memory().numTensors;
     const f = vit.forwardFeatures(imgs, { layers: [0, -1] });
     expect(f.tokens.shape).toEqual([2, 5, 32]);
-    expect(f.layers.map((t) => t.shape)).toEqual([[2, 5, 32], [2, 5, 32]]);
+    expect(f.layers.map((t) => t.shape)).toEqual([
+      [2, 5, 32],
+      [2, 5, 32],
+    ]);
     // the last block's output, normalised, is the token output
     const worst = tf.tidy(() => tf.max(tf.abs(tf.sub(vit.norm.forward(f.layers[1]), f.tokens))).dataSync()[0]);
     expect(worst).toBeLessThan(1e-6);

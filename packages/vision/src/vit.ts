@@ -67,7 +67,9 @@ export class VisionTransformer extends Module {
     const blockRng = rng.fork('blocks');
     this.blocks = this.addModule(
       'blocks',
-      new ModuleList(Array.from({ length: depth }, (_, i) => new TransformerBlock(embedDim, numHeads, { mlpRatio, eps: normEps, rng: blockRng.fork(String(i)) }))),
+      new ModuleList(
+        Array.from({ length: depth }, (_, i) => new TransformerBlock(embedDim, numHeads, { mlpRatio, eps: normEps, rng: blockRng.fork(String(i)) })),
+      ),
     );
     this.norm = this.addModule('norm', new LayerNorm(embedDim, { eps: normEps }));
   }

@@ -37,7 +37,9 @@ describe('parseAnchorOutput', () => {
       expect(ratio).toBeCloseTo(0.8, 9);
       expect(lines.join('\n')).toMatch(/ratio ours\/PyTorch: wall 0\.80  CPU 0\.75  peak RSS 0\.75 {3}\(PyTorch 2 threads\)/);
       lines.length = 0;
-      expect(reportComparison('x', 'b', { medianMs: 1, minMs: 1, stepsMs: [1], cpuMsPerStep: 1, peakRssMb: 1, loadCheck: '' }, { ok: false, reason: 'no torch' }, 2)).toBeUndefined();
+      expect(
+        reportComparison('x', 'b', { medianMs: 1, minMs: 1, stepsMs: [1], cpuMsPerStep: 1, peakRssMb: 1, loadCheck: '' }, { ok: false, reason: 'no torch' }, 2),
+      ).toBeUndefined();
       expect(lines.join('\n')).toMatch(/anchor: not run \(no torch\)/);
     } finally {
       console.log = log;

@@ -8,8 +8,20 @@ import type { MaeConfig } from '../src/vit-config.js';
 
 /** The shapes of test/fixtures/mae_tiny.safetensors (made by tooling/parity/vision/make_fixtures.py), seed 0. */
 export const MAE_TINY_CONFIG: MaeConfig = {
-  imageSize: 32, patchSize: 8, inChannels: 3, embedDim: 24, depth: 2, numHeads: 3, mlpRatio: 4, normEps: 1e-6, seed: 0,
-  decoderEmbedDim: 16, decoderDepth: 1, decoderNumHeads: 2, maskRatio: 0.75, normPixLoss: false,
+  imageSize: 32,
+  patchSize: 8,
+  inChannels: 3,
+  embedDim: 24,
+  depth: 2,
+  numHeads: 3,
+  mlpRatio: 4,
+  normEps: 1e-6,
+  seed: 0,
+  decoderEmbedDim: 16,
+  decoderDepth: 1,
+  decoderNumHeads: 2,
+  maskRatio: 0.75,
+  normPixLoss: false,
 };
 
 /** Absolute path of a committed fixture. */

@@ -35,7 +35,10 @@ describe.each(['native', 'cpu', 'wasm'] as const)('PyTorch parity on %s', (backe
     const f = (xi: tf.Tensor): tf.Scalar => tf.sum(tf.mul(block.forward(xi), upstream));
     const gx = tf.grad(f)(x);
     expect(scaledMaxDiff(values(gx), state.get('grad.x')!.data)).toBeLessThan(TOL);
-    const { grads } = tf.variableGrads(() => f(x), named.map((p) => p.variable));
+    const { grads } = tf.variableGrads(
+      () => f(x),
+      named.map((p) => p.variable),
+    );
     // reference grads are in PyTorch layout: map them like weights
     const refGrads = withPrefix(timmToEcamp(asBlock0('grad.'), { strict: true }).tensors, 'blocks.0.');
     for (const p of named) {
@@ -51,10 +54,20 @@ describe.each(['native', 'cpu', 'wasm'] as const)('PyTorch parity on %s', (backe
     const { state, metadata } = loadFixture('mae_tiny.safetensors');
     const grads = loadFixture('mae_tiny_grads.safetensors').state;
     const cfg = {
-      imageSize: Number(metadata.img), patchSize: Number(metadata.patch), inChannels: Number(metadata.in_chans),
-      embedDim: Number(metadata.dim), depth: Number(metadata.depth), numHeads: Number(metadata.heads),
-      decoderEmbedDim: Number(metadata.dec_dim), decoderDepth: Number(metadata.dec_depth), decoderNumHeads: Number(metadata.dec_heads),
-      mlpRatio: 4, normEps: 1e-6, seed: 3, maskRatio: Number(metadata.mask_ratio), normPixLoss: false,
+      imageSize: Number(metadata.img),
+      patchSize: Number(metadata.patch),
+      inChannels: Number(metadata.in_chans),
+      embedDim: Number(metadata.dim),
+      depth: Number(metadata.depth),
+      numHeads: Number(metadata.heads),
+      decoderEmbedDim: Number(metadata.dec_dim),
+      decoderDepth: Number(metadata.dec_depth),
+      decoderNumHeads: Number(metadata.dec_heads),
+      mlpRatio: 4,
+      normEps: 1e-6,
+      seed: 3,
+      maskRatio: Number(metadata.mask_ratio),
+      normPixLoss: false,
     };
     const checkpoint = fixtureCheckpoint(state);
     const batch = Number(metadata.batch);
@@ -108,7 +121,10 @@ describe.each(['native', 'cpu', 'wasm'] as const)('PyTorch parity on %s', (backe
       tf.dispose([out, lossNp]);
 
       const named = mae.namedParameters();
-      const g = tf.variableGrads(() => mae.forwardPretrain(imgs, cfg.maskRatio, masking).loss, named.map((p) => p.variable));
+      const g = tf.variableGrads(
+        () => mae.forwardPretrain(imgs, cfg.maskRatio, masking).loss,
+        named.map((p) => p.variable),
+      );
       const ref = timmToEcamp(withPrefix(grads, 'grad.')).tensors;
       expect(ref.size).toBe(named.length);
       for (const p of named) {

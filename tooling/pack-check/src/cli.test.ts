@@ -16,12 +16,27 @@ function miniWorkspace(prints: string): string {
   };
   put('package.json', JSON.stringify({ name: 'mini', private: true }));
   put('pnpm-workspace.yaml', 'packages:\n  - packages/*\n');
-  put('.changeset/config.json', JSON.stringify({ changelog: false, commit: false, access: 'public', baseBranch: 'main', updateInternalDependencies: 'patch', ignore: [] }));
+  put(
+    '.changeset/config.json',
+    JSON.stringify({ changelog: false, commit: false, access: 'public', baseBranch: 'main', updateInternalDependencies: 'patch', ignore: [] }),
+  );
   put('.changeset/feat.md', '---\n"@t/hello": minor\n---\n\nhello\n');
-  put('packages/hello/package.json', JSON.stringify({ name: '@t/hello', version: '1.0.0', type: 'module', exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' } }, files: ['dist', 'README.md'] }));
+  put(
+    'packages/hello/package.json',
+    JSON.stringify({
+      name: '@t/hello',
+      version: '1.0.0',
+      type: 'module',
+      exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' } },
+      files: ['dist', 'README.md'],
+    }),
+  );
   put('packages/hello/dist/index.js', 'export function hello(n) { return `hello ${n}`; }\n');
   put('packages/hello/dist/index.d.ts', 'export declare function hello(n: number): string;\n');
-  put('packages/hello/README.md', `# @t/hello\n\n## Install\n\n\`\`\`sh\nnpm install @t/hello\n\`\`\`\n\n\`\`\`ts\nimport { hello } from '@t/hello';\nconsole.log(hello(3));\n// prints: ${prints}\n\`\`\`\n\n## API\n`);
+  put(
+    'packages/hello/README.md',
+    `# @t/hello\n\n## Install\n\n\`\`\`sh\nnpm install @t/hello\n\`\`\`\n\n\`\`\`ts\nimport { hello } from '@t/hello';\nconsole.log(hello(3));\n// prints: ${prints}\n\`\`\`\n\n## API\n`,
+  );
   return root;
 }
 

@@ -112,7 +112,12 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
     for (const p of pkgs) {
       const r = results.get(p.name)!;
       const out = exec('pnpm', ['pack', '--pack-destination', join(work, 'tarballs')], { cwd: join(root, p.dir), timeoutMs: 300_000 });
-      const tgz = out.stdout.trim().split('\n').reverse().find((l) => l.trim().endsWith('.tgz'))?.trim();
+      const tgz = out.stdout
+        .trim()
+        .split('\n')
+        .reverse()
+        .find((l) => l.trim().endsWith('.tgz'))
+        ?.trim();
       if (out.status !== 0 || !tgz) {
         r.findings.push({ level: 'error', message: `pnpm pack failed:\n${tail(out)}` });
         continue;
@@ -135,15 +140,36 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       try {
         const v = versionDryRun(root, join(work, `versioning-${versioning.length}`), s, join(REPO_ROOT, 'node_modules', '.bin', 'changeset'));
         versioning.push(v);
-        log(`changeset version (${s.name}): ${[...v.versions].filter(([, [a, b]]) => a !== b).map(([n, [a, b]]) => `${n} ${a}→${b}`).join(', ') || 'no change'} (${v.seconds.toFixed(1)} s)`);
+        log(
+          `changeset version (${s.name}): ${
+            [...v.versions]
+              .filter(([, [a, b]]) => a !== b)
+              .map(([n, [a, b]]) => `${n} ${a}→${b}`)
+              .join(', ') || 'no change'
+          } (${v.seconds.toFixed(1)} s)`,
+        );
       } catch (e) {
-        versioning.push({ scenario: s.name, versions: new Map(), ranges: new Map(), findings: [{ level: 'error', message: (e as Error).message }], seconds: 0 });
+        versioning.push({
+          scenario: s.name,
+          versions: new Map(),
+          ranges: new Map(),
+          findings: [{ level: 'error', message: (e as Error).message }],
+          seconds: 0,
+        });
       }
     }
 
     // 4: install each alone, typecheck and run its example
     const tarballs = new Map([...packed].map(([n, u]) => [n, u.tarball]));
-    const optionalPeers = [...new Set([...packed.values()].flatMap((u) => Object.entries((u.manifest.peerDependenciesMeta ?? {}) as Record<string, { optional?: boolean }>).filter(([, m]) => m.optional).map(([n]) => n)))];
+    const optionalPeers = [
+      ...new Set(
+        [...packed.values()].flatMap((u) =>
+          Object.entries((u.manifest.peerDependenciesMeta ?? {}) as Record<string, { optional?: boolean }>)
+            .filter(([, m]) => m.optional)
+            .map(([n]) => n),
+        ),
+      ),
+    ];
     const runEnv = { ...process.env };
     delete runEnv.ECAMP_BACKEND;
     delete runEnv.ECAMP_NATIVE;
@@ -193,13 +219,22 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
         r.findings.push({ level: 'error', message: `npm install failed (${inst.error ?? `exit ${inst.status}`}):\n${tail(inst, 30)}` });
         continue;
       }
-      const { findings, facts } = inspectInstall(dir, siblings, root, optionalPeers.filter((p) => !Object.keys((u.manifest.dependencies ?? {}) as object).includes(p)));
+      const { findings, facts } = inspectInstall(
+        dir,
+        siblings,
+        root,
+        optionalPeers.filter((p) => !Object.keys((u.manifest.dependencies ?? {}) as object).includes(p)),
+      );
       r.facts = facts;
       r.findings.push(...findings);
       if (r.compiler && process.env.ECAMP_NATIVE_REQUIRED === '1' && facts.native.state !== 'built') {
-        r.findings.push({ level: 'error', message: `ECAMP_NATIVE_REQUIRED=1 but @ecamp/native was not built at install: ${facts.native.state === 'unavailable' ? facts.native.reason : 'not installed'}` });
+        r.findings.push({
+          level: 'error',
+          message: `ECAMP_NATIVE_REQUIRED=1 but @ecamp/native was not built at install: ${facts.native.state === 'unavailable' ? facts.native.reason : 'not installed'}`,
+        });
       }
-      if (!r.compiler && facts.native.state === 'built') r.findings.push({ level: 'error', message: '@ecamp/native was built although no C compiler was available' });
+      if (!r.compiler && facts.native.state === 'built')
+        r.findings.push({ level: 'error', message: '@ecamp/native was built although no C compiler was available' });
       const ran = typecheckAndRun(dir, tsc, expected, runEnv);
       r.runSeconds = ran.run?.seconds;
       r.stdout = ran.run?.stdout;
@@ -207,7 +242,8 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckReport>
       const backendLine = /backend: (\w+)/.exec(ran.run?.stdout ?? '');
       if (backendLine) {
         const want = facts.native.state === 'built' ? 'native' : 'wasm';
-        if (backendLine[1] !== want) r.findings.push({ level: 'error', message: `the example ran on ${backendLine[1]}, expected ${want} (@ecamp/native ${facts.native.state})` });
+        if (backendLine[1] !== want)
+          r.findings.push({ level: 'error', message: `the example ran on ${backendLine[1]}, expected ${want} (@ecamp/native ${facts.native.state})` });
       }
       const bins = typeof u.manifest.bin === 'string' ? [name.split('/').pop()!] : Object.keys((u.manifest.bin ?? {}) as object);
       for (const bin of bins) {
@@ -242,7 +278,14 @@ export function formatReport(r: CheckReport): string {
     ...r.versioning.flatMap((v) => [
       '',
       `- ${v.scenario}: ${[...v.versions].map(([n, [a, b]]) => `${n} ${a === b ? a : `${a} → ${b}`}`).join(', ')}`,
-      ...[...v.ranges].filter(([, d]) => Object.keys(d).length).map(([n, d]) => `  - ${n} packs ${Object.entries(d).map(([k, x]) => `${k} ${x}`).join(', ')}`),
+      ...[...v.ranges]
+        .filter(([, d]) => Object.keys(d).length)
+        .map(
+          ([n, d]) =>
+            `  - ${n} packs ${Object.entries(d)
+              .map(([k, x]) => `${k} ${x}`)
+              .join(', ')}`,
+        ),
       ...v.findings.map((f) => `  - ${f.level.toUpperCase()}: ${f.message}`),
     ]),
     '',
@@ -268,17 +311,35 @@ Options:
 
 /** The command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { only: { type: 'string' }, 'no-install': { type: 'boolean' }, 'no-build': { type: 'boolean' }, keep: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' },
+      'no-install': { type: 'boolean' },
+      'no-build': { type: 'boolean' },
+      keep: { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const report = await runCheck({ only: values.only?.split(',').filter(Boolean), install: !values['no-install'], build: !values['no-build'], keep: values.keep });
+  const report = await runCheck({
+    only: values.only?.split(',').filter(Boolean),
+    install: !values['no-install'],
+    build: !values['no-build'],
+    keep: values.keep,
+  });
   const out = values.out ?? join(here, '..', 'test-output');
   mkdirSync(out, { recursive: true });
   const md = formatReport(report);
   writeFileSync(join(out, 'pack-check.md'), md);
-  writeFileSync(join(out, 'pack-check.json'), `${JSON.stringify({ ...report, versioning: report.versioning.map((v) => ({ ...v, versions: Object.fromEntries(v.versions), ranges: Object.fromEntries(v.ranges) })) }, null, 2)}\n`);
+  writeFileSync(
+    join(out, 'pack-check.json'),
+    `${JSON.stringify({ ...report, versioning: report.versioning.map((v) => ({ ...v, versions: Object.fromEntries(v.versions), ranges: Object.fromEntries(v.ranges) })) }, null, 2)}\n`,
+  );
   process.stdout.write(`\n${md}\nreport: ${join(out, 'pack-check.md')}${values.keep ? `\nscratch folder kept: ${report.work}` : ''}\n`);
   return report.ok ? 0 : 1;
 }

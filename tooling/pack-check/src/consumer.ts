@@ -13,7 +13,14 @@ export function consumerManifest(name: string, tarballs: ReadonlyMap<string, str
   const tarball = tarballs.get(name);
   if (!tarball) throw new Error(`consumerManifest: no tarball for ${name}`);
   const overrides = Object.fromEntries([...tarballs].filter(([n]) => n !== name).map(([n, t]) => [n, `file:${t}`]));
-  return { name: `pack-check-${name.replace(/\W+/g, '-').replace(/^-/, '')}`, version: '0.0.0', private: true, type: 'module', dependencies: { [name]: `file:${tarball}` }, overrides };
+  return {
+    name: `pack-check-${name.replace(/\W+/g, '-').replace(/^-/, '')}`,
+    version: '0.0.0',
+    private: true,
+    type: 'module',
+    dependencies: { [name]: `file:${tarball}` },
+    overrides,
+  };
 }
 
 /** tsconfig.json of the consumer: strict ESM, compiling example.ts to out/. */
@@ -59,7 +66,9 @@ export function installedCopies(dir: string, pkg: string): string[] {
       if (e.startsWith('.')) continue;
       const scoped = e.startsWith('@') ? readdirSync(join(nm, e)).map((s) => join(nm, e, s)) : [join(nm, e)];
       // Links (into a workspace, say) are reported elsewhere, not walked.
-      for (const d of scoped) if (!lstatSync(d).isSymbolicLink() && existsSync(join(d, 'node_modules')) && statSync(join(d, 'node_modules')).isDirectory()) walk(join(d, 'node_modules'));
+      for (const d of scoped)
+        if (!lstatSync(d).isSymbolicLink() && existsSync(join(d, 'node_modules')) && statSync(join(d, 'node_modules')).isDirectory())
+          walk(join(d, 'node_modules'));
     }
   };
   walk(join(dir, 'node_modules'));
@@ -99,7 +108,12 @@ export interface InstallFacts {
  * folder, not a link into the workspace, no `workspace:` in its manifest, no workspace path in its
  * files), one copy of @ecamp/core and of TF.js, and no optional peer installed.
  */
-export function inspectInstall(dir: string, expected: ReadonlyMap<string, string>, repoRoot: string, optionalPeers: readonly string[]): { findings: Finding[]; facts: InstallFacts } {
+export function inspectInstall(
+  dir: string,
+  expected: ReadonlyMap<string, string>,
+  repoRoot: string,
+  optionalPeers: readonly string[],
+): { findings: Finding[]; facts: InstallFacts } {
   const findings: Finding[] = [];
   const err = (message: string) => findings.push({ level: 'error', message });
   const scope = join(dir, 'node_modules', '@ecamp');
@@ -107,10 +121,12 @@ export function inspectInstall(dir: string, expected: ReadonlyMap<string, string
   for (const e of existsSync(scope) ? readdirSync(scope) : []) {
     const name = `@ecamp/${e}`;
     const path = join(scope, e);
-    if (lstatSync(path).isSymbolicLink() || realpathSync(path).startsWith(repoRoot)) err(`${name} is installed as a link to ${realpathSync(path)}, not from its tarball`);
+    if (lstatSync(path).isSymbolicLink() || realpathSync(path).startsWith(repoRoot))
+      err(`${name} is installed as a link to ${realpathSync(path)}, not from its tarball`);
     const m = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as Record<string, unknown>;
     ecamp.push(`${name}@${String(m.version)}`);
-    if (expected.has(name) && expected.get(name) !== m.version) err(`${name} ${String(m.version)} is installed, not the packed ${expected.get(name)} (the registry's?)`);
+    if (expected.has(name) && expected.get(name) !== m.version)
+      err(`${name} ${String(m.version)} is installed, not the packed ${expected.get(name)} (the registry's?)`);
     if (!expected.has(name)) err(`${name} ${String(m.version)} was installed from the registry, not from a packed tarball`);
     if (JSON.stringify(m).includes('workspace:')) err(`${name}'s installed package.json still has a workspace: range`);
     const stack = [path];
@@ -120,7 +136,8 @@ export function inspectInstall(dir: string, expected: ReadonlyMap<string, string
         const p = join(d, f);
         if (f === 'node_modules') continue;
         if (statSync(p).isDirectory()) stack.push(p);
-        else if (/\.(js|d\.ts|json|map)$/.test(f) && readFileSync(p, 'utf8').includes(repoRoot)) err(`${name}: ${p.slice(path.length + 1)} contains the workspace path ${repoRoot}`);
+        else if (/\.(js|d\.ts|json|map)$/.test(f) && readFileSync(p, 'utf8').includes(repoRoot))
+          err(`${name}: ${p.slice(path.length + 1)} contains the workspace path ${repoRoot}`);
       }
     }
   }
@@ -153,9 +170,16 @@ export function typecheckAndRun(dir: string, tsc: string, expected: readonly str
 /** Findings of an example run (type errors, a failed run, output not as documented). */
 export function exampleFindings(r: ExampleRun): Finding[] {
   const out: Finding[] = [];
-  if (r.typesNodeNext.status !== 0) out.push({ level: 'error', message: `the example does not typecheck (moduleResolution NodeNext):\n${tail(r.typesNodeNext, 15)}` });
-  if (r.typesBundler.status !== 0) out.push({ level: 'error', message: `the example does not typecheck (moduleResolution Bundler):\n${tail(r.typesBundler, 15)}` });
-  if (r.run && (r.run.status !== 0 || r.run.error)) out.push({ level: 'error', message: `the example fails (${r.run.error ?? `exit ${r.run.status}`}):\n${tail(r.run, 15)}` });
-  else if (r.run && r.missing.length) out.push({ level: 'error', message: `the example's output lacks ${r.missing.map((m) => JSON.stringify(m)).join(', ')}; it printed:\n${r.run.stdout.trim()}` });
+  if (r.typesNodeNext.status !== 0)
+    out.push({ level: 'error', message: `the example does not typecheck (moduleResolution NodeNext):\n${tail(r.typesNodeNext, 15)}` });
+  if (r.typesBundler.status !== 0)
+    out.push({ level: 'error', message: `the example does not typecheck (moduleResolution Bundler):\n${tail(r.typesBundler, 15)}` });
+  if (r.run && (r.run.status !== 0 || r.run.error))
+    out.push({ level: 'error', message: `the example fails (${r.run.error ?? `exit ${r.run.status}`}):\n${tail(r.run, 15)}` });
+  else if (r.run && r.missing.length)
+    out.push({
+      level: 'error',
+      message: `the example's output lacks ${r.missing.map((m) => JSON.stringify(m)).join(', ')}; it printed:\n${r.run.stdout.trim()}`,
+    });
   return out;
 }

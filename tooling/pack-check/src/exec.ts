@@ -24,10 +24,18 @@ export interface ExecOptions {
 /** Runs `command args…` (no shell); never throws. */
 export function exec(command: string, args: readonly string[], options: ExecOptions = {}): ExecResult {
   const t0 = performance.now();
-  const r = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', timeout: options.timeoutMs ?? 600_000, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 600_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const seconds = (performance.now() - t0) / 1000;
   let error: string | undefined;
-  if (r.error) error = (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `timed out after ${((options.timeoutMs ?? 600_000) / 1000).toFixed(0)} s` : r.error.message;
+  if (r.error)
+    error =
+      (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `timed out after ${((options.timeoutMs ?? 600_000) / 1000).toFixed(0)} s` : r.error.message;
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', seconds, ...(error ? { error } : {}) };
 }
 
@@ -39,6 +47,7 @@ export function tail(r: ExecResult, lines = 25): string {
 /** `exec` that throws (with the output's tail) unless the command exits 0. */
 export function execOk(command: string, args: readonly string[], options: ExecOptions = {}): ExecResult {
   const r = exec(command, args, options);
-  if (r.status !== 0 || r.error) throw new Error(`'${[command, ...args].join(' ')}' failed (${r.error ?? `exit ${r.status}`}) in ${options.cwd ?? process.cwd()}:\n${tail(r)}`);
+  if (r.status !== 0 || r.error)
+    throw new Error(`'${[command, ...args].join(' ')}' failed (${r.error ?? `exit ${r.status}`}) in ${options.cwd ?? process.cwd()}:\n${tail(r)}`);
   return r;
 }

@@ -29,7 +29,12 @@ const goodManifest = {
 
 describe('checkPackage', () => {
   it('passes a publishable package', () => {
-    const p = packed({ 'package.json': JSON.stringify(goodManifest), 'dist/index.js': 'export {}', 'dist/index.d.ts': 'export {}', 'README.md': '# x\n[api](#api) [site](https://x.org)' });
+    const p = packed({
+      'package.json': JSON.stringify(goodManifest),
+      'dist/index.js': 'export {}',
+      'dist/index.d.ts': 'export {}',
+      'README.md': '# x\n[api](#api) [site](https://x.org)',
+    });
     expect(p.name).toBe('@ecamp/vision');
     expect(p.files).toEqual(['README.md', 'dist/index.d.ts', 'dist/index.js', 'package.json']);
     expect(checkPackage(p, new Map([['@ecamp/core', '0.2.0']]), ['/work/main'])).toEqual([]);

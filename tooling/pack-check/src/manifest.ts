@@ -111,7 +111,8 @@ export function checkPackage(p: PackedPackage, siblings: ReadonlyMap<string, str
       }
     }
   }
-  if (brokenMaps) warn(`${brokenMaps} source/declaration map(s) point at sources that are not in the package (debuggers and go-to-definition fall back to dist/)`);
+  if (brokenMaps)
+    warn(`${brokenMaps} source/declaration map(s) point at sources that are not in the package (debuggers and go-to-definition fall back to dist/)`);
 
   const readme = p.files.find((f) => /^readme\.md$/i.test(f));
   if (readme) {
@@ -120,7 +121,8 @@ export function checkPackage(p: PackedPackage, siblings: ReadonlyMap<string, str
       if (/^(https?:|mailto:|#)/.test(link)) continue;
       const target = rel(link.split('#')[0]);
       if (target.startsWith('..')) warn(`README.md links ${link}, outside the package (broken on the registry; use an absolute URL)`);
-      else if (target && !has.has(target) && !p.files.some((f) => f.startsWith(`${target}/`))) warn(`README.md links ${link}, which is not in the package (broken on the registry)`);
+      else if (target && !has.has(target) && !p.files.some((f) => f.startsWith(`${target}/`)))
+        warn(`README.md links ${link}, which is not in the package (broken on the registry)`);
     }
   }
   return out;

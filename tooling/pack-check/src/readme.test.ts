@@ -42,7 +42,8 @@ describe('readmeUsage', () => {
   });
 
   it('accepts an opening without an Install heading (code right after the title)', () => {
-    const readme = '# @ecamp/native\n\n```sh\napt-get install x\nnpm install @ecamp/native @ecamp/core@^0.2.0\n```\n\n```ts\nimport { a } from "@ecamp/native";\n```\n\n## How it works\n';
+    const readme =
+      '# @ecamp/native\n\n```sh\napt-get install x\nnpm install @ecamp/native @ecamp/core@^0.2.0\n```\n\n```ts\nimport { a } from "@ecamp/native";\n```\n\n## How it works\n';
     const u = readmeUsage(readme, '@ecamp/native');
     expect(u.installs).toEqual(['@ecamp/native', '@ecamp/core']);
     expect(u.imports).toEqual(['@ecamp/native']);
@@ -52,7 +53,9 @@ describe('readmeUsage', () => {
     expect(() => readmeUsage('# x\n\n## Install\nInside the workspace.\n\n## API\n```ts\nx\n```\n', '@ecamp/x', 'packages/x/README.md')).toThrow(
       /^packages\/x\/README\.md: does not begin with an install command — expected a ```sh block with `npm install @ecamp\/x`/,
     );
-    expect(() => readmeUsage('# x\n```sh\nnpm install @ecamp/x\n```\n## API\n```ts\nx\n```\n', '@ecamp/x')).toThrow(/README\.md: no ```ts example after the install command/);
+    expect(() => readmeUsage('# x\n```sh\nnpm install @ecamp/x\n```\n## API\n```ts\nx\n```\n', '@ecamp/x')).toThrow(
+      /README\.md: no ```ts example after the install command/,
+    );
     const long = `# x\n\`\`\`sh\nnpm install @ecamp/x\n\`\`\`\n\`\`\`ts\n${'a;\n'.repeat(MAX_EXAMPLE_LINES + 1)}\`\`\`\n`;
     expect(() => readmeUsage(long, '@ecamp/x')).toThrow(/the opening example has 17 lines; keep it to 16/);
   });

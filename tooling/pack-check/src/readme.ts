@@ -61,9 +61,13 @@ export function readmeUsage(readme: string, name: string, file = 'README.md'): R
   }
   const opening = lines.slice(0, end).join('\n');
   const found = blocks(opening);
-  const installAt = found.findIndex((b) => ['sh', 'bash', 'shell', 'console'].includes(b.lang) && b.body.split('\n').some((l) => /\bnpm\s+(install|i|add)\b/.test(l) && l.includes(name)));
+  const installAt = found.findIndex(
+    (b) => ['sh', 'bash', 'shell', 'console'].includes(b.lang) && b.body.split('\n').some((l) => /\bnpm\s+(install|i|add)\b/.test(l) && l.includes(name)),
+  );
   if (installAt < 0) {
-    throw new Error(`${file}: does not begin with an install command — expected a \`\`\`sh block with \`npm install ${name}\` before the first section (## …) other than Install/Usage`);
+    throw new Error(
+      `${file}: does not begin with an install command — expected a \`\`\`sh block with \`npm install ${name}\` before the first section (## …) other than Install/Usage`,
+    );
   }
   const installLine = found[installAt].body.split('\n').find((l) => /\bnpm\s+(install|i|add)\b/.test(l) && l.includes(name))!;
   const install = installLine.replace(/\s+#.*$/, '').trim();
@@ -75,9 +79,16 @@ export function readmeUsage(readme: string, name: string, file = 'README.md'): R
   const example = found.slice(installAt + 1).find((b) => b.lang === 'ts' || b.lang === 'typescript');
   if (!example) throw new Error(`${file}: no \`\`\`ts example after the install command in its opening (before the first other ## section)`);
   const exampleLines = example.body.split('\n').filter((l) => l.trim() !== '').length;
-  if (exampleLines > MAX_EXAMPLE_LINES) throw new Error(`${file}: the opening example has ${exampleLines} lines; keep it to ${MAX_EXAMPLE_LINES} (move the rest to later sections)`);
+  if (exampleLines > MAX_EXAMPLE_LINES)
+    throw new Error(`${file}: the opening example has ${exampleLines} lines; keep it to ${MAX_EXAMPLE_LINES} (move the rest to later sections)`);
   const expected = [...example.body.matchAll(/\/\/\s*prints:\s*(.+?)\s*$/gm)].map((m) => m[1]);
-  const imports = [...new Set([...example.body.matchAll(/\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => packageOf(m[1] ?? m[2])).filter((p): p is string => p !== undefined))];
+  const imports = [
+    ...new Set(
+      [...example.body.matchAll(/\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)]
+        .map((m) => packageOf(m[1] ?? m[2]))
+        .filter((p): p is string => p !== undefined),
+    ),
+  ];
   return { install, installs, example: example.body, exampleLines, expected, imports };
 }
 

@@ -29,12 +29,27 @@ describe('versionDryRun (real changeset version and pnpm pack in a scratch copy)
   it('bumps dependents with their dependency and packs exact, accepting ranges', () => {
     const root = miniWorkspace();
     const pending = versionDryRun(root, join(mkdtempSync(join(tmpdir(), 'ecamp-pc-v-')), 'w'), { name: 'pending' }, changeset);
-    expect(pending.versions).toEqual(new Map([['@t/app', ['0.1.0', '0.1.1']], ['@t/lib', ['0.1.0', '0.2.0']]]));
+    expect(pending.versions).toEqual(
+      new Map([
+        ['@t/app', ['0.1.0', '0.1.1']],
+        ['@t/lib', ['0.1.0', '0.2.0']],
+      ]),
+    );
     expect(pending.ranges.get('@t/app')).toEqual({ '@t/lib': '0.2.0' });
     expect(pending.findings).toEqual([]);
 
-    const patch = versionDryRun(root, join(mkdtempSync(join(tmpdir(), 'ecamp-pc-v-')), 'w'), { name: 'lib patch alone', pending: false, extra: { '@t/lib': 'patch' } }, changeset);
-    expect(patch.versions).toEqual(new Map([['@t/app', ['0.1.0', '0.1.1']], ['@t/lib', ['0.1.0', '0.1.1']]]));
+    const patch = versionDryRun(
+      root,
+      join(mkdtempSync(join(tmpdir(), 'ecamp-pc-v-')), 'w'),
+      { name: 'lib patch alone', pending: false, extra: { '@t/lib': 'patch' } },
+      changeset,
+    );
+    expect(patch.versions).toEqual(
+      new Map([
+        ['@t/app', ['0.1.0', '0.1.1']],
+        ['@t/lib', ['0.1.0', '0.1.1']],
+      ]),
+    );
     expect(patch.ranges.get('@t/app')).toEqual({ '@t/lib': '0.1.1' });
     // the workspace itself is untouched
     expect(JSON.parse(readFileSync(join(root, 'packages', 'lib', 'package.json'), 'utf8')).version).toBe('0.1.0');

@@ -59,7 +59,9 @@ export function copyForVersioning(root: string, into: string): void {
 
 /** Writes `.changeset/<name>.md` bumping `bumps`. */
 export function writeChangeset(dir: string, name: string, bumps: Record<string, Bump>, summary: string): void {
-  const head = Object.entries(bumps).map(([pkg, level]) => `"${pkg}": ${level}`).join('\n');
+  const head = Object.entries(bumps)
+    .map(([pkg, level]) => `"${pkg}": ${level}`)
+    .join('\n');
   writeFileSync(join(dir, '.changeset', `${name}.md`), `---\n${head}\n---\n\n${summary}\n`);
 }
 
@@ -72,8 +74,13 @@ export function versioningFindings(versions: ReadonlyMap<string, [string, string
     for (const [dep, range] of Object.entries(deps)) {
       const v = versions.get(dep);
       if (!v) continue;
-      if (!semver.satisfies(v[1], range)) out.push({ level: 'error', message: `${name} ${after} depends on ${dep} '${range}', which does not accept ${dep} ${v[1]}` });
-      if (v[0] !== v[1] && before === after) out.push({ level: 'error', message: `${name} stays ${before} while its dependency ${dep} goes ${v[0]} → ${v[1]}: it would be published depending on the old ${dep}` });
+      if (!semver.satisfies(v[1], range))
+        out.push({ level: 'error', message: `${name} ${after} depends on ${dep} '${range}', which does not accept ${dep} ${v[1]}` });
+      if (v[0] !== v[1] && before === after)
+        out.push({
+          level: 'error',
+          message: `${name} stays ${before} while its dependency ${dep} goes ${v[0]} → ${v[1]}: it would be published depending on the old ${dep}`,
+        });
     }
   }
   return out;
@@ -101,7 +108,12 @@ export function versionDryRun(root: string, work: string, scenario: VersionScena
   for (const p of after) {
     versions.set(p.name, [before.get(p.name)!, p.version]);
     const r = execOk('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(work, p.dir), timeoutMs: 120_000 });
-    const tgz = r.stdout.trim().split('\n').reverse().find((l) => l.trim().endsWith('.tgz'))?.trim();
+    const tgz = r.stdout
+      .trim()
+      .split('\n')
+      .reverse()
+      .find((l) => l.trim().endsWith('.tgz'))
+      ?.trim();
     if (!tgz) throw new Error(`pnpm pack in ${p.dir} printed no tarball path:\n${r.stdout}`);
     const packed = unpack(tgz, join(tarballs, p.dir.replace('/', '-')));
     const deps: Record<string, string> = {};

@@ -24,7 +24,13 @@ export function workspacePackages(root: string, groups: readonly string[] = ['pa
       const p = join(base, name, 'package.json');
       if (!existsSync(p)) continue;
       const manifest = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
-      out.push({ name: String(manifest.name), version: String(manifest.version ?? '0.0.0'), dir: `${group}/${name}`, private: manifest.private === true, manifest });
+      out.push({
+        name: String(manifest.name),
+        version: String(manifest.version ?? '0.0.0'),
+        dir: `${group}/${name}`,
+        private: manifest.private === true,
+        manifest,
+      });
     }
   }
   return out;
@@ -39,7 +45,8 @@ export function publicPackages(root: string): WorkspacePackage[] {
 export function workspaceDependencies(pkg: WorkspacePackage): string[] {
   const names = new Set<string>();
   for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies']) {
-    for (const [dep, range] of Object.entries((pkg.manifest[field] ?? {}) as Record<string, string>)) if (String(range).startsWith('workspace:')) names.add(dep);
+    for (const [dep, range] of Object.entries((pkg.manifest[field] ?? {}) as Record<string, string>))
+      if (String(range).startsWith('workspace:')) names.add(dep);
   }
   return [...names];
 }

@@ -25,6 +25,8 @@ describe('ablation grid', () => {
 
   it('--preset accepts only evidence, and names a bad one', async () => {
     await expect(ablateCommand.run({ config: 'tiny', set: [], preset: 'nope' }, [])).rejects.toThrow(/--preset: unknown preset 'nope'/);
-    await expect(ablateCommand.run({ config: 'tiny', set: [], preset: 'evidence', grid: '/nonexistent/e.json' }, [])).rejects.toThrow(/cannot read the evidence grid/);
+    await expect(ablateCommand.run({ config: 'tiny', set: [], preset: 'evidence', grid: '/nonexistent/e.json' }, [])).rejects.toThrow(
+      /cannot read the evidence grid/,
+    );
   });
 });

@@ -90,7 +90,9 @@ ${configHelp}
         log: createLogger('evidence'),
       });
       await reportAfterRun(report.dir, createLogger('evidence'));
-      process.stdout.write(`${report.table}\n\nfiles: ${report.dir}/{table.md,results.json,chart.svg,report.html}\nwall time: ${((performance.now() - started) / 60000).toFixed(1)} min\n`);
+      process.stdout.write(
+        `${report.table}\n\nfiles: ${report.dir}/{table.md,results.json,chart.svg,report.html}\nwall time: ${((performance.now() - started) / 60000).toFixed(1)} min\n`,
+      );
       return 0;
     }
     const gridPath = (values.grid as string | undefined) ?? join(presetDir, 'ablation.json');
@@ -102,7 +104,12 @@ ${configHelp}
     // Validate every variant before spending hours on the first.
     const base = loadConfig(values.config as string, values.set as string[]);
     const configs = variants.map((v, k) =>
-      loadConfig(values.config as string, [...(values.set as string[]), ...v.set, `name=${base.name}-${v.name}`, ...(k > 0 ? ['evaluate.compareWithScratch=false'] : [])]),
+      loadConfig(values.config as string, [
+        ...(values.set as string[]),
+        ...v.set,
+        `name=${base.name}-${v.name}`,
+        ...(k > 0 ? ['evaluate.compareWithScratch=false'] : []),
+      ]),
     );
     const rows: AblationRow[] = [];
     let scratch: number | undefined;

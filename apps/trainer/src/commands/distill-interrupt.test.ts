@@ -28,7 +28,12 @@ function run(argv: string[] | string, onStart?: (kill: (s: NodeJS.Signals) => vo
   });
 }
 
-const lines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).length : 0);
+const lines = (path: string) =>
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim()).length
+    : 0;
 
 describe('ecamp distill and Ctrl-C', () => {
   let server: TestOllamaServer | undefined;

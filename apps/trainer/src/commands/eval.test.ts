@@ -12,7 +12,29 @@ beforeAll(async () => {
 describe('ecamp eval', () => {
   it('scores a fine-tuned head on other test data, rebuilding the frozen encoder it was trained on', async () => {
     const out = join(tempDir(), 'ft');
-    const train = await cli(['finetune', '--task', 'detection', '--encoder', 'random', '--image-size', '64', '--epochs', '1', '--batch-size', '6', '--head-width', '0.03125', '--bootstrap', '20', '--data', join(d, 'boxes_train.csv'), '--test', join(d, 'boxes_test.csv'), '--out', out]);
+    const train = await cli([
+      'finetune',
+      '--task',
+      'detection',
+      '--encoder',
+      'random',
+      '--image-size',
+      '64',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '6',
+      '--head-width',
+      '0.03125',
+      '--bootstrap',
+      '20',
+      '--data',
+      join(d, 'boxes_train.csv'),
+      '--test',
+      join(d, 'boxes_test.csv'),
+      '--out',
+      out,
+    ]);
     expect(train.code).toBe(0);
     const ckpt = join(out, 'checkpoints', 'head.safetensors');
     const r = await cli(['eval', '--checkpoint', ckpt, '--test', join(d, 'boxes_val.csv'), '--bootstrap', '20']);
@@ -31,7 +53,29 @@ describe('ecamp eval', () => {
     writeSafetensors(other, { w: tf.zeros([1]) });
     await expect(cli(['eval', '--checkpoint', other, '--test', join(d, 'test.txt')])).rejects.toThrow(/other\.safetensors: not an 'ecamp finetune' checkpoint/);
     const out = join(dir, 'ft');
-    expect((await cli(['finetune', '--task', 'classification', '--encoder', 'random', '--image-size', '64', '--epochs', '1', '--bootstrap', '20', '--data', join(d, 'val.txt'), '--test', join(d, 'val.txt'), '--out', out])).code).toBe(0);
+    expect(
+      (
+        await cli([
+          'finetune',
+          '--task',
+          'classification',
+          '--encoder',
+          'random',
+          '--image-size',
+          '64',
+          '--epochs',
+          '1',
+          '--bootstrap',
+          '20',
+          '--data',
+          join(d, 'val.txt'),
+          '--test',
+          join(d, 'val.txt'),
+          '--out',
+          out,
+        ])
+      ).code,
+    ).toBe(0);
     const swap = await cli(['eval', '--checkpoint', join(out, 'checkpoints', 'head.safetensors'), '--test', join(d, 'test.txt'), '--encoder', 'random']);
     expect(swap.code).toBe(2);
     expect(swap.err).toMatch(/holds its fine-tuned encoder; it cannot be swapped/);

@@ -26,13 +26,31 @@ describe('ecamp finetune (synthetic set, through the CLI)', () => {
   it('classification, multi-label, fine-tuning with augmentation: best epoch saved, JSONL metrics, AUROC with an interval, no leak', async () => {
     const out = join(tempDir(), 'cls');
     const before = tf.memory().numTensors;
-    const r = await cli(['finetune', '--task', 'classification', ...small, '--data', join(d, 'train.txt'), '--val', join(d, 'val.txt'), '--test', join(d, 'test.txt'), '--out', out]);
+    const r = await cli([
+      'finetune',
+      '--task',
+      'classification',
+      ...small,
+      '--data',
+      join(d, 'train.txt'),
+      '--val',
+      join(d, 'val.txt'),
+      '--test',
+      join(d, 'test.txt'),
+      '--out',
+      out,
+    ]);
     expect(r.err).not.toMatch(/warning|error|skip/i); // stderr carries the run's log lines only
     expect(r.code).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
     expect(r.out).toMatch(/mean AUROC: \d\.\d{4} \(95 % interval \d\.\d{4} … \d\.\d{4}\)/);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ task: 'classification', protocol: 'finetune', data: { train: 12, val: 6, test: 6, format: 'classification-list' }, selected: 'best-validation' });
+    expect(summary).toMatchObject({
+      task: 'classification',
+      protocol: 'finetune',
+      data: { train: 12, val: 6, test: 6, format: 'classification-list' },
+      selected: 'best-validation',
+    });
     expect(summary.head.labels).toMatchObject({ mode: 'multi-label', numClasses: 8 });
     const lines = jsonl(join(out, 'metrics.jsonl'));
     const steps = lines.filter((l) => l.type === 'step');
@@ -55,12 +73,36 @@ describe('ecamp finetune (synthetic set, through the CLI)', () => {
           .split('\n')
           .map((l) => {
             const [p, ...ls] = l.split(' ');
-            return `${p} ${Math.min(2, ls.map(Number).reduce((a, b) => a + b, 0))}`;
+            return `${p} ${Math.min(
+              2,
+              ls.map(Number).reduce((a, b) => a + b, 0),
+            )}`;
           })
           .join('\n'),
       );
     const out = join(tempDir(), 'single');
-    const r = await cli(['finetune', '--task', 'classification', ...small, '--protocol', 'linear-probe', '--optimizer', 'adamw', '--lr', '1e-3', '--data', toIndex('train.txt'), '--val', toIndex('val.txt'), '--test', toIndex('test.txt'), '--classes', '3', '--out', out]);
+    const r = await cli([
+      'finetune',
+      '--task',
+      'classification',
+      ...small,
+      '--protocol',
+      'linear-probe',
+      '--optimizer',
+      'adamw',
+      '--lr',
+      '1e-3',
+      '--data',
+      toIndex('train.txt'),
+      '--val',
+      toIndex('val.txt'),
+      '--test',
+      toIndex('test.txt'),
+      '--classes',
+      '3',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/accuracy: \d\.\d{4} \(95 % interval/);
     expect(r.out).toMatch(/macro AUROC: /);
@@ -74,7 +116,14 @@ describe('ecamp finetune (synthetic set, through the CLI)', () => {
 
   it('segmentation from masks, frozen encoder: Dice per image with the empty-mask convention printed, and `ecamp eval` reproduces it', async () => {
     const out = join(tempDir(), 'seg');
-    const data = ['--data', join(d, 'masks_pleural_effusion_train.csv'), '--val', join(d, 'masks_pleural_effusion_val.csv'), '--test', join(d, 'masks_pleural_effusion_test.csv')];
+    const data = [
+      '--data',
+      join(d, 'masks_pleural_effusion_train.csv'),
+      '--val',
+      join(d, 'masks_pleural_effusion_val.csv'),
+      '--test',
+      join(d, 'masks_pleural_effusion_test.csv'),
+    ];
     const r = await cli(['finetune', '--task', 'segmentation', ...small, '--decoder-widths', '8,8,4,4', ...data, '--out', out]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Dice: \d\.\d{4} \(95 % interval/);
@@ -85,18 +134,56 @@ describe('ecamp finetune (synthetic set, through the CLI)', () => {
     expect(steps).toHaveLength(6);
     expect(new Set(steps.slice(1).map((l) => l.tensors)).size).toBe(1);
     const dice = summary.test.metrics[0].value;
-    const e = await cli(['eval', '--checkpoint', join(out, 'checkpoints', 'head.safetensors'), '--test', join(d, 'masks_pleural_effusion_test.csv'), '--bootstrap', '50', '--out', join(out, 'eval')]);
+    const e = await cli([
+      'eval',
+      '--checkpoint',
+      join(out, 'checkpoints', 'head.safetensors'),
+      '--test',
+      join(d, 'masks_pleural_effusion_test.csv'),
+      '--bootstrap',
+      '50',
+      '--out',
+      join(out, 'eval'),
+    ]);
     expect(e.code).toBe(0);
     expect(e.out).toContain(`Dice: ${dice.toFixed(4)}`);
     expect(JSON.parse(readFileSync(join(out, 'eval', 'eval.json'), 'utf8')).metrics.metrics[0].value).toBeCloseTo(dice, 6);
   });
 
   it('segmentation from SIIM RLE with --split, and detection from boxes: both mAPs named', async () => {
-    const seg = await cli(['finetune', '--task', 'segmentation', ...small, '--decoder-widths', '4,4,4,4', '--data', join(d, 'siim_train.csv'), '--split', '8/4', '--out', join(tempDir(), 'siim')]);
+    const seg = await cli([
+      'finetune',
+      '--task',
+      'segmentation',
+      ...small,
+      '--decoder-widths',
+      '4,4,4,4',
+      '--data',
+      join(d, 'siim_train.csv'),
+      '--split',
+      '8/4',
+      '--out',
+      join(tempDir(), 'siim'),
+    ]);
     expect(seg.code).toBe(0);
     expect(seg.out).toMatch(/test metrics of the last epoch \(2\), protocol frozen \(4 images\)/);
     const out = join(tempDir(), 'det');
-    const det = await cli(['finetune', '--task', 'detection', ...small, '--head-width', '0.03125', '--data', join(d, 'boxes_train.csv'), '--val', join(d, 'boxes_val.csv'), '--test', join(d, 'boxes_test.csv'), '--out', out]);
+    const det = await cli([
+      'finetune',
+      '--task',
+      'detection',
+      ...small,
+      '--head-width',
+      '0.03125',
+      '--data',
+      join(d, 'boxes_train.csv'),
+      '--val',
+      join(d, 'boxes_val.csv'),
+      '--test',
+      join(d, 'boxes_test.csv'),
+      '--out',
+      out,
+    ]);
     expect(det.code).toBe(0);
     expect(det.out).toMatch(/mAP \(ours\): (\d\.\d{4}|n\/a)/);
     expect(det.out).toMatch(/mAP \(authors'\): /);

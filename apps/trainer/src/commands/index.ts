@@ -12,4 +12,16 @@ import { synthCommand } from './synth.js';
 import { windowsCommand } from './windows.js';
 
 /** Every `ecamp` sub-command, in the order the help lists them. */
-export const commands: Command[] = [runCommand, pretrainCommand, evaluateCommand, finetuneCommand, evalCommand, ablateCommand, reportCommand, windowsCommand, synthCommand, distillCommand, configCommand];
+export const commands: Command[] = [
+  runCommand,
+  pretrainCommand,
+  evaluateCommand,
+  finetuneCommand,
+  evalCommand,
+  ablateCommand,
+  reportCommand,
+  windowsCommand,
+  synthCommand,
+  distillCommand,
+  configCommand,
+];

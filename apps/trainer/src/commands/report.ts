@@ -35,7 +35,8 @@ Examples:
   async run(values, positionals) {
     if (positionals.length !== 1) throw new ConfigError(`expected exactly one run folder, ablation table or evidence folder, got ${positionals.length}`);
     const max = values['max-pictures'] === undefined ? undefined : Number(values['max-pictures']);
-    if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new ConfigError(`--max-pictures: expected a positive integer, got '${String(values['max-pictures'])}'`);
+    if (max !== undefined && !(Number.isInteger(max) && max > 0))
+      throw new ConfigError(`--max-pictures: expected a positive integer, got '${String(values['max-pictures'])}'`);
     const attention = values['no-attention'] !== true;
     const log = createLogger('report');
     if (attention) await initBackend({ quiet: true });

@@ -50,7 +50,9 @@ ${configHelp}
       outPath,
       log,
     });
-    process.stdout.write(`wrote ${result.entries.length} windows to ${outPath} (${result.counts.selected} from attention, ${result.counts.fallbackNoEntity} centred)\n`);
+    process.stdout.write(
+      `wrote ${result.entries.length} windows to ${outPath} (${result.counts.selected} from attention, ${result.counts.fallbackNoEntity} centred)\n`,
+    );
     return 0;
   },
 };

@@ -47,13 +47,21 @@ describe('configuration errors name the line', () => {
     const msg = messageOf(() => loadConfig(join(dir, 'typo.yaml')));
     expect(msg).toContain('\n  optim.learningRate: Unrecognized key: "learningRate" (line 4)');
     const dir2 = files({ 'rule.yaml': 'extends: tiny\ndata:\n  source: csv\n' });
-    expect(messageOf(() => loadConfig(join(dir2, 'rule.yaml')))).toContain("\n  data.csv: required when data.source is 'csv' (the authors' img_path, report, llm_output CSV) (near line 2)");
+    expect(messageOf(() => loadConfig(join(dir2, 'rule.yaml')))).toContain(
+      "\n  data.csv: required when data.source is 'csv' (the authors' img_path, report, llm_output CSV) (near line 2)",
+    );
   });
 
   it('and column of a JSON syntax error; names the file whose extends is missing or not a string', () => {
-    const dir = files({ 'bad.json': '{\n  "seed": 1,\n  "optim": { "lr": 1, }\n}\n', 'ext.json': '{\n  "seed": 1,\n  "extends": "gone.json"\n}\n', 'num.yaml': 'seed: 1\nextends: 5\n' });
+    const dir = files({
+      'bad.json': '{\n  "seed": 1,\n  "optim": { "lr": 1, }\n}\n',
+      'ext.json': '{\n  "seed": 1,\n  "extends": "gone.json"\n}\n',
+      'num.yaml': 'seed: 1\nextends: 5\n',
+    });
     expect(messageOf(() => loadConfig(join(dir, 'bad.json')))).toMatch(new RegExp(`^${join(dir, 'bad.json')}: cannot parse \\(line 3, column \\d+\\): `));
-    expect(messageOf(() => loadConfig(join(dir, 'ext.json')))).toBe(`config file not found: ${join(dir, 'gone.json')} (the 'extends' on line 3 of ${join(dir, 'ext.json')})`);
+    expect(messageOf(() => loadConfig(join(dir, 'ext.json')))).toBe(
+      `config file not found: ${join(dir, 'gone.json')} (the 'extends' on line 3 of ${join(dir, 'ext.json')})`,
+    );
     expect(messageOf(() => loadConfig(join(dir, 'num.yaml')))).toBe(`${join(dir, 'num.yaml')}: field 'extends' must be a preset name or a path (line 2)`);
   });
 });

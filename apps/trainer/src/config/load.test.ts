@@ -58,15 +58,21 @@ describe('loadConfig', () => {
   });
 
   it('names the field of cross-field rules: a split without a test part, a warm-up longer than the run', () => {
-    expect(() => loadConfig('tiny', ['data.syntheticSplit.train=0.9', 'data.syntheticSplit.val=0.1'])).toThrow(/data\.syntheticSplit: train \+ val must leave a test split/);
-    expect(() => loadConfig('tiny', ['optim.schedule=cosine', 'optim.steps=5', 'optim.warmupSteps=6'])).toThrow(/optim\.warmupSteps: must not exceed optim\.steps/);
+    expect(() => loadConfig('tiny', ['data.syntheticSplit.train=0.9', 'data.syntheticSplit.val=0.1'])).toThrow(
+      /data\.syntheticSplit: train \+ val must leave a test split/,
+    );
+    expect(() => loadConfig('tiny', ['optim.schedule=cosine', 'optim.steps=5', 'optim.warmupSteps=6'])).toThrow(
+      /optim\.warmupSteps: must not exceed optim\.steps/,
+    );
     // The authors' schedule derives its own warm-up, so optim.warmupSteps does not constrain it.
     expect(loadConfig('tiny', ['optim.schedule=authors', 'optim.steps=5', 'optim.warmupSteps=6']).optim.steps).toBe(5);
     expect(() => loadConfig('tiny', ['objectives.balance=equal'])).toThrow(/objectives\.balance/);
     expect(() => loadConfig('tiny', ['objectives.mlm.lossNormalisation=real-tokens'])).toThrow(/lossNormalisation/);
     // Label draws: only for the probe, and only on a subset of the labels.
     expect(loadConfig('tiny', ['evaluate.draws=5', 'evaluate.trainFraction=0.1']).evaluate.draws).toBe(5);
-    expect(() => loadConfig('tiny', ['evaluate.draws=5', 'evaluate.trainFraction=0.1', 'evaluate.protocol=finetune'])).toThrow(/evaluate\.draws: label draws are for the linear probe/);
+    expect(() => loadConfig('tiny', ['evaluate.draws=5', 'evaluate.trainFraction=0.1', 'evaluate.protocol=finetune'])).toThrow(
+      /evaluate\.draws: label draws are for the linear probe/,
+    );
     expect(() => loadConfig('tiny', ['evaluate.draws=5'])).toThrow(/evaluate\.draws: with evaluate\.trainFraction 1 every draw is the whole training list/);
   });
 

@@ -101,7 +101,8 @@ function readRaw(path: string, seen: Set<string> = new Set(), sources: ConfigSou
   if (!isPlainObject(raw)) throw new ConfigError(`${path}: the top level must be an object`);
   const { extends: parent, ...rest } = raw;
   if (parent === undefined) return rest;
-  if (typeof parent !== 'string') throw new ConfigError(`${path}: field 'extends' must be a preset name or a path (line ${findLine(text, ['extends'])?.line ?? 1})`);
+  if (typeof parent !== 'string')
+    throw new ConfigError(`${path}: field 'extends' must be a preset name or a path (line ${findLine(text, ['extends'])?.line ?? 1})`);
   return deepMerge(readRaw(resolveConfigPath(parent, path), seen, sources), rest);
 }
 

@@ -59,7 +59,12 @@ export interface ClassificationPredictions {
 
 /** Builds the configured ViT and, when given, loads encoder weights (timm names) strictly. */
 export function loadEncoder(config: Config, weightsPath?: string): VisionTransformer {
-  const vit = createVit(config.model.vit, { ...encoderOverrides(config), imageSize: config.model.imageSize, patchSize: config.model.patchSize, seed: config.seed });
+  const vit = createVit(config.model.vit, {
+    ...encoderOverrides(config),
+    imageSize: config.model.imageSize,
+    patchSize: config.model.patchSize,
+    seed: config.seed,
+  });
   if (weightsPath) {
     const { tensors } = readSafetensors(weightsPath);
     try {
@@ -77,7 +82,13 @@ function asRecords(list: ClassificationRecord[]): PretrainRecord[] {
 }
 
 /** One pass over `records` at the downstream resolution as classification batches (tensors owned by the consumer). */
-async function* classificationBatches(records: PretrainRecord[], config: Config, seed: number, shuffle: boolean, badSamples: BadSampleLog): AsyncGenerator<ClassificationBatch> {
+async function* classificationBatches(
+  records: PretrainRecord[],
+  config: Config,
+  seed: number,
+  shuffle: boolean,
+  badSamples: BadSampleLog,
+): AsyncGenerator<ClassificationBatch> {
   const size = config.model.imageSize;
   const loader = new Loader({ records, batchSize: config.evaluate.batchSize, seed, size, mode: 'downstream', shuffle, dropLast: false, epochs: 1, badSamples });
   for await (const b of loader) {
@@ -109,7 +120,12 @@ export async function evaluateClassifier(
   const linearProbe = config.evaluate.protocol === 'linear-probe';
   // The encoder is frozen for the probe: every image is encoded once (the test images once for all draws).
   const features = (records: PretrainRecord[]) =>
-    extractPooledFeatures({ encoder, batches: classificationBatches(records, config, config.seed, false, badSamples), task: 'multi-label', numClasses: numLabels });
+    extractPooledFeatures({
+      encoder,
+      batches: classificationBatches(records, config, config.seed, false, badSamples),
+      task: 'multi-label',
+      numClasses: numLabels,
+    });
   let testFeatures: PooledFeatures | undefined;
   const results: ClassificationEvaluation[] = [];
   let trainImages = 0;
@@ -133,11 +149,24 @@ export async function evaluateClassifier(
       if (linearProbe && config.evaluate.probeSolver === 'lbfgs') {
         const solved = solveLinearProbe({ head, data: await features(train), task: 'multi-label', l2: config.evaluate.probeL2 });
         last = solved.trainLoss;
-        log.progress(d + 1, draws, `${what}: solved in ${solved.iterations} L-BFGS iterations, training loss ${solved.trainLoss.toFixed(4)}${solved.converged ? '' : ` (not converged: largest gradient ${solved.gradientMax.toExponential(1)})`}`);
+        log.progress(
+          d + 1,
+          draws,
+          `${what}: solved in ${solved.iterations} L-BFGS iterations, training loss ${solved.trainLoss.toFixed(4)}${solved.converged ? '' : ` (not converged: largest gradient ${solved.gradientMax.toExponential(1)})`}`,
+        );
         testFeatures ??= await features(test);
         results.push(evaluatePooledFeatures(head, testFeatures, 'multi-label'));
       } else if (linearProbe) {
-        fit = await fitLinearProbe({ head, data: await features(train), task: 'multi-label', epochs: config.evaluate.epochs, batchSize: config.evaluate.batchSize, optimiser, rng: drawRng, onProgress });
+        fit = await fitLinearProbe({
+          head,
+          data: await features(train),
+          task: 'multi-label',
+          epochs: config.evaluate.epochs,
+          batchSize: config.evaluate.batchSize,
+          optimiser,
+          rng: drawRng,
+          onProgress,
+        });
         testFeatures ??= await features(test);
         results.push(evaluatePooledFeatures(head, testFeatures, 'multi-label'));
       } else {
@@ -152,7 +181,9 @@ export async function evaluateClassifier(
           rng: drawRng,
           onProgress,
         });
-        results.push(await evaluateClassification({ encoder, head, batches: classificationBatches(test, config, config.seed, false, badSamples), task: 'multi-label' }));
+        results.push(
+          await evaluateClassification({ encoder, head, batches: classificationBatches(test, config, config.seed, false, badSamples), task: 'multi-label' }),
+        );
       }
     } finally {
       fit?.dispose();

@@ -84,10 +84,18 @@ export async function linearProbe(train: CachedSplit, test: CachedSplit, s: Prob
   const head = new ClassificationHead(train.cache.dim, train.set.numLabels, { rng: rng.fork('head'), featureNorm: true });
   const data = await pooled(train.cache, train.set);
   const solved = (s.solver ?? 'lbfgs') === 'lbfgs' ? solveLinearProbe({ head, data, task: 'multi-label', l2: s.l2 }) : undefined;
-  const fit = solved ? undefined : await fitLinearProbe({ head, data, task: 'multi-label', epochs: s.epochs, batchSize: s.batchSize, optimiser: optimiser(s, train.set.count), rng });
+  const fit = solved
+    ? undefined
+    : await fitLinearProbe({ head, data, task: 'multi-label', epochs: s.epochs, batchSize: s.batchSize, optimiser: optimiser(s, train.set.count), rng });
   try {
     const r = evaluatePooledFeatures(head, await pooled(test.cache, test.set), 'multi-label');
-    return { auroc: r.auroc, perLabelAuroc: r.perLabelAuroc, scores: r.scores, targets: r.targets, trainLoss: solved?.trainLoss ?? fit!.losses[fit!.losses.length - 1] };
+    return {
+      auroc: r.auroc,
+      perLabelAuroc: r.perLabelAuroc,
+      scores: r.scores,
+      targets: r.targets,
+      trainLoss: solved?.trainLoss ?? fit!.losses[fit!.losses.length - 1],
+    };
   } finally {
     fit?.dispose();
     head.dispose();
@@ -125,12 +133,7 @@ export async function fineTune(encoder: FeatureEncoder, train: MemorySet, test: 
 }
 
 /** Frozen-encoder segmentation (paper's decoder, narrower; 10·focal − log soft Dice) → per-image Dice at 0.5. */
-export async function segmentation(
-  train: CachedSplit,
-  test: CachedSplit,
-  s: TaskSettings & { channels: number[] },
-  seed: number,
-) {
+export async function segmentation(train: CachedSplit, test: CachedSplit, s: TaskSettings & { channels: number[] }, seed: number) {
   const rng = new Rng(seed).fork('segmentation');
   const encoder = new CachedTokenEncoder(train.cache);
   const decoder = new SegmentationDecoder(train.cache.dim, { channels: s.channels, rng: rng.fork('decoder') });
@@ -161,12 +164,7 @@ export async function segmentation(
 }
 
 /** Frozen-encoder detection (YOLOv3 head at 28/14/7, one class) → mAP over IoU 0.40–0.75. */
-export async function detection(
-  train: CachedSplit,
-  test: CachedSplit,
-  s: TaskSettings & { channels: number },
-  seed: number,
-) {
+export async function detection(train: CachedSplit, test: CachedSplit, s: TaskSettings & { channels: number }, seed: number) {
   const rng = new Rng(seed).fork('detection');
   const head = new DetectionHead(train.cache.dim, yoloV3Config(train.set.size, 1), { channels: s.channels, rng: rng.fork('head') });
   const fit = await fitDetector({
@@ -186,4 +184,3 @@ export async function detection(
     head.dispose();
   }
 }
-

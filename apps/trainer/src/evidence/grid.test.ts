@@ -50,7 +50,18 @@ describe('evidence grid', () => {
     expect(g.rows.slice(2).every((r) => r.init === 'mae')).toBe(true);
     expect(g.contrasts).toContainEqual(['full', 'mim']);
     expect(evidenceContrasts(g.rows, g.contrasts).map((p) => `${p.a}-${p.b}`)).toEqual([
-      'mae-random', 'mim-mae', 'mlm-mim', 'rebalance-mlm', 'descriptor-rebalance', 'context-descriptor', 'sr-centre-context', 'sr-attention-sr-centre', 'full-sr-attention', 'full-mim', 'full-mae', 'full-random',
+      'mae-random',
+      'mim-mae',
+      'mlm-mim',
+      'rebalance-mlm',
+      'descriptor-rebalance',
+      'context-descriptor',
+      'sr-centre-context',
+      'sr-attention-sr-centre',
+      'full-sr-attention',
+      'full-mim',
+      'full-mae',
+      'full-random',
     ]);
     for (const r of g.rows) for (const s of g.seeds) expect(cellConfig(g, r, s).seed).toBe(s);
     const full = cellConfig(g, g.rows.at(-1)!, 0);
@@ -58,7 +69,12 @@ describe('evidence grid', () => {
     expect(full.model.fusion).toBe('patches+pooled');
     expect(full.objectives.superres.window).toBe('online');
     // Each row after MIM differs from the previous one in what its label says it adds.
-    const at = (name: string) => cellConfig(g, g.rows.find((r) => r.name === name)!, 0);
+    const at = (name: string) =>
+      cellConfig(
+        g,
+        g.rows.find((r) => r.name === name)!,
+        0,
+      );
     expect(at('mlm').objectives.mlm.masking).toBe('random');
     expect(at('rebalance').objectives.mlm.rebalance).toBe(true);
     expect(at('mlm').objectives.mlm.rebalance).toBe(false);

@@ -75,13 +75,18 @@ export type EvidenceTask = (typeof TASKS)[number];
 export function parseEvidenceGrid(raw: unknown, origin: string): EvidenceGrid {
   const parsed = GridSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(`${origin}: invalid evidence grid\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`).join('\n')}`);
+    throw new ConfigError(
+      `${origin}: invalid evidence grid\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`).join('\n')}`,
+    );
   }
   const names = parsed.data.rows.map((r) => r.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new ConfigError(`${origin}: rows: the name '${dup}' is used twice`);
   parsed.data.contrasts.forEach(([a, b], i) => {
-    for (const [k, n] of [[0, a], [1, b]] as const) {
+    for (const [k, n] of [
+      [0, a],
+      [1, b],
+    ] as const) {
       if (!names.includes(n)) throw new ConfigError(`${origin}: contrasts.${i}.${k}: no row named '${n}'`);
     }
   });

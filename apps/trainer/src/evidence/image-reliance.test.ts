@@ -19,7 +19,10 @@ describe('mlmImageReliance', () => {
     const model = new EcampPretrainModel(c, tokenizer.vocabSize);
     const distinct = FixedBatchSource.random(REPORTS, 2, 1);
     const one = (await FixedBatchSource.random(REPORTS.slice(0, 1), 1, 1).next()).view448;
-    const same = new FixedBatchSource(REPORTS.map((report, n) => ({ id: `same-${n}`, report, view448: one })), 2);
+    const same = new FixedBatchSource(
+      REPORTS.map((report, n) => ({ id: `same-${n}`, report, view448: one })),
+      2,
+    );
     const before = tf.memory().numTensors;
     const a = await mlmImageReliance(model, tokenizer, c, same, 2);
     const b = await mlmImageReliance(model, tokenizer, c, distinct, 2);

@@ -86,7 +86,12 @@ export async function mlmImageReliance(
     for (let b = 0; b < batches; b++) {
       const batch = await source.next();
       // Text masking from a per-batch seed; centred windows (SR is off here anyway).
-      const { inputs } = toPretrainInputs(batch, { ...config, objectives: { ...config.objectives, superres: { ...config.objectives.superres, window: 'center' } } }, tokenizer, new Rng(seed).fork(`text-${b}`));
+      const { inputs } = toPretrainInputs(
+        batch,
+        { ...config, objectives: { ...config.objectives, superres: { ...config.objectives.superres, window: 'center' } } },
+        tokenizer,
+        new Rng(seed).fork(`text-${b}`),
+      );
       const rotated = rotateImages(inputs);
       try {
         // A fresh stream per pass: every pass of this batch hides the same patches.

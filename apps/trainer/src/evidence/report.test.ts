@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate, evidenceChartSvg, formatContrastTable, formatEvidenceTable, pairedContrasts, type CellResult } from './report.js';
 
-const r = (row: string, seed: number, task: CellResult['task'], fraction: number, value: number): CellResult => ({ row, seed, task, fraction, value, seconds: 1 });
+const r = (row: string, seed: number, task: CellResult['task'], fraction: number, value: number): CellResult => ({
+  row,
+  seed,
+  task,
+  fraction,
+  value,
+  seconds: 1,
+});
 
 describe('evidence report', () => {
   const results = [

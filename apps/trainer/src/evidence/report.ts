@@ -107,7 +107,12 @@ export function pairedContrasts(results: readonly CellResult[], pairs: readonly 
 }
 
 /** Markdown table of contrasts: one line per pair, "mean ± std (wins/seeds)" per (protocol, fraction). */
-export function formatContrastTable(contrasts: readonly Contrast[], pairs: readonly { a: string; b: string; label: string }[], tasks: readonly EvidenceTask[], fractions: readonly number[]): string {
+export function formatContrastTable(
+  contrasts: readonly Contrast[],
+  pairs: readonly { a: string; b: string; label: string }[],
+  tasks: readonly EvidenceTask[],
+  fractions: readonly number[],
+): string {
   const columns = tasks.flatMap((t) => fractions.map((f) => ({ t, f })));
   const head = `| contrast (paired by seed) | ${columns.map((c) => `${METRIC_NAMES[c.t]} @ ${pct(c.f)}`).join(' | ')} |`;
   const rule = `|---|${columns.map(() => '---').join('|')}|`;
@@ -134,11 +139,18 @@ function cell(a: Aggregate | undefined): string {
  * Markdown table: one line per row, one column per (protocol, fraction), "mean ± std" over
  * seeds; `labels` names the rows.
  */
-export function formatEvidenceTable(aggs: readonly Aggregate[], rows: readonly { name: string; label: string }[], tasks: readonly EvidenceTask[], fractions: readonly number[]): string {
+export function formatEvidenceTable(
+  aggs: readonly Aggregate[],
+  rows: readonly { name: string; label: string }[],
+  tasks: readonly EvidenceTask[],
+  fractions: readonly number[],
+): string {
   const columns = tasks.flatMap((t) => fractions.map((f) => ({ t, f })));
   const head = `| row | ${columns.map((c) => `${METRIC_NAMES[c.t]} @ ${pct(c.f)}`).join(' | ')} |`;
   const rule = `|---|${columns.map(() => '---').join('|')}|`;
-  const lines = rows.map((r) => `| ${r.label} | ${columns.map((c) => cell(aggs.find((a) => a.row === r.name && a.task === c.t && a.fraction === c.f))).join(' | ')} |`);
+  const lines = rows.map(
+    (r) => `| ${r.label} | ${columns.map((c) => cell(aggs.find((a) => a.row === r.name && a.task === c.t && a.fraction === c.f))).join(' | ')} |`,
+  );
   return [head, rule, ...lines].join('\n');
 }
 
@@ -151,7 +163,13 @@ function escapeXml(s: string): string {
  * (mean over seeds), a ±1 std whisker, and a dot per seed. The x axis of a panel spans the
  * range of its values (with a margin), so small differences stay visible; it is labelled.
  */
-export function evidenceChartSvg(aggs: readonly Aggregate[], rows: readonly { name: string; label: string }[], tasks: readonly EvidenceTask[], fractions: readonly number[], title: string): string {
+export function evidenceChartSvg(
+  aggs: readonly Aggregate[],
+  rows: readonly { name: string; label: string }[],
+  tasks: readonly EvidenceTask[],
+  fractions: readonly number[],
+  title: string,
+): string {
   const colours = ['#4c72b0', '#dd8452', '#55a868', '#c44e52'];
   // Room for the longest row label (≈ 6.2 px per character at 11 px).
   const labelW = Math.max(160, Math.ceil(16 + 6.2 * Math.max(...rows.map((r) => r.label.length))));
@@ -209,7 +227,9 @@ export function evidenceChartSvg(aggs: readonly Aggregate[], rows: readonly { na
       });
     });
   });
-  parts.push(`<text x="10" y="${height - 12}" fill="#555">Bars: mean over seeds; whiskers: ±1 standard deviation; dots: single seeds. Each panel's axis spans its own range.</text>`);
+  parts.push(
+    `<text x="10" y="${height - 12}" fill="#555">Bars: mean over seeds; whiskers: ±1 standard deviation; dots: single seeds. Each panel's axis spans its own range.</text>`,
+  );
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }

@@ -87,23 +87,40 @@ async function loadSets(base: Config, grid: EvidenceGrid, log: Logger) {
   const { dir, manifest } = await ensureSyntheticSet(base, log);
   const label = grid.tasks.segmentation.label;
   const maskCsv = manifest.paths.masks[label as keyof typeof manifest.paths.masks];
-  if (!maskCsv) throw new ConfigError(`tasks.segmentation.label: the synthetic set has no masks for '${label}' (it has ${Object.keys(manifest.paths.masks).join(', ')})`);
+  if (!maskCsv)
+    throw new ConfigError(`tasks.segmentation.label: the synthetic set has no masks for '${label}' (it has ${Object.keys(manifest.paths.masks).join(', ')})`);
   const records = (split: 'train' | 'test'): MemoryRecord[] => {
     const masks = new Map(readMaskCsv(join(dir, maskCsv[split])).map((r) => [r.imagePath, r.maskPath]));
     const boxes = new Map(readBoxCsv(join(dir, manifest.paths.boxes[split])).map((r) => [r.imagePath, r.boxes]));
-    return readClassificationList(join(dir, manifest.paths.classification[split])).map((r) => ({ imagePath: r.imagePath, labels: r.labels, maskPath: masks.get(r.imagePath), boxes: boxes.get(r.imagePath) }));
+    return readClassificationList(join(dir, manifest.paths.classification[split])).map((r) => ({
+      imagePath: r.imagePath,
+      labels: r.labels,
+      maskPath: masks.get(r.imagePath),
+      boxes: boxes.get(r.imagePath),
+    }));
   };
   const trainAll = records('train');
   // Each seed draws its own subsets (the label-sampling noise is part of what the seeds measure).
   const subsets = new Map<string, string[]>();
-  for (const seed of grid.seeds) for (const f of grid.fractions) subsets.set(`${seed}:${f}`, selectFraction(trainAll, f, seed).map((r) => r.imagePath));
+  for (const seed of grid.seeds)
+    for (const f of grid.fractions)
+      subsets.set(
+        `${seed}:${f}`,
+        selectFraction(trainAll, f, seed).map((r) => r.imagePath),
+      );
   const needed = new Set([...subsets.values()].flat());
   const t0 = performance.now();
   const trainPool = await loadMemorySet(trainAll.filter((r) => needed.has(r.imagePath)));
   const test = await loadMemorySet(records('test'));
-  log.info(`evidence: ${test.count} test images and ${trainPool.count} training images (the union of every seed's ${grid.fractions.map((f) => `${f * 100} %`).join(' / ')} subsets) in memory in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  log.info(
+    `evidence: ${test.count} test images and ${trainPool.count} training images (the union of every seed's ${grid.fractions.map((f) => `${f * 100} %`).join(' / ')} subsets) in memory in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  );
   const row = new Map(trainPool.imagePaths.map((p, i) => [p, i]));
-  const train = (seed: number, fraction: number): MemorySet => subsetMemorySet(trainPool, subsets.get(`${seed}:${fraction}`)!.map((p) => row.get(p)!));
+  const train = (seed: number, fraction: number): MemorySet =>
+    subsetMemorySet(
+      trainPool,
+      subsets.get(`${seed}:${fraction}`)!.map((p) => row.get(p)!),
+    );
   return { test, train, trainPool };
 }
 
@@ -126,7 +143,9 @@ async function pretrainCell(config: Config, dir: string, log: Logger): Promise<s
   fresh.writeJson('config.json', config);
   const t0 = performance.now();
   const { summary } = await runPretrain(config, fresh, log, await prepareRunData(config, log));
-  log.info(`${config.name}: pre-trained ${summary.steps} steps in ${((performance.now() - t0) / 1000).toFixed(0)} s, final loss ${JSON.stringify(summary.lastLoss)}`);
+  log.info(
+    `${config.name}: pre-trained ${summary.steps} steps in ${((performance.now() - t0) / 1000).toFixed(0)} s, final loss ${JSON.stringify(summary.lastLoss)}`,
+  );
   return summary.encoderCheckpoint;
 }
 
@@ -163,7 +182,9 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
       // A row others start from is pre-trained even when its own scores are all there.
       const neededAsInit = rows.some((r) => r.init === row.name) && !existsSync(join(cellRunDir(dir, row.name, seed), 'checkpoints', 'mae-timm.safetensors'));
       if (todo.length === 0 && !neededAsInit) continue;
-      log.info(`evidence: ${row.name} seed ${seed} (${row.label}): ${todo.length} of ${pending.length} scores to compute${row.init ? ` (starts from ${row.init})` : ''}`);
+      log.info(
+        `evidence: ${row.name} seed ${seed} (${row.label}): ${todo.length} of ${pending.length} scores to compute${row.init ? ` (starts from ${row.init})` : ''}`,
+      );
       const encoderPath = row.pretrain ? await pretrainCell(config, cellDir, log) : undefined;
       const makeEncoder = () => loadEncoder(config, encoderPath);
 
@@ -242,10 +263,16 @@ export function evidenceContrasts(rows: readonly EvidenceRow[], extra: readonly 
 }
 
 function writeOutputs(dir: string, grid: EvidenceGrid, rows: EvidenceRow[], tasks: EvidenceTask[], results: CellResult[], seconds: number, gridPath: string) {
-  const aggregates = aggregate(results, rows.map((r) => r.name));
+  const aggregates = aggregate(
+    results,
+    rows.map((r) => r.name),
+  );
   const table = formatEvidenceTable(aggregates, rows, tasks, grid.fractions);
   const pairs = evidenceContrasts(rows, grid.contrasts);
-  const contrasts = pairedContrasts(results, pairs.map((p) => [p.a, p.b] as const));
+  const contrasts = pairedContrasts(
+    results,
+    pairs.map((p) => [p.a, p.b] as const),
+  );
   const differences = formatContrastTable(contrasts, pairs, tasks, grid.fractions);
   const title = `ECAMP evidence (${grid.seeds.length} seeds; ${gridPath.split('/').pop()})`;
   writeFileAtomic(

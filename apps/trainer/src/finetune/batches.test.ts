@@ -64,7 +64,10 @@ describe('encodeSet and the batch tensors', () => {
     expect(Array.from(pooled).map((v) => Math.round(v * 1e3) / 1e3)).toEqual([0, 20, 40].map((g) => Math.round(((g / 255 - 0.4722) / 0.3028) * 1e3) / 1e3));
     const batch = await set.decode([0, 2], settings, 0, 0);
     const images = imagesTensor(batch, 4);
-    const masks = masksTensor(batch.samples.map((s) => s.mask!), 4);
+    const masks = masksTensor(
+      batch.samples.map((s) => s.mask!),
+      4,
+    );
     expect(images.shape).toEqual([2, 4, 4, 3]);
     expect(masks.shape).toEqual([2, 4, 4, 1]);
     expect(masks.sum().dataSync()[0]).toBe(16);

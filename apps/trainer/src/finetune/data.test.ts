@@ -37,7 +37,10 @@ describe('detectFormat / readSource', () => {
     expect(readSource(boxes, 'detection', folderOptions, bad).samples.map((x) => x.boxes)).toEqual([[[1, 2, 5, 6]], []]);
     expect(readSource(boxes, 'segmentation', folderOptions, bad).samples[0].mask).toEqual({ kind: 'boxes', boxes: [[1, 2, 5, 6]] });
     expect(readSource(masks, 'segmentation', folderOptions, bad).samples[0].mask).toEqual({ kind: 'file', path: join(dir, 'm', 'a.png') });
-    expect(readSource(dir, 'segmentation', folderOptions, bad).samples.map((x) => x.imagePath)).toEqual([join(dir, 'images', 'a.png'), join(dir, 'images', 'b.png')]);
+    expect(readSource(dir, 'segmentation', folderOptions, bad).samples.map((x) => x.imagePath)).toEqual([
+      join(dir, 'images', 'a.png'),
+      join(dir, 'images', 'b.png'),
+    ]);
     expect(readSource(dir, 'segmentation', { images: 'images', masks: 'm' }, new BadSampleLog('skip', () => undefined)).samples).toHaveLength(1);
   });
 
@@ -60,7 +63,9 @@ describe('detectFormat / readSource', () => {
     const skip = new BadSampleLog('skip', () => undefined);
     expect(readSource(list, 'classification', folderOptions, skip).samples).toHaveLength(1);
     expect(skip.summary()).toEqual({ 'bad-value': 1, 'missing-image': 1 });
-    expect(() => readSource(list, 'classification', folderOptions, new BadSampleLog('fail'))).toThrow(/l\.txt:2 \(field "label 2"\): bad-value: "x" is not a number/);
+    expect(() => readSource(list, 'classification', folderOptions, new BadSampleLog('fail'))).toThrow(
+      /l\.txt:2 \(field "label 2"\): bad-value: "x" is not a number/,
+    );
     const boxes = writeText(join(dir, 'b.csv'), 'image_path,bbox\na.png,"[[5,5,1,1]]"\n');
     expect(() => readSource(boxes, 'detection', folderOptions, new BadSampleLog('fail'))).toThrow(/b\.csv:2 \(field "bbox"\): bad-value/);
   });
@@ -110,8 +115,12 @@ describe('resolveLabels', () => {
   });
 
   it('names the row of a label that does not fit', () => {
-    expect(() => resolveLabels({ labels: 'multi-label' }, [[s([0, 1]), s([0, 3], 7)]])).toThrow(/l\.txt:7 \(field "label 2"\): 3 is not 0 or 1 in a multi-label list; pass --labels single-label/);
-    expect(() => resolveLabels({ labels: 'single-label' }, [[s([1, 1, 0], 4)]])).toThrow(/l\.txt:4 \(field "labels"\): 1 1 0 is neither one class index nor a one-hot row/);
+    expect(() => resolveLabels({ labels: 'multi-label' }, [[s([0, 1]), s([0, 3], 7)]])).toThrow(
+      /l\.txt:7 \(field "label 2"\): 3 is not 0 or 1 in a multi-label list; pass --labels single-label/,
+    );
+    expect(() => resolveLabels({ labels: 'single-label' }, [[s([1, 1, 0], 4)]])).toThrow(
+      /l\.txt:4 \(field "labels"\): 1 1 0 is neither one class index nor a one-hot row/,
+    );
     expect(() => resolveLabels({ labels: 'single-label' }, [[s([0.5], 2)]])).toThrow(/l\.txt:2 \(field "label 1"\): 0.5 is not a class index/);
     expect(() => resolveLabels({ labels: 'single-label', classes: 2 }, [[s([0]), s([2], 9)]])).toThrow(/l\.txt:9 .*class 2 is outside --classes 2/);
   });

@@ -13,10 +13,7 @@ import { selectFraction, type Box } from '@ecamp/downstream';
 import { FinetuneOptionError, type FinetuneOptions, type FinetuneTask } from './options.js';
 
 /** Where a sample's mask comes from. */
-export type MaskSource =
-  | { kind: 'file'; path: string }
-  | { kind: 'rle'; rles: string[]; id: string }
-  | { kind: 'boxes'; boxes: Box[] };
+export type MaskSource = { kind: 'file'; path: string } | { kind: 'rle'; rles: string[]; id: string } | { kind: 'boxes'; boxes: Box[] };
 
 /** One downstream sample, before its image is decoded. */
 export interface Sample {
@@ -82,7 +79,12 @@ function maskFolder(root: string, options: Pick<FinetuneOptions, 'masks'>): stri
  * Reads one source for `task`. Throws (naming the file) when its format does not fit the task;
  * bad rows go to `badSamples` (skipped and counted, or an error under `fail`).
  */
-export function readSource(path: string, task: FinetuneTask, options: Pick<FinetuneOptions, 'imageRoot' | 'images' | 'masks'>, badSamples: BadSampleLog): { format: SourceFormat; samples: Sample[] } {
+export function readSource(
+  path: string,
+  task: FinetuneTask,
+  options: Pick<FinetuneOptions, 'imageRoot' | 'images' | 'masks'>,
+  badSamples: BadSampleLog,
+): { format: SourceFormat; samples: Sample[] } {
   const format = detectFormat(path);
   if (!TASK_FORMATS[task].includes(format)) {
     throw new FinetuneOptionError(`${path}: a ${format.replace('-', ' ')} cannot be used for ${task} (it reads: ${TASK_FORMATS[task].join(', ')})`);
@@ -106,7 +108,11 @@ export function readSource(path: string, task: FinetuneTask, options: Pick<Finet
     case 'mask-csv':
       return {
         format,
-        samples: readMaskCsv(path, reader).map((r) => ({ imagePath: r.imagePath, origin: { ...r.origin, field: 'mask_path' }, mask: { kind: 'file', path: r.maskPath } })),
+        samples: readMaskCsv(path, reader).map((r) => ({
+          imagePath: r.imagePath,
+          origin: { ...r.origin, field: 'mask_path' },
+          mask: { kind: 'file', path: r.maskPath },
+        })),
       };
     case 'box-csv':
       return {
@@ -123,7 +129,11 @@ export function readSource(path: string, task: FinetuneTask, options: Pick<Finet
       const masks = maskFolder(path, options);
       return {
         format,
-        samples: readMaskFolder({ images, masks, badSamples }).map((r) => ({ imagePath: r.imagePath, origin: { file: r.maskPath, field: 'mask' }, mask: { kind: 'file', path: r.maskPath } })),
+        samples: readMaskFolder({ images, masks, badSamples }).map((r) => ({
+          imagePath: r.imagePath,
+          origin: { file: r.maskPath, field: 'mask' },
+          mask: { kind: 'file', path: r.maskPath },
+        })),
       };
     }
   }
@@ -140,14 +150,22 @@ export interface FinetuneData {
 }
 
 /** Splits `samples` into train/val/test by `split` after a seeded shuffle. */
-export function splitSamples(samples: Sample[], split: NonNullable<FinetuneOptions['split']>, seed: number): { train: Sample[]; val: Sample[]; test: Sample[]; unused: number } {
+export function splitSamples(
+  samples: Sample[],
+  split: NonNullable<FinetuneOptions['split']>,
+  seed: number,
+): { train: Sample[]; val: Sample[]; test: Sample[]; unused: number } {
   const n = samples.length;
   const counts = split.unit === 'count' ? split.parts : split.parts.map((p) => Math.round((p / 100) * n));
   const total = counts.reduce((a, b) => a + b, 0);
   if (total > n) throw new FinetuneOptionError(`--split ${split.parts.join('/')} needs ${total} images, the data has ${n} usable`);
   if (counts[0] < 1 || counts[2] < 1) throw new FinetuneOptionError(`--split: ${n} images leave no training or no test image`);
   const order = new Rng(seed).fork('split').shuffle(samples.map((_, i) => i));
-  const take = (from: number, k: number) => order.slice(from, from + k).sort((a, b) => a - b).map((i) => samples[i]);
+  const take = (from: number, k: number) =>
+    order
+      .slice(from, from + k)
+      .sort((a, b) => a - b)
+      .map((i) => samples[i]);
   return { train: take(0, counts[0]), val: take(counts[0], counts[1]), test: take(counts[0] + counts[1], counts[2]), unused: n - total };
 }
 
@@ -161,7 +179,9 @@ export function loadFinetuneData(options: FinetuneOptions, badSamples: BadSample
   if (options.split) {
     const s = splitSamples(main.samples, options.split, options.seed);
     ({ train, val, test } = s);
-    notes.push(`split ${options.data} (${main.samples.length} images, seed ${options.seed}): ${train.length} train / ${val.length} validation / ${test.length} test${s.unused ? ` (${s.unused} unused)` : ''}`);
+    notes.push(
+      `split ${options.data} (${main.samples.length} images, seed ${options.seed}): ${train.length} train / ${val.length} validation / ${test.length} test${s.unused ? ` (${s.unused} unused)` : ''}`,
+    );
   } else {
     train = main.samples;
     if (options.val) val = readSource(options.val, options.task, options, badSamples).samples;
@@ -210,14 +230,16 @@ export function resolveLabels(options: Pick<FinetuneOptions, 'labels' | 'classes
         );
       }
     }
-    if (options.classes !== undefined && options.classes !== width) throw new FinetuneOptionError(`--classes ${options.classes}: the lists have ${width} label columns`);
+    if (options.classes !== undefined && options.classes !== width)
+      throw new FinetuneOptionError(`--classes ${options.classes}: the lists have ${width} label columns`);
     return { mode, numClasses: width, reason };
   }
   // single-label: a class index, or a one-hot row.
   for (const s of all) {
     const l = s.labels!;
     if (l.length === 1) {
-      if (!Number.isInteger(l[0]) || l[0] < 0) throw new FinetuneOptionError(`${s.origin.file}:${s.origin.line} (field "label 1"): ${l[0]} is not a class index (0, 1, 2, …)`);
+      if (!Number.isInteger(l[0]) || l[0] < 0)
+        throw new FinetuneOptionError(`${s.origin.file}:${s.origin.line} (field "label 1"): ${l[0]} is not a class index (0, 1, 2, …)`);
     } else if (!(l.every((v) => v === 0 || v === 1) && l.filter((v) => v === 1).length === 1)) {
       throw new FinetuneOptionError(`${s.origin.file}:${s.origin.line} (field "labels"): ${l.join(' ')} is neither one class index nor a one-hot row`);
     }

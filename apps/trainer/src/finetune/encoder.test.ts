@@ -21,7 +21,13 @@ function sameOutput(a: ReturnType<typeof createVit>, b: ReturnType<typeof create
 describe('loadFinetuneEncoder', () => {
   it('builds a random encoder of a preset at the asked size and seed', () => {
     const { vit, info } = loadFinetuneEncoder('random', { vit: 'tiny', imageSize: 64, seed: 3 });
-    expect(info).toMatchObject({ source: 'random', format: 'random', preset: 'tiny', seed: 3, config: { imageSize: 64, embedDim: 192, depth: 4, numHeads: 3, patchSize: 16 } });
+    expect(info).toMatchObject({
+      source: 'random',
+      format: 'random',
+      preset: 'tiny',
+      seed: 3,
+      config: { imageSize: 64, embedDim: 192, depth: 4, numHeads: 3, patchSize: 16 },
+    });
     const again = loadFinetuneEncoder('random', { vit: 'tiny', imageSize: 64, seed: 3 }).vit;
     expect(sameOutput(vit, again, 64)).toBe(0);
     vit.dispose();
@@ -54,10 +60,22 @@ describe('loadFinetuneEncoder', () => {
   });
 
   it('refuses a missing file and tensors that are not a ViT, naming the file', () => {
-    expect(() => loadFinetuneEncoder(join(dir, 'none.safetensors'), { vit: 'tiny', imageSize: 64, seed: 0 })).toThrow(/--encoder: .*none\.safetensors does not exist/);
+    expect(() => loadFinetuneEncoder(join(dir, 'none.safetensors'), { vit: 'tiny', imageSize: 64, seed: 0 })).toThrow(
+      /--encoder: .*none\.safetensors does not exist/,
+    );
     const junk = join(dir, 'junk.safetensors');
     writeSafetensors(junk, { w: tf.zeros([2, 2]) });
     expect(() => loadFinetuneEncoder(junk, { vit: 'tiny', imageSize: 64, seed: 0 })).toThrow(/junk\.safetensors: no cls_token/);
-    expect(() => inferVitShape({ cls_token: { shape: [1, 1, 100], dtype: 'float32', data: new Float32Array(100) }, 'blocks.0.x': { shape: [1], dtype: 'float32', data: new Float32Array(1) }, 'patch_embed.proj.weight': { shape: [768, 100], dtype: 'float32', data: new Float32Array(76800) } }, undefined, 'f')).toThrow(/cannot tell the number of attention heads of a 100-wide ViT/);
+    expect(() =>
+      inferVitShape(
+        {
+          cls_token: { shape: [1, 1, 100], dtype: 'float32', data: new Float32Array(100) },
+          'blocks.0.x': { shape: [1], dtype: 'float32', data: new Float32Array(1) },
+          'patch_embed.proj.weight': { shape: [768, 100], dtype: 'float32', data: new Float32Array(76800) },
+        },
+        undefined,
+        'f',
+      ),
+    ).toThrow(/cannot tell the number of attention heads of a 100-wide ViT/);
   });
 });

@@ -32,7 +32,11 @@ function shapeOf(t: TensorData | undefined): number[] | undefined {
 }
 
 /** Reads the ViT shape from a state dict (ours or timm's). */
-export function inferVitShape(tensors: Record<string, TensorData>, preset: string | undefined, file: string): { config: Omit<EncoderInfo['config'], 'imageSize'>; notes: string[] } {
+export function inferVitShape(
+  tensors: Record<string, TensorData>,
+  preset: string | undefined,
+  file: string,
+): { config: Omit<EncoderInfo['config'], 'imageSize'>; notes: string[] } {
   const key = (k: string) => tensors[k] ?? tensors[`model.${k}`] ?? tensors[`module.${k}`];
   const cls = shapeOf(key('cls_token'));
   if (!cls || cls.length !== 3) throw new FinetuneOptionError(`${file}: no cls_token [1, 1, D]: not a ViT encoder state dict`);
@@ -59,7 +63,9 @@ export function inferVitShape(tensors: Record<string, TensorData>, preset: strin
     numHeads = embedDim / 64;
     notes.push(`heads ${numHeads} = width ${embedDim} / 64 (the file names no preset of this width)`);
   } else {
-    throw new FinetuneOptionError(`${file}: cannot tell the number of attention heads of a ${embedDim}-wide ViT (no preset in the file, width not a multiple of 64)`);
+    throw new FinetuneOptionError(
+      `${file}: cannot tell the number of attention heads of a ${embedDim}-wide ViT (no preset in the file, width not a multiple of 64)`,
+    );
   }
   return { config: { patchSize, embedDim, depth, numHeads, mlpRatio: hidden / embedDim }, notes };
 }
@@ -86,7 +92,10 @@ export function loadFinetuneEncoder(spec: string, options: { vit: string; imageS
       },
     };
   }
-  if (!existsSync(spec)) throw new FinetuneOptionError(`--encoder: ${spec} does not exist (give an encoder .safetensors, e.g. runs/tiny/checkpoints/encoder.safetensors, or 'random')`);
+  if (!existsSync(spec))
+    throw new FinetuneOptionError(
+      `--encoder: ${spec} does not exist (give an encoder .safetensors, e.g. runs/tiny/checkpoints/encoder.safetensors, or 'random')`,
+    );
   const { tensors, metadata } = readSafetensors(spec);
   const ours = metadata.format === 'ecamp-vit-encoder-1';
   const { config, notes } = inferVitShape(tensors, metadata.preset, spec);
@@ -96,7 +105,9 @@ export function loadFinetuneEncoder(spec: string, options: { vit: string; imageS
     else loadTimmWeights(vit, toFloatState(tensors, spec), { posEmbed: 'skip' });
   } catch (e) {
     vit.dispose();
-    throw new FinetuneOptionError(`${spec}: does not load into a ${config.embedDim}-wide, ${config.depth}-block ViT/${config.patchSize}: ${(e as Error).message}`);
+    throw new FinetuneOptionError(
+      `${spec}: does not load into a ${config.embedDim}-wide, ${config.depth}-block ViT/${config.patchSize}: ${(e as Error).message}`,
+    );
   }
   return {
     vit,

@@ -62,7 +62,16 @@ describe('runFoldBenchmark', () => {
 
   it('refuses folds that do not fit the images', async () => {
     const root = discs();
-    const base = { root, images: 'images', masks: 'manual', encoders: [{ name: 'a', encoder: 'random' }], seed: 0, flags: {}, out: join(root, 'x'), bootstrap: 10 };
+    const base = {
+      root,
+      images: 'images',
+      masks: 'manual',
+      encoders: [{ name: 'a', encoder: 'random' }],
+      seed: 0,
+      flags: {},
+      out: join(root, 'x'),
+      bootstrap: 10,
+    };
     await expect(runFoldBenchmark({ ...base, testSize: 6, folds: 1 }, quiet)).rejects.toThrow(/test size 6 does not fit 6 images/);
     await expect(runFoldBenchmark({ ...base, testSize: 2, folds: 4 }, quiet)).rejects.toThrow(/4 folds of 2 test images need more than the 6 images/);
   });

@@ -62,11 +62,19 @@ export async function runFoldBenchmark(options: FoldBenchmarkOptions, log: Logge
   const pairs = readMaskFolder({ images: join(options.root, options.images), masks: join(options.root, options.masks), badSamples: new BadSampleLog('fail') });
   const n = pairs.length;
   if (!(options.testSize >= 1 && options.testSize < n)) throw new Error(`fold benchmark: test size ${options.testSize} does not fit ${n} images`);
-  if (!(options.folds >= 1 && options.folds * options.testSize <= n)) throw new Error(`fold benchmark: ${options.folds} folds of ${options.testSize} test images need more than the ${n} images`);
+  if (!(options.folds >= 1 && options.folds * options.testSize <= n))
+    throw new Error(`fold benchmark: ${options.folds} folds of ${options.testSize} test images need more than the ${n} images`);
   const order = new Rng(options.seed).fork('folds').shuffle(pairs.map((_, i) => i));
   const folds = Array.from({ length: options.folds }, (_, f) => order.slice(f * options.testSize, (f + 1) * options.testSize).sort((a, b) => a - b));
   mkdirSync(options.out, { recursive: true });
-  const results: EncoderResult[] = options.encoders.map((e) => ({ name: e.name, encoder: e.encoder, perImage: [], dice: undefined as unknown as BootstrapInterval, seconds: 0, summaries: [] }));
+  const results: EncoderResult[] = options.encoders.map((e) => ({
+    name: e.name,
+    encoder: e.encoder,
+    perImage: [],
+    dice: undefined as unknown as BootstrapInterval,
+    seconds: 0,
+    summaries: [],
+  }));
   for (const [f, test] of folds.entries()) {
     const dir = join(options.out, `fold-${f}`);
     mkdirSync(dir, { recursive: true });
@@ -76,12 +84,24 @@ export async function runFoldBenchmark(options: FoldBenchmarkOptions, log: Logge
       return path;
     };
     const testCsv = write('test.csv', test);
-    const trainCsv = write('train.csv', pairs.map((_, i) => i).filter((i) => !test.includes(i)));
+    const trainCsv = write(
+      'train.csv',
+      pairs.map((_, i) => i).filter((i) => !test.includes(i)),
+    );
     for (const r of results) {
       log.info(`fold ${f + 1}/${folds.length}: ${r.name} encoder (${r.encoder}), ${n - test.length} training / ${test.length} test images`);
       const started = performance.now();
       const summary = await runFinetune(
-        resolveFinetuneOptions({ ...options.flags, task: 'segmentation', encoder: r.encoder, data: trainCsv, test: testCsv, seed: String(options.seed), bootstrap: String(options.bootstrap), out: join(dir, r.name) }),
+        resolveFinetuneOptions({
+          ...options.flags,
+          task: 'segmentation',
+          encoder: r.encoder,
+          data: trainCsv,
+          test: testCsv,
+          seed: String(options.seed),
+          bootstrap: String(options.bootstrap),
+          out: join(dir, r.name),
+        }),
         log,
       );
       r.seconds += (performance.now() - started) / 1000;
@@ -100,7 +120,10 @@ export async function runFoldBenchmark(options: FoldBenchmarkOptions, log: Logge
     return {
       a: a.name,
       b: b.name,
-      difference: bootstrapRows(a.perImage.length, (rows) => mean(rows.map((k) => a.perImage[k].dice - b.perImage[k].dice)), { resamples: options.bootstrap, seed: options.seed }),
+      difference: bootstrapRows(a.perImage.length, (rows) => mean(rows.map((k) => a.perImage[k].dice - b.perImage[k].dice)), {
+        resamples: options.bootstrap,
+        seed: options.seed,
+      }),
     };
   });
   const result: FoldBenchmarkResult = { images: n, folds, results, differences };
@@ -119,7 +142,12 @@ export function formatFoldBenchmark(r: FoldBenchmarkResult, testSize: number): s
     ...r.results.map((x) => `| ${x.name} (${x.encoder}) | ${f(x.dice)} | ${(x.seconds / 60).toFixed(1)} min |`),
   ];
   for (const d of r.differences) {
-    const verdict = d.difference.low > 0 ? `${d.a} is better: the whole interval is above 0` : d.difference.high < 0 ? `${d.b} is better: the whole interval is below 0` : 'no difference shown: the interval contains 0';
+    const verdict =
+      d.difference.low > 0
+        ? `${d.a} is better: the whole interval is above 0`
+        : d.difference.high < 0
+          ? `${d.b} is better: the whole interval is below 0`
+          : 'no difference shown: the interval contains 0';
     lines.push('', `${d.a} − ${d.b}: ${f(d.difference)} (paired over the same test images) — ${verdict}`);
   }
   return lines.join('\n');

@@ -61,7 +61,11 @@ export function buildHead(spec: HeadSpec, seed: number): TaskHead {
     return new ClassificationHead(spec.embedDim, spec.labels.numClasses, { rng, featureNorm: spec.protocol === 'linear-probe' });
   }
   if (spec.task === 'segmentation') {
-    return new SegmentationDecoder(spec.embedDim, { ...AUTHORS_SEGMENTATION_DECODER, channels: spec.decoderWidths ?? [...AUTHORS_SEGMENTATION_DECODER.channels!], rng });
+    return new SegmentationDecoder(spec.embedDim, {
+      ...AUTHORS_SEGMENTATION_DECODER,
+      channels: spec.decoderWidths ?? [...AUTHORS_SEGMENTATION_DECODER.channels!],
+      rng,
+    });
   }
   const expansion = spec.expansion ?? 4;
   return new YoloNeckHead(spec.embedDim, yoloV3Config(spec.imageSize, 1), { widths: yoloNeckWidths(spec.headWidth ?? 1, expansion), expansion, rng });
@@ -101,7 +105,8 @@ export function readFinetuneCheckpoint(path: string): { meta: CheckpointMeta; he
   } catch {
     throw new Error(`${path}: the "finetune" metadata is not JSON`);
   }
-  if (!meta || meta.format !== 'ecamp-finetune-1') throw new Error(`${path}: not an 'ecamp finetune' checkpoint (no finetune metadata of format ecamp-finetune-1)`);
+  if (!meta || meta.format !== 'ecamp-finetune-1')
+    throw new Error(`${path}: not an 'ecamp finetune' checkpoint (no finetune metadata of format ecamp-finetune-1)`);
   const head: Record<string, TensorData> = {};
   const encoder: Record<string, TensorData> = {};
   for (const [k, v] of Object.entries(tensors)) {

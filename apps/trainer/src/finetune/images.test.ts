@@ -23,7 +23,9 @@ describe('decodeSample', () => {
     expect(grey.pixels[1]).toBe(grey.pixels[0]);
     expect(grey.pixels[2]).toBe(grey.pixels[0]);
     const rgb = await decodeSample(sample({}), { size: 8, colour: 'rgb', transform: 'resize' });
-    expect([rgb.pixels[0], rgb.pixels[1], rgb.pixels[2]].map((v) => Math.round(v * 1000) / 1000)).toEqual([200, 100, 50].map((v) => Math.round(norm(v) * 1000) / 1000));
+    expect([rgb.pixels[0], rgb.pixels[1], rgb.pixels[2]].map((v) => Math.round(v * 1000) / 1000)).toEqual(
+      [200, 100, 50].map((v) => Math.round(norm(v) * 1000) / 1000),
+    );
   });
 
   it('carries file masks, RLE masks and boxes through the same geometry', async () => {
@@ -56,10 +58,19 @@ describe('decodeSample', () => {
     const settings = { size: 8, colour: 'grey', transform: 'resize' } as const;
     const missing = decodeSample({ ...sample({}), imagePath: join(dir, 'gone.png') }, settings);
     await expect(missing).rejects.toBeInstanceOf(SampleError);
-    await expect(missing).rejects.toMatchObject({ reason: 'missing-image', message: expect.stringMatching(/^list\.csv:3 \(field "mask_path"\): .*gone\.png: cannot read image file/) });
-    await expect(decodeSample(sample({ mask: { kind: 'file', path: smallMask } }), settings)).rejects.toThrow(/^list\.csv:3 \(field "mask_path"\): mask .*small\.png is 16×16 but its image .*img\.png is 32×16/);
-    await expect(decodeSample(sample({ mask: { kind: 'file', path: join(dir, 'nomask.png') } }), settings)).rejects.toThrow(/^list\.csv:3 \(field "mask_path"\): mask: .*nomask\.png: cannot read image file/);
-    await expect(decodeSample(sample({ mask: { kind: 'rle', rles: ['500 20'], id: 'img' } }), settings)).rejects.toThrow(/^list\.csv:3 \(field "mask_path"\): ImageId img: run 0 ends at 520, beyond the 32×16 image/);
+    await expect(missing).rejects.toMatchObject({
+      reason: 'missing-image',
+      message: expect.stringMatching(/^list\.csv:3 \(field "mask_path"\): .*gone\.png: cannot read image file/),
+    });
+    await expect(decodeSample(sample({ mask: { kind: 'file', path: smallMask } }), settings)).rejects.toThrow(
+      /^list\.csv:3 \(field "mask_path"\): mask .*small\.png is 16×16 but its image .*img\.png is 32×16/,
+    );
+    await expect(decodeSample(sample({ mask: { kind: 'file', path: join(dir, 'nomask.png') } }), settings)).rejects.toThrow(
+      /^list\.csv:3 \(field "mask_path"\): mask: .*nomask\.png: cannot read image file/,
+    );
+    await expect(decodeSample(sample({ mask: { kind: 'rle', rles: ['500 20'], id: 'img' } }), settings)).rejects.toThrow(
+      /^list\.csv:3 \(field "mask_path"\): ImageId img: run 0 ends at 520, beyond the 32×16 image/,
+    );
     await expect(decodeSample(sample({ boxes: [[0, 0, 40, 8]] }), settings)).rejects.toThrow(/box \[0, 0, 40, 8\] reaches outside the 32×16 image/);
   });
 });

@@ -113,7 +113,11 @@ async function sourceMask(sample: Sample, width: number, height: number): Promis
   const m = sample.mask!;
   if (m.kind === 'boxes') return boxesMask(m.boxes, width, height);
   if (m.kind === 'rle') {
-    return siimRecordMask({ id: m.id, imagePath: sample.imagePath, rles: m.rles, origin: { file: sample.origin.file, line: sample.origin.line ?? 0 } }, width, height);
+    return siimRecordMask(
+      { id: m.id, imagePath: sample.imagePath, rles: m.rles, origin: { file: sample.origin.file, line: sample.origin.line ?? 0 } },
+      width,
+      height,
+    );
   }
   let mask: OpenedImage;
   try {
@@ -156,8 +160,18 @@ export async function decodeSample(sample: Sample, settings: DecodeSettings, see
   try {
     view =
       settings.transform === 'train-crop'
-        ? await pretrainTransform(img, Rng.sfc32(deriveSeed(seed, epoch, index)), { size: settings.size, scale: [0.08, 1], ratio: [3 / 4, 4 / 3], flipProbability: 0.5, norm: DOWNSTREAM_NORM })
-        : await downstreamTransform(img, { size: settings.size, mode: settings.transform === 'centre-crop' ? 'center-crop' : 'resize', resizeTo: settings.size });
+        ? await pretrainTransform(img, Rng.sfc32(deriveSeed(seed, epoch, index)), {
+            size: settings.size,
+            scale: [0.08, 1],
+            ratio: [3 / 4, 4 / 3],
+            flipProbability: 0.5,
+            norm: DOWNSTREAM_NORM,
+          })
+        : await downstreamTransform(img, {
+            size: settings.size,
+            mode: settings.transform === 'centre-crop' ? 'center-crop' : 'resize',
+            resizeTo: settings.size,
+          });
   } catch (e) {
     throw new SampleError(sample, (e as Error).message, e instanceof ImageInputError ? e.reason : 'corrupt-image');
   }

@@ -1,15 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { augmentationOn, encoderTrains, EVAL_FLAGS, FINETUNE_FLAGS, FinetuneOptionError, parseSplit, resolveEvalOptions, resolveFinetuneOptions, TASK_DEFAULTS } from './options.js';
+import {
+  augmentationOn,
+  encoderTrains,
+  EVAL_FLAGS,
+  FINETUNE_FLAGS,
+  FinetuneOptionError,
+  parseSplit,
+  resolveEvalOptions,
+  resolveFinetuneOptions,
+  TASK_DEFAULTS,
+} from './options.js';
 
 const base = { task: 'classification', encoder: 'random', data: 'train.txt', test: 'test.txt' };
 
 describe('resolveFinetuneOptions', () => {
   it('fills the authors’ defaults per task', () => {
     const c = resolveFinetuneOptions(base);
-    expect(c).toMatchObject({ protocol: 'finetune', optimizer: 'sgd', lr: 1e-2, weightDecay: 0, momentum: 0.9, clip: 1, patience: 20, colour: 'grey', imageSize: 224, fraction: 100, labels: 'auto', finalNorm: false });
+    expect(c).toMatchObject({
+      protocol: 'finetune',
+      optimizer: 'sgd',
+      lr: 1e-2,
+      weightDecay: 0,
+      momentum: 0.9,
+      clip: 1,
+      patience: 20,
+      colour: 'grey',
+      imageSize: 224,
+      fraction: 100,
+      labels: 'auto',
+      finalNorm: false,
+    });
     expect(c.decoderWidths).toEqual([512, 256, 128, 64]);
     const s = resolveFinetuneOptions({ ...base, task: 'segmentation' });
-    expect(s).toMatchObject({ protocol: 'frozen', optimizer: 'adamw', lr: 5e-4, weightDecay: 0.05, warmup: 50, patience: 40, out: 'runs/finetune-segmentation' });
+    expect(s).toMatchObject({
+      protocol: 'frozen',
+      optimizer: 'adamw',
+      lr: 5e-4,
+      weightDecay: 0.05,
+      warmup: 50,
+      patience: 40,
+      out: 'runs/finetune-segmentation',
+    });
     const d = resolveFinetuneOptions({ ...base, task: 'detection' });
     expect(d).toMatchObject({ protocol: 'frozen', optimizer: 'adamw', warmup: 5, patience: 20, bootstrap: 200 });
     // switching the optimiser switches its weight-decay default
@@ -38,7 +69,23 @@ describe('resolveFinetuneOptions', () => {
       'on-bad-sample': 'fail',
       'decoder-widths': '8,8,4,4',
     });
-    expect(o).toMatchObject({ val: 'val.txt', fraction: 10, labels: 'single-label', classes: 3, colour: 'rgb', protocol: 'linear-probe', imageSize: 64, finalNorm: true, lr: 0.3, weightDecay: 0.01, epochs: 3, batchSize: 4, patience: 2, seed: 7, onBadSample: 'fail' });
+    expect(o).toMatchObject({
+      val: 'val.txt',
+      fraction: 10,
+      labels: 'single-label',
+      classes: 3,
+      colour: 'rgb',
+      protocol: 'linear-probe',
+      imageSize: 64,
+      finalNorm: true,
+      lr: 0.3,
+      weightDecay: 0.01,
+      epochs: 3,
+      batchSize: 4,
+      patience: 2,
+      seed: 7,
+      onBadSample: 'fail',
+    });
     expect(o.decoderWidths).toEqual([8, 8, 4, 4]);
   });
 
@@ -65,7 +112,7 @@ describe('resolveFinetuneOptions', () => {
 });
 
 describe('resolveEvalOptions', () => {
-  it('defaults as ecamp finetune does, the bootstrap left to the checkpoint\'s task', () => {
+  it("defaults as ecamp finetune does, the bootstrap left to the checkpoint's task", () => {
     expect(resolveEvalOptions({ checkpoint: 'h.safetensors', test: 't.txt' })).toEqual({
       checkpoint: 'h.safetensors',
       test: 't.txt',
@@ -78,7 +125,8 @@ describe('resolveEvalOptions', () => {
       out: undefined,
       onBadSample: 'skip',
     });
-    for (const [flag, spec] of Object.entries(EVAL_FLAGS)) if (flag !== 'checkpoint') expect(spec, flag).toBe(FINETUNE_FLAGS[flag as keyof typeof FINETUNE_FLAGS]);
+    for (const [flag, spec] of Object.entries(EVAL_FLAGS))
+      if (flag !== 'checkpoint') expect(spec, flag).toBe(FINETUNE_FLAGS[flag as keyof typeof FINETUNE_FLAGS]);
   });
 
   it.each([

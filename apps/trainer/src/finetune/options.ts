@@ -143,7 +143,19 @@ export const EVAL_FLAGS = {
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** Per-task defaults: the authors' fine-tuning scripts (their run_ft.sh / run.sh), where CPU allows. */
-export const TASK_DEFAULTS: Record<FinetuneTask, { protocol: FinetuneProtocol; optimizer: 'sgd' | 'adamw'; lr: number; weightDecay: number; warmup: number; patience: number; epochs: number; batchSize: number }> = {
+export const TASK_DEFAULTS: Record<
+  FinetuneTask,
+  {
+    protocol: FinetuneProtocol;
+    optimizer: 'sgd' | 'adamw';
+    lr: number;
+    weightDecay: number;
+    warmup: number;
+    patience: number;
+    epochs: number;
+    batchSize: number;
+  }
+> = {
   // train.py: SGD momentum 0.9, weight decay 0, WarmupCosine, clip 1.0, 20 evaluations without improvement; lr 3e-3 … 3e-2 by set.
   classification: { protocol: 'finetune', optimizer: 'sgd', lr: 1e-2, weightDecay: 0, warmup: 50, patience: 20, epochs: 30, batchSize: 32 },
   // Segmentation/train.py + run.sh: AdamW 5e-4, weight decay 0.05, warm-up 50, clip 1.0, patience 40; frozen ViT.
@@ -161,7 +173,12 @@ function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly
   return value as T;
 }
 
-function num(flag: string, value: unknown, fallback: number | undefined, check: { integer?: boolean; min?: number; max?: number; positive?: boolean } = {}): number {
+function num(
+  flag: string,
+  value: unknown,
+  fallback: number | undefined,
+  check: { integer?: boolean; min?: number; max?: number; positive?: boolean } = {},
+): number {
   if (value === undefined) {
     if (fallback === undefined) throw new FinetuneOptionError(`--${flag} is required`);
     return fallback;
@@ -229,7 +246,9 @@ export function resolveFinetuneOptions(values: Record<string, unknown>): Finetun
   if (widths.length !== 4) throw new FinetuneOptionError(`--decoder-widths: give 4 widths (one per ×2 stage), got ${widths.length}`);
   const augment = oneOf<'auto' | 'on' | 'off'>('augment', values.augment, ['auto', 'on', 'off'], 'auto');
   if (augment === 'on' && task !== 'classification') {
-    throw new FinetuneOptionError(`--augment on: training augmentation is implemented for classification (random-resized crop + flip); ${task} trains on resized images as the authors' test transform`);
+    throw new FinetuneOptionError(
+      `--augment on: training augmentation is implemented for classification (random-resized crop + flip); ${task} trains on resized images as the authors' test transform`,
+    );
   }
   const labels = oneOf<'auto' | 'multi-label' | 'single-label'>('labels', values.labels, ['auto', 'multi-label', 'single-label'], 'auto');
   return {

@@ -21,7 +21,10 @@ function indexList(file: string): string {
     .split('\n')
     .map((l) => {
       const [p, ...ls] = l.split(' ');
-      return `${p} ${Math.min(2, ls.map(Number).reduce((a, b) => a + b, 0))}`;
+      return `${p} ${Math.min(
+        2,
+        ls.map(Number).reduce((a, b) => a + b, 0),
+      )}`;
     });
   return writeText(join(tempDir(), file), text.map((l) => join(d, l.split(' ')[0]) + ' ' + l.split(' ')[1]).join('\n'));
 }
@@ -65,7 +68,17 @@ describe('runFinetune', () => {
     list.push('images/not-there.png 0 0 0 0 0 0 0 0');
     const file = writeText(join(d, 'val_with_missing.txt'), list.join('\n'));
     const s = await runFinetune(
-      resolveFinetuneOptions({ task: 'classification', encoder: 'random', protocol: 'frozen', 'image-size': '64', data: file, test: join(d, 'test.txt'), epochs: '1', bootstrap: '20', out: join(tempDir(), 'skip') }),
+      resolveFinetuneOptions({
+        task: 'classification',
+        encoder: 'random',
+        protocol: 'frozen',
+        'image-size': '64',
+        data: file,
+        test: join(d, 'test.txt'),
+        epochs: '1',
+        bootstrap: '20',
+        out: join(tempDir(), 'skip'),
+      }),
       quiet,
     );
     expect(s.data.skipped).toEqual({ 'missing-image': 1 });

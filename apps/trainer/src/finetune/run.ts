@@ -67,7 +67,12 @@ interface Context {
 }
 
 /** The context of a head of `spec` on `vit` (its tokens with or without the final norm, as `spec` says). */
-function finetuneContext(spec: HeadSpec, vit: VisionTransformer, head: TaskHead, run: Pick<Context, 'trainEncoder' | 'cached' | 'batchSize' | 'seed'>): Context {
+function finetuneContext(
+  spec: HeadSpec,
+  vit: VisionTransformer,
+  head: TaskHead,
+  run: Pick<Context, 'trainEncoder' | 'cached' | 'batchSize' | 'seed'>,
+): Context {
   return { task: spec.task, spec, vit, encoder: spec.finalNorm ? vit : withoutFinalNorm(vit), head, labels: spec.labels, ...run };
 }
 
@@ -78,7 +83,8 @@ function evalSettings(task: FinetuneTask, spec: Pick<HeadSpec, 'imageSize' | 'co
 
 /** The name of the metric that selects the epoch, and whether a tie counts as an improvement (the authors': ≥, except accuracy). */
 function selectionRule(task: FinetuneTask, labels?: LabelSpace): { metric: string; tieImproves: boolean } {
-  if (task === 'classification') return labels?.mode === 'single-label' ? { metric: 'accuracy', tieImproves: false } : { metric: 'mean AUROC', tieImproves: true };
+  if (task === 'classification')
+    return labels?.mode === 'single-label' ? { metric: 'accuracy', tieImproves: false } : { metric: 'mean AUROC', tieImproves: true };
   return task === 'segmentation' ? { metric: 'Dice', tieImproves: true } : { metric: 'mAP (ours)', tieImproves: true };
 }
 
@@ -93,16 +99,40 @@ async function scoreSplit(ctx: Context, set: SampleSet, encoded: EncodedSet | un
     const labels = ctx.labels!;
     const taskName = labels.mode === 'single-label' ? 'multi-class' : 'multi-label';
     const batches = encoded
-      ? lazyMap(rowsOf, (rows) => ({ images: rowIndexImages(rows), labels: labelValues(rows.map((r) => set.samples[encoded.indices[r]]), labels) }))
-      : mapAsync(set.batches(batchSize, settings, ctx.seed, 0), (b) => ({ images: imagesTensor(b, size), labels: labelValues(b.indices.map((i) => set.samples[i]), labels) }));
+      ? lazyMap(rowsOf, (rows) => ({
+          images: rowIndexImages(rows),
+          labels: labelValues(
+            rows.map((r) => set.samples[encoded.indices[r]]),
+            labels,
+          ),
+        }))
+      : mapAsync(set.batches(batchSize, settings, ctx.seed, 0), (b) => ({
+          images: imagesTensor(b, size),
+          labels: labelValues(
+            b.indices.map((i) => set.samples[i]),
+            labels,
+          ),
+        }));
     const r = await evaluateClassification({ encoder, head: head as ClassificationHead, task: taskName, batches: lazy(batches) });
     return classificationScores(r, labels.mode, labels.numClasses, resamples, ctx.seed);
   }
   if (task === 'segmentation') {
     const positive: boolean[] = [];
     const batches = encoded
-      ? lazyMap(rowsOf, (rows) => ({ images: rowIndexImages(rows), masks: masksTensor(rows.map((r) => encoded.masks![r]), size) }))
-      : mapAsync(set.batches(batchSize, settings, ctx.seed, 0), (b) => ({ images: imagesTensor(b, size), masks: masksTensor(b.samples.map((s) => s.mask!), size) }));
+      ? lazyMap(rowsOf, (rows) => ({
+          images: rowIndexImages(rows),
+          masks: masksTensor(
+            rows.map((r) => encoded.masks![r]),
+            size,
+          ),
+        }))
+      : mapAsync(set.batches(batchSize, settings, ctx.seed, 0), (b) => ({
+          images: imagesTensor(b, size),
+          masks: masksTensor(
+            b.samples.map((s) => s.mask!),
+            size,
+          ),
+        }));
     const track = async function* () {
       for await (const b of lazy(batches)) {
         const m = b.masks.dataSync();
@@ -154,8 +184,14 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
   const data = loadFinetuneData(options, badSamples);
   for (const n of data.notes) log.info(n);
   const labels = options.task === 'classification' ? resolveLabels(options, [data.train, data.val, data.test]) : undefined;
-  if (labels) log.info(`labels: ${labels.mode}, ${labels.numClasses} ${labels.mode === 'single-label' ? 'classes (softmax cross-entropy)' : 'labels (BCE)'} — ${labels.reason}`);
-  if (options.protocol === 'linear-probe' && options.augment === 'on') throw new FinetuneOptionError('--augment on: the linear probe trains on features encoded once (MAE’s probe); use --protocol frozen to augment a frozen encoder');
+  if (labels)
+    log.info(
+      `labels: ${labels.mode}, ${labels.numClasses} ${labels.mode === 'single-label' ? 'classes (softmax cross-entropy)' : 'labels (BCE)'} — ${labels.reason}`,
+    );
+  if (options.protocol === 'linear-probe' && options.augment === 'on')
+    throw new FinetuneOptionError(
+      '--augment on: the linear probe trains on features encoded once (MAE’s probe); use --protocol frozen to augment a frozen encoder',
+    );
   const { vit, info } = loadFinetuneEncoder(options.encoder, { vit: options.vit, imageSize: options.imageSize, seed: options.seed });
   for (const n of info.notes) log.info(`encoder: ${n}`);
   const spec = headSpec(options, vit.embedDim, labels);
@@ -168,14 +204,20 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
       `tokens ${options.finalNorm ? 'after the final norm' : 'of the last block (no final norm, as the authors)'}, ${options.colour === 'grey' ? 'grey → 3 channels' : 'RGB'} at ${options.imageSize} px, ` +
       `augmentation ${augment ? 'random-resized crop + flip' : 'none'}${ctx.cached ? ' — every image encoded once' : ''}`,
   );
-  const sets = { train: new SampleSet('training data', data.train, badSamples), val: new SampleSet('validation data', data.val, badSamples), test: new SampleSet('test data', data.test, badSamples) };
+  const sets = {
+    train: new SampleSet('training data', data.train, badSamples),
+    val: new SampleSet('validation data', data.val, badSamples),
+    test: new SampleSet('test data', data.test, badSamples),
+  };
   const checkpoint = runDir.path('checkpoints', 'head.safetensors');
   try {
     const encoded: Partial<Record<'train' | 'val' | 'test', EncodedSet>> = {};
     if (ctx.cached) {
       for (const split of ['train', 'val', 'test'] as const) {
         if (!sets[split].size) continue;
-        const e = await encodeSet(sets[split], ctx.encoder, evalSettings(options.task, spec), options.batchSize, options.seed, (done, total) => log.progress(done, total, `encoding ${sets[split].name}`));
+        const e = await encodeSet(sets[split], ctx.encoder, evalSettings(options.task, spec), options.batchSize, options.seed, (done, total) =>
+          log.progress(done, total, `encoding ${sets[split].name}`),
+        );
         encoded[split] = options.task === 'detection' ? cachedBoxes(e) : e;
       }
     }
@@ -229,7 +271,9 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
         saveFinetuneCheckpoint(checkpoint, head, vit, meta(epoch + 1, 'best-validation', value));
       } else sinceBest++;
       runDir.appendMetrics({ type: 'validation', epoch: epoch + 1, metric: rule.metric, value, best, bestEpoch, sinceBest });
-      log.info(`epoch ${epoch + 1}: validation ${rule.metric} ${value.toFixed(4)}${improved ? ' (best so far, saved)' : ` (best ${best.toFixed(4)} at epoch ${bestEpoch}; ${sinceBest}/${options.patience} without improvement)`}`);
+      log.info(
+        `epoch ${epoch + 1}: validation ${rule.metric} ${value.toFixed(4)}${improved ? ' (best so far, saved)' : ` (best ${best.toFixed(4)} at epoch ${bestEpoch}; ${sinceBest}/${options.patience} without improvement)`}`,
+      );
       // The scoring put everything in evaluation mode; the next epoch trains again.
       head.train(true);
       ctx.encoder.train?.(trainEncoder);
@@ -243,15 +287,33 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
     const progressEvery = Math.max(1, Math.floor(stepsPerEpoch / 4));
     const onProgress = (p: StepProgress) => {
       lastLoss = p.loss;
-      runDir.appendMetrics({ type: 'step', epoch: p.epoch + 1, step: p.step + 1, loss: p.loss, lr: p.lr, gradNorm: p.gradNorm, applied: p.applied, tensors: tf.memory().numTensors });
-      if ((p.step + 1) % progressEvery === 0 || (p.step + 1) % stepsPerEpoch === 0) log.progress(p.step + 1, totalSteps, `epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)}`);
+      runDir.appendMetrics({
+        type: 'step',
+        epoch: p.epoch + 1,
+        step: p.step + 1,
+        loss: p.loss,
+        lr: p.lr,
+        gradNorm: p.gradNorm,
+        applied: p.applied,
+        tensors: tf.memory().numTensors,
+      });
+      if ((p.step + 1) % progressEvery === 0 || (p.step + 1) % stepsPerEpoch === 0)
+        log.progress(p.step + 1, totalSteps, `epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(2)}`);
     };
     const rng = new Rng(options.seed).fork('finetune');
-    const trainSettings: DecodeSettings = { ...evalSettings(options.task, spec), transform: augment ? 'train-crop' : options.task === 'classification' ? 'centre-crop' : 'resize' };
+    const trainSettings: DecodeSettings = {
+      ...evalSettings(options.task, spec),
+      transform: augment ? 'train-crop' : options.task === 'classification' ? 'centre-crop' : 'resize',
+    };
     const shuffled = (r: Rng, n: number) => r.shuffle(Array.from({ length: n }, (_, i) => i));
-    const live = <T>(make: (b: Awaited<ReturnType<SampleSet['decode']>>) => T) => (epoch: number, r: Rng) =>
-      mapAsync(sets.train.batches(options.batchSize, trainSettings, options.seed, epoch, shuffled(r, sets.train.size)), make);
-    const fromCache = <T>(make: (rows: number[]) => T) => (_epoch: number, r: Rng) => lazyMap(rowBatches(encoded.train!.cache.count, options.batchSize, shuffled(r, encoded.train!.cache.count)), make);
+    const live =
+      <T>(make: (b: Awaited<ReturnType<SampleSet['decode']>>) => T) =>
+      (epoch: number, r: Rng) =>
+        mapAsync(sets.train.batches(options.batchSize, trainSettings, options.seed, epoch, shuffled(r, sets.train.size)), make);
+    const fromCache =
+      <T>(make: (rows: number[]) => T) =>
+      (_epoch: number, r: Rng) =>
+        lazyMap(rowBatches(encoded.train!.cache.count, options.batchSize, shuffled(r, encoded.train!.cache.count)), make);
     const trainEncoderView: FeatureEncoder = ctx.cached ? new CachedTokenEncoder(encoded.train!.cache, ctx.encoder.numPrefixTokens ?? 1) : ctx.encoder;
     const size = spec.imageSize;
     // What every task's fit loop takes alike; each adds its head, its batches and how the encoder trains.
@@ -264,7 +326,10 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
         // MAE's probe: the classifier sees fc_norm(features) standardised with training-set statistics.
         const pooled = pooledRows(encoded.train!.cache, ctx.encoder);
         classHead.setFeatureStatistics(
-          featureStatistics({ features: pooled, labels: new Float32Array(0), count: encoded.train!.cache.count, dim: vit.embedDim }, (rows) => classHead.fcNorm.forward(rows) as tf.Tensor2D),
+          featureStatistics(
+            { features: pooled, labels: new Float32Array(0), count: encoded.train!.cache.count, dim: vit.embedDim },
+            (rows) => classHead.fcNorm.forward(rows) as tf.Tensor2D,
+          ),
         );
       }
       fit = await fitClassifier({
@@ -274,8 +339,20 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
         protocol: trainEncoder ? 'finetune' : 'linear-probe',
         layerDecay: options.layerDecay,
         batches: ctx.cached
-          ? fromCache((rows) => ({ images: rowIndexImages(rows), labels: labelValues(rows.map((k) => data.train[encoded.train!.indices[k]]), ls) }))
-          : live((b) => ({ images: imagesTensor(b, size), labels: labelValues(b.indices.map((i) => data.train[i]), ls) })),
+          ? fromCache((rows) => ({
+              images: rowIndexImages(rows),
+              labels: labelValues(
+                rows.map((k) => data.train[encoded.train!.indices[k]]),
+                ls,
+              ),
+            }))
+          : live((b) => ({
+              images: imagesTensor(b, size),
+              labels: labelValues(
+                b.indices.map((i) => data.train[i]),
+                ls,
+              ),
+            })),
       });
     } else if (options.task === 'segmentation') {
       fit = await fitSegmenter({
@@ -283,8 +360,20 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
         decoder: head as SegmentationDecoder,
         trainEncoder,
         batches: ctx.cached
-          ? fromCache((rows) => ({ images: rowIndexImages(rows), masks: masksTensor(rows.map((k) => encoded.train!.masks![k]), size) }))
-          : live((b) => ({ images: imagesTensor(b, size), masks: masksTensor(b.samples.map((s) => s.mask!), size) })),
+          ? fromCache((rows) => ({
+              images: rowIndexImages(rows),
+              masks: masksTensor(
+                rows.map((k) => encoded.train!.masks![k]),
+                size,
+              ),
+            }))
+          : live((b) => ({
+              images: imagesTensor(b, size),
+              masks: masksTensor(
+                b.samples.map((s) => s.mask!),
+                size,
+              ),
+            })),
       });
     } else {
       fit = await fitDetector({
@@ -317,7 +406,14 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
       protocol: options.protocol,
       encoder: info,
       head: spec,
-      data: { train: data.train.length, val: data.val.length, test: data.test.length, format: data.format, notes: data.notes, skipped: badSamples.summary() as Record<string, number> },
+      data: {
+        train: data.train.length,
+        val: data.val.length,
+        test: data.test.length,
+        format: data.format,
+        notes: data.notes,
+        skipped: badSamples.summary() as Record<string, number>,
+      },
       training: { epochs: fit.epochsRun, steps: fit.steps, skippedSteps: fit.skipped, stoppedEarly, seconds, finalLoss: lastLoss },
       selected,
       selectedEpoch: selected === 'best-validation' ? bestEpoch : fit.epochsRun,
@@ -326,9 +422,15 @@ export async function runFinetune(options: FinetuneOptions, log: Logger): Promis
       checkpoint,
     };
     runDir.writeJson('summary.json', summary);
-    runDir.appendMetrics({ type: 'test', ...Object.fromEntries(test.metrics.map((m) => [m.name, { value: m.value, low: m.interval?.low, high: m.interval?.high }])) });
+    runDir.appendMetrics({
+      type: 'test',
+      ...Object.fromEntries(test.metrics.map((m) => [m.name, { value: m.value, low: m.interval?.low, high: m.interval?.high }])),
+    });
     print([
-      ...formatTestMetrics(test, `test metrics of the ${selected === 'best-validation' ? `best validation epoch (${bestEpoch})` : `last epoch (${fit.epochsRun})`}, protocol ${options.protocol}`),
+      ...formatTestMetrics(
+        test,
+        `test metrics of the ${selected === 'best-validation' ? `best validation epoch (${bestEpoch})` : `last epoch (${fit.epochsRun})`}, protocol ${options.protocol}`,
+      ),
       `  encoder: ${info.source}; ${fit.epochsRun} epochs${stoppedEarly ? ' (stopped early)' : ''}, ${seconds.toFixed(0)} s; skipped samples: ${String(badSamples)}`,
       `  head: ${checkpoint}`,
     ]);
@@ -359,11 +461,24 @@ export async function runEval(options: EvalOptions, log: Logger): Promise<TestMe
   try {
     head.loadStateDict(headState, { strict: true });
     const badSamples = new BadSampleLog(options.onBadSample, (line: string) => log.warn(line));
-    const samples: Sample[] = readSource(options.test, spec.task, { imageRoot: options.imageRoot, images: options.images, masks: options.masks }, badSamples).samples;
+    const samples: Sample[] = readSource(
+      options.test,
+      spec.task,
+      { imageRoot: options.imageRoot, images: options.images, masks: options.masks },
+      badSamples,
+    ).samples;
     if (spec.task === 'classification') resolveLabelsAgainst(spec.labels!, samples);
     const ctx = finetuneContext(spec, vit, head, { trainEncoder: false, cached: false, batchSize: 16, seed: options.seed });
-    const test = await scoreSplit(ctx, new SampleSet('test data', samples, badSamples), undefined, options.bootstrap ?? (spec.task === 'detection' ? 200 : 1000));
-    print([...formatTestMetrics(test, `test metrics of ${options.checkpoint} (${meta.selected} ${meta.epoch}, protocol ${spec.protocol})`), `  skipped samples: ${String(badSamples)}`]);
+    const test = await scoreSplit(
+      ctx,
+      new SampleSet('test data', samples, badSamples),
+      undefined,
+      options.bootstrap ?? (spec.task === 'detection' ? 200 : 1000),
+    );
+    print([
+      ...formatTestMetrics(test, `test metrics of ${options.checkpoint} (${meta.selected} ${meta.epoch}, protocol ${spec.protocol})`),
+      `  skipped samples: ${String(badSamples)}`,
+    ]);
     if (options.out) {
       const dir = new RunDir(dirname(resolve(options.out)), basename(resolve(options.out)));
       dir.writeJson('eval.json', { checkpoint: options.checkpoint, test: options.test, metrics: test, skipped: badSamples.summary() });

@@ -50,7 +50,13 @@ function pick(values: ArrayLike<number>, rows: readonly number[], width: number)
 }
 
 /** Classification metrics with intervals: multi-label mean AUROC; single-label accuracy and macro (one-vs-rest) AUROC. */
-export function classificationScores(r: ClassificationEvaluation, mode: 'multi-label' | 'single-label', numClasses: number, resamples: number, seed: number): TestMetrics {
+export function classificationScores(
+  r: ClassificationEvaluation,
+  mode: 'multi-label' | 'single-label',
+  numClasses: number,
+  resamples: number,
+  seed: number,
+): TestMetrics {
   const n = r.count;
   const boot = { resamples, seed };
   if (mode === 'multi-label') {
@@ -59,7 +65,12 @@ export function classificationScores(r: ClassificationEvaluation, mode: 'multi-l
       task: 'classification',
       images: n,
       metrics: [
-        { name: 'mean AUROC', value: r.auroc, interval: auroc, note: `over the ${r.perLabelAuroc.filter((v) => !Number.isNaN(v)).length} labels with both classes in the test data` },
+        {
+          name: 'mean AUROC',
+          value: r.auroc,
+          interval: auroc,
+          note: `over the ${r.perLabelAuroc.filter((v) => !Number.isNaN(v)).length} labels with both classes in the test data`,
+        },
         { name: 'accuracy', value: r.accuracy, note: 'every label thresholded at 0.5' },
       ],
       details: { perLabelAuroc: r.perLabelAuroc },
@@ -145,7 +156,10 @@ export function detectionScores(r: DetectionEvaluation, resamples: number, seed:
 /** `0.812 (95 % interval 0.775 … 0.846)` */
 export function formatScored(s: Scored): string {
   const v = Number.isNaN(s.value) ? 'n/a' : s.value.toFixed(4);
-  const i = s.interval && !Number.isNaN(s.interval.low) ? ` (${Math.round(s.interval.level * 100)} % interval ${s.interval.low.toFixed(4)} … ${s.interval.high.toFixed(4)})` : '';
+  const i =
+    s.interval && !Number.isNaN(s.interval.low)
+      ? ` (${Math.round(s.interval.level * 100)} % interval ${s.interval.low.toFixed(4)} … ${s.interval.high.toFixed(4)})`
+      : '';
   return `${s.name}: ${v}${i}`;
 }
 

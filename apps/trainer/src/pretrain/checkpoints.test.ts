@@ -3,9 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSafetensors } from '@ecamp/core';
-import { RESUMABLE_FORMAT, latestCheckpoint, listCheckpoints, pruneCheckpoints, removePicturesAfter, stepCheckpointName, sweepTempFiles, truncateMetrics } from './checkpoints.js';
+import {
+  RESUMABLE_FORMAT,
+  latestCheckpoint,
+  listCheckpoints,
+  pruneCheckpoints,
+  removePicturesAfter,
+  stepCheckpointName,
+  sweepTempFiles,
+  truncateMetrics,
+} from './checkpoints.js';
 
-const tensor = { 'w': { data: new Float32Array([1, 2]), shape: [2], dtype: 'float32' as const } };
+const tensor = { w: { data: new Float32Array([1, 2]), shape: [2], dtype: 'float32' as const } };
 const save = (dir: string, name: string, step: number, extra: Record<string, string> = { resumable: RESUMABLE_FORMAT }) =>
   writeSafetensors(join(dir, name), tensor, { format: 'ecamp-checkpoint-1', step: String(step), ...extra });
 

@@ -119,7 +119,9 @@ export function sweepTempFiles(dir: string): string[] {
  */
 export function truncateMetrics(path: string, step: number): number {
   if (!existsSync(path)) return 0;
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const kept = lines.filter((l) => {
     try {
       const rec = JSON.parse(l) as { step?: unknown };

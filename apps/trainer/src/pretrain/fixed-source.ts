@@ -42,7 +42,8 @@ export class FixedBatchSource implements PretrainBatchSource {
 
   restore(state: unknown): void {
     const index = (state as { index?: unknown } | null)?.index;
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) throw new Error(`FixedBatchSource: expected { index }, got ${JSON.stringify(state)}`);
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0)
+      throw new Error(`FixedBatchSource: expected { index }, got ${JSON.stringify(state)}`);
     this.index = index;
   }
 

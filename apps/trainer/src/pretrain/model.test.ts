@@ -7,7 +7,16 @@ import { createVit, exportTimmState, saveTimmSafetensors } from '@ecamp/vision';
 import { loadConfig } from '../config/load.js';
 import { EcampPretrainModel, encoderOverrides } from './model.js';
 
-const small = ['model.encoder.dim=32', 'model.encoder.depth=1', 'model.encoder.heads=2', 'model.decoder.dim=16', 'model.decoder.depth=1', 'model.decoder.heads=2', 'objectives.mlm.enabled=false', 'objectives.superres.enabled=false'];
+const small = [
+  'model.encoder.dim=32',
+  'model.encoder.depth=1',
+  'model.encoder.heads=2',
+  'model.decoder.dim=16',
+  'model.decoder.depth=1',
+  'model.decoder.heads=2',
+  'objectives.mlm.enabled=false',
+  'objectives.superres.enabled=false',
+];
 
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
@@ -53,7 +62,9 @@ describe('EcampPretrainModel', () => {
     partial.delete('blocks.0.mlp.fc2.bias');
     const partialPath = join(dir, 'partial.safetensors');
     writeSafetensors(partialPath, Object.fromEntries(partial));
-    expect(() => model.loadInit(partialPath)).toThrow(/model\.init: .*partial\.safetensors lacks 1 encoder parameter\(s\) of preset 'tiny': blocks\.0\.mlp\.fc2\.bias/);
+    expect(() => model.loadInit(partialPath)).toThrow(
+      /model\.init: .*partial\.safetensors lacks 1 encoder parameter\(s\) of preset 'tiny': blocks\.0\.mlp\.fc2\.bias/,
+    );
     expect(() => model.loadInit(join(dir, 'absent.safetensors'))).toThrow(/model\.init: file not found: .*absent\.safetensors/);
     model.dispose();
     source.dispose();

@@ -104,7 +104,9 @@ export class EcampPretrainModel extends Module {
   loadInit(path: string): LoadTimmReport {
     let report: LoadTimmReport;
     if (!existsSync(path)) {
-      throw new Error(`model.init: file not found: ${path} (a safetensors file with timm/MAE names, e.g. MAE's mae_pretrain_vit_base.pth converted as docs/method.md shows; or unset model.init)`);
+      throw new Error(
+        `model.init: file not found: ${path} (a safetensors file with timm/MAE names, e.g. MAE's mae_pretrain_vit_base.pth converted as docs/method.md shows; or unset model.init)`,
+      );
     }
     try {
       report = loadTimmSafetensors(this.mae, path, { requireAll: false });
@@ -113,7 +115,9 @@ export class EcampPretrainModel extends Module {
     }
     const encoderMissing = report.missing.filter((n) => !n.startsWith('decoder_') && n !== 'mask_token');
     if (encoderMissing.length) {
-      throw new Error(`model.init: ${path} lacks ${encoderMissing.length} encoder parameter(s) of preset '${this.config.model.vit}': ${encoderMissing.join(', ')}`);
+      throw new Error(
+        `model.init: ${path} lacks ${encoderMissing.length} encoder parameter(s) of preset '${this.config.model.vit}': ${encoderMissing.join(', ')}`,
+      );
     }
     return report;
   }

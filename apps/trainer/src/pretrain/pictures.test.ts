@@ -61,7 +61,10 @@ describe('training pictures with the entity words’ attention', () => {
   it('remembers the first example whose report has an entity word, with its window', () => {
     expect(unmaskedText(WITHOUT_ENTITY, tokenizer, 32).entityPositions).toEqual([]);
     const b = batch();
-    const windows = [{ i: 0, j: 1 }, { i: 2, j: 0 }];
+    const windows = [
+      { i: 0, j: 1 },
+      { i: 2, j: 0 },
+    ];
     const ex = pictureExampleOf(b, windows, config(), tokenizer);
     expect(ex.view448).toEqual(b.view448.subarray(VIEW));
     expect(ex.window).toEqual({ i: 2, j: 0 });
@@ -105,7 +108,9 @@ describe('training pictures with the entity words’ attention', () => {
     const g = grey[0][50 * 224 + 50]; // panel pixel (100, 100) shows image pixel (50, 50)
     expect(at(100, 100)).toEqual([g, g, g]);
     // An example without an entity word is the caller's mistake.
-    await expect(drawEntityAttention(model, { images, text: [unmaskedText(WITHOUT_ENTITY, tokenizer, 32)], grey, greySize: 224 })).rejects.toThrow(/has no entity word/);
+    await expect(drawEntityAttention(model, { images, text: [unmaskedText(WITHOUT_ENTITY, tokenizer, 32)], grey, greySize: 224 })).rejects.toThrow(
+      /has no entity word/,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -132,7 +137,15 @@ describe('training pictures with the entity words’ attention', () => {
   it('writePretrainPicture writes the training picture and, beside it, the attention picture over the 448 view, leaking no tensor', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecamp-pictures-'));
     const path = join(dir, 'step-000010.png');
-    const ex = pictureExampleOf(batch(), [{ i: 0, j: 0 }, { i: 1, j: 2 }], config(), tokenizer);
+    const ex = pictureExampleOf(
+      batch(),
+      [
+        { i: 0, j: 0 },
+        { i: 1, j: 2 },
+      ],
+      config(),
+      tokenizer,
+    );
     model.train();
     const before = tf.memory().numTensors;
     expect(await writePretrainPicture(model, ex, path)).toEqual([path, join(dir, 'attention-step-000010.png')]);
@@ -176,14 +189,30 @@ describe('training pictures with the entity words’ attention', () => {
     const losses = async (pictureEvery: number) => {
       const runDir = new RunDir(mkdtempSync(join(tmpdir(), 'ecamp-pictures-run-')), 'p');
       const c = config(['data.batchSize=2', 'optim.steps=3', 'optim.warmupSteps=1', 'log.checkpointEvery=100', `log.pictureEvery=${pictureEvery}`]);
-      const { model } = await pretrain({ config: c, source: FixedBatchSource.random([WITHOUT_ENTITY, WITH_ENTITY, WITH_ENTITY], 2), tokenizer, runDir, log: quiet });
+      const { model } = await pretrain({
+        config: c,
+        source: FixedBatchSource.random([WITHOUT_ENTITY, WITH_ENTITY, WITH_ENTITY], 2),
+        tokenizer,
+        runDir,
+        log: quiet,
+      });
       model.dispose();
-      const lines = readFileSync(runDir.path('metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+      const lines = readFileSync(runDir.path('metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, number>);
       return { pictures: readdirSync(runDir.path('pictures')).sort(), lines: lines.map((l) => [l.total, l.mim, l.superres, l.mlm, l.gradNorm]) };
     };
     const every = await losses(1);
     const last = await losses(1000);
-    expect(every.pictures).toEqual(['attention-step-000001.png', 'attention-step-000002.png', 'attention-step-000003.png', 'step-000001.png', 'step-000002.png', 'step-000003.png']);
+    expect(every.pictures).toEqual([
+      'attention-step-000001.png',
+      'attention-step-000002.png',
+      'attention-step-000003.png',
+      'step-000001.png',
+      'step-000002.png',
+      'step-000003.png',
+    ]);
     expect(last.pictures).toEqual(['attention-step-000003.png', 'step-000003.png']);
     expect(every.lines).toEqual(last.lines);
   });

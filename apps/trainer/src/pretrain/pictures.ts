@@ -41,7 +41,12 @@ export function drawsAttention(config: Config): boolean {
  * attention picture, the first one whose report has an entity word of the lexicon, otherwise (or
  * when none has) the first one; with its SR window of this step (`windows`, else the centred one).
  */
-export function pictureExampleOf(batch: RawPretrainBatch, windows: readonly ContextWindow[] | undefined, config: Config, tokenizer: MlmTokenizer | undefined): PictureExample {
+export function pictureExampleOf(
+  batch: RawPretrainBatch,
+  windows: readonly ContextWindow[] | undefined,
+  config: Config,
+  tokenizer: MlmTokenizer | undefined,
+): PictureExample {
   let k = 0;
   let text: MlmExample | undefined;
   if (tokenizer && drawsAttention(config)) {
@@ -86,7 +91,9 @@ export async function writePretrainPicture(model: EcampPretrainModel, example: P
     return out;
   });
   try {
-    const panel = await Promise.all(images.map(async (t) => ({ pixels: await t.data(), height: t.shape[1], width: t.shape[2], channels: 3 as const, showWindow: t.shape[1] === 448 })));
+    const panel = await Promise.all(
+      images.map(async (t) => ({ pixels: await t.data(), height: t.shape[1], width: t.shape[2], channels: 3 as const, showWindow: t.shape[1] === 448 })),
+    );
     await writePanelPng(path, panel, { window: example.window });
   } finally {
     for (const t of images) t.dispose();
@@ -100,7 +107,12 @@ export async function writePretrainPicture(model: EcampPretrainModel, example: P
   } finally {
     image.dispose();
   }
-  const [drawn] = await drawEntityAttention(model, { images: pixels, text: [example.text], grey: [greyOf(example.view448, 0, 448, PRETRAIN_NORM)], greySize: 448 });
+  const [drawn] = await drawEntityAttention(model, {
+    images: pixels,
+    text: [example.text],
+    grey: [greyOf(example.view448, 0, 448, PRETRAIN_NORM)],
+    greySize: 448,
+  });
   const attentionPath = attentionPicturePath(path);
   writeFileAtomic(attentionPath, drawn.png);
   return [path, attentionPath];

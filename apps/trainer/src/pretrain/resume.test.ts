@@ -34,12 +34,20 @@ interface Exit {
 }
 
 /** Runs `ecamp <argv>` (or a shell command line) from the trainer's sources; `onLine` sees each stderr line. */
-function ecamp(argv: string[] | string, backend: string, opts: { env?: Record<string, string>; onLine?: (line: string, kill: (s: NodeJS.Signals) => void) => void } = {}): Promise<Exit> {
+function ecamp(
+  argv: string[] | string,
+  backend: string,
+  opts: { env?: Record<string, string>; onLine?: (line: string, kill: (s: NodeJS.Signals) => void) => void } = {},
+): Promise<Exit> {
   const env = { ...process.env, ECAMP_BACKEND: backend, ...opts.env };
   const child =
     typeof argv === 'string'
       ? spawn('sh', ['-c', argv], { cwd: trainerRoot, env, stdio: ['ignore', 'ignore', 'pipe'] })
-      : spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/cli.ts', ...argv], { cwd: trainerRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      : spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/cli.ts', ...argv], {
+          cwd: trainerRoot,
+          env,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
   let stderr = '';
   let partial = '';
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -80,7 +88,11 @@ function expectSameFinalState(name: string, backend: string) {
   if (backend !== 'cpu') console.log(`${name} (${backend}): largest difference from the uninterrupted run ${worst}`);
   for (const key of ['step', 'optimizer.step', 'rngs', 'module.rngs', 'loader']) expect(got.metadata[key], key).toBe(ref.metadata[key]);
   // metrics.jsonl: every step once, with the losses of the run that never stopped.
-  const metrics = (n: string) => readFileSync(join(runDir(n, backend), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+  const metrics = (n: string) =>
+    readFileSync(join(runDir(n, backend), 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>);
   const [m, r] = [metrics(name), metrics('ref')];
   expect(m.map((l) => l.step)).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
   for (const [i, line] of m.entries()) {
@@ -91,12 +103,23 @@ function expectSameFinalState(name: string, backend: string) {
   }
   // Pictures and summary: as the uninterrupted run's.
   expect(readdirSync(join(runDir(name, backend), 'pictures'))).toEqual(readdirSync(join(runDir('ref', backend), 'pictures')));
-  const summary = (n: string) => JSON.parse(readFileSync(join(runDir(n, backend), 'pretrain-summary.json'), 'utf8')) as { steps: number; firstLoss: unknown; lastLoss: unknown; skippedUpdates: number };
+  const summary = (n: string) =>
+    JSON.parse(readFileSync(join(runDir(n, backend), 'pretrain-summary.json'), 'utf8')) as {
+      steps: number;
+      firstLoss: unknown;
+      lastLoss: unknown;
+      skippedUpdates: number;
+    };
   const [s, rs] = [summary(name), summary('ref')];
   expect([s.steps, s.skippedUpdates]).toEqual([rs.steps, rs.skippedUpdates]);
   if (backend === 'cpu') expect([s.firstLoss, s.lastLoss]).toEqual([rs.firstLoss, rs.lastLoss]);
   // The newest log.keepCheckpoints step files, no temp files.
-  expect(readdirSync(join(runDir(name, backend), 'checkpoints')).sort()).toEqual(['encoder.safetensors', 'mae-timm.safetensors', 'pretrain.safetensors', 'step-000004.safetensors']);
+  expect(readdirSync(join(runDir(name, backend), 'checkpoints')).sort()).toEqual([
+    'encoder.safetensors',
+    'mae-timm.safetensors',
+    'pretrain.safetensors',
+    'step-000004.safetensors',
+  ]);
 }
 
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)];
@@ -108,7 +131,7 @@ describe.each(process.env.ECAMP_RESUME_BACKENDS?.split(',') ?? ['cpu', 'wasm'])(
     await ensureSyntheticSet(loadConfig('tiny', SETS), quiet);
   }, 120_000);
 
-  it('SIGKILL during a step, during a checkpoint write, and SIGINT: resumed runs end with the uninterrupted run\'s weights', async () => {
+  it("SIGKILL during a step, during a checkpoint write, and SIGINT: resumed runs end with the uninterrupted run's weights", async () => {
     // Killed after the progress line of an odd step: the next step is running (no checkpoint is being written).
     const killStep = pick([1, 3, 5]);
     // Killed with the header of this checkpoint on disk and its tensors not.
@@ -168,9 +191,15 @@ describe.each(process.env.ECAMP_RESUME_BACKENDS?.split(',') ?? ['cpu', 'wasm'])(
     expect(line![2]).toBe(join(runDir('int', backend), 'checkpoints', `step-${String(stoppedAt).padStart(6, '0')}.safetensors`));
     expect(line![3]).toMatch(/ pretrain .* --resume$/);
 
-    const resumed = await Promise.all([ecamp([...args('kill', backend), '--resume'], backend), ecamp([...args('torn', backend), '--resume'], backend), ecamp(line![3], backend)]);
+    const resumed = await Promise.all([
+      ecamp([...args('kill', backend), '--resume'], backend),
+      ecamp([...args('torn', backend), '--resume'], backend),
+      ecamp(line![3], backend),
+    ]);
     for (const r of resumed) expect(r.code, `${info}\n${r.stderr}`).toBe(0);
-    expect(resumed[0].stderr).toMatch(killStep === 1 ? /no checkpoint in .* yet; pre-training starts at step 0/ : new RegExp(`resuming at step ${killStep - 1} of 6`));
+    expect(resumed[0].stderr).toMatch(
+      killStep === 1 ? /no checkpoint in .* yet; pre-training starts at step 0/ : new RegExp(`resuming at step ${killStep - 1} of 6`),
+    );
     expect(resumed[2].stderr).toMatch(new RegExp(`resuming at step ${stoppedAt} of 6`));
     expect(existsSync(tornFile)).toBe(false); // swept
     for (const name of ['kill', 'torn', 'int']) expectSameFinalState(name, backend);
@@ -197,7 +226,10 @@ describe('ecamp run --resume (cpu backend)', () => {
     const second = await ecamp(line![2], 'cpu');
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toMatch(new RegExp(`resuming at step ${line![1]} of 6`));
-    const summary = JSON.parse(readFileSync(join(runDir('main', 'cpu'), 'summary.json'), 'utf8')) as { pretrain: { steps: number }; evaluation: { results: unknown[] } };
+    const summary = JSON.parse(readFileSync(join(runDir('main', 'cpu'), 'summary.json'), 'utf8')) as {
+      pretrain: { steps: number };
+      evaluation: { results: unknown[] };
+    };
     expect(summary.pretrain.steps).toBe(6);
     expect(summary.evaluation.results).toHaveLength(1);
     // (That a finished pre-training is not redone: src/run/resume-pipeline.test.ts.)

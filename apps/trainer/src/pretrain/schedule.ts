@@ -43,7 +43,12 @@ export function resolveSchedule(config: Config, pairs?: number): ResolvedSchedul
     return { steps, warmupSteps, horizonSteps, explanation: `${explanation}; authors' schedule: warm-up ${warmupSteps}, cosine horizon ${horizonSteps}` };
   }
   if (optim.warmupSteps > steps) throw new Error(`optim.warmupSteps (${optim.warmupSteps}) exceeds the run's ${steps} steps`);
-  return { steps, warmupSteps: optim.warmupSteps, horizonSteps: steps, explanation: `${explanation}; cosine: warm-up ${optim.warmupSteps}, to optim.minLr at the end` };
+  return {
+    steps,
+    warmupSteps: optim.warmupSteps,
+    horizonSteps: steps,
+    explanation: `${explanation}; cosine: warm-up ${optim.warmupSteps}, to optim.minLr at the end`,
+  };
 }
 
 /** The step → learning-rate function of a resolved schedule (MAE's linear warm-up, then half-cosine). */

@@ -20,7 +20,7 @@ describe('pretrainLoss balance', () => {
     await initBackend({ backend: 'wasm', quiet: true });
   });
 
-  it("authors: MIM × the masked share, SR × (384/448)², MLM = Σ w·CE over every position / (B·L)", async () => {
+  it('authors: MIM × the masked share, SR × (384/448)², MLM = Σ w·CE over every position / (B·L)', async () => {
     const batch = await FixedBatchSource.random(REPORTS, 2, 3).next();
     const noise = Array.from({ length: 2 * 196 }, (_, i) => ((i * 7919) % 392) / 392);
     const masking = maskingFromNoise(noise, 2, 196, 0.75);
@@ -50,7 +50,12 @@ describe('pretrainLoss balance', () => {
     // Their MLM value by hand from the full logits.
     const manual = tf.tidy(() => {
       const enc = model.mae.forwardEncoder(auth.inputs.image224, 0.75, masking);
-      const out = model.text!.forward({ inputIds: text.inputIds, attentionMask: text.attentionMask, image: model.imageForText(enc.latent), returnLogits: true });
+      const out = model.text!.forward({
+        inputIds: text.inputIds,
+        attentionMask: text.attentionMask,
+        image: model.imageForText(enc.latent),
+        returnLogits: true,
+      });
       const [b, l, v] = out.logits!.shape;
       const logp = tf.logSoftmax(tf.reshape(out.logits!, [b * l, v]));
       const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(text.labels, 'int32'), v)), 1);
@@ -85,7 +90,16 @@ describe('objectives.mlm.imageView', () => {
     expect(b.mlm).not.toBeCloseTo(a.mlm!, 6);
     const text = inputs.text!;
     const manual = tf.tidy(() => {
-      const all = model.mae.forwardEncoder(inputs.image224, 0, maskingFromNoise(Array.from({ length: 2 * 196 }, (_, k) => (k % 196) / 196), 2, 196, 0));
+      const all = model.mae.forwardEncoder(
+        inputs.image224,
+        0,
+        maskingFromNoise(
+          Array.from({ length: 2 * 196 }, (_, k) => (k % 196) / 196),
+          2,
+          196,
+          0,
+        ),
+      );
       return model.text!.loss({ ...text, image: model.imageForText(all.latent) }).loss.dataSync()[0];
     });
     expect(b.mlm!).toBeCloseTo(manual, 5);

@@ -79,7 +79,14 @@ export function pretrainLoss(
 ): PassResult {
   const objectives = enabledObjectives(config);
   if (objectives.length === 0) throw new Error('pretrain: every objective is disabled (objectives.*.enabled)');
-  const ctx = new StepContext(model, inputs, config, masking, windowSelector, objectives.some((o) => o.needsFusionAttention?.(config) ?? false));
+  const ctx = new StepContext(
+    model,
+    inputs,
+    config,
+    masking,
+    windowSelector,
+    objectives.some((o) => o.needsFusionAttention?.(config) ?? false),
+  );
   const parts: LossParts = { total: 0 };
   const terms: tf.Scalar[] = [];
   for (const objective of objectives) {

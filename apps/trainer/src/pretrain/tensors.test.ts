@@ -48,7 +48,12 @@ describe('toPretrainInputs (text)', () => {
   it('objectives.mlm.templateWeight and .probabilities reach the masking and the re-balanced factor', async () => {
     const heavy = await weightsOf(['objectives.balance=normalised', 'objectives.mlm.templates=extended', 'objectives.mlm.templateWeight=0.5']);
     expect(heavy.weights[1]).toBeCloseTo(0.5, 6); // "no" of "no evidence of"
-    const never = await weightsOf(['objectives.balance=normalised', 'objectives.mlm.probabilities.entity=0', 'objectives.mlm.probabilities.other=0', 'objectives.mlm.probabilities.noEntity=0']);
+    const never = await weightsOf([
+      'objectives.balance=normalised',
+      'objectives.mlm.probabilities.entity=0',
+      'objectives.mlm.probabilities.other=0',
+      'objectives.mlm.probabilities.noEntity=0',
+    ]);
     expect(Array.from(never.labels).every((l) => l < 0)).toBe(true); // nothing masked, nothing labelled
     const always = await weightsOf(['objectives.balance=normalised', 'objectives.mlm.probabilities.entity=1', 'objectives.mlm.probabilities.other=1']);
     expect(Array.from(always.labels.slice(1, always.real)).every((l) => l >= 0)).toBe(true); // every real token but [CLS]

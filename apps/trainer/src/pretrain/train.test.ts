@@ -56,7 +56,10 @@ describe('pretrain (wasm)', () => {
       // 2 steps × 2 examples, every report has an entity → windows from attention
       expect(summary.windows.selected + summary.windows.fallbackNoEntity).toBe(4);
       expect(summary.windows.selected).toBeGreaterThan(0);
-      const lines = readFileSync(runDir.path('metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = readFileSync(runDir.path('metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines.map((l) => l.step)).toEqual([1, 2]);
       const encoder = readSafetensors(summary.encoderCheckpoint);
       expect(Object.keys(encoder.tensors)).toContain('blocks.0.attn.qkv.weight');

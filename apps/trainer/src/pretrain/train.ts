@@ -4,7 +4,19 @@
  * warm-up + cosine. Logs JSONL metrics, writes checkpoints (model + optimiser +
  * loader position) and pictures, and leaves no tensors behind.
  */
-import { AdamW, GradientAccumulator, Rng, clipGradNorm, disposeGrads, loadCheckpoint, namedGradients, saveCheckpoint, tf, writeSafetensors, type NamedGrads } from '@ecamp/core';
+import {
+  AdamW,
+  GradientAccumulator,
+  Rng,
+  clipGradNorm,
+  disposeGrads,
+  loadCheckpoint,
+  namedGradients,
+  saveCheckpoint,
+  tf,
+  writeSafetensors,
+  type NamedGrads,
+} from '@ecamp/core';
 import type { MlmTokenizer } from '@ecamp/mlm';
 import { WindowSelector } from '@ecamp/superres';
 import { saveTimmSafetensors } from '@ecamp/vision';
@@ -137,10 +149,16 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
   model.train();
   if (config.model.init && !opts.resume) {
     const r = model.loadInit(config.model.init);
-    log.info(`model.init: ${r.loaded.length} parameters from ${config.model.init}${r.missing.length ? `; ${r.missing.length} decoder parameters not in the file stay random` : ''}${r.unused.length ? `; ${r.unused.length} keys unused` : ''}`);
+    log.info(
+      `model.init: ${r.loaded.length} parameters from ${config.model.init}${r.missing.length ? `; ${r.missing.length} decoder parameters not in the file stay random` : ''}${r.unused.length ? `; ${r.unused.length} keys unused` : ''}`,
+    );
   }
   const params = model.namedParameters();
-  log.info(`model: ${(model.numParameters() / 1e6).toFixed(2)} M parameters in ${params.length} tensors; objectives ${enabledObjectives(config).map((o) => o.name).join(' + ')} (balance: ${config.objectives.balance})`);
+  log.info(
+    `model: ${(model.numParameters() / 1e6).toFixed(2)} M parameters in ${params.length} tensors; objectives ${enabledObjectives(config)
+      .map((o) => o.name)
+      .join(' + ')} (balance: ${config.objectives.balance})`,
+  );
   log.info(`schedule: ${schedule.explanation}`);
   const optimizer = new AdamW(params, { lr: config.optim.lr, betas: config.optim.betas, weightDecay: config.optim.weightDecay });
   const lrAt = learningRateAt(config, schedule);
@@ -196,14 +214,18 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
     }
     const dropped = truncateMetrics(runDir.path('metrics.jsonl'), startStep);
     const pictures = removePicturesAfter(runDir.path('pictures'), startStep);
-    log.info(`resuming at step ${startStep} of ${steps} from ${opts.resume}${dropped ? `; dropped ${dropped} metrics lines after it` : ''}${pictures ? `, ${pictures} pictures` : ''}`);
+    log.info(
+      `resuming at step ${startStep} of ${steps} from ${opts.resume}${dropped ? `; dropped ${dropped} metrics lines after it` : ''}${pictures ? `, ${pictures} pictures` : ''}`,
+    );
   } else {
     // A new run in this folder: what an earlier one left (its step files would outrank ours when pruning) goes.
     const checkpoints = pruneCheckpoints(checkpointDir, 0).length;
     const lines = truncateMetrics(runDir.path('metrics.jsonl'), 0);
     const pictures = removePicturesAfter(runDir.path('pictures'), 0);
     if (checkpoints + lines + pictures > 0) {
-      log.warn(`starting at step 0 in ${runDir.root}: removed what an earlier run left there (${checkpoints} step checkpoints, ${lines} metrics lines, ${pictures} pictures); --resume continues a run instead`);
+      log.warn(
+        `starting at step 0 in ${runDir.root}: removed what an earlier run left there (${checkpoints} step checkpoints, ${lines} metrics lines, ${pictures} pictures); --resume continues a run instead`,
+      );
     }
   }
 
@@ -304,9 +326,20 @@ export async function pretrain(opts: PretrainOptions): Promise<{ model: EcampPre
       restMs += ms;
       restSteps++;
     }
-    runDir.appendMetrics({ step: step + 1, lr, ...parts, gradNorm: report.gradNorm, applied: report.applied, ms, ...(textStats ?? {}), tensors: tf.memory().numTensors });
+    runDir.appendMetrics({
+      step: step + 1,
+      lr,
+      ...parts,
+      gradNorm: report.gradNorm,
+      applied: report.applied,
+      ms,
+      ...(textStats ?? {}),
+      tensors: tf.memory().numTensors,
+    });
     if ((step + 1) % config.log.every === 0 || step === 0 || step + 1 === steps) {
-      const loss = Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
+      const loss = Object.entries(parts)
+        .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+        .join('  ');
       log.progress(step + 1, steps, `${loss}  lr ${lr.toExponential(2)}  |g| ${report.gradNorm.toFixed(3)}  ${(ms / 1000).toFixed(2)} s/step`);
     }
     opts.onStep?.(step + 1, model, parts);

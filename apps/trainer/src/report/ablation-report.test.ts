@@ -29,9 +29,13 @@ describe('the ablation report', () => {
 
   it('refuses files that are no ablation table, naming them', () => {
     const { outDir } = handMadeRun();
-    expect(() => readAblation(join(outDir, 'base-fusion', 'config.json'))).toThrow(/config\.json is not an ablation table \(expected <outDir>\/ablation-<name>\.json/);
+    expect(() => readAblation(join(outDir, 'base-fusion', 'config.json'))).toThrow(
+      /config\.json is not an ablation table \(expected <outDir>\/ablation-<name>\.json/,
+    );
     writeFileSync(join(outDir, 'ablation-x.json'), '{"variant": 1}');
-    expect(() => readAblation(join(outDir, 'ablation-x.json'))).toThrow(/ablation-x\.json is not an ablation table: expected a JSON array of rows with a "variant" field/);
+    expect(() => readAblation(join(outDir, 'ablation-x.json'))).toThrow(
+      /ablation-x\.json is not an ablation table: expected a JSON array of rows with a "variant" field/,
+    );
     writeFileSync(join(outDir, 'ablation-y.json'), '[');
     expect(() => readAblation(join(outDir, 'ablation-y.json'))).toThrow(/ablation-y\.json cannot be read as JSON/);
   });

@@ -65,8 +65,16 @@ export function renderAblationReport(a: AblationFolder, now = new Date()): strin
     return a.runs.has(v) && existsSync(join(a.runs.get(v)!.dir, 'report.html')) ? { html: `<a href="${esc(`${a.base}-${v}/report.html`)}">${esc(v)}</a>` } : v;
   };
   body.push(`<h2>Variants</h2>`);
-  body.push(ablationTable('Ablation variants (final loss = mean of the last step; AUROC of the linear probe on the test images; scratch = randomly initialised encoder, computed once)', a.rows, link));
-  body.push(`<h2>Training curves of the variants</h2><p class="explain">One line per variant. Each chart is one objective's loss per optimiser step (lower is better); a variant that switched the objective off has no line there.</p><div class="charts">`);
+  body.push(
+    ablationTable(
+      'Ablation variants (final loss = mean of the last step; AUROC of the linear probe on the test images; scratch = randomly initialised encoder, computed once)',
+      a.rows,
+      link,
+    ),
+  );
+  body.push(
+    `<h2>Training curves of the variants</h2><p class="explain">One line per variant. Each chart is one objective's loss per optimiser step (lower is better); a variant that switched the objective off has no line there.</p><div class="charts">`,
+  );
   for (const { key, label, brief } of LOSS_CURVES) {
     const s: LineSeries[] = [];
     [...a.runs.entries()].forEach(([v, run], k) => {
@@ -78,6 +86,8 @@ export function renderAblationReport(a: AblationFolder, now = new Date()): strin
   }
   body.push('</div>');
   if (a.issues.length) body.push(`<h2>What the report could not use</h2><ul>${a.issues.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`);
-  body.push(`<footer>Written by <code>ecamp report</code> on ${esc(now.toISOString().replace('T', ' ').slice(0, 19))} UTC. One self-contained file; the variant names link to their own reports where those exist.</footer>`);
+  body.push(
+    `<footer>Written by <code>ecamp report</code> on ${esc(now.toISOString().replace('T', ' ').slice(0, 19))} UTC. One self-contained file; the variant names link to their own reports where those exist.</footer>`,
+  );
   return page(title, body.join('\n'));
 }

@@ -34,11 +34,20 @@ async function rendered(page: Page) {
           title: (svg.querySelector('title')?.textContent ?? '') as string,
           width: box.width as number,
           height: box.height as number,
-          lines: all(svg, 'path[data-series]').map((p) => ({ series: p.getAttribute('data-series') as string, points: Number(p.getAttribute('data-points')), length: p.getTotalLength() as number })),
+          lines: all(svg, 'path[data-series]').map((p) => ({
+            series: p.getAttribute('data-series') as string,
+            points: Number(p.getAttribute('data-points')),
+            length: p.getTotalLength() as number,
+          })),
           bars: all(svg, 'rect[data-group]').map((r) => ({ value: r.getAttribute('data-value') as string, width: r.getBBox().width as number })),
         };
       }),
-      images: all(doc, 'img').map((i) => ({ alt: i.alt as string, complete: i.complete as boolean, width: i.naturalWidth as number, height: i.naturalHeight as number })),
+      images: all(doc, 'img').map((i) => ({
+        alt: i.alt as string,
+        complete: i.complete as boolean,
+        width: i.naturalWidth as number,
+        height: i.naturalHeight as number,
+      })),
       // Each step's attention picture as drawn, beside its training picture as drawn.
       stepAttention: all(doc, 'figure.training-picture .step-attention img').map((i) => ({
         shown: i.getBoundingClientRect().width as number,
@@ -66,7 +75,14 @@ describe('the run report in headless Chromium', () => {
     const { path } = await writeReport(run.dir);
     const { page, errors, foreignRequests, shot } = await open(path, 'report-run.png');
     const r = await rendered(page);
-    expect(r.headings).toEqual(['How it ran', 'Configuration', 'Training curves', 'Training pictures over time', "Where the report's entity words look", 'Evaluation']);
+    expect(r.headings).toEqual([
+      'How it ran',
+      'Configuration',
+      'Training curves',
+      'Training pictures over time',
+      "Where the report's entity words look",
+      'Evaluation',
+    ]);
     const titles = r.charts.map((c) => c.title);
     expect(titles).toEqual(['Loss per objective, and the learning rate', 'Throughput', 'Gradient norm', 'AUROC per label on the test images']);
     for (const c of r.charts) {
@@ -74,7 +90,13 @@ describe('the run report in headless Chromium', () => {
       expect(c.height, c.title).toBeGreaterThan(150);
     }
     const loss = r.charts[0].lines;
-    expect(loss.map((l) => l.series)).toEqual(['total (weighted sum)', 'MIM (masked image modelling)', 'MLM (masked report words)', 'SR (super-resolution)', 'learning rate']); // the registry's order
+    expect(loss.map((l) => l.series)).toEqual([
+      'total (weighted sum)',
+      'MIM (masked image modelling)',
+      'MLM (masked report words)',
+      'SR (super-resolution)',
+      'learning rate',
+    ]); // the registry's order
     for (const l of loss) {
       expect(l.points, l.series).toBe(3);
       expect(l.length, `${l.series} drawn`).toBeGreaterThan(50);
@@ -92,15 +114,14 @@ describe('the run report in headless Chromium', () => {
       expect(i.complete, i.alt).toBe(true);
       expect(i.width, i.alt).toBeGreaterThan(400);
     }
-    expect(r.images.filter((i) => i.alt.startsWith('Step ')).map((i) => i.alt.replace(/:.*/, (m) => (m.includes('attention') ? ': attention' : ': training')))).toEqual([
-      'Step 1: training',
-      'Step 1: attention',
-      'Step 2: training',
-      'Step 2: attention',
-      'Step 3: training',
-      'Step 3: attention',
+    expect(
+      r.images.filter((i) => i.alt.startsWith('Step ')).map((i) => i.alt.replace(/:.*/, (m) => (m.includes('attention') ? ': attention' : ': training'))),
+    ).toEqual(['Step 1: training', 'Step 1: attention', 'Step 2: training', 'Step 2: attention', 'Step 3: training', 'Step 3: attention']);
+    expect(r.images.filter((i) => i.alt.includes("the entity words' attention over the whole radiograph")).map((i) => [i.width, i.height])).toEqual([
+      [900, 448],
+      [900, 448],
+      [900, 448],
     ]);
-    expect(r.images.filter((i) => i.alt.includes("the entity words' attention over the whole radiograph")).map((i) => [i.width, i.height])).toEqual([[900, 448], [900, 448], [900, 448]]);
     // drawn under its training picture at the same panel scale (900 of 1804 pixels), with its two panels labelled
     expect(r.stepAttention).toHaveLength(3);
     for (const a of r.stepAttention) {

@@ -19,7 +19,14 @@ const NO_MASKING = { entity: 0, other: 0, noEntity: 0, random: 0 };
 /** `report` tokenised as the text decoder reads it, without masking and without inserted context. */
 export function unmaskedText(report: string, tokenizer: MlmTokenizer, maxLength: number): MlmExample {
   // Nothing is drawn at these probabilities; the fixed stream keeps the caller's streams untouched.
-  return prepareMlmExample(report, { contextProbability: 0, rng: new Rng(0).fork('unmasked-text'), tokenizer, maxLength, probabilities: NO_MASKING, mode: 'paper' });
+  return prepareMlmExample(report, {
+    contextProbability: 0,
+    rng: new Rng(0).fork('unmasked-text'),
+    tokenizer,
+    maxLength,
+    probabilities: NO_MASKING,
+    mode: 'paper',
+  });
 }
 
 /** Grey values 0..255 (channel 0) of the `size`×`size` normalised HWC image at `offset` of `pixels`. */
@@ -64,7 +71,8 @@ export async function drawEntityAttention(model: EcampPretrainModel, input: Enti
   const { imageSize: size, patchSize, superres } = model.config.model;
   const L = model.config.model.text.maxLength;
   const n = input.text.length;
-  if (input.images.length !== n * size * size * 3) throw new Error(`drawEntityAttention: ${input.images.length} pixel values are not ${n} ${size}×${size}×3 images`);
+  if (input.images.length !== n * size * size * 3)
+    throw new Error(`drawEntityAttention: ${input.images.length} pixel values are not ${n} ${size}×${size}×3 images`);
   if (input.grey.length !== n) throw new Error(`drawEntityAttention: ${input.grey.length} grey images for ${n} examples`);
   const grid = size / patchSize;
   // Without super-resolution there is no window (and a small test image may have fewer patches a side than its cells).
@@ -83,7 +91,12 @@ export async function drawEntityAttention(model: EcampPretrainModel, input: Enti
   try {
     const attention = tf.tidy(() => {
       const tokens = model.mae.forwardFeatures(tf.tensor4d(input.images, [n, size, size, 3])).tokens;
-      return text.forward({ inputIds: tf.tensor2d(ids, [n, L], 'int32'), attentionMask: tf.tensor2d(mask, [n, L], 'int32'), image: model.imageForText(tokens), returnAttention: true }).attention!;
+      return text.forward({
+        inputIds: tf.tensor2d(ids, [n, L], 'int32'),
+        attentionMask: tf.tensor2d(mask, [n, L], 'int32'),
+        image: model.imageForText(tokens),
+        returnAttention: true,
+      }).attention!;
     });
     shape = attention.shape;
     try {
@@ -95,7 +108,10 @@ export async function drawEntityAttention(model: EcampPretrainModel, input: Enti
     model.train(wasTraining);
   }
   const [, heads, , patches] = shape;
-  const rows = entityMaskRows(input.text.map((e) => e.entityPositions), L);
+  const rows = entityMaskRows(
+    input.text.map((e) => e.entityPositions),
+    L,
+  );
   const selector = new WindowSelector({ geometry });
   return input.text.map((_, k) => {
     const per = heads * L * patches;

@@ -46,9 +46,22 @@ describe('entityAttentionPanel', () => {
     // A valid config with the text objective off.
     const real = readRunFolder(run.dir);
     const objectives = real.config!.objectives as Record<string, object>;
-    const off = { ...real, config: { ...real.config, objectives: { ...objectives, mlm: { ...objectives.mlm, enabled: false }, superres: { ...objectives.superres, window: 'center' } } } };
+    const off = {
+      ...real,
+      config: {
+        ...real.config,
+        objectives: { ...objectives, mlm: { ...objectives.mlm, enabled: false }, superres: { ...objectives.superres, window: 'center' } },
+      },
+    };
     expect(await entityAttentionPanel(off)).toEqual({ ok: false, reason: expect.stringMatching(/without the text objective/) });
-    const pooled = { ...real, config: { ...real.config, model: { ...(real.config!.model as object), fusion: 'pooled' }, objectives: { ...objectives, superres: { ...objectives.superres, window: 'center' } } } };
+    const pooled = {
+      ...real,
+      config: {
+        ...real.config,
+        model: { ...(real.config!.model as object), fusion: 'pooled' },
+        objectives: { ...objectives, superres: { ...objectives.superres, window: 'center' } },
+      },
+    };
     expect(await entityAttentionPanel(pooled)).toEqual({ ok: false, reason: "model.fusion is 'pooled': the text side does not attend to image patches" });
     expect(await entityAttentionPanel({ ...real, config: undefined })).toEqual({ ok: false, reason: 'the run folder has no readable config.json' });
     const moved = { ...real, dir: join(run.outDir, 'elsewhere', 'tiny-report') };
@@ -62,7 +75,10 @@ describe('entityAttentionPanel', () => {
     writeFileSync(join(copy.dir, 'config.json'), JSON.stringify(real.config));
     writeFileSync(join(copy.dir, 'tokenizer.json'), '{}');
     writeFileSync(join(copy.dir, 'checkpoints', 'pretrain.safetensors'), 'x');
-    expect(await entityAttentionPanel(readRunFolder(copy.dir))).toEqual({ ok: false, reason: expect.stringMatching(/synthetic set .* is gone \(the report does not regenerate it\)/) });
+    expect(await entityAttentionPanel(readRunFolder(copy.dir))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/synthetic set .* is gone \(the report does not regenerate it\)/),
+    });
     rmSync(copy.outDir, { recursive: true, force: true });
   });
 

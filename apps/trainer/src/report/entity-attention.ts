@@ -76,14 +76,16 @@ export async function entityAttentionPanel(run: RunFolder, options: { examples?:
   } catch (e) {
     return { ok: false, reason: `its config.json does not fit this version's schema (${(e as Error).message.split('\n').slice(0, 3).join('; ')})` };
   }
-  if (!config.objectives.mlm.enabled) return { ok: false, reason: 'the run trained without the text objective (objectives.mlm.enabled=false), so there is no text→image attention' };
+  if (!config.objectives.mlm.enabled)
+    return { ok: false, reason: 'the run trained without the text objective (objectives.mlm.enabled=false), so there is no text→image attention' };
   if (config.model.fusion !== 'patches+pooled' && config.model.fusion !== 'patches') {
     return { ok: false, reason: `model.fusion is '${config.model.fusion}': the text side does not attend to image patches` };
   }
   // The final checkpoint, or while the run goes on (or after it stopped) its newest step checkpoint.
   const final = join(run.dir, 'checkpoints', 'pretrain.safetensors');
   const checkpoint = existsSync(final) ? final : latestCheckpoint(join(run.dir, 'checkpoints'))?.path;
-  if (!checkpoint) return { ok: false, reason: 'checkpoints/pretrain.safetensors is missing and there is no step checkpoint (the run saved no checkpoint yet)' };
+  if (!checkpoint)
+    return { ok: false, reason: 'checkpoints/pretrain.safetensors is missing and there is no step checkpoint (the run saved no checkpoint yet)' };
   const checkpointName = join('checkpoints', basename(checkpoint));
   const tokenizerPath = config.tokenizer.path ?? join(run.dir, 'tokenizer.json');
   if (!existsSync(tokenizerPath)) return { ok: false, reason: `the tokenizer ${tokenizerPath} is missing` };
@@ -106,7 +108,7 @@ export async function entityAttentionPanel(run: RunFolder, options: { examples?:
     if (example.entityPositions.length > 0) chosen.push({ record, example });
     if (chosen.length === want) break;
   }
-  if (!chosen.length) return { ok: false, reason: 'none of the run\'s reports has an entity word of the lexicon' };
+  if (!chosen.length) return { ok: false, reason: "none of the run's reports has an entity word of the lexicon" };
 
   const size = config.model.imageSize;
   const model = new EcampPretrainModel(config, tokenizer.vocabSize);
@@ -117,7 +119,16 @@ export async function entityAttentionPanel(run: RunFolder, options: { examples?:
     } catch (e) {
       return { ok: false, reason: `${checkpointName} does not fit the run's config (${(e as Error).message.split('\n')[0]})` };
     }
-    const loader = new Loader({ records: chosen.map((c) => c.record), batchSize: chosen.length, seed: config.seed, size, mode: 'downstream', shuffle: false, dropLast: false, epochs: 1 });
+    const loader = new Loader({
+      records: chosen.map((c) => c.record),
+      batchSize: chosen.length,
+      seed: config.seed,
+      size,
+      mode: 'downstream',
+      shuffle: false,
+      dropLast: false,
+      epochs: 1,
+    });
     const examples: EntityAttentionExample[] = [];
     for await (const b of loader) {
       // By id: the loader skips images it cannot read.

@@ -45,7 +45,8 @@ export function readEvidenceFolder(dir: string): EvidenceFolder {
     throw new RunFolderError(`${p} cannot be read as JSON (${(e as Error).message})`);
   }
   const grid = r.grid as JsonObject | undefined;
-  if (!grid || !Array.isArray(grid.rows) || !Array.isArray(r.aggregates)) throw new RunFolderError(`${p} has no "grid.rows" or "aggregates": not an evidence results file`);
+  if (!grid || !Array.isArray(grid.rows) || !Array.isArray(r.aggregates))
+    throw new RunFolderError(`${p} has no "grid.rows" or "aggregates": not an evidence results file`);
   const aggregates = (r.aggregates as Aggregate[]).filter((a) => typeof a === 'object' && a !== null && typeof a.row === 'string');
   const tasks = [...new Set(aggregates.map((a) => a.task))];
   const chart = join(dir, 'chart.svg');
@@ -68,8 +69,12 @@ export function renderEvidenceReport(e: EvidenceFolder, now = new Date()): strin
   const title = 'ECAMP evidence benchmark';
   const pct = (f: number) => `${+(f * 100).toFixed(2)} %`;
   const columns = e.tasks.flatMap((t) => e.fractions.map((f) => ({ t, f })));
-  const cell = (a: Aggregate | undefined): string => (!a || !Number.isFinite(a.mean) ? '–' : Number.isFinite(a.std) ? `${a.mean.toFixed(3)} ± ${a.std.toFixed(3)}` : `${a.mean.toFixed(3)} (n=1)`);
-  const rows: Cell[][] = e.rows.map((r) => [r.label, ...columns.map((c) => cell(e.aggregates.find((a) => a.row === r.name && a.task === c.t && a.fraction === c.f)))]);
+  const cell = (a: Aggregate | undefined): string =>
+    !a || !Number.isFinite(a.mean) ? '–' : Number.isFinite(a.std) ? `${a.mean.toFixed(3)} ± ${a.std.toFixed(3)}` : `${a.mean.toFixed(3)} (n=1)`;
+  const rows: Cell[][] = e.rows.map((r) => [
+    r.label,
+    ...columns.map((c) => cell(e.aggregates.find((a) => a.row === r.name && a.task === c.t && a.fraction === c.f))),
+  ]);
   const body = [
     `<h1>${esc(title)}</h1>`,
     `<p class="lede">From <code>${esc(e.dir)}</code>. ${esc(e.description ?? '')}</p>`,
@@ -77,7 +82,10 @@ export function renderEvidenceReport(e: EvidenceFolder, now = new Date()): strin
       `Cells show the mean ± sample standard deviation over seeds (higher is better); '–' = not run yet. ${e.cells} cells measured${e.seconds !== undefined ? ` in ${esc(fmtDuration(e.seconds))}` : ''}.</p>`,
     table('Mean ± standard deviation over seeds', ['row', ...columns.map((c) => `${METRIC_NAMES[c.t]} @ ${pct(c.f)}`)], rows),
   ];
-  if (e.chartSvg) body.push(`<figure><img class="chart" src="${dataUri('image/svg+xml', e.chartSvg)}" alt="evidence chart"><figcaption>The same numbers as bars (one panel per protocol, error bars = standard deviation, dots = single seeds).</figcaption></figure>`);
+  if (e.chartSvg)
+    body.push(
+      `<figure><img class="chart" src="${dataUri('image/svg+xml', e.chartSvg)}" alt="evidence chart"><figcaption>The same numbers as bars (one panel per protocol, error bars = standard deviation, dots = single seeds).</figcaption></figure>`,
+    );
   body.push(`<footer>Written by <code>ecamp report</code> on ${esc(now.toISOString().replace('T', ' ').slice(0, 19))} UTC. One self-contained file.</footer>`);
   return page(title, body.join('\n'));
 }

@@ -18,7 +18,14 @@ describe('readRunFolder', () => {
       [10, 140, 32, undefined, undefined],
       [12, 140, 32, 'pictures/attention-step-000012.png', 68],
     ]);
-    expect(run.checkpoints).toEqual([{ file: 'checkpoints/encoder.safetensors', bytes: expect.any(Number), metadata: { format: 'ecamp-vit-encoder-1', preset: 'tiny', step: '12' }, tensors: 1 }]);
+    expect(run.checkpoints).toEqual([
+      {
+        file: 'checkpoints/encoder.safetensors',
+        bytes: expect.any(Number),
+        metadata: { format: 'ecamp-vit-encoder-1', preset: 'tiny', step: '12' },
+        tensors: 1,
+      },
+    ]);
     expect(field(run.summary, 'backend.native.blasCore')).toBe('Haswell');
     expect(numberAt(run.evaluation, 'difference.estimate')).toBe(0.05);
     expect(run.ablation).toMatchObject({ base: 'base', variant: 'fusion' });
@@ -77,7 +84,10 @@ describe('run folder helpers', () => {
     expect(pngSize(fakePicture(3, 20))).toEqual({ width: 68, height: 20 });
     expect(pngSize(new Uint8Array(30))).toBeUndefined();
     const { dir } = handMadeRun();
-    expect(safetensorsHeader(join(dir, 'checkpoints', 'encoder.safetensors'))).toEqual({ metadata: { format: 'ecamp-vit-encoder-1', preset: 'tiny', step: '12' }, tensors: 1 });
+    expect(safetensorsHeader(join(dir, 'checkpoints', 'encoder.safetensors'))).toEqual({
+      metadata: { format: 'ecamp-vit-encoder-1', preset: 'tiny', step: '12' },
+      tensors: 1,
+    });
     const bad = join(dir, 'checkpoints', 'huge.safetensors');
     writeFileSync(bad, Buffer.from([255, 255, 0, 0, 0, 0, 0, 0, 1]));
     expect(() => safetensorsHeader(bad)).toThrow(/declares a 65535-byte header in a 9-byte file/);

@@ -136,7 +136,10 @@ export function safetensorsHeader(path: string): { metadata: Record<string, stri
     readSync(fd, json, 0, n, 8);
     const header = JSON.parse(json.toString('utf8')) as JsonObject;
     const meta = isObject(header.__metadata__) ? header.__metadata__ : {};
-    return { metadata: Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, String(v)])), tensors: Object.keys(header).filter((k) => k !== '__metadata__').length };
+    return {
+      metadata: Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, String(v)])),
+      tensors: Object.keys(header).filter((k) => k !== '__metadata__').length,
+    };
   } finally {
     closeSync(fd);
   }
@@ -207,7 +210,9 @@ export function readRunFolder(dir: string): RunFolder {
   const picDir = join(root, 'pictures');
   if (existsSync(picDir)) {
     const attention = new Map<number, NonNullable<RunPicture['attention']>>();
-    for (const f of readdirSync(picDir).filter((x) => x.toLowerCase().endsWith('.png')).sort()) {
+    for (const f of readdirSync(picDir)
+      .filter((x) => x.toLowerCase().endsWith('.png'))
+      .sort()) {
       const png = new Uint8Array(readFileSync(join(picDir, f)));
       const size = pngSize(png);
       if (!size) {
@@ -234,7 +239,9 @@ export function readRunFolder(dir: string): RunFolder {
 
   const ckDir = join(root, 'checkpoints');
   if (existsSync(ckDir)) {
-    for (const f of readdirSync(ckDir).filter((x) => x.endsWith('.safetensors')).sort()) {
+    for (const f of readdirSync(ckDir)
+      .filter((x) => x.endsWith('.safetensors'))
+      .sort()) {
       const path = join(ckDir, f);
       try {
         const h = safetensorsHeader(path);

@@ -39,9 +39,13 @@ describe('renderRunReport', () => {
     expect(html).toContain('with the red 12×12-patch window this attention selects for super-resolution');
     const rows = html.split('<figure class="training-picture"').slice(1);
     expect(rows.map((r) => (r.match(/<div class="step-attention"/g) ?? []).length)).toEqual([1, 0, 1]);
-    expect(rows[0]).toMatch(/<div class="step-attention" style="width: 48\.57%"><img src="data:image\/png;base64,[^"]+" width="68" height="32" alt="Step 5: the entity words&#39; attention over the whole radiograph, with the SR window it selects">/);
+    expect(rows[0]).toMatch(
+      /<div class="step-attention" style="width: 48\.57%"><img src="data:image\/png;base64,[^"]+" width="68" height="32" alt="Step 5: the entity words&#39; attention over the whole radiograph, with the SR window it selects">/,
+    );
     expect(rows[0]).toContain('<span>entity-word attention + the window it selects</span>');
-    expect(rows[0]).toContain("<figcaption>Step 5 — above, the training picture (pictures/step-000005.png); below, where the entity words of this radiograph's report look with the weights of step 5 (pictures/attention-step-000005.png)</figcaption>");
+    expect(rows[0]).toContain(
+      "<figcaption>Step 5 — above, the training picture (pictures/step-000005.png); below, where the entity words of this radiograph's report look with the weights of step 5 (pictures/attention-step-000005.png)</figcaption>",
+    );
     expect(rows[1]).toContain('<figcaption>Step 10 — pictures/step-000010.png</figcaption>');
     expect(rows[1]).toContain('No attention picture at this step');
     expect(html).toContain('pictures/attention-step-000007.png');
@@ -75,7 +79,10 @@ describe('renderRunReport', () => {
   it('says how far a run got when it has no summary, evaluation or pictures', () => {
     const { dir } = handMadeRun({ finished: false, evaluation: false });
     rmSync(join(dir, 'pictures'), { recursive: true });
-    const html = renderRunReport(readRunFolder(dir), { now: at, backend: { backend: 'wasm', requested: 'native', simd: true, threads: 1, fallbackReason: 'native kernels unavailable' } });
+    const html = renderRunReport(readRunFolder(dir), {
+      now: at,
+      backend: { backend: 'wasm', requested: 'native', simd: true, threads: 1, fallbackReason: 'native kernels unavailable' },
+    });
     expect(html).toContain('not finished — still running or stopped: last logged step 10 of 12');
     expect(html).toContain('wasm — 1 thread, SIMD; native was asked for (native kernels unavailable)');
     expect(html).toContain('No training pictures in this run folder');
@@ -105,7 +112,10 @@ describe('renderRunReport', () => {
   it('embeds at most maxPictures pictures, first and last kept', () => {
     const { dir } = handMadeRun();
     const html = renderRunReport(readRunFolder(dir), { now: at, maxPictures: 2 });
-    expect(html.match(/<figure class="training-picture" data-step="(\d+)"/g)).toEqual(['<figure class="training-picture" data-step="5"', '<figure class="training-picture" data-step="12"']);
+    expect(html.match(/<figure class="training-picture" data-step="(\d+)"/g)).toEqual([
+      '<figure class="training-picture" data-step="5"',
+      '<figure class="training-picture" data-step="12"',
+    ]);
     expect(html).toContain('2 of 3 pictures shown');
   });
 });

@@ -64,8 +64,16 @@ function series(metrics: readonly MetricRow[], key: string): [number, number][] 
 function lossChart(run: RunFolder): string {
   const logged = LOSS_CURVES.filter((c) => run.metrics.some((r) => c.key in r.values));
   const s: LineSeries[] = logged.map((c) => ({ name: `${c.label} (${c.brief})`, points: series(run.metrics, c.key), colour: c.colour }));
-  if (run.metrics.some((r) => 'lr' in r.values)) s.push({ name: 'learning rate', points: series(run.metrics, 'lr'), colour: '#888888', axis: 'right', dashed: true });
-  return lineChart(s, { title: 'Loss per objective, and the learning rate', xLabel: 'optimiser step', yLabel: 'loss', rightLabel: 'learning rate', width: 760, height: 360 });
+  if (run.metrics.some((r) => 'lr' in r.values))
+    s.push({ name: 'learning rate', points: series(run.metrics, 'lr'), colour: '#888888', axis: 'right', dashed: true });
+  return lineChart(s, {
+    title: 'Loss per objective, and the learning rate',
+    xLabel: 'optimiser step',
+    yLabel: 'loss',
+    rightLabel: 'learning rate',
+    width: 760,
+    height: 360,
+  });
 }
 
 function throughputChart(run: RunFolder): string | undefined {
@@ -74,7 +82,14 @@ function throughputChart(run: RunFolder): string | undefined {
   const perStep = (numberAt(run.config, 'data.batchSize') ?? NaN) * (numberAt(run.config, 'optim.accumulate') ?? 1);
   const s: LineSeries[] = [{ name: 'milliseconds per step', points: ms, colour: '#6a3d9a' }];
   if (Number.isFinite(perStep)) s.push({ name: 'images per second', points: ms.map(([x, y]) => [x, (perStep * 1000) / y]), colour: '#33a02c', axis: 'right' });
-  return lineChart(s, { title: 'Throughput', xLabel: 'optimiser step', yLabel: 'milliseconds per step', rightLabel: 'images per second', width: 600, height: 320 });
+  return lineChart(s, {
+    title: 'Throughput',
+    xLabel: 'optimiser step',
+    yLabel: 'milliseconds per step',
+    rightLabel: 'images per second',
+    width: 600,
+    height: 320,
+  });
 }
 
 function gradChart(run: RunFolder): string | undefined {
@@ -82,7 +97,16 @@ function gradChart(run: RunFolder): string | undefined {
   if (!g.length) return undefined;
   const s: LineSeries[] = [{ name: 'gradient norm before clipping', points: g, colour: '#b15928' }];
   const clip = numberAt(run.config, 'optim.clipNorm');
-  if (clip !== undefined) s.push({ name: `clipping threshold (${clip})`, points: [[g[0][0], clip], [g[g.length - 1][0], clip]], colour: '#e31a1c', dashed: true });
+  if (clip !== undefined)
+    s.push({
+      name: `clipping threshold (${clip})`,
+      points: [
+        [g[0][0], clip],
+        [g[g.length - 1][0], clip],
+      ],
+      colour: '#e31a1c',
+      dashed: true,
+    });
   return lineChart(s, { title: 'Gradient norm', xLabel: 'optimiser step', yLabel: 'global L2 norm', width: 600, height: 320 });
 }
 
@@ -94,19 +118,24 @@ export function pictureColumns(width: number, height: number): number {
 function pictureCaptions(columns: number, maskRatio: number | undefined): string[] {
   const visible = maskRatio === undefined ? 'a quarter' : `${Math.round((1 - maskRatio) * 100)} %`;
   const masked = `Masked input: what the encoder saw — ${visible} of the 16×16-pixel patches; the hidden ones are flat grey.`;
-  const recon = 'MIM reconstruction: the visible patches pasted back, the hidden ones predicted by the decoder. The closer to the target, the better the masked-image modelling.';
-  const sr = 'Super-resolution output: the 448-pixel image the SR head made from the 224-pixel reconstruction. The red square is the context window whose pixels the SR loss compares.';
+  const recon =
+    'MIM reconstruction: the visible patches pasted back, the hidden ones predicted by the decoder. The closer to the target, the better the masked-image modelling.';
+  const sr =
+    'Super-resolution output: the 448-pixel image the SR head made from the 224-pixel reconstruction. The red square is the context window whose pixels the SR loss compares.';
   const target = 'Target: the real 448-pixel view of the radiograph (after the training crop and flip), with the same window.';
   // 4 panels: every objective's; 3: without SR; 2: without MIM and SR (no pixel decoder, so no reconstruction).
   return columns >= 4 ? [masked, recon, sr, target] : columns === 3 ? [masked, recon, target] : columns === 2 ? [masked, target] : [masked];
 }
 
 function picturesSection(run: RunFolder, max: number): string {
-  if (!run.pictures.length) return `<p class="note">No training pictures in this run folder (pictures/step-NNNNNN.png are written every log.pictureEvery steps and at the end).</p>`;
+  if (!run.pictures.length)
+    return `<p class="note">No training pictures in this run folder (pictures/step-NNNNNN.png are written every log.pictureEvery steps and at the end).</p>`;
   const shown = spread(run.pictures, max);
   const maskRatio = numberAt(run.config, 'model.maskRatio');
   const out: string[] = [];
-  out.push(`<p class="explain">At each picture step, one radiograph of that step's batch drawn with the model's weights at that step (so the radiograph and its training crop change from row to row; the hidden patches follow the same fixed pattern every time). Left to right:</p><ol class="explain">`);
+  out.push(
+    `<p class="explain">At each picture step, one radiograph of that step's batch drawn with the model's weights at that step (so the radiograph and its training crop change from row to row; the hidden patches follow the same fixed pattern every time). Left to right:</p><ol class="explain">`,
+  );
   const columns = pictureColumns(shown[shown.length - 1].width, shown[shown.length - 1].height);
   for (const c of pictureCaptions(columns, maskRatio)) out.push(`<li>${esc(c)}</li>`);
   out.push('</ol>');
@@ -122,7 +151,8 @@ function picturesSection(run: RunFolder, max: number): string {
         `The same drawing as "Where the report's entity words look" below, but with the weights of each step rather than only the final ones.</p>`,
     );
   }
-  if (shown.length < run.pictures.length) out.push(`<p class="explain">${shown.length} of ${run.pictures.length} pictures shown, evenly spread over the run.</p>`);
+  if (shown.length < run.pictures.length)
+    out.push(`<p class="explain">${shown.length} of ${run.pictures.length} pictures shown, evenly spread over the run.</p>`);
   for (const p of shown) {
     const cols = pictureColumns(p.width, p.height);
     const label = p.step !== undefined ? `Step ${p.step}` : p.file;
@@ -164,7 +194,9 @@ function attentionSection(outcome: EntityAttentionOutcome | undefined, backend: 
   const intro =
     `<p class="explain">How the text side looks at the image: each radiograph's report goes through the text decoder, whose first layer (the context-fusion layer) lets every word attend to the image patches. ` +
     `Below, that attention from the report's <em>entity words</em> (findings and anatomy from the lexicon, highlighted) is summed over those words, averaged over heads, and drawn over the image: dark = little attention, bright yellow = most. ` +
-    (trainsSuperres(run) ? `The red square is the ${esc(windowCellsText(run))}-patch window this attention selects — the window the super-resolution objective trains on. ` : '') +
+    (trainsSuperres(run)
+      ? `The red square is the ${esc(windowCellsText(run))}-patch window this attention selects — the window the super-resolution objective trains on. `
+      : '') +
     `Computed at the end of training from the final checkpoint.</p>`;
   if (!outcome) return `${intro}<p class="note">Not computed for this report (ecamp report --no-attention).</p>`;
   if (!outcome.ok) return `${intro}<p class="note">No attention picture for this run: ${esc(outcome.reason)}.</p>`;
@@ -179,7 +211,9 @@ function attentionSection(outcome: EntityAttentionOutcome | undefined, backend: 
         `<figcaption>${esc(ex.id)}. Entity words: ${esc(ex.entityWords.join(', '))}.<br><span class="tokens">${words}</span></figcaption></figure>`,
     );
   }
-  out.push(`<p class="explain">Checkpoint: ${esc(outcome.checkpoint)}${outcome.step ? ` (step ${esc(outcome.step)})` : ''}; computed by the report on ${esc(backend ?? 'the default backend')}.</p>`);
+  out.push(
+    `<p class="explain">Checkpoint: ${esc(outcome.checkpoint)}${outcome.step ? ` (step ${esc(outcome.step)})` : ''}; computed by the report on ${esc(backend ?? 'the default backend')}.</p>`,
+  );
   return out.join('\n');
 }
 
@@ -189,7 +223,10 @@ function evaluationResults(run: RunFolder): { results: JsonObject[]; difference?
   const results = field(raw, 'results');
   if (!Array.isArray(results)) return undefined;
   const difference = field(raw, 'difference');
-  return { results: results.filter((r): r is JsonObject => typeof r === 'object' && r !== null), difference: typeof difference === 'object' && difference !== null ? (difference as JsonObject) : undefined };
+  return {
+    results: results.filter((r): r is JsonObject => typeof r === 'object' && r !== null),
+    difference: typeof difference === 'object' && difference !== null ? (difference as JsonObject) : undefined,
+  };
 }
 
 function interval(o: unknown, signed = false): string {
@@ -203,17 +240,25 @@ function interval(o: unknown, signed = false): string {
 
 function evaluationSection(run: RunFolder): string {
   const ev = evaluationResults(run);
-  if (!ev || !ev.results.length) return `<p class="note">No evaluation in this run folder (evaluation.json is written by 'ecamp run' and 'ecamp evaluate').</p>`;
+  if (!ev || !ev.results.length)
+    return `<p class="note">No evaluation in this run folder (evaluation.json is written by 'ecamp run' and 'ecamp evaluate').</p>`;
   const protocol = String(ev.results[0].protocol ?? 'linear-probe');
   const how =
     protocol === 'linear-probe'
-      ? 'A linear probe — one linear layer on the frozen encoder\'s features — is trained on the labelled training images'
+      ? "A linear probe — one linear layer on the frozen encoder's features — is trained on the labelled training images"
       : 'The encoder and a classification head are fine-tuned on the labelled training images';
   const out = [
     `<p class="explain">${esc(how)} and scored on held-out test images. AUROC measures how well the scores rank images with a finding above images without it: 0.5 is chance, 1 is perfect. ` +
       `The <em>scratch</em> row is the same head on a randomly initialised encoder, so the difference between the rows is what pre-training bought. Intervals are percentile bootstrap intervals over the test images.</p>`,
   ];
-  const rows: Cell[][] = ev.results.map((r) => [String(r.encoder ?? '?'), fmt(r.auroc, 4), interval(r.aurocInterval), fmt(r.accuracy, 4), String(r.trainImages ?? '–'), String(r.testImages ?? '–')]);
+  const rows: Cell[][] = ev.results.map((r) => [
+    String(r.encoder ?? '?'),
+    fmt(r.auroc, 4),
+    interval(r.aurocInterval),
+    fmt(r.accuracy, 4),
+    String(r.trainImages ?? '–'),
+    String(r.testImages ?? '–'),
+  ]);
   out.push(table(`Mean AUROC over labels (${protocol})`, ['encoder', 'AUROC', 'interval', 'accuracy', 'training images', 'test images'], rows));
   const d = ev.difference;
   const est = numberAt(d, 'estimate');
@@ -226,7 +271,9 @@ function evaluationSection(run: RunFolder): string {
         : hi !== undefined && hi < 0
           ? '<span class="bad">pre-training hurt: the whole interval is below 0</span>'
           : 'no difference shown: the interval contains 0 (more test images or training steps would tell)';
-    out.push(`<p>Pre-trained − scratch: <strong>${est >= 0 ? '+' : ''}${est.toFixed(4)}</strong> (paired bootstrap ${esc(interval(d, true))}) — ${verdict}.</p>`);
+    out.push(
+      `<p>Pre-trained − scratch: <strong>${est >= 0 ? '+' : ''}${est.toFixed(4)}</strong> (paired bootstrap ${esc(interval(d, true))}) — ${verdict}.</p>`,
+    );
   }
   const perLabel = ev.results.map((r) => (Array.isArray(r.perLabelAuroc) ? (r.perLabelAuroc as unknown[]).map((v) => (typeof v === 'number' ? v : NaN)) : []));
   const n = Math.max(0, ...perLabel.map((p) => p.length));
@@ -238,10 +285,22 @@ function evaluationSection(run: RunFolder): string {
       barChart(
         names,
         ev.results.map((r, k) => ({ name: `${String(r.encoder ?? k)} encoder`, values: perLabel[k], colour: colours[k % colours.length] })),
-        { title: 'AUROC per label on the test images', valueLabel: 'AUROC (0.5 = chance, 1 = perfect)', domain: [0, 1], reference: { value: 0.5, label: 'chance' }, width: 700 },
+        {
+          title: 'AUROC per label on the test images',
+          valueLabel: 'AUROC (0.5 = chance, 1 = perfect)',
+          domain: [0, 1],
+          reference: { value: 0.5, label: 'chance' },
+          width: 700,
+        },
       ),
     );
-    out.push(table('AUROC per label', ['label', ...ev.results.map((r) => String(r.encoder ?? '?'))], names.map((name, k) => [name, ...perLabel.map((p) => fmt(p[k], 3))])));
+    out.push(
+      table(
+        'AUROC per label',
+        ['label', ...ev.results.map((r) => String(r.encoder ?? '?'))],
+        names.map((name, k) => [name, ...perLabel.map((p) => fmt(p[k], 3))]),
+      ),
+    );
   }
   return out.join('\n');
 }
@@ -267,16 +326,25 @@ function configSection(run: RunFolder): string {
     return v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   };
   const rows: Cell[][] = [
-    ['data', `${g('data.source')}${field(c, 'data.source') === 'synthetic' ? `, ${g('data.syntheticCount')} images` : ''}, batch ${g('data.batchSize')} × accumulate ${g('optim.accumulate')}, context ${g('data.context')}`],
+    [
+      'data',
+      `${g('data.source')}${field(c, 'data.source') === 'synthetic' ? `, ${g('data.syntheticCount')} images` : ''}, batch ${g('data.batchSize')} × accumulate ${g('optim.accumulate')}, context ${g('data.context')}`,
+    ],
     ['image encoder', `ViT-${g('model.vit')}, ${g('model.imageSize')} px input, ${g('model.patchSize')} px patches, mask ratio ${g('model.maskRatio')}`],
     ...OBJECTIVES.map((o): Cell[] => [`${o.label} objective`, [on(o.name), ...(o.reportSettings ?? []).map((s) => `${s.label}: ${g(s.path)}`)].join('; ')]),
     ['text decoder', `${g('model.text.dim')} wide, ${g('model.text.layers')} layers, ${g('model.text.heads')} heads, ${g('model.text.maxLength')} tokens`],
-    ['optimiser', `AdamW lr ${g('optim.lr')}, betas ${g('optim.betas')}, weight decay ${g('optim.weightDecay')}, ${g('optim.warmupSteps')} warm-up steps, clip ${g('optim.clipNorm')}`],
+    [
+      'optimiser',
+      `AdamW lr ${g('optim.lr')}, betas ${g('optim.betas')}, weight decay ${g('optim.weightDecay')}, ${g('optim.warmupSteps')} warm-up steps, clip ${g('optim.clipNorm')}`,
+    ],
     ['length', `${g('optim.steps')} steps${field(c, 'optim.epochs') !== undefined ? ` (${g('optim.epochs')} epochs)` : ''}`],
     ['evaluation', `${g('evaluate.protocol')}, ${g('evaluate.epochs')} epochs, training fraction ${g('evaluate.trainFraction')}`],
     ['seed', g('seed')],
   ];
-  return table('Main settings', ['part', 'setting'], rows) + `<details><summary>The whole configuration (config.json)</summary><pre>${esc(JSON.stringify(c, null, 2))}</pre></details>`;
+  return (
+    table('Main settings', ['part', 'setting'], rows) +
+    `<details><summary>The whole configuration (config.json)</summary><pre>${esc(JSON.stringify(c, null, 2))}</pre></details>`
+  );
 }
 
 function factsSection(run: RunFolder, opts: RunReportOptions): string {
@@ -295,10 +363,23 @@ function factsSection(run: RunFolder, opts: RunReportOptions): string {
     ['backend', formatBackend(backend)],
     ['wall time', fmtDuration(numberAt(run.summary, 'seconds'))],
     ['optimiser steps', String(numberAt(ps, 'steps') ?? lastStep ?? '–')],
-    ['time per step', numberAt(ps, 'msPerStep') !== undefined ? `${fmt(numberAt(ps, 'msPerStep'), 0)} ms (${fmt(numberAt(ps, 'imagesPerSecond'), 2)} images/s)` : '–'],
+    [
+      'time per step',
+      numberAt(ps, 'msPerStep') !== undefined ? `${fmt(numberAt(ps, 'msPerStep'), 0)} ms (${fmt(numberAt(ps, 'imagesPerSecond'), 2)} images/s)` : '–',
+    ],
     ['skipped updates (non-finite gradients)', String(numberAt(ps, 'skippedUpdates') ?? '–')],
-    ['SR windows', windows ? `${numberAt(windows, 'selected') ?? 0} chosen from entity attention, ${numberAt(windows, 'fallbackNoEntity') ?? 0} centred (report without an entity word)` : '–'],
-    ['checkpoints', run.checkpoints.length ? run.checkpoints.map((k) => `${k.file} (${fmtBytes(k.bytes)}, ${k.tensors} tensors${k.metadata.step ? `, step ${k.metadata.step}` : ''})`).join('; ') : 'none'],
+    [
+      'SR windows',
+      windows
+        ? `${numberAt(windows, 'selected') ?? 0} chosen from entity attention, ${numberAt(windows, 'fallbackNoEntity') ?? 0} centred (report without an entity word)`
+        : '–',
+    ],
+    [
+      'checkpoints',
+      run.checkpoints.length
+        ? run.checkpoints.map((k) => `${k.file} (${fmtBytes(k.bytes)}, ${k.tensors} tensors${k.metadata.step ? `, step ${k.metadata.step}` : ''})`).join('; ')
+        : 'none',
+    ],
   ];
   return table('', [], rows, 'data facts');
 }
@@ -308,7 +389,9 @@ export function renderRunReport(run: RunFolder, opts: RunReportOptions = {}): st
   const title = `ECAMP run report: ${run.name}`;
   const body: string[] = [];
   body.push(`<h1>${esc(title)}</h1>`);
-  body.push(`<p class="lede">Run folder <code>${esc(run.dir)}</code>${run.modified ? `, last written ${esc(run.modified.toISOString().replace('T', ' ').slice(0, 16))} UTC` : ''}. ECAMP pre-trains a chest X-ray image encoder from radiographs and their reports; this page shows how this run went.</p>`);
+  body.push(
+    `<p class="lede">Run folder <code>${esc(run.dir)}</code>${run.modified ? `, last written ${esc(run.modified.toISOString().replace('T', ' ').slice(0, 16))} UTC` : ''}. ECAMP pre-trains a chest X-ray image encoder from radiographs and their reports; this page shows how this run went.</p>`,
+  );
   body.push(`<h2 id="facts">How it ran</h2>${factsSection(run, opts)}`);
   body.push(`<h2 id="config">Configuration</h2>${configSection(run)}`);
   body.push(`<h2 id="curves">Training curves</h2>`);
@@ -319,7 +402,9 @@ export function renderRunReport(run: RunFolder, opts: RunReportOptions = {}): st
   body.push(`<figure>${lossChart(run)}</figure>`);
   const charts = [throughputChart(run), gradChart(run)].filter(Boolean);
   if (charts.length) {
-    body.push(`<p class="explain">Throughput: wall-clock milliseconds per optimiser step (all micro-batches, the backward pass and the update) and the images per second that makes. Gradient norm: the size of the whole gradient before clipping; steps above the red line were scaled down to it.</p>`);
+    body.push(
+      `<p class="explain">Throughput: wall-clock milliseconds per optimiser step (all micro-batches, the backward pass and the update) and the images per second that makes. Gradient norm: the size of the whole gradient before clipping; steps above the red line were scaled down to it.</p>`,
+    );
     body.push(`<div class="charts">${charts.map((c) => `<figure>${c}</figure>`).join('')}</div>`);
   }
   body.push(`<h2 id="pictures">Training pictures over time</h2>${picturesSection(run, opts.maxPictures ?? 8)}`);
@@ -327,8 +412,12 @@ export function renderRunReport(run: RunFolder, opts: RunReportOptions = {}): st
   body.push(`<h2 id="evaluation">Evaluation</h2>${evaluationSection(run)}`);
   body.push(ablationSection(run));
   if (run.issues.length) {
-    body.push(`<h2 id="issues">What the report could not use</h2><ul>${run.issues.map((i) => `<li><code>${esc(i.file)}</code> ${esc(i.message)}</li>`).join('')}</ul>`);
+    body.push(
+      `<h2 id="issues">What the report could not use</h2><ul>${run.issues.map((i) => `<li><code>${esc(i.file)}</code> ${esc(i.message)}</li>`).join('')}</ul>`,
+    );
   }
-  body.push(`<footer>Written by <code>ecamp report</code> on ${esc((opts.now ?? new Date()).toISOString().replace('T', ' ').slice(0, 19))} UTC. One self-contained file: charts are inline SVG, pictures are embedded, nothing is loaded from the network.</footer>`);
+  body.push(
+    `<footer>Written by <code>ecamp report</code> on ${esc((opts.now ?? new Date()).toISOString().replace('T', ' ').slice(0, 19))} UTC. One self-contained file: charts are inline SVG, pictures are embedded, nothing is loaded from the network.</footer>`,
+  );
   return page(title, body.filter(Boolean).join('\n'));
 }

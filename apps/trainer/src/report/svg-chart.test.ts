@@ -6,14 +6,36 @@ function pathOf(svg: string, series: string): { commands: string; points: number
   const m = new RegExp(`<path data-series="${series}" data-points="(\\d+)" d="([^"]*)"`).exec(svg);
   if (!m) throw new Error(`no path for ${series}`);
   const nums = m[2].match(/-?\d+(\.\d+)?/g)!.map(Number);
-  return { commands: m[2].replace(/[^ML]/g, ''), points: Array.from({ length: nums.length / 2 }, (_, k) => [nums[2 * k], nums[2 * k + 1]]), declared: Number(m[1]) };
+  return {
+    commands: m[2].replace(/[^ML]/g, ''),
+    points: Array.from({ length: nums.length / 2 }, (_, k) => [nums[2 * k], nums[2 * k + 1]]),
+    declared: Number(m[1]),
+  };
 }
 
 describe('lineChart', () => {
   const svg = lineChart(
     [
-      { name: 'mim', points: [[1, 1], [2, 0.5], [3, Number.NaN], [4, 0.25]], colour: '#00f' },
-      { name: 'lr', points: [[1, 0], [4, 1e-3]], colour: '#888', axis: 'right', dashed: true },
+      {
+        name: 'mim',
+        points: [
+          [1, 1],
+          [2, 0.5],
+          [3, Number.NaN],
+          [4, 0.25],
+        ],
+        colour: '#00f',
+      },
+      {
+        name: 'lr',
+        points: [
+          [1, 0],
+          [4, 1e-3],
+        ],
+        colour: '#888',
+        axis: 'right',
+        dashed: true,
+      },
     ],
     { title: 'Loss & <lr>', xLabel: 'step', yLabel: 'loss', rightLabel: 'learning rate', width: 600, height: 320 },
   );
@@ -46,7 +68,20 @@ describe('lineChart', () => {
     expect(one).not.toContain('unused');
     expect(one).toMatch(/<circle cx="[\d.]+" cy="[\d.]+" r="3"/);
     expect(lineChart([{ name: 'a', points: [], colour: 'red' }], { title: 't', xLabel: 'x', yLabel: 'y' })).toContain('no data logged');
-    const log = lineChart([{ name: 'a', points: [[1, 100], [2, 0], [3, 1]], colour: 'red' }], { title: 't', xLabel: 'x', yLabel: 'y', logY: true });
+    const log = lineChart(
+      [
+        {
+          name: 'a',
+          points: [
+            [1, 100],
+            [2, 0],
+            [3, 1],
+          ],
+          colour: 'red',
+        },
+      ],
+      { title: 't', xLabel: 'x', yLabel: 'y', logY: true },
+    );
     expect(pathOf(log, 'a').declared).toBe(2); // 0 has no logarithm
     expect(log).toContain('y (log scale)');
   });
@@ -68,8 +103,17 @@ describe('ticks', () => {
 
 describe('barChart', () => {
   it('draws one bar per group and category, proportional to the value, with a reference line', () => {
-    const svg = barChart(['a', 'b'], [{ name: 'pre', values: [0.5, 1], colour: '#00f' }, { name: 'scratch', values: [0.25, Number.NaN], colour: '#aaa' }], { title: 'AUROC', valueLabel: 'AUROC', domain: [0, 1], reference: { value: 0.5, label: 'chance' }, width: 600 });
-    const bars = [...svg.matchAll(/<rect data-group="([^"]+)" data-category="([^"]+)" data-value="([^"]*)" x="[\d.]+" y="[\d.]+" width="([\d.]+)"/g)].map((m) => [m[1], m[2], m[3], Number(m[4])]);
+    const svg = barChart(
+      ['a', 'b'],
+      [
+        { name: 'pre', values: [0.5, 1], colour: '#00f' },
+        { name: 'scratch', values: [0.25, Number.NaN], colour: '#aaa' },
+      ],
+      { title: 'AUROC', valueLabel: 'AUROC', domain: [0, 1], reference: { value: 0.5, label: 'chance' }, width: 600 },
+    );
+    const bars = [...svg.matchAll(/<rect data-group="([^"]+)" data-category="([^"]+)" data-value="([^"]*)" x="[\d.]+" y="[\d.]+" width="([\d.]+)"/g)].map(
+      (m) => [m[1], m[2], m[3], Number(m[4])],
+    );
     expect(bars).toHaveLength(4);
     const width = (g: string, c: string) => bars.find((b) => b[0] === g && b[1] === c)![3] as number;
     expect(width('pre', 'b')).toBeCloseTo(2 * width('pre', 'a'), 1);

@@ -79,10 +79,18 @@ export function lineChart(series: readonly LineSeries[], o: LineChartOptions): s
   const xs = series.flatMap((s) => s.points.map((p) => p[0])).filter(Number.isFinite);
   const left = series.filter((s) => s.axis !== 'right');
   const right = series.filter((s) => s.axis === 'right');
-  const ly = domain(left.flatMap((s) => s.points.map((p) => p[1])), o.logY ?? false);
-  const ry = domain(right.flatMap((s) => s.points.map((p) => p[1])), false);
+  const ly = domain(
+    left.flatMap((s) => s.points.map((p) => p[1])),
+    o.logY ?? false,
+  );
+  const ry = domain(
+    right.flatMap((s) => s.points.map((p) => p[1])),
+    false,
+  );
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}" font-family="system-ui, sans-serif" font-size="11">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}" font-family="system-ui, sans-serif" font-size="11">`,
+  );
   parts.push(`<title>${esc(o.title)}</title><rect width="${W}" height="${H}" fill="white"/>`);
   parts.push(`<text x="${m.left}" y="18" font-size="14" font-weight="600">${esc(o.title)}</text>`);
   if (!xs.length || (!ly && !ry)) {
@@ -102,7 +110,9 @@ export function lineChart(series: readonly LineSeries[], o: LineChartOptions): s
   const xt = niceTicks(x0, x1, 6).filter((v) => v >= x0 && v <= x1);
   const xstep = xt.length > 1 ? xt[1] - xt[0] : 1;
   for (const v of xt) {
-    parts.push(`<line x1="${X(v)}" x2="${X(v)}" y1="${m.top + ph}" y2="${m.top + ph + 4}" stroke="#888"/><text x="${X(v)}" y="${m.top + ph + 16}" text-anchor="middle">${tickLabel(v, xstep)}</text>`);
+    parts.push(
+      `<line x1="${X(v)}" x2="${X(v)}" y1="${m.top + ph}" y2="${m.top + ph + 4}" stroke="#888"/><text x="${X(v)}" y="${m.top + ph + 16}" text-anchor="middle">${tickLabel(v, xstep)}</text>`,
+    );
   }
   parts.push(`<text x="${m.left + pw / 2}" y="${H - 8}" text-anchor="middle" fill="#333">${esc(o.xLabel)}</text>`);
   const axis = (d: [number, number], side: 'left' | 'right', label: string, log: boolean) => {
@@ -189,7 +199,9 @@ export function barChart(categories: readonly string[], groups: readonly BarGrou
   const [d0, d1] = o.domain ?? [0, Math.max(1e-9, ...all)];
   const X = (v: number) => m.left + ((Math.min(d1, Math.max(d0, v)) - d0) / (d1 - d0)) * pw;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}" font-family="system-ui, sans-serif" font-size="11">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}" font-family="system-ui, sans-serif" font-size="11">`,
+  );
   parts.push(`<title>${esc(o.title)}</title><rect width="${W}" height="${H}" fill="white"/>`);
   parts.push(`<text x="10" y="18" font-size="14" font-weight="600">${esc(o.title)}</text>`);
   let lx = m.left;
@@ -200,7 +212,9 @@ export function barChart(categories: readonly string[], groups: readonly BarGrou
   const ticks = niceTicks(d0, d1, 5);
   const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
   for (const v of ticks.filter((t) => t >= d0 && t <= d1)) {
-    parts.push(`<line x1="${X(v)}" x2="${X(v)}" y1="${m.top - 4}" y2="${H - m.bottom}" stroke="#eee"/><text x="${X(v)}" y="${H - m.bottom + 14}" text-anchor="middle">${tickLabel(v, step)}</text>`);
+    parts.push(
+      `<line x1="${X(v)}" x2="${X(v)}" y1="${m.top - 4}" y2="${H - m.bottom}" stroke="#eee"/><text x="${X(v)}" y="${H - m.bottom + 14}" text-anchor="middle">${tickLabel(v, step)}</text>`,
+    );
   }
   parts.push(`<text x="${m.left + pw / 2}" y="${H - 8}" text-anchor="middle" fill="#333">${esc(o.valueLabel)}</text>`);
   categories.forEach((c, i) => {
@@ -209,12 +223,16 @@ export function barChart(categories: readonly string[], groups: readonly BarGrou
     groups.forEach((g, k) => {
       const v = g.values[i];
       const w = Number.isFinite(v) ? X(v) - m.left : 0;
-      parts.push(`<rect data-group="${esc(g.name)}" data-category="${esc(c)}" data-value="${Number.isFinite(v) ? v : ''}" x="${m.left}" y="${y + 4 + k * barH}" width="${w.toFixed(1)}" height="${barH - 1}" fill="${esc(g.colour)}"/>`);
+      parts.push(
+        `<rect data-group="${esc(g.name)}" data-category="${esc(c)}" data-value="${Number.isFinite(v) ? v : ''}" x="${m.left}" y="${y + 4 + k * barH}" width="${w.toFixed(1)}" height="${barH - 1}" fill="${esc(g.colour)}"/>`,
+      );
     });
   });
   if (o.reference) {
     const x = X(o.reference.value);
-    parts.push(`<line x1="${x}" x2="${x}" y1="${m.top - 4}" y2="${H - m.bottom}" stroke="#555" stroke-dasharray="4 3"/><text x="${x + 4}" y="${m.top - 6}" fill="#555">${esc(o.reference.label)}</text>`);
+    parts.push(
+      `<line x1="${x}" x2="${x}" y1="${m.top - 4}" y2="${H - m.bottom}" stroke="#555" stroke-dasharray="4 3"/><text x="${x + 4}" y="${m.top - 6}" fill="#555">${esc(o.reference.label)}</text>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('');

@@ -35,11 +35,13 @@ describe('writeReport', () => {
     expect((await writeReport(ev)).path).toBe(join(ev, 'report.html'));
   });
 
-  it("computes the attention panel unless told not to, and reports a run whose panel fails", async () => {
+  it('computes the attention panel unless told not to, and reports a run whose panel fails', async () => {
     const { dir } = handMadeRun();
     // The hand-made config is not a valid configuration: the panel says so, the report is still written.
     await writeReport(dir);
-    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('No attention picture for this run: its config.json does not fit this version&#39;s schema');
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain(
+      'No attention picture for this run: its config.json does not fit this version&#39;s schema',
+    );
   });
 });
 

@@ -68,7 +68,12 @@ export async function writeReport(target: string, options: WriteReportOptions = 
         attention = { ok: false, reason: `computing it failed (${(e as Error).message.split('\n')[0]})` };
       }
     }
-    html = renderRunReport(run, { backend: options.backend, attention, attentionBackend: attention?.ok ? tf.getBackend() : undefined, maxPictures: options.maxPictures });
+    html = renderRunReport(run, {
+      backend: options.backend,
+      attention,
+      attentionBackend: attention?.ok ? tf.getBackend() : undefined,
+      maxPictures: options.maxPictures,
+    });
     out = options.out ?? join(run.dir, 'report.html');
   }
   writeFileAtomic(out, html);

@@ -51,7 +51,16 @@ describe('run data', () => {
     expect(syntheticSetDir(base)).toBe('/o/data/synthetic-seed0-n240');
     expect(syntheticSetDir(loadConfig('tiny', ['outDir=/o', 'data.syntheticCount=240', 'seed=5']))).toBe('/o/data/synthetic-seed0-n240');
     expect(
-      syntheticSetDir(loadConfig('tiny', ['outDir=/o', 'data.syntheticCount=4000', 'data.syntheticSeed=2', 'data.syntheticSize=448', 'data.syntheticSplit.train=0.7', 'data.syntheticSplit.val=0.05'])),
+      syntheticSetDir(
+        loadConfig('tiny', [
+          'outDir=/o',
+          'data.syntheticCount=4000',
+          'data.syntheticSeed=2',
+          'data.syntheticSize=448',
+          'data.syntheticSplit.train=0.7',
+          'data.syntheticSplit.val=0.05',
+        ]),
+      ),
     ).toBe('/o/data/synthetic-seed2-n4000-px448-split70-5');
   });
 });

@@ -100,7 +100,8 @@ export async function prepareRunData(config: Config, log: Logger): Promise<RunDa
     trainList = config.evaluate.trainList!;
     testList = config.evaluate.testList!;
   }
-  if (records.length === 0) throw new Error(`pretrain: no usable pre-training records${config.data.source === 'csv' ? ` in ${config.data.csv}` : ''} (${String(badSamples)})`);
+  if (records.length === 0)
+    throw new Error(`pretrain: no usable pre-training records${config.data.source === 'csv' ? ` in ${config.data.csv}` : ''} (${String(badSamples)})`);
   attachContexts(records, config, log);
   return { records, trainList, testList, badSamples, labelNames, syntheticDir };
 }
@@ -147,7 +148,16 @@ export class LoaderBatchSource implements PretrainBatchSource {
 
   private makeLoader(position?: LoaderPosition): Loader {
     const { records, config, badSamples } = this;
-    return new Loader({ records, batchSize: config.data.batchSize, seed: config.seed, size: 448, mode: 'pretrain', onBadSample: config.data.onBadSample, badSamples, position });
+    return new Loader({
+      records,
+      batchSize: config.data.batchSize,
+      seed: config.seed,
+      size: 448,
+      mode: 'pretrain',
+      onBadSample: config.data.onBadSample,
+      badSamples,
+      position,
+    });
   }
 
   /** Starts over at a saved position (the loader checks it against the records and seed). */
@@ -170,7 +180,9 @@ export class LoaderBatchSource implements PretrainBatchSource {
       reports: b.reports,
       contexts: b.contexts,
       // SR's windows (unused, and without a geometry on small images, when SR is off).
-      windows: this.config.objectives.superres.enabled ? b.windows?.map((w, n) => mapWindowThroughCrop(w, b.geometry[n], srWindowGeometry(this.config)).window) : undefined,
+      windows: this.config.objectives.superres.enabled
+        ? b.windows?.map((w, n) => mapWindowThroughCrop(w, b.geometry[n], srWindowGeometry(this.config)).window)
+        : undefined,
     };
   }
 

@@ -14,7 +14,13 @@ describe('runAll (the main job, shrunk)', () => {
 
   it('generates data, pre-trains, evaluates pre-trained, warm-start and scratch encoders, and writes the summary', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'ecamp-main-'));
-    const config = loadConfig('tiny', [...shrunkRunSets(outDir, 'mini'), 'optim.steps=2', 'model.text.maxLength=48', 'model.warmStart.steps=2', 'model.warmStart.warmupSteps=1']);
+    const config = loadConfig('tiny', [
+      ...shrunkRunSets(outDir, 'mini'),
+      'optim.steps=2',
+      'model.text.maxLength=48',
+      'model.warmStart.steps=2',
+      'model.warmStart.warmupSteps=1',
+    ]);
     const lines: string[] = [];
     const log = createLogger('mini', { isTTY: false, write: (s: string) => (lines.push(s), true) } as unknown as NodeJS.WriteStream);
     await initBackend({ backend: 'wasm', quiet: true });
@@ -37,7 +43,8 @@ describe('runAll (the main job, shrunk)', () => {
     expect(evaluation.warmStartDifference!.estimate).toBeCloseTo(pre.auroc - evaluation.results[1].auroc, 6);
     expect(d.estimate).toBeCloseTo(pre.auroc - scratch.auroc, 6);
     expect(d.low).toBeLessThanOrEqual(d.high);
-    for (const f of ['config.json', 'tokenizer.json', 'metrics.jsonl', 'evaluation.json', 'checkpoints/encoder.safetensors']) expect(existsSync(runDir.path(f))).toBe(true);
+    for (const f of ['config.json', 'tokenizer.json', 'metrics.jsonl', 'evaluation.json', 'checkpoints/encoder.safetensors'])
+      expect(existsSync(runDir.path(f))).toBe(true);
     expect(lines.join('')).toMatch(/rule-based distiller/);
     expect(lines.join('')).toMatch(/warm start: pre-training the MAE first, MIM only, 2 steps/);
     expect(lines.join('')).toMatch(/model\.init: \d+ parameters from .*warm-start/);
@@ -51,7 +58,14 @@ describe('runAll (the main job, shrunk)', () => {
 
   it('evaluates over label draws: means over draws, draw 0 the single draw, differences paired by draw', async () => {
     if (!finished) throw new Error('needs the run of the test above');
-    const base = [`outDir=${JSON.stringify(finished.outDir)}`, 'name=mini', 'data.syntheticCount=14', 'evaluate.epochs=2', 'evaluate.batchSize=4', 'evaluate.trainFraction=0.5'];
+    const base = [
+      `outDir=${JSON.stringify(finished.outDir)}`,
+      'name=mini',
+      'data.syntheticCount=14',
+      'evaluate.epochs=2',
+      'evaluate.batchSize=4',
+      'evaluate.trainFraction=0.5',
+    ];
     const log = createLogger('mini', { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
     const runDir = new RunDir(finished.outDir, 'mini');
     const one = await runEvaluate(loadConfig('tiny', base), runDir, log, finished.encoder);
@@ -67,8 +81,20 @@ describe('runAll (the main job, shrunk)', () => {
     }
     const [pre, scratch] = three.results;
     expect(three.difference!.estimate).toBeCloseTo(pre.auroc - scratch.auroc, 6);
-    expect(formatRunSummary({ steps: 2, msPerStep: 1, imagesPerSecond: 1, firstLoss: { total: 1 }, lastLoss: { total: 1 }, windows: { selected: 0, fallbackNoEntity: 0 }, skippedUpdates: 0, skippedSamples: {} } as never, three)).toMatch(
-      /mean over 3 label draws: [\d. ]+\)[\s\S]*pre-trained − scratch: [+-]\d\.\d{4} \(mean over 3 label draws, paired bootstrap over test images/,
-    );
+    expect(
+      formatRunSummary(
+        {
+          steps: 2,
+          msPerStep: 1,
+          imagesPerSecond: 1,
+          firstLoss: { total: 1 },
+          lastLoss: { total: 1 },
+          windows: { selected: 0, fallbackNoEntity: 0 },
+          skippedUpdates: 0,
+          skippedSamples: {},
+        } as never,
+        three,
+      ),
+    ).toMatch(/mean over 3 label draws: [\d. ]+\)[\s\S]*pre-trained − scratch: [+-]\d\.\d{4} \(mean over 3 label draws, paired bootstrap over test images/);
   });
 });

@@ -38,7 +38,9 @@ export function prepareTokenizer(config: Config, data: RunData, runDir: RunDir, 
   }
   if (config.tokenizer.path) {
     if (!existsSync(config.tokenizer.path)) {
-      throw new Error(`tokenizer.path: file not found: ${config.tokenizer.path} (the paper preset expects the authors' mimic_wordpiece.json, from their repository's Pre-training/dataset/, in the working folder; or set tokenizer.path)`);
+      throw new Error(
+        `tokenizer.path: file not found: ${config.tokenizer.path} (the paper preset expects the authors' mimic_wordpiece.json, from their repository's Pre-training/dataset/, in the working folder; or set tokenizer.path)`,
+      );
     }
     const tok = loadTokenizer(config.tokenizer.path, { maxLength });
     log.info(`tokenizer: ${config.tokenizer.path} (${tok.vocabSize} ids)`);
@@ -124,17 +126,31 @@ export interface EvaluationReport {
  * Evaluates the encoder at `encoderPath`, the warm-start encoder when given, and a scratch
  * encoder when configured.
  */
-export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, encoderPath: string, data?: RunData, warmStartEncoder?: string): Promise<EvaluationReport> {
+export async function runEvaluate(
+  config: Config,
+  runDir: RunDir,
+  log: Logger,
+  encoderPath: string,
+  data?: RunData,
+  warmStartEncoder?: string,
+): Promise<EvaluationReport> {
   if (!existsSync(encoderPath)) throw new Error(`evaluate: encoder weights not found: ${encoderPath}`);
   data ??= await prepareRunData(config, log);
   const { badSamples } = data;
   const lists = { train: readClassificationList(data.trainList, { badSamples }), test: readClassificationList(data.testList, { badSamples }) };
   const { trainFraction, draws } = config.evaluate;
-  const subset = trainFraction < 1 ? `${trainFraction * 100} % of the ${lists.train.length} training images${draws > 1 ? `, ${draws} label draws (means over draws)` : ''}` : `all ${lists.train.length} training images`;
+  const subset =
+    trainFraction < 1
+      ? `${trainFraction * 100} % of the ${lists.train.length} training images${draws > 1 ? `, ${draws} label draws (means over draws)` : ''}`
+      : `all ${lists.train.length} training images`;
   log.info(`evaluation: ${config.evaluate.protocol} on ${subset}; AUROC on ${lists.test.length} test images`);
   const results: ClassificationScores[] = [];
   const predictions: ClassificationPredictions[] = [];
-  const kinds: ClassificationScores['encoder'][] = ['pretrained', ...(warmStartEncoder ? (['warm-start'] as const) : []), ...(config.evaluate.compareWithScratch ? (['scratch'] as const) : [])];
+  const kinds: ClassificationScores['encoder'][] = [
+    'pretrained',
+    ...(warmStartEncoder ? (['warm-start'] as const) : []),
+    ...(config.evaluate.compareWithScratch ? (['scratch'] as const) : []),
+  ];
   const paths = { pretrained: encoderPath, 'warm-start': warmStartEncoder, scratch: undefined };
   for (const kind of kinds) {
     const vit = loadEncoder(config, paths[kind]);
@@ -152,7 +168,10 @@ export async function runEvaluate(config: Config, runDir: RunDir, log: Logger, e
     if (k < 0) return undefined;
     const [pre, other] = [predictions[0], predictions[k]];
     // Paired by test image and by label draw (draw k of both encoders trained on the same subset).
-    return pairedBootstrapAurocDifferenceOverDraws(pre.draws, other.draws, pre.targets, pre.numLabels, { resamples: config.evaluate.bootstrap, seed: config.seed });
+    return pairedBootstrapAurocDifferenceOverDraws(pre.draws, other.draws, pre.targets, pre.numLabels, {
+      resamples: config.evaluate.bootstrap,
+      seed: config.seed,
+    });
   };
   const report: EvaluationReport = { results, difference: versus('scratch'), warmStartDifference: versus('warm-start') };
   runDir.writeJson('evaluation.json', report);
@@ -198,18 +217,27 @@ export function formatRunSummary(pre: PretrainSummary, evaluation: EvaluationRep
   ];
   for (const e of results) {
     const drawn = e.draws && e.draws > 1 ? `, mean over ${e.draws} label draws: ${e.drawAuroc!.map((a) => a.toFixed(3)).join(' ')}` : '';
-    lines.push(`  ${e.encoder.padEnd(10)} AUROC ${e.auroc.toFixed(4)} (${fmtInterval(e.aurocInterval)})  accuracy ${e.accuracy.toFixed(4)}  (${e.trainImages} train / ${e.testImages} test images${drawn})`);
+    lines.push(
+      `  ${e.encoder.padEnd(10)} AUROC ${e.auroc.toFixed(4)} (${fmtInterval(e.aurocInterval)})  accuracy ${e.accuracy.toFixed(4)}  (${e.trainImages} train / ${e.testImages} test images${drawn})`,
+    );
     if (labelNames) {
       lines.push(`    ${labelNames.map((n, i) => `${n} ${Number.isNaN(e.perLabelAuroc[i]) ? '-' : e.perLabelAuroc[i].toFixed(2)}`).join('  ')}`);
     }
   }
   const verdictLine = (what: string, d: BootstrapInterval, helped: string, hurt: string) => {
-    const verdict = d.low > 0 ? `${helped}: the whole interval is above 0` : d.high < 0 ? `${hurt}: the whole interval is below 0` : 'no difference shown: the interval contains 0';
-    const over = (results[0]?.draws ?? 1) > 1 ? `mean over ${results[0].draws} label draws, paired bootstrap over test images` : 'paired bootstrap over test images';
+    const verdict =
+      d.low > 0
+        ? `${helped}: the whole interval is above 0`
+        : d.high < 0
+          ? `${hurt}: the whole interval is below 0`
+          : 'no difference shown: the interval contains 0';
+    const over =
+      (results[0]?.draws ?? 1) > 1 ? `mean over ${results[0].draws} label draws, paired bootstrap over test images` : 'paired bootstrap over test images';
     lines.push(`  ${what}: ${d.estimate >= 0 ? '+' : ''}${d.estimate.toFixed(4)} (${over}, ${fmtInterval(d, true)}) — ${verdict}`);
   };
   if (difference) verdictLine('pre-trained − scratch', difference, 'pre-training helped', 'pre-training hurt');
-  if (evaluation.warmStartDifference) verdictLine('pre-trained − warm start (what the ECAMP stage added)', evaluation.warmStartDifference, 'the ECAMP stage helped', 'the ECAMP stage hurt');
+  if (evaluation.warmStartDifference)
+    verdictLine('pre-trained − warm start (what the ECAMP stage added)', evaluation.warmStartDifference, 'the ECAMP stage helped', 'the ECAMP stage hurt');
   return lines.join('\n');
 }
 

@@ -47,7 +47,13 @@ describe('runPretrain --resume (warm start + ECAMP stage, cpu)', () => {
     // 2. Resumed: the warm start continues from step 1; the ECAMP stage is stopped after its first step.
     const lines2: string[] = [];
     const stopMain = new AbortController();
-    const stop2 = await runPretrain(config, dir, logger(lines2, (m) => m.startsWith('model.init:') && stopMain.abort()), undefined, { resume: 'latest', signal: stopMain.signal }).catch((e: unknown) => e);
+    const stop2 = await runPretrain(
+      config,
+      dir,
+      logger(lines2, (m) => m.startsWith('model.init:') && stopMain.abort()),
+      undefined,
+      { resume: 'latest', signal: stopMain.signal },
+    ).catch((e: unknown) => e);
     expect(lines2.join('')).toMatch(/warm start: continuing the MAE stage in .* at step 1 of 4/);
     expect(stop2).toBeInstanceOf(PretrainInterrupted);
     expect((stop2 as PretrainInterrupted).checkpoint).toBe(dir.path('checkpoints', 'step-000001.safetensors'));
@@ -73,7 +79,11 @@ describe('runPretrain --resume (warm start + ECAMP stage, cpu)', () => {
     };
     same(ref.warmStart!.mae, done.warmStart!.mae);
     same(ref.summary.checkpoint, done.summary.checkpoint);
-    const steps = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { step: number }).step);
+    const steps = (p: string) =>
+      readFileSync(p, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { step: number }).step);
     expect(steps(dir.path('metrics.jsonl'))).toEqual([1, 2, 3, 4]);
     expect(done.summary.firstLoss).toEqual(ref.summary.firstLoss);
     expect(done.summary.lastLoss).toEqual(ref.summary.lastLoss);

@@ -10,8 +10,14 @@ describe('RunDir', () => {
     const run = new RunDir(out, 'r1');
     run.appendMetrics({ step: 1, loss: 2.5 });
     run.appendMetrics({ step: 2, loss: 2.0 });
-    const lines = readFileSync(run.path('metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toEqual([{ step: 1, loss: 2.5 }, { step: 2, loss: 2.0 }]);
+    const lines = readFileSync(run.path('metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { step: 1, loss: 2.5 },
+      { step: 2, loss: 2.0 },
+    ]);
     expect(readdirSync(run.root).sort()).toEqual(['checkpoints', 'metrics.jsonl', 'pictures']);
   });
 

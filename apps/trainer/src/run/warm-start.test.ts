@@ -37,7 +37,11 @@ describe('warm start (MAE stage)', () => {
     const calls: Config[] = [];
     const fake = async (c: Config, dir: RunDir) => {
       calls.push(c);
-      const summary = { encoderCheckpoint: dir.path('checkpoints', 'encoder.safetensors'), maeCheckpoint: dir.path('checkpoints', 'mae-timm.safetensors'), steps: c.optim.steps };
+      const summary = {
+        encoderCheckpoint: dir.path('checkpoints', 'encoder.safetensors'),
+        maeCheckpoint: dir.path('checkpoints', 'mae-timm.safetensors'),
+        steps: c.optim.steps,
+      };
       for (const f of [summary.encoderCheckpoint, summary.maeCheckpoint, dir.path('pretrain-summary.json')]) {
         mkdirSync(dirname(f), { recursive: true });
         writeFileSync(f, 'x');
@@ -60,6 +64,8 @@ describe('warm start (MAE stage)', () => {
 
   it('is exclusive with model.init, and its warm-up must fit its steps', () => {
     expect(() => loadConfig('tiny', [...ws, 'model.init=/x.safetensors'])).toThrow(/model\.warmStart: model\.init already gives/);
-    expect(() => loadConfig('tiny', ['model.warmStart.steps=5', 'model.warmStart.warmupSteps=6'])).toThrow(/model\.warmStart\.warmupSteps: must not exceed model\.warmStart\.steps \(5\)/);
+    expect(() => loadConfig('tiny', ['model.warmStart.steps=5', 'model.warmStart.warmupSteps=6'])).toThrow(
+      /model\.warmStart\.warmupSteps: must not exceed model\.warmStart\.steps \(5\)/,
+    );
   });
 });

@@ -34,7 +34,10 @@ export function warmStartConfig(config: Config): Config {
   const ws = config.model.warmStart;
   if (!ws) throw new Error('warmStartConfig: model.warmStart is not set');
   const mimOnly = withObjectives(config, ['mim']);
-  const raw = JSON.parse(JSON.stringify({ ...mimOnly, objectives: { ...mimOnly.objectives, mim: { enabled: true, weight: 1 } } })) as Record<string, Record<string, unknown>>;
+  const raw = JSON.parse(JSON.stringify({ ...mimOnly, objectives: { ...mimOnly.objectives, mim: { enabled: true, weight: 1 } } })) as Record<
+    string,
+    Record<string, unknown>
+  >;
   delete raw.model.warmStart;
   raw.name = `${config.name}-warm-start` as never;
   const optim: Record<string, unknown> = { ...raw.optim, steps: ws.steps, lr: ws.lr, schedule: 'cosine', warmupSteps: ws.warmupSteps };
@@ -48,10 +51,30 @@ export function warmStartKey(config: Config): string {
   const c = warmStartConfig(config);
   const { model, optim, data, seed } = c;
   const relevant = {
-    model: { vit: model.vit, encoder: model.encoder, imageSize: model.imageSize, patchSize: model.patchSize, maskRatio: model.maskRatio, normPixLoss: model.normPixLoss, decoder: model.decoder },
-    optim: { lr: optim.lr, minLr: optim.minLr, betas: optim.betas, weightDecay: optim.weightDecay, warmupSteps: optim.warmupSteps, steps: optim.steps, accumulate: optim.accumulate, clipNorm: optim.clipNorm },
+    model: {
+      vit: model.vit,
+      encoder: model.encoder,
+      imageSize: model.imageSize,
+      patchSize: model.patchSize,
+      maskRatio: model.maskRatio,
+      normPixLoss: model.normPixLoss,
+      decoder: model.decoder,
+    },
+    optim: {
+      lr: optim.lr,
+      minLr: optim.minLr,
+      betas: optim.betas,
+      weightDecay: optim.weightDecay,
+      warmupSteps: optim.warmupSteps,
+      steps: optim.steps,
+      accumulate: optim.accumulate,
+      clipNorm: optim.clipNorm,
+    },
     balance: c.objectives.balance,
-    data: data.source === 'synthetic' ? { synthetic: syntheticSetDir(c), batchSize: data.batchSize } : { csv: data.csv, imageRoot: data.imageRoot, batchSize: data.batchSize },
+    data:
+      data.source === 'synthetic'
+        ? { synthetic: syntheticSetDir(c), batchSize: data.batchSize }
+        : { csv: data.csv, imageRoot: data.imageRoot, batchSize: data.batchSize },
     seed,
   };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 12);

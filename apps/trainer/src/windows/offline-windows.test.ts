@@ -22,7 +22,13 @@ describe('offline window pass', () => {
     const manifest = await synthesizeDataset({ seed: 3, n: 4, outDir: join(dir, 'data'), size: 448 });
     const records = readAuthorsCsv({ csvPath: join(dir, 'data', manifest.paths.reports) });
     const config = loadConfig('tiny', ['data.batchSize=2', 'model.text.maxLength=48', 'model.decoder.depth=1']);
-    const tokenizer = loadTokenizer(trainWordPiece(records.map((r) => r.report), { vocabSize: 300, minFrequency: 1 }), { maxLength: 48 });
+    const tokenizer = loadTokenizer(
+      trainWordPiece(
+        records.map((r) => r.report),
+        { vocabSize: 300, minFrequency: 1 },
+      ),
+      { maxLength: 48 },
+    );
     const model = new EcampPretrainModel(config, tokenizer.vocabSize);
     const checkpoint = join(dir, 'pretrain.safetensors');
     saveCheckpoint(checkpoint, model);
@@ -48,7 +54,15 @@ describe('offline window pass', () => {
     const config = loadConfig('tiny', ['model.fusion=pooled', 'objectives.superres.window=center']);
     const tokenizer = loadTokenizer(trainWordPiece(['no effusion'], { vocabSize: 50, minFrequency: 1 }), { maxLength: 8 });
     await expect(
-      runOfflineWindows({ config, checkpoint: '/nonexistent', records: [], tokenizer, badSamples: new BadSampleLog('fail'), outPath: '/tmp/x.csv', log: quiet }),
+      runOfflineWindows({
+        config,
+        checkpoint: '/nonexistent',
+        records: [],
+        tokenizer,
+        badSamples: new BadSampleLog('fail'),
+        outPath: '/tmp/x.csv',
+        log: quiet,
+      }),
     ).rejects.toThrow(/cross-attending fusion layer/);
   });
 });

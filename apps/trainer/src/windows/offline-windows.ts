@@ -29,7 +29,17 @@ async function* attentionBatches(
   const L = config.model.text.maxLength;
   const rng = new Rng(config.seed).fork('windows');
   const pathOf = new Map(records.map((r) => [r.id, r.imagePath]));
-  const loader = new Loader({ records, batchSize: config.data.batchSize, seed: config.seed, size, mode: 'downstream', shuffle: false, dropLast: false, epochs: 1, badSamples });
+  const loader = new Loader({
+    records,
+    batchSize: config.data.batchSize,
+    seed: config.seed,
+    size,
+    mode: 'downstream',
+    shuffle: false,
+    dropLast: false,
+    epochs: 1,
+    badSamples,
+  });
   for await (const b of loader) {
     const examples = b.reports.map((report, n) =>
       prepareMlmExample(report, { context: b.contexts[n], contextProbability: 1, rng, tokenizer, maxLength: L, probabilities: NO_MASKING, mode: 'paper' }),

@@ -53,7 +53,13 @@ export interface ConfigCorpus {
   bytes: number;
 }
 
-type Kind = { type: 'number'; int: boolean } | { type: 'string' } | { type: 'boolean' } | { type: 'enum'; values: string[] } | { type: 'tuple'; length: number } | { type: 'object' };
+type Kind =
+  | { type: 'number'; int: boolean }
+  | { type: 'string' }
+  | { type: 'boolean' }
+  | { type: 'enum'; values: string[] }
+  | { type: 'tuple'; length: number }
+  | { type: 'object' };
 
 /** One field of the schema: its path, its kind, whether it is optional, and its default when it has one. */
 export interface Field {
@@ -131,7 +137,11 @@ export function wrongValues(kind: Kind): Wrong[] {
     case 'tuple':
       return [
         { label: 'one item', json: [0.5], set: '[0.5]' },
-        { label: 'too many items', json: Array.from({ length: kind.length + 1 }, () => 0.5), set: JSON.stringify(Array.from({ length: kind.length + 1 }, () => 0.5)) },
+        {
+          label: 'too many items',
+          json: Array.from({ length: kind.length + 1 }, () => 0.5),
+          set: JSON.stringify(Array.from({ length: kind.length + 1 }, () => 0.5)),
+        },
         { label: 'strings', json: Array.from({ length: kind.length }, () => 'x'), set: JSON.stringify(Array.from({ length: kind.length }, () => 'x')) },
         ...pick('number', 'string', 'nul', 'object'),
       ];
@@ -165,7 +175,13 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * Emits `extends: tiny`, filler fields and `path: value` as JSON or YAML, one key per line;
  * returns the text and the line of the last key of `path`.
  */
-function emit(format: 'json' | 'yaml', path: string[], value: { json?: unknown; yaml?: string }, filler: [string, unknown][], comments: number): { text: string; line: number } {
+function emit(
+  format: 'json' | 'yaml',
+  path: string[],
+  value: { json?: unknown; yaml?: string },
+  filler: [string, unknown][],
+  comments: number,
+): { text: string; line: number } {
   const lines: string[] = [];
   let line = 0;
   if (format === 'yaml') {
@@ -232,7 +248,10 @@ export async function writeConfigCorpus(root: string, seed = 1): Promise<ConfigC
             what: `${f.kind.type} field given ${wrong.label}`,
             op: { kind: 'load', file: rel, sets: [], path: f.path },
             // One line per issue: the field (or, for a tuple, each of its items) and the line it is on.
-            expect: { kind: 'error', patterns: [new RegExp(`^${escape(abs(rel))}: invalid configuration(\\n  ${escape(dotted)}(\\.\\d+)?: [^\\n]+ \\(line ${line}\\))+$`)] },
+            expect: {
+              kind: 'error',
+              patterns: [new RegExp(`^${escape(abs(rel))}: invalid configuration(\\n  ${escape(dotted)}(\\.\\d+)?: [^\\n]+ \\(line ${line}\\))+$`)],
+            },
           },
           { [rel]: text },
         );
@@ -244,7 +263,14 @@ export async function writeConfigCorpus(root: string, seed = 1): Promise<ConfigC
           group: dotted,
           what: `--set ${set}`,
           op: { kind: 'load', file: 'base.yaml', sets: [set], path: f.path },
-          expect: { kind: 'error', patterns: [new RegExp(`^${escape(abs('base.yaml'))} \\(with --set ${escape(set)}\\): invalid configuration(\\n  ${escape(dotted)}(\\.\\d+)?: [^\\n]+ \\(from --set ${escape(set)}\\))+$`)] },
+          expect: {
+            kind: 'error',
+            patterns: [
+              new RegExp(
+                `^${escape(abs('base.yaml'))} \\(with --set ${escape(set)}\\): invalid configuration(\\n  ${escape(dotted)}(\\.\\d+)?: [^\\n]+ \\(from --set ${escape(set)}\\))+$`,
+              ),
+            ],
+          },
         });
       }
     }
@@ -268,56 +294,177 @@ export async function writeConfigCorpus(root: string, seed = 1): Promise<ConfigC
   // ---- broken files ------------------------------------------------------------------------------------------
   const file = (group: string, name: string, what: string, text: string | Uint8Array, expect: ConfigExpect, sets: string[] = []) =>
     add({ id: `${group}/${name}`, group, what, op: { kind: 'load', file: `files/${name}`, sets, path: ['seed'] }, expect }, { [`files/${name}`]: text });
-  const err = (...patterns: (RegExp | string)[]): ConfigExpect => ({ kind: 'error', patterns: patterns.map((p) => (typeof p === 'string' ? new RegExp(escape(p)) : p)) });
+  const err = (...patterns: (RegExp | string)[]): ConfigExpect => ({
+    kind: 'error',
+    patterns: patterns.map((p) => (typeof p === 'string' ? new RegExp(escape(p)) : p)),
+  });
   const at = (name: string) => abs(`files/${name}`);
-  file('syntax', 'trailing-comma.json', 'a trailing comma', '{\n  "extends": "tiny",\n  "seed": 1,\n}\n', err(new RegExp(`^${escape(at('trailing-comma.json'))}: cannot parse \\(line 4, column 1\\): `)));
+  file(
+    'syntax',
+    'trailing-comma.json',
+    'a trailing comma',
+    '{\n  "extends": "tiny",\n  "seed": 1,\n}\n',
+    err(new RegExp(`^${escape(at('trailing-comma.json'))}: cannot parse \\(line 4, column 1\\): `)),
+  );
   file('syntax', 'unterminated.json', 'an unterminated JSON object', '{\n  "seed": 1\n', err(`${at('unterminated.json')}: cannot parse`));
   file('syntax', 'empty.json', 'an empty .json file', '', err(`${at('empty.json')}: cannot parse: Unexpected end of JSON input`));
   file('syntax', 'empty.yaml', 'an empty .yaml file', '', err(`${at('empty.yaml')}: the top level must be an object`));
-  file('syntax', 'tab-indent.yaml', 'a tab in YAML indentation', 'optim:\n\tlr: 1\n', err(new RegExp(`^${escape(at('tab-indent.yaml'))}: cannot parse: .*line 2, column 1`, 's')));
-  file('syntax', 'nested-compact.yaml', 'a: b: c', 'seed: 1\na: b: c\n', err(new RegExp(`^${escape(at('nested-compact.yaml'))}: cannot parse: .*at line 2, column 4`, 's')));
-  file('syntax', 'duplicate-key.yaml', 'a key twice in YAML', 'seed: 1\nseed: 2\n', err(new RegExp(`^${escape(at('duplicate-key.yaml'))}: cannot parse: Map keys must be unique at line 2, column 1`)));
+  file(
+    'syntax',
+    'tab-indent.yaml',
+    'a tab in YAML indentation',
+    'optim:\n\tlr: 1\n',
+    err(new RegExp(`^${escape(at('tab-indent.yaml'))}: cannot parse: .*line 2, column 1`, 's')),
+  );
+  file(
+    'syntax',
+    'nested-compact.yaml',
+    'a: b: c',
+    'seed: 1\na: b: c\n',
+    err(new RegExp(`^${escape(at('nested-compact.yaml'))}: cannot parse: .*at line 2, column 4`, 's')),
+  );
+  file(
+    'syntax',
+    'duplicate-key.yaml',
+    'a key twice in YAML',
+    'seed: 1\nseed: 2\n',
+    err(new RegExp(`^${escape(at('duplicate-key.yaml'))}: cannot parse: Map keys must be unique at line 2, column 1`)),
+  );
   file('syntax', 'binary.json', 'random bytes', Buffer.from(Uint8Array.from({ length: 256 }, () => rng.int(256))), err(`${at('binary.json')}: cannot parse`));
-  file('syntax', 'alias-bomb.yaml', 'a YAML alias bomb ("billion laughs")', ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((c, k) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[k]}`).join(',')}]`), 'seed: *i', ''].join('\n'), err(new RegExp(`^${escape(at('alias-bomb.yaml'))}: cannot parse: Excessive alias count`)));
-  file('syntax', 'deep.json', 'an unknown key nested 5,000 deep', `{"extends": "tiny", "deep": ${'{"a": '.repeat(5000)}1${'}'.repeat(5000)}}`, err(`${at('deep.json')}: invalid configuration\n  deep: Unrecognized key: "deep" (line 1)`));
+  file(
+    'syntax',
+    'alias-bomb.yaml',
+    'a YAML alias bomb ("billion laughs")',
+    [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...'bcdefghi'.split('').map((c, k) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[k]}`).join(',')}]`),
+      'seed: *i',
+      '',
+    ].join('\n'),
+    err(new RegExp(`^${escape(at('alias-bomb.yaml'))}: cannot parse: Excessive alias count`)),
+  );
+  file(
+    'syntax',
+    'deep.json',
+    'an unknown key nested 5,000 deep',
+    `{"extends": "tiny", "deep": ${'{"a": '.repeat(5000)}1${'}'.repeat(5000)}}`,
+    err(`${at('deep.json')}: invalid configuration\n  deep: Unrecognized key: "deep" (line 1)`),
+  );
   file('top', 'array.json', 'a top-level array', '[1, 2]', err(`${at('array.json')}: the top level must be an object`));
   file('top', 'string.yaml', 'a top-level string', 'just text\n', err(`${at('string.yaml')}: the top level must be an object`));
   file('top', 'null.json', 'a top-level null', 'null', err(`${at('null.json')}: the top level must be an object`));
   file('top', 'bom.json', 'a byte-order mark before the JSON (loads)', '\uFEFF{ "extends": "tiny", "seed": 9 }', { kind: 'value', value: 9 });
   file('top', 'bom.yaml', 'a byte-order mark before the YAML (loads)', '\uFEFFextends: tiny\nseed: 8\n', { kind: 'value', value: 8 });
   file('top', 'crlf.yaml', 'CRLF line ends (loads)', 'extends: tiny\r\nseed: 7\r\n', { kind: 'value', value: 7 });
-  file('top', 'proto.json', 'a __proto__ key (was merged into the prototype and ignored)', '{\n  "extends": "tiny",\n  "__proto__": { "seed": 7 }\n}\n', err(`${at('proto.json')}: invalid configuration\n  __proto__: Unrecognized key: "__proto__" (line 3)`));
-  file('top', 'constructor.yaml', 'a constructor.prototype key', 'extends: tiny\nconstructor:\n  prototype:\n    seed: 7\n', err(`  constructor: Unrecognized key: "constructor" (line 2)`));
-  file('extends', 'ext-number.yaml', 'extends: 5', 'seed: 1\nextends: 5\n', err(`${at('ext-number.yaml')}: field 'extends' must be a preset name or a path (line 2)`));
-  file('extends', 'ext-missing.json', 'extends a file that does not exist', '{\n  "extends": "./nowhere.yaml"\n}\n', err(`config file not found: ${at('nowhere.yaml')} (the 'extends' on line 2 of ${at('ext-missing.json')})`));
+  file(
+    'top',
+    'proto.json',
+    'a __proto__ key (was merged into the prototype and ignored)',
+    '{\n  "extends": "tiny",\n  "__proto__": { "seed": 7 }\n}\n',
+    err(`${at('proto.json')}: invalid configuration\n  __proto__: Unrecognized key: "__proto__" (line 3)`),
+  );
+  file(
+    'top',
+    'constructor.yaml',
+    'a constructor.prototype key',
+    'extends: tiny\nconstructor:\n  prototype:\n    seed: 7\n',
+    err(`  constructor: Unrecognized key: "constructor" (line 2)`),
+  );
+  file(
+    'extends',
+    'ext-number.yaml',
+    'extends: 5',
+    'seed: 1\nextends: 5\n',
+    err(`${at('ext-number.yaml')}: field 'extends' must be a preset name or a path (line 2)`),
+  );
+  file(
+    'extends',
+    'ext-missing.json',
+    'extends a file that does not exist',
+    '{\n  "extends": "./nowhere.yaml"\n}\n',
+    err(`config file not found: ${at('nowhere.yaml')} (the 'extends' on line 2 of ${at('ext-missing.json')})`),
+  );
   file('extends', 'ext-preset.yaml', 'extends an unknown preset', 'extends: huge\n', err(`${at('ext-preset.yaml')}: no preset named 'huge'`));
   file('extends', 'cycle-a.yaml', 'a cycle of extends', 'extends: ./cycle-b.yaml\n', err(`${at('cycle-a.yaml')}: 'extends' forms a cycle`));
   files.set('files/cycle-b.yaml', 'extends: ./cycle-a.yaml\n');
-  file('extends', 'parent-bad.yaml', 'a wrong type in the file it extends', 'extends: ./parent.json\nseed: 2\n', err(`\n  optim.lr: Invalid input: expected number, received string (line 4 of ${at('parent.json')})`));
+  file(
+    'extends',
+    'parent-bad.yaml',
+    'a wrong type in the file it extends',
+    'extends: ./parent.json\nseed: 2\n',
+    err(`\n  optim.lr: Invalid input: expected number, received string (line 4 of ${at('parent.json')})`),
+  );
   files.set('files/parent.json', '{\n  "extends": "tiny",\n  "optim": {\n    "lr": "fast"\n  }\n}\n');
   file('set', 'set-no-eq.yaml', '--set without "="', 'extends: tiny\n', err(`--set 'seed': expected key.path=value`), ['seed']);
-  file('set', 'set-proto.yaml', '--set __proto__.seed=7', 'extends: tiny\n', err(`\n  __proto__: Unrecognized key: "__proto__" (from --set __proto__.seed=7)`), ['__proto__.seed=7']);
+  file(
+    'set',
+    'set-proto.yaml',
+    '--set __proto__.seed=7',
+    'extends: tiny\n',
+    err(`\n  __proto__: Unrecognized key: "__proto__" (from --set __proto__.seed=7)`),
+    ['__proto__.seed=7'],
+  );
   file('set', 'set-empty-key.yaml', '--set a..b=1 (an empty key)', 'extends: tiny\n', err(`\n  a: Unrecognized key: "a" (from --set a..b=1)`), ['a..b=1']);
-  file('set', 'set-rule.yaml', '--set breaking a cross-field rule', 'extends: tiny\n', err(`\n  data.syntheticSplit: train + val must leave a test split (sum < 1) (from --set data.syntheticSplit.train=0.95)`), ['data.syntheticSplit.train=0.95']);
+  file(
+    'set',
+    'set-rule.yaml',
+    '--set breaking a cross-field rule',
+    'extends: tiny\n',
+    err(`\n  data.syntheticSplit: train + val must leave a test split (sum < 1) (from --set data.syntheticSplit.train=0.95)`),
+    ['data.syntheticSplit.train=0.95'],
+  );
 
   // ---- the trainer's data inputs: data.source=csv -------------------------------------------------------
   const grey = synthesizeSample(seed, 0, { size: 448 }).image;
-  const png = encodePng(Uint8Array.from({ length: grey.length * 3 }, (_, i) => grey[Math.floor(i / 3)]), 448, 448);
+  const png = encodePng(
+    Uint8Array.from({ length: grey.length * 3 }, (_, i) => grey[Math.floor(i / 3)]),
+    448,
+    448,
+  );
   for (const n of ['a', 'b', 'c', 'd']) files.set(`data/img/${n}.png`, png);
   for (const n of ['x', 'y']) files.set(`data/img/${n}.png`, 'not a png');
   const csvConfig = (name: string, csv: string, onBad = 'skip') =>
     `extends: tiny\nname: ${name}\noutDir: ${JSON.stringify(abs('runs'))}\ndata:\n  source: csv\n  csv: ${JSON.stringify(abs(`data/${csv}`))}\n  onBadSample: ${onBad}\n  context: none\n  batchSize: 2\nobjectives:\n  superres:\n    window: center\nevaluate:\n  trainList: ${JSON.stringify(abs('data/list.txt'))}\n  testList: ${JSON.stringify(abs('data/list.txt'))}\n`;
   files.set('data/list.txt', 'img/a.png 1\nimg/b.png 0\n');
-  files.set('data/mixed.csv', 'img_path,report\nimg/a.png,Clear lungs.\nimg/gone.png,Normal.\nimg/b.png,"stray "quote"\nimg/b.png,Small effusion.\nimg/c.png,\nimg/d.png,No pneumothorax.\nimg/a.png,Again.\n');
+  files.set(
+    'data/mixed.csv',
+    'img_path,report\nimg/a.png,Clear lungs.\nimg/gone.png,Normal.\nimg/b.png,"stray "quote"\nimg/b.png,Small effusion.\nimg/c.png,\nimg/d.png,No pneumothorax.\nimg/a.png,Again.\n',
+  );
   files.set('data/header-only.csv', 'img_path,report\n');
   files.set('data/all-corrupt.csv', 'img_path,report\nimg/x.png,Clear.\nimg/y.png,Normal.\n');
   const data = (name: string, csv: string, what: string, kind: 'data' | 'batch', expect: ConfigExpect, onBad = 'skip') =>
-    add({ id: `trainer-data/${name}`, group: 'trainer data', what, op: { kind, file: `data/${name}.yaml`, sets: [] }, expect }, { [`data/${name}.yaml`]: csvConfig(name, csv, onBad) });
-  data('mixed-skip', 'mixed.csv', 'CSV with a missing image, a stray quote, an empty report and a duplicate (skip)', 'data', { kind: 'records', records: ['a', 'b', 'd'], skips: { 'missing-image': 1, 'unreadable-row': 1, 'empty-report': 1, duplicate: 1 } });
+    add(
+      { id: `trainer-data/${name}`, group: 'trainer data', what, op: { kind, file: `data/${name}.yaml`, sets: [] }, expect },
+      { [`data/${name}.yaml`]: csvConfig(name, csv, onBad) },
+    );
+  data('mixed-skip', 'mixed.csv', 'CSV with a missing image, a stray quote, an empty report and a duplicate (skip)', 'data', {
+    kind: 'records',
+    records: ['a', 'b', 'd'],
+    skips: { 'missing-image': 1, 'unreadable-row': 1, 'empty-report': 1, duplicate: 1 },
+  });
   // Under fail the first error is the first row the CSV reader rejects (line 4's quoting), before the rows' values are checked (line 3's image).
-  data('mixed-fail', 'mixed.csv', 'the same CSV under onBadSample: fail', 'data', err(new RegExp(`^${escape(abs('data/mixed.csv'))}:4 \\(field "report"\\): unreadable-row: text after the closing quote`)), 'fail');
-  data('header-only', 'header-only.csv', 'a CSV with a header and no rows', 'data', err(new RegExp(`^pretrain: no usable pre-training records in ${escape(abs('data/header-only.csv'))} \\(skipped 0\\)$`)));
-  data('all-corrupt', 'all-corrupt.csv', 'every image corrupt: the first batch is an error, not an endless wait', 'batch', err(/^Loader: epoch 0 gave no batch: 0 of 2 records decoded, batch size 2; skipped 2 \(corrupt-image 2\)$/));
+  data(
+    'mixed-fail',
+    'mixed.csv',
+    'the same CSV under onBadSample: fail',
+    'data',
+    err(new RegExp(`^${escape(abs('data/mixed.csv'))}:4 \\(field "report"\\): unreadable-row: text after the closing quote`)),
+    'fail',
+  );
+  data(
+    'header-only',
+    'header-only.csv',
+    'a CSV with a header and no rows',
+    'data',
+    err(new RegExp(`^pretrain: no usable pre-training records in ${escape(abs('data/header-only.csv'))} \\(skipped 0\\)$`)),
+  );
+  data(
+    'all-corrupt',
+    'all-corrupt.csv',
+    'every image corrupt: the first batch is an error, not an endless wait',
+    'batch',
+    err(/^Loader: epoch 0 gave no batch: 0 of 2 records decoded, batch size 2; skipped 2 \(corrupt-image 2\)$/),
+  );
 
   let bytes = 0;
   for (const rel of [...files.keys()].sort()) {

@@ -32,18 +32,36 @@ function judge(c: ConfigCase, run: IsolatedOutcome<ConfigObservation>): { outcom
     const miss = e.patterns.find((p) => !p.test(o.error!.message));
     return { outcome: 'error', problem: miss ? `${JSON.stringify(o.error.message)} does not match ${miss}` : null };
   }
-  if (e.kind === 'error') return { outcome: 'loaded', problem: `expected an error matching ${e.patterns.join(' and ')}, got ${JSON.stringify(o).slice(0, 200)}` };
-  if (e.kind === 'object') return { outcome: 'loaded', problem: typeof o.value === 'object' && o.value !== null && !Array.isArray(o.value) ? null : `value ${JSON.stringify(o.value)} is not an object` };
-  if (e.kind === 'value') return { outcome: 'loaded', problem: JSON.stringify(o.value) === JSON.stringify(e.value) ? null : `value ${JSON.stringify(o.value)}, expected ${JSON.stringify(e.value)}` };
-  const same = JSON.stringify(o.records) === JSON.stringify(e.records) && JSON.stringify(Object.entries(o.skips ?? {}).sort()) === JSON.stringify(Object.entries(e.skips).sort());
-  return { outcome: Object.keys(o.skips ?? {}).length ? 'skipped' : 'loaded', problem: same ? null : `records ${JSON.stringify(o.records)} skips ${JSON.stringify(o.skips)}, expected ${JSON.stringify(e.records)} ${JSON.stringify(e.skips)}` };
+  if (e.kind === 'error')
+    return { outcome: 'loaded', problem: `expected an error matching ${e.patterns.join(' and ')}, got ${JSON.stringify(o).slice(0, 200)}` };
+  if (e.kind === 'object')
+    return {
+      outcome: 'loaded',
+      problem: typeof o.value === 'object' && o.value !== null && !Array.isArray(o.value) ? null : `value ${JSON.stringify(o.value)} is not an object`,
+    };
+  if (e.kind === 'value')
+    return {
+      outcome: 'loaded',
+      problem: JSON.stringify(o.value) === JSON.stringify(e.value) ? null : `value ${JSON.stringify(o.value)}, expected ${JSON.stringify(e.value)}`,
+    };
+  const same =
+    JSON.stringify(o.records) === JSON.stringify(e.records) &&
+    JSON.stringify(Object.entries(o.skips ?? {}).sort()) === JSON.stringify(Object.entries(e.skips).sort());
+  return {
+    outcome: Object.keys(o.skips ?? {}).length ? 'skipped' : 'loaded',
+    problem: same
+      ? null
+      : `records ${JSON.stringify(o.records)} skips ${JSON.stringify(o.skips)}, expected ${JSON.stringify(e.records)} ${JSON.stringify(e.skips)}`,
+  };
 }
 
 describe('configuration fuzz corpus', () => {
   it('every wrong type of every field names file, field and line; controls load; no crash, no hang', async () => {
     const corpus = await writeConfigCorpus(root, 1);
     const fields = schemaFields();
-    console.log(`config fuzz corpus (seed 1): ${corpus.cases.length} cases over ${fields.length} schema fields, ${corpus.files} files, ${(corpus.bytes / 1024).toFixed(0)} KB`);
+    console.log(
+      `config fuzz corpus (seed 1): ${corpus.cases.length} cases over ${fields.length} schema fields, ${corpus.files} files, ${(corpus.bytes / 1024).toFixed(0)} KB`,
+    );
     const runs = await runIsolated<{ root: string; op: ConfigCase['op'] }, ConfigObservation>(
       corpus.cases.map((c) => ({ root, op: c.op })),
       { entry: new URL('./run-config-case.ts', import.meta.url).href, timeoutMs: 30_000, execArgv: ['--conditions=source'] },
@@ -57,14 +75,21 @@ describe('configuration fuzz corpus', () => {
     for (const [g, vs] of groups) {
       const counts: Record<string, number> = {};
       for (const v of vs) counts[v.outcome] = (counts[v.outcome] ?? 0) + 1;
-      table.push(`| ${g} | ${kindOf.get(g) ?? 'file'} | ${vs.length} | ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')} | ${vs.filter((v) => !v.problem).length}/${vs.length} |`);
+      table.push(
+        `| ${g} | ${kindOf.get(g) ?? 'file'} | ${vs.length} | ${Object.entries(counts)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')} | ${vs.filter((v) => !v.problem).length}/${vs.length} |`,
+      );
     }
     console.log(table.join('\n'));
-    for (const v of verdicts.filter((x) => x.c.group.includes('/') || !kindOf.has(x.c.group))) console.log(`  ${v.c.id}: ${v.outcome}${v.problem ? ` ✗ ${v.problem}` : ''}`);
+    for (const v of verdicts.filter((x) => x.c.group.includes('/') || !kindOf.has(x.c.group)))
+      console.log(`  ${v.c.id}: ${v.outcome}${v.problem ? ` ✗ ${v.problem}` : ''}`);
     const crashes = verdicts.filter((v) => v.outcome === 'CRASH').length;
     const hangs = verdicts.filter((v) => v.outcome === 'HANG').length;
     const slowest = Math.max(...verdicts.map((v) => v.ms));
-    console.log(`${verdicts.length} cases: ${verdicts.filter((v) => !v.problem).length} as expected, ${crashes} crashes, ${hangs} hangs; slowest ${slowest.toFixed(0)} ms`);
+    console.log(
+      `${verdicts.length} cases: ${verdicts.filter((v) => !v.problem).length} as expected, ${crashes} crashes, ${hangs} hangs; slowest ${slowest.toFixed(0)} ms`,
+    );
     expect(verdicts.filter((v) => v.problem).map((v) => `${v.c.id}: ${v.problem}`)).toEqual([]);
     expect([crashes, hangs]).toEqual([0, 0]);
     // Every field of the schema got every wrong value of its kind in at least one file.

@@ -31,7 +31,11 @@ describe('loadEncoderCheckpoint', () => {
     const vit = createVit('tiny', small);
     // As the trainer's saveEncoder writes it.
     const file = roundTrip('encoder.safetensors', (p) =>
-      writeSafetensors(p, Object.fromEntries(vit.namedParameters().map((q) => [q.name, q.variable])), { format: 'ecamp-vit-encoder-1', preset: 'tiny', step: '60' }),
+      writeSafetensors(p, Object.fromEntries(vit.namedParameters().map((q) => [q.name, q.variable])), {
+        format: 'ecamp-vit-encoder-1',
+        preset: 'tiny',
+        step: '60',
+      }),
     );
     const { vit: loaded, info } = loadEncoderCheckpoint(file, 'encoder.safetensors', { imageSize: 32 });
     expect(info.kind).toBe('encoder');
@@ -81,18 +85,26 @@ describe('loadEncoderCheckpoint', () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
     expect(() => parseSafetensors(png, 'chest.png')).toThrow(/chest\.png declares a \d+-byte header/);
     expect(() => parseCheckpointBytes(png, 'chest.png')).toThrow(/^chest\.png is a PNG image, not a safetensors checkpoint$/);
-    expect(() => parseCheckpointBytes(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0]), 'mae.pth')).toThrow(/mae\.pth is a zip archive \(a PyTorch \.pth\? save it with safetensors\.torch\.save_file first\)/);
+    expect(() => parseCheckpointBytes(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0]), 'mae.pth')).toThrow(
+      /mae\.pth is a zip archive \(a PyTorch \.pth\? save it with safetensors\.torch\.save_file first\)/,
+    );
     expect(() => parseCheckpointBytes(new Uint8Array(4), 'empty.safetensors')).toThrow(/parseSafetensors: empty\.safetensors is 4 bytes/);
     const notVit = roundTrip('head.safetensors', (p) => writeSafetensors(p, { 'head.weight': tf.zeros([4, 2]) }));
-    expect(() => loadEncoderCheckpoint(notVit, 'head.safetensors')).toThrow(/^head\.safetensors: not a ViT encoder checkpoint: no 'cls_token'.*1 tensors start head\.weight/);
+    expect(() => loadEncoderCheckpoint(notVit, 'head.safetensors')).toThrow(
+      /^head\.safetensors: not a ViT encoder checkpoint: no 'cls_token'.*1 tensors start head\.weight/,
+    );
     const vit = createVit('tiny', small);
     const params = Object.fromEntries(vit.namedParameters().map((q) => [q.name, q.variable]));
     const { 'blocks.0.mlp.fc1.weight': _fc1, ...noFc1 } = params;
     const noMlp = roundTrip('broken.safetensors', (p) => writeSafetensors(p, noFc1));
-    expect(() => loadEncoderCheckpoint(noMlp, 'broken.safetensors')).toThrow(/broken\.safetensors: not a ViT encoder checkpoint: tensor 'blocks\.0\.mlp\.fc1\.weight' is missing/);
+    expect(() => loadEncoderCheckpoint(noMlp, 'broken.safetensors')).toThrow(
+      /broken\.safetensors: not a ViT encoder checkpoint: tensor 'blocks\.0\.mlp\.fc1\.weight' is missing/,
+    );
     const { 'blocks.1.norm1.weight': _gone, ...missingOne } = params;
     const partial = roundTrip('partial.safetensors', (p) => writeSafetensors(p, missingOne, { preset: 'tiny' }));
-    expect(() => loadEncoderCheckpoint(partial, 'partial.safetensors')).toThrow(/partial\.safetensors: not a ViT encoder checkpoint: .*missing \[blocks\.1\.norm1\.weight\]/);
+    expect(() => loadEncoderCheckpoint(partial, 'partial.safetensors')).toThrow(
+      /partial\.safetensors: not a ViT encoder checkpoint: .*missing \[blocks\.1\.norm1\.weight\]/,
+    );
     const odd = roundTrip('odd.safetensors', (p) =>
       writeSafetensors(p, { cls_token: tf.zeros([1, 1, 40]), 'patch_embed.proj.weight': tf.zeros([768, 40]), 'blocks.0.mlp.fc1.weight': tf.zeros([40, 160]) }),
     );

@@ -78,11 +78,13 @@ export function describeEncoderCheckpoint(file: SafetensorsFile, name: string, o
     // PyTorch conv [D, C, p, p]
     kind = 'timm-pytorch';
     [, inChannels, patchSize] = patch.shape;
-    if (patch.shape[0] !== embedDim || patch.shape[3] !== patchSize) fail(name, `'patch_embed.proj.weight' is [${patch.shape}], expected [${embedDim}, C, p, p]`);
+    if (patch.shape[0] !== embedDim || patch.shape[3] !== patchSize)
+      fail(name, `'patch_embed.proj.weight' is [${patch.shape}], expected [${embedDim}, C, p, p]`);
   } else if (patch.shape.length === 2 && patch.shape[1] === embedDim) {
     kind = prefix === 'mae.' ? 'pretrain' : 'encoder';
     patchSize = Math.round(Math.sqrt(patch.shape[0] / inChannels));
-    if (patchSize * patchSize * inChannels !== patch.shape[0]) fail(name, `'${prefix}patch_embed.proj.weight' is [${patch.shape}]: ${patch.shape[0]} is not p·p·3`);
+    if (patchSize * patchSize * inChannels !== patch.shape[0])
+      fail(name, `'${prefix}patch_embed.proj.weight' is [${patch.shape}]: ${patch.shape[0]} is not p·p·3`);
   } else {
     fail(name, `'${prefix}patch_embed.proj.weight' is [${patch.shape}], expected [p·p·3, ${embedDim}] or [${embedDim}, 3, p, p]`);
   }
@@ -132,7 +134,11 @@ export function describeEncoderCheckpoint(file: SafetensorsFile, name: string, o
  * with the right shape). The caller disposes the model.
  * @example const { vit, info } = loadEncoderCheckpoint(parseSafetensors(bytes, file.name), file.name);
  */
-export function loadEncoderCheckpoint(file: SafetensorsFile, name: string, options: EncoderCheckpointOptions = {}): { vit: VisionTransformer; info: EncoderCheckpointInfo } {
+export function loadEncoderCheckpoint(
+  file: SafetensorsFile,
+  name: string,
+  options: EncoderCheckpointOptions = {},
+): { vit: VisionTransformer; info: EncoderCheckpointInfo } {
   const info = describeEncoderCheckpoint(file, name, options);
   const vit = new VisionTransformer(info.config);
   try {

@@ -23,7 +23,15 @@ describe('entity queries through the fusion layer', () => {
     const file = parseSafetensors(readFileSync(fx.pretrain), name);
     const config = JSON.parse(readFileSync(join(fx.runDir, 'config.json'), 'utf8'));
     const text = loadEntityQueryModel(file, name, config);
-    expect(text.info).toMatchObject({ dim: 192, layers: 2, heads: 3, headsFrom: "the run's config.json", variant: 'patches+pooled', imageDim: 192, maxPositions: 128 });
+    expect(text.info).toMatchObject({
+      dim: 192,
+      layers: 2,
+      heads: 3,
+      headsFrom: "the run's config.json",
+      variant: 'patches+pooled',
+      imageDim: 192,
+      maxPositions: 128,
+    });
     const { vit } = loadEncoderCheckpoint(file, name);
     const tokenizer = tokenizerFromText(readFileSync(join(fx.runDir, 'tokenizer.json'), 'utf8'), 'tokenizer.json', text.info.maxPositions);
     const { data, info } = await sharp(fx.image224).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -48,14 +56,18 @@ describe('entity queries through the fusion layer', () => {
 
   it('says why a checkpoint cannot answer entity queries, and takes the head count from the config or the 64-channel rule', () => {
     const enc = parseSafetensors(readFileSync(fx.encoder), 'encoder.safetensors');
-    expect(() => describeTextSide(enc, 'encoder.safetensors')).toThrow(/^encoder\.safetensors: no entity query possible: tensor 'text\.embeddings\.word_embeddings\.weight' is missing/);
+    expect(() => describeTextSide(enc, 'encoder.safetensors')).toThrow(
+      /^encoder\.safetensors: no entity query possible: tensor 'text\.embeddings\.word_embeddings\.weight' is missing/,
+    );
     const full = parseSafetensors(readFileSync(fx.pretrain), 'pretrain.safetensors');
     expect(describeTextSide(full, 'p').headsFrom).toMatch(/64 channels per head/);
     const dir = mkdtempSync(join(tmpdir(), 'ecamp-viewer-entity-'));
     const pooledOnly = Object.fromEntries(Object.entries(full.tensors).filter(([k]) => !k.startsWith('text.layers.0.cross.')));
     writeSafetensors(join(dir, 'pooled.safetensors'), pooledOnly);
     const pooled = parseSafetensors(readFileSync(join(dir, 'pooled.safetensors')), 'pooled.safetensors');
-    expect(() => describeTextSide(pooled, 'pooled.safetensors')).toThrow(/its fusion layer has no cross-attention to the image patches \(model\.fusion 'pooled'\)/);
+    expect(() => describeTextSide(pooled, 'pooled.safetensors')).toThrow(
+      /its fusion layer has no cross-attention to the image patches \(model\.fusion 'pooled'\)/,
+    );
     expect(() => tokenizerFromText('{', 'tok.json', 16)).toThrow(/tok\.json: not JSON .*choose the run's tokenizer\.json/);
     expect(() => tokenizerFromText('{}', 'tok.json', 16)).toThrow(/has no "model" section/);
   });

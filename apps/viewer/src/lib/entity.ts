@@ -53,7 +53,7 @@ export function describeTextSide(file: SafetensorsFile, name: string, config?: u
     headsFrom = "the run's config.json";
   } else if (dim % 64 === 0) {
     heads = dim / 64;
-    headsFrom = '64 channels per head (give the run\'s config.json if it used another count)';
+    headsFrom = "64 channels per head (give the run's config.json if it used another count)";
   } else fail(name, `the text head count is not in the checkpoint and ${dim} is not a multiple of 64: choose the run's config.json too`);
   if (dim % heads !== 0) fail(name, `text width ${dim} is not divisible by ${heads} heads`);
   return { dim, layers, heads, headsFrom, intermediate, vocab, maxPositions, variant, imageDim: proj.shape[0] };
@@ -71,7 +71,17 @@ export class EntityQueryModel extends Module {
     const firstLayer = new ContextFusionLayer({ dim: info.dim, numHeads: info.heads, intermediate: info.intermediate, variant: info.variant, rng });
     this.text = this.addModule(
       'text',
-      new TextDecoder(textDecoderConfig({ vocabSize: info.vocab, dim: info.dim, numLayers: info.layers, numHeads: info.heads, intermediate: info.intermediate, maxPositions: info.maxPositions }), { firstLayer, rng }),
+      new TextDecoder(
+        textDecoderConfig({
+          vocabSize: info.vocab,
+          dim: info.dim,
+          numLayers: info.layers,
+          numHeads: info.heads,
+          intermediate: info.intermediate,
+          maxPositions: info.maxPositions,
+        }),
+        { firstLayer, rng },
+      ),
     );
     this.eval();
   }
@@ -118,7 +128,13 @@ export interface EntityAttentionResult {
  * The fusion layer's attention from the query's tokens (every token but [CLS] and padding) to
  * the encoder's patch tokens of `input` (no masking).
  */
-export async function entityAttention(vit: VisionTransformer, model: EntityQueryModel, tokenizer: MlmTokenizer, query: string, input: tf.Tensor4D): Promise<EntityAttentionResult> {
+export async function entityAttention(
+  vit: VisionTransformer,
+  model: EntityQueryModel,
+  tokenizer: MlmTokenizer,
+  query: string,
+  input: tf.Tensor4D,
+): Promise<EntityAttentionResult> {
   const L = tokenizer.maxLength;
   const enc = tokenizer.encode(query, { maxLength: L });
   const positions: number[] = [];

@@ -21,7 +21,12 @@ async function radiograph(side: 224 | 448): Promise<{ png: Buffer; grey: Uint8Ar
       }
     }
   }
-  return { png: await sharp(Buffer.from(grey), { raw: { width: side, height: side, channels: 1 } }).png().toBuffer(), grey };
+  return {
+    png: await sharp(Buffer.from(grey), { raw: { width: side, height: side, channels: 1 } })
+      .png()
+      .toBuffer(),
+    grey,
+  };
 }
 
 async function rgbaOf(png: Buffer) {

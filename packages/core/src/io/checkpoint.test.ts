@@ -46,9 +46,7 @@ describe('checkpoints', () => {
     saveCheckpoint(path, small);
     const other = new TransformerBlock(16, 2);
     expect(() => loadCheckpoint(path, other)).toThrow(/loadCheckpoint\(.*small\.safetensors\).*'norm1.weight' has shape \[8\]/);
-    expect(() => loadCheckpoint(path, small, { optimizer: new AdamW(small.namedParameters(), { lr: 1 }) })).toThrow(
-      /no optimizer state/,
-    );
+    expect(() => loadCheckpoint(path, small, { optimizer: new AdamW(small.namedParameters(), { lr: 1 }) })).toThrow(/no optimizer state/);
     small.dispose();
     other.dispose();
   });

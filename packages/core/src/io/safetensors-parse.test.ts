@@ -21,7 +21,7 @@ describe('parseSafetensors (bytes, no file system)', () => {
 
   it('decodes what writeSafetensors wrote, from a Uint8Array view at an offset and from an ArrayBuffer', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'ecamp-stp-')), 'w.safetensors');
-    writeSafetensors(path, { 'cls_token': tf.tensor3d([[[0.5, -1.25, 3]]]), n: { dtype: 'int32', shape: [2], data: Int32Array.from([4, -9]) } }, { format: 'x' });
+    writeSafetensors(path, { cls_token: tf.tensor3d([[[0.5, -1.25, 3]]]), n: { dtype: 'int32', shape: [2], data: Int32Array.from([4, -9]) } }, { format: 'x' });
     const file = readFileSync(path);
     // A view that does not start at its buffer's byte 0 (as Node's pooled Buffers and sliced fetch bodies do).
     const padded = new Uint8Array(file.length + 3);
@@ -38,7 +38,9 @@ describe('parseSafetensors (bytes, no file system)', () => {
 
   it('converts F16 and BF16 to float32', () => {
     const data = new Uint8Array([...new Uint8Array(new Uint16Array([0x3c00, 0xc000]).buffer), ...new Uint8Array(new Uint16Array([0x4040]).buffer)]);
-    const { tensors } = parseSafetensors(bytesOf({ h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] }, b: { dtype: 'BF16', shape: [1], data_offsets: [4, 6] } }, data));
+    const { tensors } = parseSafetensors(
+      bytesOf({ h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] }, b: { dtype: 'BF16', shape: [1], data_offsets: [4, 6] } }, data),
+    );
     expect(Array.from(tensors.h.data)).toEqual([1, -2]);
     expect(Array.from(tensors.b.data)).toEqual([3]);
   });

@@ -30,7 +30,13 @@ describe('safetensors', () => {
     const path = join(dir, 'a.safetensors');
     writeSafetensors(
       path,
-      { 'blocks.0.w': tf.tensor2d([[1.5, -2], [3, 4]]), ids: { dtype: 'int32', shape: [3], data: Int32Array.from([7, -1, 9]) } },
+      {
+        'blocks.0.w': tf.tensor2d([
+          [1.5, -2],
+          [3, 4],
+        ]),
+        ids: { dtype: 'int32', shape: [3], data: Int32Array.from([7, -1, 9]) },
+      },
       { step: '12' },
     );
     const { tensors, metadata } = readSafetensors(path);
@@ -83,9 +89,9 @@ describe('safetensors', () => {
     writeFileSync(bad, handMade({ z: { dtype: 'I64', shape: [1], bytes: big } }));
     expect(() => readSafetensors(bad)).toThrow(/tensor 'z' element 0 = 1099511627776 does not fit int32/);
     expect(() => readSafetensors(join(dir, 'missing.safetensors'))).toThrow(/cannot read .*missing\.safetensors/);
-    expect(() =>
-      writeSafetensors(join(dir, 'w.safetensors'), { q: { dtype: 'float32', shape: [3], data: new Float32Array(2) } }),
-    ).toThrow(/tensor 'q' shape \[3\] needs 3 values, has 2/);
+    expect(() => writeSafetensors(join(dir, 'w.safetensors'), { q: { dtype: 'float32', shape: [3], data: new Float32Array(2) } })).toThrow(
+      /tensor 'q' shape \[3\] needs 3 values, has 2/,
+    );
   });
 
   it('keeps the old file intact when a write fails', () => {

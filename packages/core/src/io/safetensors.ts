@@ -44,11 +44,7 @@ function pauseInWriteForTests(tmp: string): void {
  *
  * @example writeSafetensors('out.safetensors', { 'head.weight': w }, { step: '100' });
  */
-export function writeSafetensors(
-  path: string,
-  tensors: Record<string, WritableTensor>,
-  metadata: Record<string, string> = {},
-): void {
+export function writeSafetensors(path: string, tensors: Record<string, WritableTensor>, metadata: Record<string, string> = {}): void {
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;

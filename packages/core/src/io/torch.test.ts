@@ -8,7 +8,10 @@ describe('PyTorch layout conversion', () => {
   useBackend('cpu');
 
   it('torchLinearToTf transposes [out, in] → [in, out] for tensors and plain data', () => {
-    const w = tf.tensor2d([[1, 2, 3], [4, 5, 6]]); // out=2, in=3
+    const w = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]); // out=2, in=3
     const t = torchLinearToTf(w);
     expect(t.shape).toEqual([3, 2]);
     expect(Array.from(t.dataSync())).toEqual([1, 4, 2, 5, 3, 6]);

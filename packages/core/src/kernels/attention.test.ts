@@ -14,7 +14,10 @@ describe.each(BACKENDS)('scaledDotProductAttention on %s', (backend) => {
     q = tf.randomNormal([2, 2, 3, 4], 0, 1, 'float32', 13) as tf.Tensor4D;
     k = tf.randomNormal([2, 2, 5, 4], 0, 1, 'float32', 14) as tf.Tensor4D;
     v = tf.randomNormal([2, 2, 5, 4], 0, 1, 'float32', 15) as tf.Tensor4D;
-    mask = tf.tensor2d([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]]);
+    mask = tf.tensor2d([
+      [1, 1, 1, 1, 1],
+      [1, 1, 1, 0, 0],
+    ]);
   });
 
   it('matches a direct softmax(q·kᵀ·s)·v and gives padded keys zero probability', () => {

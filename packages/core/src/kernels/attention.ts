@@ -34,13 +34,7 @@ export interface AttentionCoreOptions {
  * @param v [B, H, M, hd]
  * @param scale usually hd^-0.5
  */
-export function scaledDotProductAttention(
-  q: tf.Tensor4D,
-  k: tf.Tensor4D,
-  v: tf.Tensor4D,
-  scale: number,
-  opts: AttentionCoreOptions = {},
-): AttentionCoreResult {
+export function scaledDotProductAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, scale: number, opts: AttentionCoreOptions = {}): AttentionCoreResult {
   const [b, h, n, hd] = q.shape;
   const m = k.shape[2];
   if (k.shape[0] !== b || k.shape[1] !== h || k.shape[3] !== hd || v.shape.join() !== k.shape.join()) {
@@ -71,9 +65,7 @@ export function scaledDotProductAttention(
     const p = tf.softmax(scores, -1) as tf.Tensor3D;
     const o = batchMatMulT(p, v3, false, false, strategy); // [G, N, hd]
     save([q3, k3, v3, p]);
-    const value = wantProbs
-      ? tf.concat([tf.reshape(o, [b, h, n, hd]), tf.reshape(p, [b, h, n, m])], 3)
-      : tf.reshape(o, [b, h, n, hd]);
+    const value = wantProbs ? tf.concat([tf.reshape(o, [b, h, n, hd]), tf.reshape(p, [b, h, n, m])], 3) : tf.reshape(o, [b, h, n, hd]);
     return {
       value,
       gradFunc: (dy, saved) => {
@@ -139,7 +131,15 @@ export function projectedAttention(
   const src = parts.map((p) => distinct.indexOf(p.tensor)) as [number, number, number];
   const headDim = inferHeadDim(parts, numHeads);
   const view = (p: ProjectedHeads) => [p.column, (p.tensor.shape[1] as number) * width(p), headDim, width(p)];
-  return nativeAttention(distinct, src, [view(q), view(k), view(v)], { b, h: numHeads, n, m, hd: headDim, scale }, 'tokens', opts.keyPaddingMask, opts.returnProbs ?? false) as {
+  return nativeAttention(
+    distinct,
+    src,
+    [view(q), view(k), view(v)],
+    { b, h: numHeads, n, m, hd: headDim, scale },
+    'tokens',
+    opts.keyPaddingMask,
+    opts.returnProbs ?? false,
+  ) as {
     output: tf.Tensor3D;
     probs?: tf.Tensor4D;
   };

@@ -49,19 +49,9 @@ export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, strategy?: BatchMatM
  * @param b [G, K, M] (or [G, M, K] with transposeB)
  * @returns [G, N, M]
  */
-export function batchMatMulT(
-  a: tf.Tensor3D,
-  b: tf.Tensor3D,
-  transposeA = false,
-  transposeB = false,
-  strategy?: BatchMatMulStrategy,
-): tf.Tensor3D {
+export function batchMatMulT(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false, transposeB = false, strategy?: BatchMatMulStrategy): tf.Tensor3D {
   if (tf.getBackend() !== 'wasm') return tf.matMul(a, b, transposeA, transposeB);
   return tf.tidy(() =>
-    batchMatMul(
-      transposeA ? (tf.transpose(a, [0, 2, 1]) as tf.Tensor3D) : a,
-      transposeB ? (tf.transpose(b, [0, 2, 1]) as tf.Tensor3D) : b,
-      strategy,
-    ),
+    batchMatMul(transposeA ? (tf.transpose(a, [0, 2, 1]) as tf.Tensor3D) : a, transposeB ? (tf.transpose(b, [0, 2, 1]) as tf.Tensor3D) : b, strategy),
   );
 }

@@ -27,7 +27,17 @@ describe.each(BACKENDS)('conv2d on %s', (backend) => {
   });
 
   it('im2col rows times the reshaped kernel equal the convolution', () => {
-    const cols = im2col(tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]) as tf.Tensor4D, 3, 3, 1);
+    const cols = im2col(
+      tf.pad(x, [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ]) as tf.Tensor4D,
+      3,
+      3,
+      1,
+    );
     const viaGemm = tf.matMul(cols, tf.reshape(w, [27, 4])).reshape([2, 5, 6, 4]);
     expect(tf.max(tf.abs(tf.sub(viaGemm, tf.conv2d(x, w, 1, 'same')))).dataSync()[0]).toBeLessThan(1e-4);
   });
@@ -36,11 +46,7 @@ describe.each(BACKENDS)('conv2d on %s', (backend) => {
     const b = tf.randomNormal([4], 0, 1, 'float32', 12);
     for (const stride of [1, 2]) {
       for (const padding of ['same', 'valid', 1] as const) {
-        const r = checkGradients(
-          (a, k, bi) => conv2d(a as tf.Tensor4D, k as tf.Tensor4D, bi as tf.Tensor1D, { stride, padding }),
-          [x, w, b],
-          { probes: 8 },
-        );
+        const r = checkGradients((a, k, bi) => conv2d(a as tf.Tensor4D, k as tf.Tensor4D, bi as tf.Tensor1D, { stride, padding }), [x, w, b], { probes: 8 });
         expect(r.maxRelError, `stride ${stride} padding ${padding}`).toBeLessThan(1e-2);
       }
     }

@@ -14,14 +14,7 @@ export interface Conv2dOptions {
 }
 
 /** Explicit [top, bottom, left, right] padding for an input of size h×w. */
-export function conv2dPadAmounts(
-  h: number,
-  w: number,
-  kh: number,
-  kw: number,
-  stride: number,
-  padding: Conv2dPadding,
-): [number, number, number, number] {
+export function conv2dPadAmounts(h: number, w: number, kh: number, kw: number, stride: number, padding: Conv2dPadding): [number, number, number, number] {
   if (typeof padding === 'number') {
     if (!Number.isInteger(padding) || padding < 0) throw new Error(`conv2d: padding ${padding} must be a non-negative integer`);
     return [padding, padding, padding, padding];
@@ -41,9 +34,7 @@ function offsetView(xp: tf.Tensor4D, i: number, j: number, ho: number, wo: numbe
   const [b, , , c] = xp.shape;
   const span = [b, (ho - 1) * stride + 1, (wo - 1) * stride + 1, c];
   return (
-    stride === 1
-      ? tf.slice(xp, [0, i, j, 0], span)
-      : tf.stridedSlice(xp, [0, i, j, 0], [b, i + span[1], j + span[2], c], [1, stride, stride, 1])
+    stride === 1 ? tf.slice(xp, [0, i, j, 0], span) : tf.stridedSlice(xp, [0, i, j, 0], [b, i + span[1], j + span[2], c], [1, stride, stride, 1])
   ) as tf.Tensor4D;
 }
 
@@ -117,13 +108,25 @@ function inputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, padded: [number, number,
     let d: tf.Tensor4D = dy;
     if (stride > 1) {
       // Insert stride − 1 zeros between rows and columns of dy.
-      const z = tf.pad(tf.reshape(dy, [b, ho, 1, wo, 1, cout]), [[0, 0], [0, 0], [0, stride - 1], [0, 0], [0, stride - 1], [0, 0]]);
+      const z = tf.pad(tf.reshape(dy, [b, ho, 1, wo, 1, cout]), [
+        [0, 0],
+        [0, 0],
+        [0, stride - 1],
+        [0, 0],
+        [0, stride - 1],
+        [0, 0],
+      ]);
       const dilated = tf.reshape(z, [b, ho * stride, wo * stride, cout]);
       d = tf.slice(dilated, [0, 0, 0, 0], [b, (ho - 1) * stride + 1, (wo - 1) * stride + 1, cout]) as tf.Tensor4D;
     }
     const [dh, dw] = [d.shape[1], d.shape[2]];
     // Rows of the padded input beyond the last window get no gradient: pad to exactly Hp × Wp.
-    const full = tf.pad(d, [[0, 0], [kh - 1, hp - dh], [kw - 1, wp - dw], [0, 0]]) as tf.Tensor4D;
+    const full = tf.pad(d, [
+      [0, 0],
+      [kh - 1, hp - dh],
+      [kw - 1, wp - dw],
+      [0, 0],
+    ]) as tf.Tensor4D;
     const flipped = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D; // [kh, kw, O, C]
     return tf.conv2d(full, flipped, 1, 'valid') as tf.Tensor4D;
   });
@@ -155,11 +158,23 @@ export function conv2d(x: tf.Tensor4D, weight: tf.Tensor4D, bias?: tf.Tensor1D, 
   const padded = (pt | pb | pl | pr) !== 0;
   if (isNativeBackend() && x.dtype === 'float32') {
     // The native backend has Conv2D and both backprop kernels: tfjs's own gradient applies.
-    const y = tf.conv2d(x, weight, stride, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+    const y = tf.conv2d(x, weight, stride, [
+      [0, 0],
+      [pt, pb],
+      [pl, pr],
+      [0, 0],
+    ]);
     return bias === undefined ? y : tf.add(y, bias);
   }
   const core = customOp(([xi, wi], save) => {
-    const xp = padded ? tf.pad(xi, [[0, 0], [pt, pb], [pl, pr], [0, 0]]) : xi;
+    const xp = padded
+      ? tf.pad(xi, [
+          [0, 0],
+          [pt, pb],
+          [pl, pr],
+          [0, 0],
+        ])
+      : xi;
     save([xp, wi]);
     return {
       value: tf.conv2d(xp as tf.Tensor4D, wi as tf.Tensor4D, stride, 'valid'),

@@ -32,7 +32,8 @@ function inside(o: CropOrigin, h: number, w: number, size: [number, number]): { 
 export function cropWindows(x: tf.Tensor4D, origins: readonly CropOrigin[], size: [number, number]): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   if (origins.length !== b) throw new Error(`cropWindows: ${origins.length} origins for a batch of ${b}`);
-  if (!(size[0] > 0 && size[1] > 0 && Number.isInteger(size[0]) && Number.isInteger(size[1]))) throw new Error(`cropWindows: size [${size}] must be positive integers`);
+  if (!(size[0] > 0 && size[1] > 0 && Number.isInteger(size[0]) && Number.isInteger(size[1])))
+    throw new Error(`cropWindows: size [${size}] must be positive integers`);
   origins.forEach((o, k) => {
     if (!Number.isInteger(o.top) || !Number.isInteger(o.left)) throw new Error(`cropWindows: origin ${k} (${o.top}, ${o.left}) must be integers`);
   });
@@ -41,7 +42,11 @@ export function cropWindows(x: tf.Tensor4D, origins: readonly CropOrigin[], size
     const value = isNativeBackend() && xi.dtype === 'float32' ? nativeCrop(xi as tf.Tensor4D, origins, size) : tfCrop(xi as tf.Tensor4D, origins, size);
     return {
       value,
-      gradFunc: (dy) => [isNativeBackend() && dy.dtype === 'float32' ? nativeUncrop(dy as tf.Tensor4D, origins, [b, h, w, c]) : tfUncrop(dy as tf.Tensor4D, origins, [b, h, w, c])],
+      gradFunc: (dy) => [
+        isNativeBackend() && dy.dtype === 'float32'
+          ? nativeUncrop(dy as tf.Tensor4D, origins, [b, h, w, c])
+          : tfUncrop(dy as tf.Tensor4D, origins, [b, h, w, c]),
+      ],
     };
   });
   return op(x) as tf.Tensor4D;
@@ -54,7 +59,12 @@ export function cropWindows(x: tf.Tensor4D, origins: readonly CropOrigin[], size
           const r = inside(o, h, w, [sh, sw]);
           if (r.y1 <= r.y0 || r.x1 <= r.x0) return tf.zeros([1, sh, sw, c]);
           const part = tf.slice(xi, [k, r.y0, r.x0, 0], [1, r.y1 - r.y0, r.x1 - r.x0, c]);
-          return tf.pad(part, [[0, 0], [r.y0 - o.top, o.top + sh - r.y1], [r.x0 - o.left, o.left + sw - r.x1], [0, 0]]);
+          return tf.pad(part, [
+            [0, 0],
+            [r.y0 - o.top, o.top + sh - r.y1],
+            [r.x0 - o.left, o.left + sw - r.x1],
+            [0, 0],
+          ]);
         }),
         0,
       ),
@@ -69,7 +79,12 @@ export function cropWindows(x: tf.Tensor4D, origins: readonly CropOrigin[], size
           const r = inside(o, h, w, [ch, cw]);
           if (r.y1 <= r.y0 || r.x1 <= r.x0) return tf.zeros([1, shape[1], shape[2], c]);
           const part = tf.slice(dy, [k, r.y0 - o.top, r.x0 - o.left, 0], [1, r.y1 - r.y0, r.x1 - r.x0, c]);
-          return tf.pad(part, [[0, 0], [r.y0, h - r.y1], [r.x0, w - r.x1], [0, 0]]);
+          return tf.pad(part, [
+            [0, 0],
+            [r.y0, h - r.y1],
+            [r.x0, w - r.x1],
+            [0, 0],
+          ]);
         }),
         0,
       ),
@@ -84,7 +99,12 @@ function copyCrops(from: tf.Tensor4D, to: tf.TensorInfo, toShape: number[], orig
   const [, h, w, c] = big;
   const bigStrides = stridesOf(big);
   const cropStrides = stridesOf([big[0], size[0], size[1], c]);
-  requireNative().fill(heapOf(backend), toShape.reduce((a, d) => a * d, 1), offsetOf(backend, to), 0);
+  requireNative().fill(
+    heapOf(backend),
+    toShape.reduce((a, d) => a * d, 1),
+    offsetOf(backend, to),
+    0,
+  );
   origins.forEach((o, k) => {
     const r = inside(o, h, w, size);
     if (r.y1 <= r.y0 || r.x1 <= r.x0) return;

@@ -13,6 +13,12 @@ describe('customOp', () => {
     });
     const x = tf.tensor1d([1, 2]);
     expect(Array.from(f(x).dataSync())).toEqual([1, 4]);
-    expect(Array.from(tf.grad((v: tf.Tensor) => tf.sum(f(v)))(x).dataSync())).toEqual([3, 3]);
+    expect(
+      Array.from(
+        tf
+          .grad((v: tf.Tensor) => tf.sum(f(v)))(x)
+          .dataSync(),
+      ),
+    ).toEqual([3, 3]);
   });
 });

@@ -8,8 +8,22 @@ describe.each(BACKENDS)('gatherRows on %s', (backend) => {
   useBackend(backend);
 
   it('looks up rows for any id shape', () => {
-    const table = tf.tensor2d([[0, 1], [10, 11], [20, 21]]);
-    const out = gatherRows(table, tf.tensor2d([[2, 0], [1, 1]], [2, 2], 'int32'));
+    const table = tf.tensor2d([
+      [0, 1],
+      [10, 11],
+      [20, 21],
+    ]);
+    const out = gatherRows(
+      table,
+      tf.tensor2d(
+        [
+          [2, 0],
+          [1, 1],
+        ],
+        [2, 2],
+        'int32',
+      ),
+    );
     expect(out.shape).toEqual([2, 2, 2]);
     expect(Array.from(out.dataSync())).toEqual([20, 21, 0, 1, 10, 11, 10, 11]);
   });

@@ -21,9 +21,7 @@ export function gatherRows(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
     save([flatIds]);
     return {
       value: tf.reshape(tf.gather(tf.reshape(t, [numRows, d]), flatIds), outShape),
-      gradFunc: (dy, saved) => [
-        tf.reshape(scatterAddRows(saved[0], tf.reshape(dy, [ids.size, d]), numRows), table.shape),
-      ],
+      gradFunc: (dy, saved) => [tf.reshape(scatterAddRows(saved[0], tf.reshape(dy, [ids.size, d]), numRows), table.shape)],
     };
   });
   return f(table);

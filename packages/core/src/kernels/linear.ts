@@ -63,11 +63,7 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Te
       gradFunc: (dy, saved) => {
         const [sx, sw] = saved;
         const dy2 = tf.reshape(dy, [rows, outF]);
-        return [
-          tf.reshape(matMul2d(dy2, sw, false, true), xi.shape),
-          matMul2d(sx, dy2, true, false),
-          tf.sum(dy2, 0),
-        ];
+        return [tf.reshape(matMul2d(dy2, sw, false, true), xi.shape), matMul2d(sx, dy2, true, false), tf.sum(dy2, 0)];
       },
     };
   });

@@ -16,9 +16,7 @@ export function depthToSpace(x: tf.Tensor4D, r: number): tf.Tensor4D {
     throw new Error(`depthToSpace: channels ${cr} not divisible by r²=${r * r}`);
   }
   const c = cr / (r * r);
-  return tf.tidy(() =>
-    tf.reshape(tf.transpose(tf.reshape(x, [b, h, w, r, r, c]), [0, 1, 3, 2, 4, 5]), [b, h * r, w * r, c]),
-  );
+  return tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(x, [b, h, w, r, r, c]), [0, 1, 3, 2, 4, 5]), [b, h * r, w * r, c]));
 }
 
 /** Alias of {@link depthToSpace} (NHWC, TF channel order). */

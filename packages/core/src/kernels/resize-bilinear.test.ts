@@ -16,7 +16,11 @@ describe.each(BACKENDS)('resizeBilinear on %s', (backend) => {
 
   it('matches tf.image.resizeBilinear forward (half-pixel centres) for up- and down-sampling', () => {
     const x = tf.randomNormal([2, 5, 7, 3], 0, 1, 'float32', 19) as tf.Tensor4D;
-    for (const size of [[10, 14], [3, 4], [5, 9]] as Array<[number, number]>) {
+    for (const size of [
+      [10, 14],
+      [3, 4],
+      [5, 9],
+    ] as Array<[number, number]>) {
       const ref = tf.image.resizeBilinear(x, size, false, true);
       expect(tf.max(tf.abs(tf.sub(resizeBilinear(x, size), ref))).dataSync()[0]).toBeLessThan(1e-5);
       const refAc = tf.image.resizeBilinear(x, size, true, false);

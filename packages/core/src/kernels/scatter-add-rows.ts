@@ -15,7 +15,7 @@ import { tf } from '../tf.js';
  */
 export function scatterAddRows(ids: tf.Tensor, updates: tf.Tensor, numRows: number): tf.Tensor {
   const n = ids.size;
-  const d = n === 0 ? updates.shape[updates.rank - 1] ?? 1 : updates.size / n;
+  const d = n === 0 ? (updates.shape[updates.rank - 1] ?? 1) : updates.size / n;
   if (!Number.isInteger(d)) throw new Error(`scatterAddRows: updates [${updates.shape}] do not match ${n} ids`);
   if (n === 0) return tf.zeros([numRows, d]);
   const idv = ids.dataSync();

@@ -8,7 +8,11 @@ describe.each(BACKENDS)('softmaxCrossEntropyWithIntLabels on %s', (backend) => {
   useBackend(backend);
 
   it('equals −log softmax at the label and ignores negative labels', () => {
-    const logits = tf.tensor2d([[1, 2, 3], [0, 0, 0], [5, 1, 1]]);
+    const logits = tf.tensor2d([
+      [1, 2, 3],
+      [0, 0, 0],
+      [5, 1, 1],
+    ]);
     const loss = softmaxCrossEntropyWithIntLabels(logits, tf.tensor1d([2, 1, -100], 'int32')).dataSync();
     const lse0 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
     expect(loss[0]).toBeCloseTo(lse0 - 3, 5);
@@ -28,8 +32,6 @@ describe.each(BACKENDS)('softmaxCrossEntropyWithIntLabels on %s', (backend) => {
   });
 
   it('rejects labels >= V, naming the row', () => {
-    expect(() => softmaxCrossEntropyWithIntLabels(tf.zeros([2, 3]), tf.tensor1d([0, 3], 'int32'))).toThrow(
-      /label 3 at row 1 is >= V=3/,
-    );
+    expect(() => softmaxCrossEntropyWithIntLabels(tf.zeros([2, 3]), tf.tensor1d([0, 3], 'int32'))).toThrow(/label 3 at row 1 is >= V=3/);
   });
 });

@@ -26,7 +26,9 @@ export function softmaxCrossEntropyWithIntLabels(logits: tf.Tensor, labels: tf.T
       save([lg, intLabels, lse]);
       return {
         value: loss,
-        gradFunc: (dy, [slg, slabels, slse]) => [tf.engine().runKernel(FUSED.crossEntropyGrad, { logits: slg, labels: slabels, lse: slse, dy }, {}) as tf.Tensor],
+        gradFunc: (dy, [slg, slabels, slse]) => [
+          tf.engine().runKernel(FUSED.crossEntropyGrad, { logits: slg, labels: slabels, lse: slse, dy }, {}) as tf.Tensor,
+        ],
       };
     });
     const result = fused(logits);

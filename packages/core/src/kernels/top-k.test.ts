@@ -16,7 +16,10 @@ describe.each(BACKENDS)('topK on %s', (backend) => {
   });
 
   it('routes the gradient to the selected elements only (finite differences)', () => {
-    const x = tf.tensor2d([[0.1, 2.0, -1.0, 0.7], [3.0, -2.0, 0.5, 1.5]]);
+    const x = tf.tensor2d([
+      [0.1, 2.0, -1.0, 0.7],
+      [3.0, -2.0, 0.5, 1.5],
+    ]);
     const g = tf.grad((a: tf.Tensor) => tf.sum(topK(a, 2).values))(x);
     expect(Array.from(g.dataSync())).toEqual([0, 1, 0, 1, 1, 0, 0, 1]);
     // well-separated values so the ±eps probes do not change the selection

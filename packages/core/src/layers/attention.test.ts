@@ -6,7 +6,20 @@ import { checkGradients } from '../testing/grad-check.js';
 import { MultiHeadAttention } from './attention.js';
 
 /** Straightforward reference: per-head loops over plain tensors, timm column order. */
-function reference(x: tf.Tensor, ctx: tf.Tensor, wq: tf.Tensor, bq: tf.Tensor, wk: tf.Tensor, bk: tf.Tensor, wv: tf.Tensor, bv: tf.Tensor, wo: tf.Tensor, bo: tf.Tensor, heads: number, mask?: tf.Tensor): tf.Tensor {
+function reference(
+  x: tf.Tensor,
+  ctx: tf.Tensor,
+  wq: tf.Tensor,
+  bq: tf.Tensor,
+  wk: tf.Tensor,
+  bk: tf.Tensor,
+  wv: tf.Tensor,
+  bv: tf.Tensor,
+  wo: tf.Tensor,
+  bo: tf.Tensor,
+  heads: number,
+  mask?: tf.Tensor,
+): tf.Tensor {
   const [b, n, d] = x.shape as number[];
   const m = ctx.shape[1] as number;
   const hd = d / heads;
@@ -33,7 +46,10 @@ describe.each(BACKENDS)('MultiHeadAttention on %s', (backend) => {
     expect(attn.namedParameters().map((p) => p.name)).toEqual(['qkv.weight', 'qkv.bias', 'proj.weight', 'proj.bias']);
     tf.tidy(() => attn.qkv!.bias!.assign(tf.randomNormal([24], 0, 0.5, 'float32', 9)));
     const x = tf.randomNormal([2, 4, 8], 0, 1, 'float32', 2);
-    const mask = tf.tensor2d([[1, 1, 1, 1], [1, 1, 0, 0]]);
+    const mask = tf.tensor2d([
+      [1, 1, 1, 1],
+      [1, 1, 0, 0],
+    ]);
     const { output, attention } = attn.forward(x, { keyPaddingMask: mask, returnAttention: true });
     const [wq, wk, wv] = tf.split(attn.qkv!.weight, 3, 1);
     const [bq, bk, bv] = tf.split(attn.qkv!.bias!, 3, 0);
@@ -47,9 +63,7 @@ describe.each(BACKENDS)('MultiHeadAttention on %s', (backend) => {
 
   it('cross-attention has q, kv, proj (or k, v) and attends to the context', () => {
     const attn = new MultiHeadAttention(8, 2, { kvDim: 6, rng: new Rng(2) });
-    expect(attn.namedParameters().map((p) => p.name)).toEqual([
-      'q.weight', 'q.bias', 'kv.weight', 'kv.bias', 'proj.weight', 'proj.bias',
-    ]);
+    expect(attn.namedParameters().map((p) => p.name)).toEqual(['q.weight', 'q.bias', 'kv.weight', 'kv.bias', 'proj.weight', 'proj.bias']);
     const x = tf.randomNormal([2, 3, 8], 0, 1, 'float32', 3);
     const ctx = tf.randomNormal([2, 5, 6], 0, 1, 'float32', 4);
     const { output, attention } = attn.forward(x, { context: ctx, returnAttention: true });
@@ -58,9 +72,7 @@ describe.each(BACKENDS)('MultiHeadAttention on %s', (backend) => {
     const ref = reference(x, ctx, attn.q!.weight, attn.q!.bias!, wk, bk, wv, bv, attn.proj.weight, attn.proj.bias!, 2);
     expect(tf.max(tf.abs(tf.sub(output, ref))).dataSync()[0]).toBeLessThan(1e-4);
     expect(attention!.shape).toEqual([2, 2, 3, 5]);
-    expect(
-      checkGradients((xi, ci) => attn.forward(xi, { context: ci }).output, [x, ctx]).maxRelError,
-    ).toBeLessThan(1e-2);
+    expect(checkGradients((xi, ci) => attn.forward(xi, { context: ci }).output, [x, ctx]).maxRelError).toBeLessThan(1e-2);
     const split = new MultiHeadAttention(8, 2, { kvDim: 6, fusedKv: false, qkvBias: false });
     expect(split.namedParameters().map((p) => p.name)).toEqual(['q.weight', 'k.weight', 'v.weight', 'proj.weight', 'proj.bias']);
     expect(split.forward(x, { context: ctx }).output.shape).toEqual([2, 3, 8]);
@@ -70,9 +82,12 @@ describe.each(BACKENDS)('MultiHeadAttention on %s', (backend) => {
 
   it('unfused self-attention names q, k, v', () => {
     const attn = new MultiHeadAttention(8, 4, { fusedQkv: false });
-    expect(attn.namedParameters().map((p) => p.name).slice(0, 6)).toEqual([
-      'q.weight', 'q.bias', 'k.weight', 'k.bias', 'v.weight', 'v.bias',
-    ]);
+    expect(
+      attn
+        .namedParameters()
+        .map((p) => p.name)
+        .slice(0, 6),
+    ).toEqual(['q.weight', 'q.bias', 'k.weight', 'k.bias', 'v.weight', 'v.bias']);
     expect(attn.forward(tf.ones([1, 2, 8])).output.shape).toEqual([1, 2, 8]);
     attn.dispose();
   });

@@ -37,8 +37,7 @@ export class Linear extends Module {
     const rng = opts.rng ?? new Rng(0);
     const init = opts.init ?? 'xavier';
     const shape = [inFeatures, outFeatures];
-    const w =
-      init === 'xavier' ? xavierUniform(shape, rng) : init === 'truncnormal' ? truncNormal(shape, rng, 0.02) : init(shape, rng);
+    const w = init === 'xavier' ? xavierUniform(shape, rng) : init === 'truncnormal' ? truncNormal(shape, rng, 0.02) : init(shape, rng);
     this.weight = this.addParameter('weight', w);
     if (opts.bias ?? true) this.bias = this.addParameter('bias', tf.zeros([outFeatures]));
   }

@@ -44,15 +44,9 @@ export class TransformerBlock extends Module {
     const rng = opts.rng ?? new Rng(0);
     const eps = opts.eps ?? 1e-6;
     this.norm1 = this.addModule('norm1', new LayerNorm(dim, { eps }));
-    this.attn = this.addModule(
-      'attn',
-      new MultiHeadAttention(dim, numHeads, { qkvBias: opts.qkvBias ?? true, init: opts.init, rng: rng.fork('attn') }),
-    );
+    this.attn = this.addModule('attn', new MultiHeadAttention(dim, numHeads, { qkvBias: opts.qkvBias ?? true, init: opts.init, rng: rng.fork('attn') }));
     this.norm2 = this.addModule('norm2', new LayerNorm(dim, { eps }));
-    this.mlp = this.addModule(
-      'mlp',
-      new Mlp(dim, Math.round(dim * (opts.mlpRatio ?? 4)), { init: opts.init, rng: rng.fork('mlp') }),
-    );
+    this.mlp = this.addModule('mlp', new Mlp(dim, Math.round(dim * (opts.mlpRatio ?? 4)), { init: opts.init, rng: rng.fork('mlp') }));
   }
 
   /**

@@ -18,7 +18,14 @@ import { registerNativeGradients } from './gradients.js';
 import { NATIVE_BACKEND, nativeAddon, nativeInfo, setNativeAddon } from './runtime.js';
 
 /** Every kernel the native backend replaces or adds. */
-export const NATIVE_KERNELS: readonly NativeKernel[] = [...matMulKernels, ...convKernels, ...memoryKernels, ...elementwiseKernels, ...fusedKernels, ...blockKernels];
+export const NATIVE_KERNELS: readonly NativeKernel[] = [
+  ...matMulKernels,
+  ...convKernels,
+  ...memoryKernels,
+  ...elementwiseKernels,
+  ...fusedKernels,
+  ...blockKernels,
+];
 
 /** Outcome of {@link loadNativeBackend}. */
 export type NativeBackendResult = { ok: true; info: NativeInfo } | { ok: false; reason: string };

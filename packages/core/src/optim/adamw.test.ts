@@ -29,16 +29,53 @@ describe.each(BACKENDS)('AdamW on %s', (backend) => {
     const w = param('w', [1.0, -2.0], true);
     const b = param('b', [0.5, 0.5], false);
     const opt = new AdamW([w, b], { lr: 0.1, weightDecay: 0.05 });
-    const gs = [[0.3, -0.1], [0.2, 0.4], [-0.5, 0.05]];
+    const gs = [
+      [0.3, -0.1],
+      [0.2, 0.4],
+      [-0.5, 0.05],
+    ];
     for (const g of gs) {
       const grads = { w: tf.tensor1d(g), b: tf.tensor1d(g) };
       expect(opt.step(grads).applied).toBe(true);
     }
     const wv = w.variable.dataSync();
     const bv = b.variable.dataSync();
-    expect(wv[0]).toBeCloseTo(torchAdamW(1.0, gs.map((g) => g[0]), 0.1, 0.05, 0.9, 0.95, 1e-8), 5);
-    expect(wv[1]).toBeCloseTo(torchAdamW(-2.0, gs.map((g) => g[1]), 0.1, 0.05, 0.9, 0.95, 1e-8), 5);
-    expect(bv[0]).toBeCloseTo(torchAdamW(0.5, gs.map((g) => g[0]), 0.1, 0, 0.9, 0.95, 1e-8), 5);
+    expect(wv[0]).toBeCloseTo(
+      torchAdamW(
+        1.0,
+        gs.map((g) => g[0]),
+        0.1,
+        0.05,
+        0.9,
+        0.95,
+        1e-8,
+      ),
+      5,
+    );
+    expect(wv[1]).toBeCloseTo(
+      torchAdamW(
+        -2.0,
+        gs.map((g) => g[1]),
+        0.1,
+        0.05,
+        0.9,
+        0.95,
+        1e-8,
+      ),
+      5,
+    );
+    expect(bv[0]).toBeCloseTo(
+      torchAdamW(
+        0.5,
+        gs.map((g) => g[0]),
+        0.1,
+        0,
+        0.9,
+        0.95,
+        1e-8,
+      ),
+      5,
+    );
     expect(opt.stepCount).toBe(3);
   });
 

@@ -45,9 +45,26 @@ describe.each(BACKENDS)('trainStep on %s', (backend) => {
 
   it('trains every layer, lowers the loss and leaks no tensors', () => {
     const model = new Tiny(new Rng(1));
-    const ids = tf.tensor2d([[1, 2, 3, 4], [5, 6, 0, 0]], [2, 4], 'int32');
-    const mask = tf.tensor2d([[1, 1, 1, 1], [1, 1, 0, 0]]);
-    const keep = tf.tensor2d([[0, 3], [2, 1]], [2, 2], 'int32');
+    const ids = tf.tensor2d(
+      [
+        [1, 2, 3, 4],
+        [5, 6, 0, 0],
+      ],
+      [2, 4],
+      'int32',
+    );
+    const mask = tf.tensor2d([
+      [1, 1, 1, 1],
+      [1, 1, 0, 0],
+    ]);
+    const keep = tf.tensor2d(
+      [
+        [0, 3],
+        [2, 1],
+      ],
+      [2, 2],
+      'int32',
+    );
     const labels = tf.tensor1d([7, 8, 9, 10, 11, 12, -100, -100], 'int32');
     const opt = new AdamW(model.namedParameters(), { lr: 1e-2 });
     const first = trainStep(model, () => model.loss(ids, mask, keep, labels), opt, { maxGradNorm: 1 });
@@ -59,7 +76,12 @@ describe.each(BACKENDS)('trainStep on %s', (backend) => {
     expect(last.loss).toBeLessThan(first.loss);
     // every parameter receives a gradient
     const { loss, grads } = namedGradients(model.namedParameters(), () => model.loss(ids, mask, keep, labels));
-    expect(Object.keys(grads).sort()).toEqual(model.namedParameters().map((p) => p.name).sort());
+    expect(Object.keys(grads).sort()).toEqual(
+      model
+        .namedParameters()
+        .map((p) => p.name)
+        .sort(),
+    );
     loss.dispose();
     Object.values(grads).forEach((g) => g.dispose());
     opt.dispose();
@@ -67,9 +89,23 @@ describe.each(BACKENDS)('trainStep on %s', (backend) => {
   });
 
   it('is deterministic: the same seed gives bit-identical losses', () => {
-    const ids = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8]], [2, 4], 'int32');
+    const ids = tf.tensor2d(
+      [
+        [1, 2, 3, 4],
+        [5, 6, 7, 8],
+      ],
+      [2, 4],
+      'int32',
+    );
     const mask = tf.ones([2, 4]);
-    const keep = tf.tensor2d([[1, 2], [3, 0]], [2, 2], 'int32');
+    const keep = tf.tensor2d(
+      [
+        [1, 2],
+        [3, 0],
+      ],
+      [2, 2],
+      'int32',
+    );
     const labels = tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8], 'int32');
     const run = () => {
       const model = new Tiny(new Rng(7));

@@ -27,12 +27,12 @@ export function disposeGrads(grads: NamedGrads): void {
  * Gradients of `lossFn` w.r.t. trainable parameters, keyed by dotted name.
  * The caller owns the returned loss and gradients.
  */
-export function namedGradients(
-  params: Parameter[],
-  lossFn: () => tf.Scalar,
-): { loss: tf.Scalar; grads: NamedGrads } {
+export function namedGradients(params: Parameter[], lossFn: () => tf.Scalar): { loss: tf.Scalar; grads: NamedGrads } {
   const trainable = params.filter((p) => p.variable.trainable);
-  const { value, grads } = tf.variableGrads(lossFn, trainable.map((p) => p.variable));
+  const { value, grads } = tf.variableGrads(
+    lossFn,
+    trainable.map((p) => p.variable),
+  );
   const named: NamedGrads = {};
   for (const p of trainable) {
     const g = grads[p.variable.name];
@@ -51,12 +51,7 @@ export function namedGradients(
  *
  * @example const r = trainStep(model, () => loss(model, batch), opt, { maxGradNorm: 1 });
  */
-export function trainStep(
-  target: Module | Parameter[],
-  lossFn: () => tf.Scalar,
-  optimizer: AdamW,
-  opts: TrainStepOptions = {},
-): TrainStepResult {
+export function trainStep(target: Module | Parameter[], lossFn: () => tf.Scalar, optimizer: AdamW, opts: TrainStepOptions = {}): TrainStepResult {
   const params = target instanceof Module ? target.namedParameters() : target;
   if (opts.lr !== undefined) optimizer.setLr(opts.lr);
   const { loss, grads } = namedGradients(params, lossFn);

@@ -28,11 +28,7 @@ export interface GradCheckResult {
  * const r = checkGradients((x, w) => linear(x, w), [x, w]);
  * expect(r.maxRelError).toBeLessThan(2e-2);
  */
-export function checkGradients(
-  f: (...xs: tf.Tensor[]) => tf.Tensor,
-  inputs: tf.Tensor[],
-  opts: GradCheckOptions = {},
-): GradCheckResult {
+export function checkGradients(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], opts: GradCheckOptions = {}): GradCheckResult {
   const eps = opts.eps ?? 1e-2;
   const probes = opts.probes ?? 12;
   const rng = new Rng(opts.seed ?? 1234);

@@ -22,7 +22,10 @@ describe('ecamp-synth CLI', () => {
     const dir = await mkdtemp(join(tmpdir(), 'ecamp-cli-'));
     dirs.push(dir);
     let text = '';
-    const code = await main(['--out', join(dir, 'set'), '-n', '3', '--seed', '5', '--size', '448', '--sheet', join(dir, 'sheet.png'), '--sheet-count', '2'], (s) => (text += s));
+    const code = await main(
+      ['--out', join(dir, 'set'), '-n', '3', '--seed', '5', '--size', '448', '--sheet', join(dir, 'sheet.png'), '--sheet-count', '2'],
+      (s) => (text += s),
+    );
     expect(code).toBe(0);
     expect(text).toMatch(/wrote 3 images/);
     const manifest = JSON.parse(await readFile(join(dir, 'set', 'manifest.json'), 'utf8'));

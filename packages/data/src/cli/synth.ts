@@ -92,7 +92,11 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     const secs = (performance.now() - t0) / 1000;
     if (!values.quiet) {
       out(`\nwrote ${n} images to ${values.out} in ${secs.toFixed(1)} s (${(n / secs).toFixed(1)} images/s)\n`);
-      out(`labels: ${Object.entries(manifest.labelCounts).map(([k, v]) => `${k} ${v}`).join(', ')}; normal ${manifest.normalCount}\n`);
+      out(
+        `labels: ${Object.entries(manifest.labelCounts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}; normal ${manifest.normalCount}\n`,
+      );
       out(`splits: train ${manifest.splits.train}, val ${manifest.splits.val}, test ${manifest.splits.test}\n`);
     }
   }

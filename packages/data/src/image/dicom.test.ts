@@ -16,7 +16,14 @@ describe('decodeDicom', () => {
   });
 
   it('inverts MONOCHROME1 and applies the rescale before the window', () => {
-    const bytes = writeTestDicom({ width: 2, height: 1, pixels: [10, 20], photometric: 'MONOCHROME1', rescale: { slope: 2, intercept: -20 }, window: { center: 10.5, width: 21 } });
+    const bytes = writeTestDicom({
+      width: 2,
+      height: 1,
+      pixels: [10, 20],
+      photometric: 'MONOCHROME1',
+      rescale: { slope: 2, intercept: -20 },
+      window: { center: 10.5, width: 21 },
+    });
     const d = decodeDicom(bytes, 'm1.dcm');
     // Rescaled 0 and 20 → window [0, 20] → 0 and 1 → inverted 1 and 0.
     expect(Array.from(d.data)).toEqual([65535, 0]);
@@ -53,8 +60,12 @@ describe('decodeDicom', () => {
       expect(msg).toMatch(/^t\.dcm: not a readable DICOM file, truncated or corrupt \((dicomParser|littleEndian)[^)]*(past end of buffer|buffer overrun)\)$/);
       expect(msg.length).toBeLessThan(200);
     }
-    expect(() => decodeDicom(writeTestDicom({ width: 20000, height: 20000, pixels: [1, 2] }), 'h.dcm', { maxPixels: 1e6, minSide: 16 })).toThrow(/h\.dcm: image is 20000×20000 \(400,000,000 pixels\), over the limit of 1,000,000 pixels/);
-    expect(() => decodeDicom(writeTestDicom({ width: 20000, height: 20000, pixels: [1, 2] }), 'h.dcm')).toThrow('h.dcm: DICOM Pixel Data holds 4 bytes, 20000×20000×16 bit needs 800000000 (truncated?)');
+    expect(() => decodeDicom(writeTestDicom({ width: 20000, height: 20000, pixels: [1, 2] }), 'h.dcm', { maxPixels: 1e6, minSide: 16 })).toThrow(
+      /h\.dcm: image is 20000×20000 \(400,000,000 pixels\), over the limit of 1,000,000 pixels/,
+    );
+    expect(() => decodeDicom(writeTestDicom({ width: 20000, height: 20000, pixels: [1, 2] }), 'h.dcm')).toThrow(
+      'h.dcm: DICOM Pixel Data holds 4 bytes, 20000×20000×16 bit needs 800000000 (truncated?)',
+    );
     expect(() => decodeDicom(writeTestDicom({ width: 4, height: 0, pixels: [1, 2] }), 'z.dcm')).toThrow('z.dcm: DICOM image is 4×0 (Columns × Rows): empty');
     expect(readDicomSize(good.subarray(0, 150))).toBeNull();
     expect(readDicomSize(good)).toEqual({ width: 16, height: 12 });

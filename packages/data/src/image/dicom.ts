@@ -72,7 +72,9 @@ export function decodeDicom(bytes: Uint8Array, name: string, limits?: ImageLimit
   }
   const ts = ds.string('x00020010')?.trim() ?? '1.2.840.10008.1.2';
   if (!(ts in UNCOMPRESSED_TRANSFER_SYNTAXES)) {
-    throw new Error(`${name}: unsupported DICOM transfer syntax ${ts} (compressed pixel data); supported: ${Object.keys(UNCOMPRESSED_TRANSFER_SYNTAXES).join(', ')}`);
+    throw new Error(
+      `${name}: unsupported DICOM transfer syntax ${ts} (compressed pixel data); supported: ${Object.keys(UNCOMPRESSED_TRANSFER_SYNTAXES).join(', ')}`,
+    );
   }
   const rows = ds.uint16('x00280010');
   const cols = ds.uint16('x00280011');
@@ -81,7 +83,8 @@ export function decodeDicom(bytes: Uint8Array, name: string, limits?: ImageLimit
   const samples = ds.uint16('x00280002') ?? 1;
   const photometric = (ds.string('x00280004') ?? 'MONOCHROME2').trim();
   const pixel = ds.elements.x7fe00010;
-  if (rows === undefined || cols === undefined) throw new Error(`${name}: DICOM field ${rows === undefined ? 'Rows (0028,0010)' : 'Columns (0028,0011)'} missing`);
+  if (rows === undefined || cols === undefined)
+    throw new Error(`${name}: DICOM field ${rows === undefined ? 'Rows (0028,0010)' : 'Columns (0028,0011)'} missing`);
   if (!rows || !cols) throw new Error(`${name}: DICOM image is ${cols}×${rows} (Columns × Rows): empty`);
   if (limits) checkImageSize(cols, rows, limits, name);
   if (!pixel) throw new Error(`${name}: DICOM has no Pixel Data (7FE0,0010)`);
@@ -91,7 +94,8 @@ export function decodeDicom(bytes: Uint8Array, name: string, limits?: ImageLimit
   if (bitsAllocated !== 8 && bitsAllocated !== 16) throw new Error(`${name}: unsupported DICOM Bits Allocated ${bitsAllocated} (need 8 or 16)`);
   const n = rows * cols;
   const needed = (n * bitsAllocated) / 8;
-  if (pixel.length < needed) throw new Error(`${name}: DICOM Pixel Data holds ${pixel.length} bytes, ${rows}×${cols}×${bitsAllocated} bit needs ${needed} (truncated?)`);
+  if (pixel.length < needed)
+    throw new Error(`${name}: DICOM Pixel Data holds ${pixel.length} bytes, ${rows}×${cols}×${bitsAllocated} bit needs ${needed} (truncated?)`);
   const bigEndian = ts === '1.2.840.10008.1.2.2';
   const view = new DataView(ds.byteArray.buffer, ds.byteArray.byteOffset + pixel.dataOffset, needed);
   const slope = ds.floatString('x00281053') ?? 1;

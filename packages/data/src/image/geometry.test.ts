@@ -20,7 +20,12 @@ describe('geometry', () => {
   });
 
   it('maps points and boxes through crop, resize and flip', () => {
-    const g: TransformGeometry = { sourceSize: { width: 200, height: 100 }, crop: { x: 50, y: 0, w: 100, h: 100 }, flip: false, outSize: { width: 400, height: 400 } };
+    const g: TransformGeometry = {
+      sourceSize: { width: 200, height: 100 },
+      crop: { x: 50, y: 0, w: 100, h: 100 },
+      flip: false,
+      outSize: { width: 400, height: 400 },
+    };
     expect(mapPoint(g, 50, 0)).toEqual({ x: 0, y: 0 });
     expect(mapPoint(g, 150, 100)).toEqual({ x: 400, y: 400 });
     expect(mapBox(g, [60, 10, 70, 20])).toEqual([40, 40, 80, 80]);

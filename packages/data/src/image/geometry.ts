@@ -34,7 +34,13 @@ export interface TransformGeometry {
  * up to 10 tries of area ∈ scale·W·H and log-uniform aspect ratio w/h ∈ ratio;
  * then a centre crop with the ratio clamped into range.
  */
-export function sampleResizedCrop(rng: Rng, width: number, height: number, scale: [number, number] = [0.2, 1], ratio: [number, number] = [3 / 4, 4 / 3]): CropBox {
+export function sampleResizedCrop(
+  rng: Rng,
+  width: number,
+  height: number,
+  scale: [number, number] = [0.2, 1],
+  ratio: [number, number] = [3 / 4, 4 / 3],
+): CropBox {
   const area = width * height;
   const logLo = Math.log(ratio[0]);
   const logHi = Math.log(ratio[1]);

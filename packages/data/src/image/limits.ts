@@ -35,9 +35,15 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 /** Throws an `image-size` {@link ImageInputError} when `width × height` is outside `limits`. */
 export function checkImageSize(width: number, height: number, limits: ImageLimits, name: string): void {
   if (width * height > limits.maxPixels) {
-    throw new ImageInputError('image-size', `${name}: image is ${width}×${height} (${fmt(width * height)} pixels), over the limit of ${fmt(limits.maxPixels)} pixels (maxPixels); refused before decoding`);
+    throw new ImageInputError(
+      'image-size',
+      `${name}: image is ${width}×${height} (${fmt(width * height)} pixels), over the limit of ${fmt(limits.maxPixels)} pixels (maxPixels); refused before decoding`,
+    );
   }
   if (Math.min(width, height) < limits.minSide) {
-    throw new ImageInputError('image-size', `${name}: image is ${width}×${height}, under the minimum of ${limits.minSide} px a side (minSide); refused before decoding`);
+    throw new ImageInputError(
+      'image-size',
+      `${name}: image is ${width}×${height}, under the minimum of ${limits.minSide} px a side (minSide); refused before decoding`,
+    );
   }
 }

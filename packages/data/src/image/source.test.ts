@@ -15,10 +15,19 @@ describe('openImage', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ecamp-img-'));
     const grey = Buffer.from(Uint8Array.from({ length: 40 * 30 }, (_, i) => i % 256));
-    await sharp(grey, { raw: { width: 40, height: 30, channels: 1 } }).toColourspace('b-w').png().toFile(join(dir, 'g8.png'));
-    await sharp(grey, { raw: { width: 40, height: 30, channels: 1 } }).toColourspace('b-w').jpeg().toFile(join(dir, 'g.jpg'));
+    await sharp(grey, { raw: { width: 40, height: 30, channels: 1 } })
+      .toColourspace('b-w')
+      .png()
+      .toFile(join(dir, 'g8.png'));
+    await sharp(grey, { raw: { width: 40, height: 30, channels: 1 } })
+      .toColourspace('b-w')
+      .jpeg()
+      .toFile(join(dir, 'g.jpg'));
     const g16 = new Uint16Array(40 * 30).fill(50000);
-    await sharp(g16, { raw: { width: 40, height: 30, channels: 1 } }).toColourspace('grey16').png().toFile(join(dir, 'g16.png'));
+    await sharp(g16, { raw: { width: 40, height: 30, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toFile(join(dir, 'g16.png'));
     await writeFile(join(dir, 'x.dcm'), writeTestDicom({ width: 8, height: 4, pixels: Array.from({ length: 32 }, (_, i) => i * 100) }));
     await writeFile(join(dir, 'broken.png'), Buffer.from('not a png at all'));
   });
@@ -56,12 +65,18 @@ describe('openImage', () => {
     const huge = blankPng(20000, 20000);
     expect(huge.length).toBeLessThan(100_000);
     const t0 = performance.now();
-    await expect(openImage(huge, 'huge.png')).rejects.toThrow('huge.png: image is 20000×20000 (400,000,000 pixels), over the limit of 67,108,864 pixels (maxPixels); refused before decoding');
-    const jpg = await sharp(Buffer.alloc(64 * 64, 128), { raw: { width: 64, height: 64, channels: 1 } }).jpeg().toBuffer();
+    await expect(openImage(huge, 'huge.png')).rejects.toThrow(
+      'huge.png: image is 20000×20000 (400,000,000 pixels), over the limit of 67,108,864 pixels (maxPixels); refused before decoding',
+    );
+    const jpg = await sharp(Buffer.alloc(64 * 64, 128), { raw: { width: 64, height: 64, channels: 1 } })
+      .jpeg()
+      .toBuffer();
     await expect(openImage(jpegClaimingSize(jpg, 20000, 20000), 'huge.jpg')).rejects.toThrow(/huge\.jpg: image is 20000×20000 .*refused before decoding/);
     // Decoding 400 M pixels would take seconds and gigabytes; the header read takes milliseconds.
     expect(performance.now() - t0).toBeLessThan(1000);
-    const dot = await sharp(Buffer.from([7]), { raw: { width: 1, height: 1, channels: 1 } }).png().toBuffer();
+    const dot = await sharp(Buffer.from([7]), { raw: { width: 1, height: 1, channels: 1 } })
+      .png()
+      .toBuffer();
     await openImage(dot, 'dot.png').catch((e: ImageInputError) => reasons.push(`${e.reason}: ${e.message}`));
     expect(reasons).toEqual(['image-size: dot.png: image is 1×1, under the minimum of 16 px a side (minSide); refused before decoding']);
     // Limits are options: a lower minimum lets the 1 × 1 image through.
@@ -92,7 +107,10 @@ describe('openImage', () => {
 
 describe('openImage with known info', () => {
   it('skips the header read but decodes the same pixels', async () => {
-    const png = await sharp(Buffer.from(Uint8Array.from({ length: 256 }, (_, i) => i)), { raw: { width: 16, height: 16, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+    const png = await sharp(Buffer.from(Uint8Array.from({ length: 256 }, (_, i) => i)), { raw: { width: 16, height: 16, channels: 1 } })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer();
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
     const d = mkdtempSync(join(tmpdir(), 'ecamp-known-'));
     const p = join(d, 'k.png');

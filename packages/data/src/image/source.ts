@@ -88,7 +88,12 @@ async function readDicomFile(path: string, name: string, limits: ImageLimits): P
  * non-DICOM file) skips the header read: the loader uses it from the second
  * epoch on.
  */
-export async function openImage(input: string | Uint8Array, name = typeof input === 'string' ? input : '<buffer>', known?: ImageInfo, options: OpenImageOptions = {}): Promise<OpenedImage> {
+export async function openImage(
+  input: string | Uint8Array,
+  name = typeof input === 'string' ? input : '<buffer>',
+  known?: ImageInfo,
+  options: OpenImageOptions = {},
+): Promise<OpenedImage> {
   const limits: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...options.limits };
   if (known && typeof input === 'string' && !DICOM_EXT.test(input)) {
     return { name, ...known, pipeline: encodedPipeline(input, known.channels, known.bitDepth, limits.maxPixels) };

@@ -12,7 +12,10 @@ async function ramp() {
   const h = 384;
   const px = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) px[y * w + x] = Math.floor(x / 2);
-  const png = await sharp(Buffer.from(px), { raw: { width: w, height: h, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+  const png = await sharp(Buffer.from(px), { raw: { width: w, height: h, channels: 1 } })
+    .toColourspace('b-w')
+    .png()
+    .toBuffer();
   return openImage(png, 'ramp.png');
 }
 
@@ -82,7 +85,13 @@ describe('downstreamTransform and transformMask', () => {
     const h = 384;
     const m = new Uint8Array(w * h);
     for (let y = 100; y < 200; y++) for (let x = 300; x < 400; x++) m[y * w + x] = 255;
-    const mask = await openImage(await sharp(Buffer.from(m), { raw: { width: w, height: h, channels: 1 } }).toColourspace('b-w').png().toBuffer(), 'mask.png');
+    const mask = await openImage(
+      await sharp(Buffer.from(m), { raw: { width: w, height: h, channels: 1 } })
+        .toColourspace('b-w')
+        .png()
+        .toBuffer(),
+      'mask.png',
+    );
     const img = await ramp();
     const r = await pretrainTransform(img, Rng.sfc32(2), { scale: [0.6, 0.6] });
     const out = await transformMask(mask, r);
@@ -105,7 +114,10 @@ describe('16-bit sources', () => {
   it('keep 16-bit precision through the transform', async () => {
     const w = 64;
     const px = new Uint16Array(w * w).fill(1000); // 1000/65535 ≈ 0.0153: 8-bit would round it to 4/255 ≈ 0.0157
-    const png = await sharp(px, { raw: { width: w, height: w, channels: 1 } }).toColourspace('grey16').png().toBuffer();
+    const png = await sharp(px, { raw: { width: w, height: w, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toBuffer();
     const img = await openImage(png, 'g16.png');
     const r = await downstreamTransform(img, { size: 32, norm: { mean: 0, std: 1 } });
     expect(r.pixels[16 * 32 * 3 + 48]).toBeCloseTo(1000 / 65535, 6);

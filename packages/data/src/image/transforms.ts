@@ -43,7 +43,16 @@ export interface PretrainTransformOptions {
   offset?: number;
 }
 
-async function render(img: OpenedImage, crop: CropBox, outW: number, outH: number, flip: boolean, norm: { mean: number; std: number }, out?: Float32Array, offset = 0): Promise<TransformResult> {
+async function render(
+  img: OpenedImage,
+  crop: CropBox,
+  outW: number,
+  outH: number,
+  flip: boolean,
+  norm: { mean: number; std: number },
+  out?: Float32Array,
+  offset = 0,
+): Promise<TransformResult> {
   let p = img.pipeline().extract({ left: crop.x, top: crop.y, width: crop.w, height: crop.h }).resize(outW, outH, { kernel: 'cubic', fit: 'fill' });
   if (flip) p = p.flop();
   let raw: Buffer;

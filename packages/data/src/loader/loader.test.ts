@@ -69,25 +69,46 @@ describe('Loader', () => {
     expect(batches[0].ids).not.toContain('ghost');
     expect(batches[0].size).toBe(5);
     expect(log.summary()).toEqual({ 'missing-image': 1 });
-    await expect(take(new Loader({ records: [broken], batchSize: 1, seed: 2, size: 32, onBadSample: 'fail' }), 1)).rejects.toThrow(/reports\.csv:99 \(field "image"\): missing-image: .*ghost\.png/);
+    await expect(take(new Loader({ records: [broken], batchSize: 1, seed: 2, size: 32, onBadSample: 'fail' }), 1)).rejects.toThrow(
+      /reports\.csv:99 \(field "image"\): missing-image: .*ghost\.png/,
+    );
   });
 
   it('skips every kind of bad image once, counted by reason, and still yields every good record in order', async () => {
     const bad = (id: string, path: string, line: number): PretrainRecord => ({ ...records[0], id, imagePath: path, origin: { file: 'list.csv', line } });
     writeFileSync(join(dir, 'junk.png'), 'not a png');
     writeFileSync(join(dir, 'huge.png'), blankPng(20000, 20000));
-    writeFileSync(join(dir, 'dot.png'), await sharp(Buffer.from([9]), { raw: { width: 1, height: 1, channels: 1 } }).png().toBuffer());
+    writeFileSync(
+      join(dir, 'dot.png'),
+      await sharp(Buffer.from([9]), { raw: { width: 1, height: 1, channels: 1 } })
+        .png()
+        .toBuffer(),
+    );
     const good = records.slice(0, 4);
-    const mixed = [bad('junk', join(dir, 'junk.png'), 2), good[0], bad('huge', join(dir, 'huge.png'), 4), good[1], good[2], bad('dot', join(dir, 'dot.png'), 7), bad('gone', join(dir, 'gone.png'), 8), good[3]];
+    const mixed = [
+      bad('junk', join(dir, 'junk.png'), 2),
+      good[0],
+      bad('huge', join(dir, 'huge.png'), 4),
+      good[1],
+      good[2],
+      bad('dot', join(dir, 'dot.png'), 7),
+      bad('gone', join(dir, 'gone.png'), 8),
+      good[3],
+    ];
     const lines: string[] = [];
     const log = new BadSampleLog('skip', (l) => lines.push(l));
-    const batches = await take(new Loader({ records: mixed, batchSize: 3, seed: 0, size: 32, epochs: 2, shuffle: false, dropLast: false, badSamples: log }), 10);
+    const batches = await take(
+      new Loader({ records: mixed, batchSize: 3, seed: 0, size: 32, epochs: 2, shuffle: false, dropLast: false, badSamples: log }),
+      10,
+    );
     expect(batches.map((b) => b.ids)).toEqual([good.slice(0, 3).map((r) => r.id), [good[3].id], good.slice(0, 3).map((r) => r.id), [good[3].id]]);
     // Counted once each, not once per epoch.
     expect(log.summary()).toEqual({ 'corrupt-image': 1, 'image-size': 2, 'missing-image': 1 });
     expect(lines).toEqual([
       expect.stringMatching(/^\[skip\] list\.csv:2 \(field "image"\): corrupt-image: .*junk\.png: cannot decode image/),
-      expect.stringMatching(/^\[skip\] list\.csv:4 \(field "image"\): image-size: .*huge\.png: image is 20000×20000 \(400,000,000 pixels\), over the limit .*refused before decoding$/),
+      expect.stringMatching(
+        /^\[skip\] list\.csv:4 \(field "image"\): image-size: .*huge\.png: image is 20000×20000 \(400,000,000 pixels\), over the limit .*refused before decoding$/,
+      ),
       expect.stringMatching(/^\[skip\] list\.csv:7 \(field "image"\): image-size: .*dot\.png: image is 1×1, under the minimum of 16 px a side/),
       expect.stringMatching(/^\[skip\] list\.csv:8 \(field "image"\): missing-image: .*gone\.png: cannot read image file \(ENOENT\)$/),
     ]);
@@ -98,10 +119,15 @@ describe('Loader', () => {
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const ghost = (k: number): PretrainRecord => ({ ...records[0], id: `g${k}`, imagePath: join(dir, `ghost${k}.png`), origin: { file: 'r.csv', line: 10 + k } });
-      await expect(take(new Loader({ records: [ghost(1), ghost(2), ghost(3), ...records], batchSize: 2, seed: 0, size: 32, shuffle: false, onBadSample: 'fail' }), 1)).rejects.toThrow(
-        /^r\.csv:11 \(field "image"\): missing-image: .*ghost1\.png/,
-      );
+      const ghost = (k: number): PretrainRecord => ({
+        ...records[0],
+        id: `g${k}`,
+        imagePath: join(dir, `ghost${k}.png`),
+        origin: { file: 'r.csv', line: 10 + k },
+      });
+      await expect(
+        take(new Loader({ records: [ghost(1), ghost(2), ghost(3), ...records], batchSize: 2, seed: 0, size: 32, shuffle: false, onBadSample: 'fail' }), 1),
+      ).rejects.toThrow(/^r\.csv:11 \(field "image"\): missing-image: .*ghost1\.png/);
       await new Promise((r) => setTimeout(r, 100));
       expect(unhandled).toEqual([]);
     } finally {
@@ -113,14 +139,17 @@ describe('Loader', () => {
     const ghost: PretrainRecord = { ...records[0], id: 'ghost', imagePath: join(dir, 'ghost.png'), origin: { file: 'r.csv', line: 3 } };
     const log = new BadSampleLog('skip', () => {});
     // No `epochs`: the trainer's loader cycles forever, so this used to hang.
-    await expect(take(new Loader({ records: [ghost, { ...ghost, imagePath: join(dir, 'ghost2.png') }], batchSize: 1, seed: 0, size: 32, badSamples: log }), 1)).rejects.toThrow(
-      'Loader: epoch 0 gave no batch: 0 of 2 records decoded, batch size 1; skipped 2 (missing-image 2)',
-    );
+    await expect(
+      take(new Loader({ records: [ghost, { ...ghost, imagePath: join(dir, 'ghost2.png') }], batchSize: 1, seed: 0, size: 32, badSamples: log }), 1),
+    ).rejects.toThrow('Loader: epoch 0 gave no batch: 0 of 2 records decoded, batch size 1; skipped 2 (missing-image 2)');
     await expect(take(new Loader({ records: records.slice(0, 3), batchSize: 4, seed: 0, size: 32 }), 1)).rejects.toThrow(
       'Loader: epoch 0 gave no batch: 3 of 3 records decoded, batch size 4 (a last partial batch is dropped); skipped 0',
     );
     // Resumed near the end of an epoch, a short remainder is not an error: the next epoch gives batches.
-    const resumed = await take(new Loader({ records, batchSize: 4, seed: 0, size: 32, position: { ...new Loader({ records, batchSize: 4, seed: 0 }).position, index: 5 } }), 1);
+    const resumed = await take(
+      new Loader({ records, batchSize: 4, seed: 0, size: 32, position: { ...new Loader({ records, batchSize: 4, seed: 0 }).position, index: 5 } }),
+      1,
+    );
     expect(resumed[0].position.epoch).toBe(1);
   });
 

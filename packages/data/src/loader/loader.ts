@@ -110,7 +110,8 @@ export class Loader implements AsyncIterable<Batch> {
   private readonly failed = new Set<number>();
 
   constructor(options: LoaderOptions) {
-    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`Loader: batchSize must be a positive integer, got ${options.batchSize}`);
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1)
+      throw new Error(`Loader: batchSize must be a positive integer, got ${options.batchSize}`);
     if (options.records.length === 0) throw new Error('Loader: no records');
     this.opts = options;
     this.batchSize = options.batchSize;
@@ -148,7 +149,12 @@ export class Loader implements AsyncIterable<Batch> {
       return { pixels: r.view448, geometry: r };
     } catch (err) {
       const message = (err as Error).message;
-      const reason = err instanceof ImageInputError ? err.reason : /ENOENT|no such file|cannot read image file|does not exist|file is missing/i.test(message) ? 'missing-image' : 'corrupt-image';
+      const reason =
+        err instanceof ImageInputError
+          ? err.reason
+          : /ENOENT|no such file|cannot read image file|does not exist|file is missing/i.test(message)
+            ? 'missing-image'
+            : 'corrupt-image';
       return { failure: reason, message };
     }
   }

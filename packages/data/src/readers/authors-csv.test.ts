@@ -76,7 +76,9 @@ describe('readAuthorsCsv', () => {
         expect.stringMatching(/w\.csv:7 \(field "label_j"\).*got "1\.5"$/),
       ]);
       expect(lines).toContainEqual(expect.stringMatching(/r\.csv:4 \(field "effusion"\): bad-value: label must be 0 or 1, got ""$/));
-      expect(() => readAuthorsCsv({ csvPath: join(u.dir, 'r.csv'), windowsCsvPath: join(u.dir, 'w.csv'), onBadSample: 'fail' })).toThrow(/w\.csv:5 \(field "label_i"\): bad-value: window offset must be 0, 1 or 2, got "3"/);
+      expect(() => readAuthorsCsv({ csvPath: join(u.dir, 'r.csv'), windowsCsvPath: join(u.dir, 'w.csv'), onBadSample: 'fail' })).toThrow(
+        /w\.csv:5 \(field "label_i"\): bad-value: window offset must be 0, 1 or 2, got "3"/,
+      );
     } finally {
       u.cleanup();
     }
@@ -92,7 +94,9 @@ describe('readAuthorsCsv', () => {
         ['b', 'B.'],
       ]);
       expect(log.summary()).toEqual({ duplicate: 2 });
-      expect(() => readAuthorsCsv({ csvPath: join(u.dir, 'r.csv'), onBadSample: 'fail' })).toThrow(/r\.csv:4 \(field "img_path"\): duplicate: ".*a\.png" already appears on line 2; the first row is kept/);
+      expect(() => readAuthorsCsv({ csvPath: join(u.dir, 'r.csv'), onBadSample: 'fail' })).toThrow(
+        /r\.csv:4 \(field "img_path"\): duplicate: ".*a\.png" already appears on line 2; the first row is kept/,
+      );
     } finally {
       u.cleanup();
     }

@@ -31,6 +31,8 @@ describe('FirstRows', () => {
     expect(lines).toEqual(['[skip] r.csv:7 (field "img_path"): duplicate: "a.png" already appears on line 2; the first row is kept']);
     const strict = new FirstRows(new BadSampleLog('fail'));
     strict.isFirst('k', { file: 'f.json', field: 'train.k' });
-    expect(() => strict.isFirst('k', { file: 'f.json', field: 'train.k' })).toThrow('f.json (field "train.k"): duplicate: "k" already appears; the first row is kept');
+    expect(() => strict.isFirst('k', { file: 'f.json', field: 'train.k' })).toThrow(
+      'f.json (field "train.k"): duplicate: "k" already appears; the first row is kept',
+    );
   });
 });

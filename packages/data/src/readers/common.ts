@@ -40,7 +40,11 @@ export class FirstRows {
       return true;
     }
     const at = this.first.get(key);
-    this.bad.report('duplicate', where, `"${key.length > 80 ? `${key.slice(0, 80)}…` : key}" already appears${at !== undefined ? ` on line ${at}` : ''}; the first row is kept`);
+    this.bad.report(
+      'duplicate',
+      where,
+      `"${key.length > 80 ? `${key.slice(0, 80)}…` : key}" already appears${at !== undefined ? ` on line ${at}` : ''}; the first row is kept`,
+    );
     return false;
   }
 }

@@ -43,14 +43,20 @@ describe('readCsvRows', () => {
     expect(log.summary()).toEqual({ 'unreadable-row': 2 });
     expect(lines[0]).toMatch(/^\[skip\] q\.csv:3 \(field "report"\): unreadable-row: a quote inside an unquoted field/);
     expect(lines[1]).toMatch(/^\[skip\] q\.csv:5 \(field "report"\): unreadable-row: text after the closing quote/);
-    expect(() => readCsvRows('q.csv', ['id'], new BadSampleLog('fail'), text)).toThrow(/^q\.csv:3 \(field "report"\): unreadable-row: a quote inside an unquoted field/);
+    expect(() => readCsvRows('q.csv', ['id'], new BadSampleLog('fail'), text)).toThrow(
+      /^q\.csv:3 \(field "report"\): unreadable-row: a quote inside an unquoted field/,
+    );
   });
 
   it('throws on a quote that never closes, naming the line it opens on and the field, and on a malformed header', () => {
     const text = 'id,report\n1,ok\n2,"never closed\n3,x\n4,y\n';
-    expect(() => readCsvRows('u.csv', ['id'], quiet(), text)).toThrow(/^u\.csv:3 \(field "report"\): unclosed quote: the quoted field that opens on line 3 never closes/);
+    expect(() => readCsvRows('u.csv', ['id'], quiet(), text)).toThrow(
+      /^u\.csv:3 \(field "report"\): unclosed quote: the quoted field that opens on line 3 never closes/,
+    );
     expect(() => readCsvRows('h.csv', [], quiet(), 'id,"report\n1,x\n')).toThrow(/^h\.csv:1: unclosed quote in the header line$/);
-    expect(() => readCsvRows('h.csv', [], quiet(), 'id,"report\n1,"x"\n')).toThrow(/^h\.csv:1: malformed header \(column 2, on line 2\): text after the closing quote/);
+    expect(() => readCsvRows('h.csv', [], quiet(), 'id,"report\n1,"x"\n')).toThrow(
+      /^h\.csv:1: malformed header \(column 2, on line 2\): text after the closing quote/,
+    );
     expect(() => readCsvRows('h.csv', [], quiet(), 'id,rep"ort\n1,x\n')).toThrow(/^h\.csv:1: malformed header \(column 2\): a quote inside an unquoted field/);
   });
 
@@ -60,7 +66,13 @@ describe('readCsvRows', () => {
       ['b', '2'],
       ['c', '3'],
     ];
-    for (const text of ['k,v\na,1\nb,2\nc,3\n', 'k,v\r\na,1\r\nb,2\r\nc,3\r\n', 'k,v\ra,1\rb,2\rc,3', 'k,v\r\na,1\nb,2\rc,3\r\n', '\uFEFFk,v\n\na,1\n   \nb,2\n\n\nc,3']) {
+    for (const text of [
+      'k,v\na,1\nb,2\nc,3\n',
+      'k,v\r\na,1\r\nb,2\r\nc,3\r\n',
+      'k,v\ra,1\rb,2\rc,3',
+      'k,v\r\na,1\nb,2\rc,3\r\n',
+      '\uFEFFk,v\n\na,1\n   \nb,2\n\n\nc,3',
+    ]) {
       const { rows, header } = readCsvRows('e.csv', ['k', 'v'], new BadSampleLog('fail'), text);
       expect(header).toEqual(['k', 'v']);
       expect(rows.map((r) => [r.values.k, r.values.v])).toEqual(want);
@@ -88,11 +100,15 @@ describe('readCsvRows', () => {
       const log = quiet();
       const latin = readCsvRows(join(t.dir, 'latin1.csv'), ['a', 'b'], log);
       expect(latin.rows.map((r) => r.values.a)).toEqual(['1', '3']);
-      expect(() => readCsvRows(join(t.dir, 'latin1.csv'), [], new BadSampleLog('fail'))).toThrow(/latin1\.csv:3 \(field "b"\): binary-data: not UTF-8: undecodable bytes at character 3/);
+      expect(() => readCsvRows(join(t.dir, 'latin1.csv'), [], new BadSampleLog('fail'))).toThrow(
+        /latin1\.csv:3 \(field "b"\): binary-data: not UTF-8: undecodable bytes at character 3/,
+      );
       const log2 = quiet();
       expect(readCsvRows(join(t.dir, 'nul.csv'), [], log2).rows.map((r) => r.values.a)).toEqual(['3']);
       expect(log2.summary()).toEqual({ 'binary-data': 2 });
-      expect(() => readCsvRows(join(t.dir, 'nul.csv'), [], new BadSampleLog('fail'))).toThrow(/nul\.csv:2 \(field "b"\): binary-data: binary data: a NUL byte at character 1/);
+      expect(() => readCsvRows(join(t.dir, 'nul.csv'), [], new BadSampleLog('fail'))).toThrow(
+        /nul\.csv:2 \(field "b"\): binary-data: binary data: a NUL byte at character 1/,
+      );
     } finally {
       t.cleanup();
     }

@@ -37,7 +37,9 @@ function decodeFile(file: string): { content: string; utf8: boolean } {
     throw new Error(`${file}: cannot read CSV (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
-    throw new Error(`${file}: the file is UTF-16 (byte-order mark ${buf[0].toString(16).toUpperCase()} ${buf[1].toString(16).toUpperCase()}); save it as UTF-8`);
+    throw new Error(
+      `${file}: the file is UTF-16 (byte-order mark ${buf[0].toString(16).toUpperCase()} ${buf[1].toString(16).toUpperCase()}); save it as UTF-8`,
+    );
   }
   try {
     return { content: buf.toString('utf8'), utf8: isUtf8(buf) };
@@ -66,7 +68,8 @@ export function readCsvRows(file: string, required: string[], bad: BadSampleLog,
     const on = head.error.line !== head.line ? `, on line ${head.error.line}` : '';
     throw new Error(`${file}:${head.line}: malformed header (column ${head.error.field + 1}${on}): ${head.error.message}`);
   }
-  if (head.fields.some((h) => h.includes('\0'))) throw new Error(`${file}:${head.line}: the header holds NUL bytes: not a UTF-8 text CSV (UTF-16 without a byte-order mark, or binary)`);
+  if (head.fields.some((h) => h.includes('\0')))
+    throw new Error(`${file}:${head.line}: the header holds NUL bytes: not a UTF-8 text CSV (UTF-16 without a byte-order mark, or binary)`);
   const header = head.fields.map((h) => h.trim());
   const firstAt = new Map<string, number>();
   header.forEach((h, i) => {

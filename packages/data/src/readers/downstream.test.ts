@@ -32,7 +32,9 @@ describe('downstream list readers', () => {
       ['img/b.png', [1, 0, 0], 2],
     ]);
     expect(log.summary()).toEqual({ 'unreadable-row': 1, 'bad-value': 1, 'missing-image': 1 });
-    expect(() => readClassificationList(join(t.dir, 'train.txt'), { onBadSample: 'fail' })).toThrow(/train\.txt:4: unreadable-row: 2 labels, earlier lines have 3/);
+    expect(() => readClassificationList(join(t.dir, 'train.txt'), { onBadSample: 'fail' })).toThrow(
+      /train\.txt:4: unreadable-row: 2 labels, earlier lines have 3/,
+    );
     expect(fractionListPath(t.dir, 10)).toBe(join(t.dir, 'train_10.txt'));
     expect(fractionListPath(t.dir, 100)).toBe(join(t.dir, 'train.txt'));
     expect(() => fractionListPath(t.dir, 1)).toThrow(/no 1 % list/);
@@ -85,7 +87,9 @@ describe('downstream list readers', () => {
     try {
       const lines: string[] = [];
       const log = new BadSampleLog('skip', (l) => lines.push(l));
-      expect(readClassificationList(join(u.dir, 'list.txt'), { badSamples: log }).map((r) => [r.imagePath.slice(u.dir.length + 1), r.labels, r.origin.line])).toEqual([
+      expect(
+        readClassificationList(join(u.dir, 'list.txt'), { badSamples: log }).map((r) => [r.imagePath.slice(u.dir.length + 1), r.labels, r.origin.line]),
+      ).toEqual([
         ['a.png', [0, 1], 1],
         ['b.png', [1, 0], 2],
       ]);
@@ -97,7 +101,10 @@ describe('downstream list readers', () => {
         expect.stringMatching(/boxes\.csv:5 \(field "image_path"\): missing-field: empty image path$/),
       ]);
       expect(readMaskCsv(join(u.dir, 'riga.csv'), { badSamples: log })).toHaveLength(1);
-      expect(lines.slice(4)).toEqual([expect.stringMatching(/riga\.csv:3 \(field "img_path"\): duplicate/), expect.stringMatching(/riga\.csv:4 \(field "mask_path"\): missing-field: empty path$/)]);
+      expect(lines.slice(4)).toEqual([
+        expect.stringMatching(/riga\.csv:3 \(field "img_path"\): duplicate/),
+        expect.stringMatching(/riga\.csv:4 \(field "mask_path"\): missing-field: empty path$/),
+      ]);
     } finally {
       u.cleanup();
     }

@@ -42,22 +42,25 @@ export function readClassificationList(file: string, options: ListOptions = {}):
   const out: ClassificationRecord[] = [];
   const seen = new FirstRows(bad);
   let width = -1;
-  text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).forEach((raw, k) => {
-    const line = k + 1;
-    const s = raw.trim();
-    if (!s) return;
-    const parts = s.split(/\s+/);
-    const labels = parts.slice(1).map(Number);
-    const badIdx = labels.findIndex((v) => !Number.isFinite(v));
-    if (parts.length < 2) return bad.report('unreadable-row', { file, line }, 'expected "path label …"');
-    if (badIdx >= 0) return bad.report('bad-value', { file, line, field: `label ${badIdx + 1}` }, `"${parts[badIdx + 1]}" is not a number`);
-    if (width < 0) width = labels.length;
-    else if (labels.length !== width) return bad.report('unreadable-row', { file, line }, `${labels.length} labels, earlier lines have ${width}`);
-    const imagePath = resolveUnder(root, parts[0]);
-    if (!seen.isFirst(imagePath, { file, line, field: 'path' })) return;
-    if (!imageOk(imagePath, options, bad, file, line, 'path')) return;
-    out.push({ imagePath, labels, origin: { file, line } });
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\r|\n/)
+    .forEach((raw, k) => {
+      const line = k + 1;
+      const s = raw.trim();
+      if (!s) return;
+      const parts = s.split(/\s+/);
+      const labels = parts.slice(1).map(Number);
+      const badIdx = labels.findIndex((v) => !Number.isFinite(v));
+      if (parts.length < 2) return bad.report('unreadable-row', { file, line }, 'expected "path label …"');
+      if (badIdx >= 0) return bad.report('bad-value', { file, line, field: `label ${badIdx + 1}` }, `"${parts[badIdx + 1]}" is not a number`);
+      if (width < 0) width = labels.length;
+      else if (labels.length !== width) return bad.report('unreadable-row', { file, line }, `${labels.length} labels, earlier lines have ${width}`);
+      const imagePath = resolveUnder(root, parts[0]);
+      if (!seen.isFirst(imagePath, { file, line, field: 'path' })) return;
+      if (!imageOk(imagePath, options, bad, file, line, 'path')) return;
+      out.push({ imagePath, labels, origin: { file, line } });
+    });
   return out;
 }
 
@@ -156,9 +159,22 @@ export function readBoxCsv(file: string, options: ListOptions = {}): BoxRecord[]
     }
     const ok =
       Array.isArray(boxes) &&
-      boxes.every((b) => Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v)) && b[0] >= 0 && b[1] >= 0 && b[2] > b[0] && b[3] > b[1]);
+      boxes.every(
+        (b) =>
+          Array.isArray(b) &&
+          b.length === 4 &&
+          b.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+          b[0] >= 0 &&
+          b[1] >= 0 &&
+          b[2] > b[0] &&
+          b[3] > b[1],
+      );
     if (!ok) {
-      bad.report('bad-value', { file, line: r.line, field: 'bbox' }, `expected [[x1,y1,x2,y2],…] with 0 ≤ x1 < x2, 0 ≤ y1 < y2, got ${r.values.bbox.slice(0, 60)}`);
+      bad.report(
+        'bad-value',
+        { file, line: r.line, field: 'bbox' },
+        `expected [[x1,y1,x2,y2],…] with 0 ≤ x1 < x2, 0 ≤ y1 < y2, got ${r.values.bbox.slice(0, 60)}`,
+      );
       continue;
     }
     const rel = r.values.image_path.trim();

@@ -29,8 +29,16 @@ describe('readFfaIr', () => {
   });
 
   it('names the line of a bad case, the line and column of a JSON syntax error, and refuses a non-object top level', () => {
-    const text = '{\n  "train": {\n    "c1": { "Image_path": ["c1/1.jpg"], "En_Report": "Leakage." },\n    "c2": null,\n    "c3": { "Image_path": ["c1/1.jpg"], "En_Report": "bad\\u0000byte" },\n    "c4": { "Image_path": [], "En_Report": "x" },\n    "c5": { "Image_path": ["c1/1.jpg"], "En_Report": 42 }\n  }\n}\n';
-    const u = tmpTree({ 'a.json': text, 'bad.json': '{\n  "train": {\n    "c1": { "Image_path": [] ,, }\n  }\n}', 'arr.json': '[1, 2]', 'null.json': 'null', 'split.json': '{"train": [1]}', 'c1/1.jpg': 'x' });
+    const text =
+      '{\n  "train": {\n    "c1": { "Image_path": ["c1/1.jpg"], "En_Report": "Leakage." },\n    "c2": null,\n    "c3": { "Image_path": ["c1/1.jpg"], "En_Report": "bad\\u0000byte" },\n    "c4": { "Image_path": [], "En_Report": "x" },\n    "c5": { "Image_path": ["c1/1.jpg"], "En_Report": 42 }\n  }\n}\n';
+    const u = tmpTree({
+      'a.json': text,
+      'bad.json': '{\n  "train": {\n    "c1": { "Image_path": [] ,, }\n  }\n}',
+      'arr.json': '[1, 2]',
+      'null.json': 'null',
+      'split.json': '{"train": [1]}',
+      'c1/1.jpg': 'x',
+    });
     try {
       const lines: string[] = [];
       const log = new BadSampleLog('skip', (l) => lines.push(l));

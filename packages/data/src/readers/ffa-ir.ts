@@ -62,11 +62,16 @@ export function readFfaIr(options: FfaIrOptions): PretrainRecord[] {
     const at = /at position (\d+)/.exec(msg);
     throw new Error(`${file}${at ? `:${lineColumn(text, Number(at[1]))}` : ''}: cannot read FFA-IR annotation JSON (${msg})`);
   }
-  if (!isObject(json)) throw new Error(`${file}: the top level must be an object of splits ("train", "val", "test"), got ${Array.isArray(json) ? 'an array' : String(json)}`);
+  if (!isObject(json))
+    throw new Error(`${file}: the top level must be an object of splits ("train", "val", "test"), got ${Array.isArray(json) ? 'an array' : String(json)}`);
   const split = options.split ?? 'train';
   const cases = json[split];
   if (!isObject(cases)) {
-    throw new Error(cases === undefined ? `${file}: missing split "${split}" (keys: ${Object.keys(json).join(', ')})` : `${file} (field "${split}"): the split must be an object of cases`);
+    throw new Error(
+      cases === undefined
+        ? `${file}: missing split "${split}" (keys: ${Object.keys(json).join(', ')})`
+        : `${file} (field "${split}"): the split must be an object of cases`,
+    );
   }
   const invalidUtf8 = !isUtf8(bytes);
   const root = options.imageRoot ?? dirname(file);
@@ -84,7 +89,11 @@ export function readFfaIr(options: FfaIrOptions): PretrainRecord[] {
   for (const [caseId, c] of Object.entries(cases)) {
     const where = { file, line: lineOf(caseId), field: `${split}.${caseId}` };
     if (!isObject(c)) {
-      bad.report('missing-field', where, `a case must be an object with Image_path and En_Report, got ${Array.isArray(c) ? 'an array' : JSON.stringify(c)?.slice(0, 40)}`);
+      bad.report(
+        'missing-field',
+        where,
+        `a case must be an object with Image_path and En_Report, got ${Array.isArray(c) ? 'an array' : JSON.stringify(c)?.slice(0, 40)}`,
+      );
       continue;
     }
     if (!Array.isArray(c.Image_path) || c.Image_path.length === 0 || c.Image_path.some((p) => typeof p !== 'string' || !p.trim())) {
@@ -98,7 +107,13 @@ export function readFfaIr(options: FfaIrOptions): PretrainRecord[] {
     }
     const report = typeof c.En_Report === 'string' ? normalizeWhitespace(c.En_Report) : '';
     if (!report) {
-      bad.report('empty-report', { ...where, field: `${where.field}.En_Report` }, typeof c.En_Report === 'string' || c.En_Report === undefined ? 'no English report' : `En_Report must be a string, got ${JSON.stringify(c.En_Report).slice(0, 40)}`);
+      bad.report(
+        'empty-report',
+        { ...where, field: `${where.field}.En_Report` },
+        typeof c.En_Report === 'string' || c.En_Report === undefined
+          ? 'no English report'
+          : `En_Report must be a string, got ${JSON.stringify(c.En_Report).slice(0, 40)}`,
+      );
       continue;
     }
     (c.Image_path as string[]).forEach((p, k) => {

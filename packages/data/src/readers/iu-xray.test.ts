@@ -7,8 +7,10 @@ import { readIuXray, readIuXrayReports } from './iu-xray.js';
 
 describe('IU X-ray readers', () => {
   const t = tmpTree({
-    'indiana_reports.csv': 'uid,MeSH,Problems,image,indication,comparison,findings,impression\n1,normal,normal,x,,,"The heart is normal.  Lungs clear.",No acute disease.\n2,Cardiomegaly/mild,Cardiomegaly,x,,,,\n',
-    'indiana_projections.csv': 'uid,filename,projection\n1,1_IM-0001-4001.dcm.png,Frontal\n1,1_IM-0001-3001.dcm.png,Lateral\n2,2_IM-0652-1001.dcm.png,Frontal\n',
+    'indiana_reports.csv':
+      'uid,MeSH,Problems,image,indication,comparison,findings,impression\n1,normal,normal,x,,,"The heart is normal.  Lungs clear.",No acute disease.\n2,Cardiomegaly/mild,Cardiomegaly,x,,,,\n',
+    'indiana_projections.csv':
+      'uid,filename,projection\n1,1_IM-0001-4001.dcm.png,Frontal\n1,1_IM-0001-3001.dcm.png,Lateral\n2,2_IM-0652-1001.dcm.png,Frontal\n',
     'images/1_IM-0001-4001.dcm.png': 'x',
   });
   afterAll(t.cleanup);

@@ -42,7 +42,10 @@ function readReports(reportsCsv: string, bad: BadSampleLog): { reports: IuReport
       bad.report('empty-report', { file: reportsCsv, line: r.line, field: 'findings' }, 'findings and impression are both empty');
       continue;
     }
-    const mesh = (r.values.MeSH ?? '').split(';').map((t) => t.trim()).filter(Boolean);
+    const mesh = (r.values.MeSH ?? '')
+      .split(';')
+      .map((t) => t.trim())
+      .filter(Boolean);
     reports.push({ uid, mesh, findings: s.findings, impression: s.impression, text: s.text, line: r.line });
   }
   return { reports, badUids };

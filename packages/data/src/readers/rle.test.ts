@@ -13,7 +13,7 @@ describe('SIIM run-length encoding', () => {
 
   it('round-trips random masks and writes -1 for an empty mask', () => {
     let s = 1;
-    const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
     const mask = new Uint8Array(17 * 11).map(() => (rand() < 0.3 ? 1 : 0));
     expect(Array.from(decodeSiimRle(encodeSiimRle(mask, 17, 11), 17, 11))).toEqual(Array.from(mask));
     expect(encodeSiimRle(new Uint8Array(6), 3, 2)).toBe('-1');

@@ -79,10 +79,7 @@ function insideLungShape(s: LungShape, u: number, v: number): boolean {
   // Diaphragm dome: lowest at the lateral costophrenic angle, peak at 55 % across.
   const baseLat = s.latMin + 0.6 * 0.04 * 0.04;
   const sAcross = clamp01((u - baseLat) / (s.medMax - baseLat));
-  const vBottom =
-    sAcross < 0.55
-      ? s.peakV + (s.cpV - s.peakV) * ((0.55 - sAcross) / 0.55) ** 2
-      : s.peakV + 0.06 * ((sAcross - 0.55) / 0.45) ** 2;
+  const vBottom = sAcross < 0.55 ? s.peakV + (s.cpV - s.peakV) * ((0.55 - sAcross) / 0.55) ** 2 : s.peakV + 0.06 * ((sAcross - 0.55) / 0.45) ** 2;
   return v <= vBottom;
 }
 
@@ -362,7 +359,14 @@ export function renderBones(g: ChestGeometry, rng: Rng, img: Float32Array): void
   for (let k = 0; k < 16; k++) {
     const v = 0.03 + k * 0.052;
     const body = [g.toPx(0.485, v), g.toPx(0.515, v)].map((p) => ({ x: p.x, y: p.y }));
-    strokeMax(bone, size, quadBezier(body[0], { x: (body[0].x + body[1].x) / 2, y: body[0].y }, body[1], 1), size * 0.02, 0.05, (r) => 0.6 + 0.4 * smoothstep(0.7, 0.95, r));
+    strokeMax(
+      bone,
+      size,
+      quadBezier(body[0], { x: (body[0].x + body[1].x) / 2, y: body[0].y }, body[1], 1),
+      size * 0.02,
+      0.05,
+      (r) => 0.6 + 0.4 * smoothstep(0.7, 0.95, r),
+    );
   }
   const soft = boxBlur(bone, size, 1, 1);
   const ribSoft = boxBlur(ribs, size, 1, 1);

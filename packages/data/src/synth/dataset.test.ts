@@ -44,7 +44,10 @@ describe('synthesizeDataset', () => {
     for (const sp of ['train', 'val', 'test'] as const) {
       const rows = parse(await readFile(join(out, `siim_${sp}.csv`)), { columns: true }) as { ImageId: string; EncodedPixels: string }[];
       for (const row of rows) {
-        const png = await sharp(join(out, 'masks', 'pneumothorax', `${row.ImageId}.png`)).toColourspace('b-w').raw().toBuffer();
+        const png = await sharp(join(out, 'masks', 'pneumothorax', `${row.ImageId}.png`))
+          .toColourspace('b-w')
+          .raw()
+          .toBuffer();
         const fromRle = decodeSiimRle(row.EncodedPixels, 448, 448);
         expect(fromRle.every((v, i) => v === (png[i] > 127 ? 1 : 0))).toBe(true);
         if (row.EncodedPixels !== '-1') positives++;

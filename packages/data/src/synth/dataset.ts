@@ -108,7 +108,10 @@ export function assignSplits(seed: number, n: number, trainFraction: number, val
  */
 export function fractionSubset<T>(items: T[], fraction: number, seed: number): T[] {
   const k = Math.max(1, Math.ceil(items.length * fraction));
-  const idx = Rng.sfc32(deriveSeed(seed, Math.round(fraction * 1e6))).shuffle(items.map((_, i) => i)).slice(0, k).sort((a, b) => a - b);
+  const idx = Rng.sfc32(deriveSeed(seed, Math.round(fraction * 1e6)))
+    .shuffle(items.map((_, i) => i))
+    .slice(0, k)
+    .sort((a, b) => a - b);
   return idx.map((i) => items[i]);
 }
 
@@ -137,7 +140,8 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
   if (options.reuseExisting) {
     const existing = await readManifest(join(outDir, 'manifest.json'));
     // The manifest is written last, so its presence means the set is complete.
-    if (existing && existing.seed === seed && existing.n === n && existing.size === size && JSON.stringify(existing.made) === JSON.stringify(made)) return existing;
+    if (existing && existing.seed === seed && existing.n === n && existing.size === size && JSON.stringify(existing.made) === JSON.stringify(made))
+      return existing;
   }
   const split = assignSplits(seed, n, made.trainFraction, made.valFraction);
   const concurrency = Math.max(1, options.concurrency ?? 4);

@@ -133,7 +133,7 @@ export function renderEffusion(g: ChestGeometry, img: Float32Array, spec: Extrac
         // Fill the soft lung edge too, else the lung's blurred rim stays dark around the fluid.
         if (g.lungSoft[i] <= 0) continue;
         const u = g.uOf(x);
-        if ((u < 0.5) !== (side === 'right')) continue;
+        if (u < 0.5 !== (side === 'right')) continue;
         const lat = g.lateralness(side, u);
         const top = Math.min(level, cp - 0.03) - rise * lat ** 2;
         const a = smoothstep(top, top + 0.025, v);
@@ -220,7 +220,13 @@ export function renderNodule(g: ChestGeometry, img: Float32Array, spec: Extract<
     for (let tries = 0; tries < 200 && !centre; tries++) {
       const x = Math.floor(rng.uniform(0, size));
       const y = Math.floor(rng.uniform(0, size));
-      const ok = [[0, 0], [r, 0], [-r, 0], [0, r], [0, -r]].every(([ox, oy]) => {
+      const ok = [
+        [0, 0],
+        [r, 0],
+        [-r, 0],
+        [0, r],
+        [0, -r],
+      ].every(([ox, oy]) => {
         const xi = Math.round(x + ox);
         const yi = Math.round(y + oy);
         if (xi < 0 || yi < 0 || xi >= size || yi >= size) return false;
@@ -237,7 +243,8 @@ export function renderNodule(g: ChestGeometry, img: Float32Array, spec: Extract<
     }
     const lobes = spec.kind === 'mass' ? 3 : 1;
     const parts: { p: Point; r: number }[] = [{ p: centre, r }];
-    for (let k = 1; k < lobes; k++) parts.push({ p: { x: centre.x + rng.normal(0, r * 0.35), y: centre.y + rng.normal(0, r * 0.35) }, r: r * rng.uniform(0.6, 0.85) });
+    for (let k = 1; k < lobes; k++)
+      parts.push({ p: { x: centre.x + rng.normal(0, r * 0.35), y: centre.y + rng.normal(0, r * 0.35) }, r: r * rng.uniform(0.6, 0.85) });
     for (const part of parts) strokeMax(dens, size, [part.p], part.r, 1, (t) => smoothstep(1, 0.75, t) * (0.85 + 0.15 * (1 - t * t)));
     const single = new Uint8Array(size * size);
     for (let i = 0; i < dens.length; i++) if (dens[i] > 0.5 && !mask[i]) single[i] = 1;
@@ -266,7 +273,7 @@ export function renderEdema(g: ChestGeometry, img: Float32Array, spec: Extract<F
       let hmax = 0;
       for (const side of ['right', 'left'] as const) {
         const h = g.hilum[side];
-        hmax = Math.max(hmax, Math.exp(-((x - h.x) ** 2) / (2 * sx * sx) - ((y - h.y) ** 2) / (2 * sy * sy)));
+        hmax = Math.max(hmax, Math.exp(-((x - h.x) ** 2) / (2 * sx * sx) - (y - h.y) ** 2 / (2 * sy * sy)));
       }
       const v = hmax * (0.8 + 0.2 * tex[i]);
       haze[i] = v * l;

@@ -30,8 +30,7 @@ function makeWorker(): Worker {
   if (!fromSources) return new Worker(new URL('./worker.js', import.meta.url));
   // From sources: register tsx's loader inside the worker, then load the TypeScript entry.
   const code =
-    "const { workerData } = require('node:worker_threads');" +
-    'import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.entry); });';
+    "const { workerData } = require('node:worker_threads');" + 'import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.entry); });';
   return new Worker(code, { eval: true, workerData: { tsxApi: tsxApiUrl(), entry: new URL('./worker.ts', import.meta.url).href } });
 }
 

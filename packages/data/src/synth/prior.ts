@@ -7,16 +7,7 @@ import type { Rng } from '@ecamp/io';
 import type { Side } from './anatomy.js';
 
 /** Multi-label target names, in column order of every label vector and list file. */
-export const LABEL_NAMES = [
-  'cardiomegaly',
-  'pleural_effusion',
-  'pneumothorax',
-  'consolidation',
-  'nodule',
-  'edema',
-  'atelectasis',
-  'support_devices',
-] as const;
+export const LABEL_NAMES = ['cardiomegaly', 'pleural_effusion', 'pneumothorax', 'consolidation', 'nodule', 'edema', 'atelectasis', 'support_devices'] as const;
 
 /** One of {@link LABEL_NAMES}. */
 export type LabelName = (typeof LABEL_NAMES)[number];

@@ -79,11 +79,18 @@ function positive(f: RenderedFinding, rng: Rng): { sentence: string; summary: st
       const where = String(f.facts.location ?? 'lung');
       const sz = mm >= 10 ? `${(mm / 10).toFixed(1)} cm` : `${mm} mm`;
       if (s.kind === 'mass') {
-        return { sentence: `There is a ${sz} lobulated mass in the ${where}.`, summary: `${cap(sz)} pulmonary mass; further evaluation with CT is recommended.` };
+        return {
+          sentence: `There is a ${sz} lobulated mass in the ${where}.`,
+          summary: `${cap(sz)} pulmonary mass; further evaluation with CT is recommended.`,
+        };
       }
       if (s.count > 1) return { sentence: `There are ${s.count} pulmonary nodules, the largest measuring ${sz}.`, summary: 'Multiple pulmonary nodules.' };
       return {
-        sentence: rng.pick([`There is a ${sz} nodule in the ${where}.`, `A ${sz} pulmonary nodule is noted in the ${where}.`, `${cap(sz)} rounded ${where} nodule.`]),
+        sentence: rng.pick([
+          `There is a ${sz} nodule in the ${where}.`,
+          `A ${sz} pulmonary nodule is noted in the ${where}.`,
+          `${cap(sz)} rounded ${where} nodule.`,
+        ]),
         summary: `${cap(sz)} pulmonary nodule.`,
       };
     }
@@ -116,7 +123,12 @@ function positive(f: RenderedFinding, rng: Rng): { sentence: string; summary: st
 }
 
 const NEGATIONS: Record<Exclude<LabelName, 'support_devices'>, string[]> = {
-  cardiomegaly: ['The heart size is normal.', 'Heart size is within normal limits.', 'The cardiomediastinal silhouette is normal.', 'Normal cardiomediastinal silhouette.'],
+  cardiomegaly: [
+    'The heart size is normal.',
+    'Heart size is within normal limits.',
+    'The cardiomediastinal silhouette is normal.',
+    'Normal cardiomediastinal silhouette.',
+  ],
   pleural_effusion: ['There is no pleural effusion.', 'No pleural effusion.', 'There is no evidence of pleural effusion.'],
   pneumothorax: ['There is no pneumothorax.', 'No pneumothorax is seen.', 'There is no evidence of pneumothorax.'],
   consolidation: ['There is no focal consolidation.', 'No focal airspace consolidation.', 'There is no evidence of pneumonia.'],
@@ -137,7 +149,12 @@ const NEGATION_P: Record<keyof typeof NEGATIONS, number> = {
 };
 
 const NORMALS = ['The osseous structures are intact.', 'No acute osseous abnormality.', 'The hila are unremarkable.', 'The mediastinal contours are normal.'];
-const NORMAL_IMPRESSIONS = ['No acute cardiopulmonary process.', 'No acute cardiopulmonary abnormality.', 'Normal chest radiograph.', 'No acute intrathoracic process.'];
+const NORMAL_IMPRESSIONS = [
+  'No acute cardiopulmonary process.',
+  'No acute cardiopulmonary abnormality.',
+  'Normal chest radiograph.',
+  'No acute intrathoracic process.',
+];
 
 /** Writes the report for the rendered findings of one image. */
 export function writeReport(rendered: RenderedFinding[], rng: Rng): SynthReport {
@@ -156,7 +173,13 @@ export function writeReport(rendered: RenderedFinding[], rng: Rng): SynthReport 
     }
     if (label === 'support_devices') continue;
     if (label === 'pleural_effusion' && !present.has('pneumothorax') && rng.bernoulli(0.4)) {
-      sentences.push(rng.pick(['There is no pleural effusion or pneumothorax.', 'No pleural effusion or pneumothorax.', 'There is no evidence of pleural effusion or pneumothorax.']));
+      sentences.push(
+        rng.pick([
+          'There is no pleural effusion or pneumothorax.',
+          'No pleural effusion or pneumothorax.',
+          'There is no evidence of pleural effusion or pneumothorax.',
+        ]),
+      );
       present.add('pneumothorax'); // negated together with the effusion: not again below
       continue;
     }

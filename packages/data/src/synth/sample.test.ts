@@ -128,7 +128,9 @@ describe('synthesizeSample', () => {
     const aucCardio = auc(besideHeart, cardio);
     // Pneumothorax: the apical space is darker (no vessels) than the mid zone; take the worse lung.
     const ptx = samples.map((s) => s.labels[LABEL_NAMES.indexOf('pneumothorax')]);
-    const apicalLucency = samples.map((s) => Math.max(...([1, 2] as const).map((side) => lungZoneMean(s, 0.35, 0.6, 0, side) - lungZoneMean(s, 0, 0.35, 0.6, side))));
+    const apicalLucency = samples.map((s) =>
+      Math.max(...([1, 2] as const).map((side) => lungZoneMean(s, 0.35, 0.6, 0, side) - lungZoneMean(s, 0, 0.35, 0.6, side))),
+    );
     const aucPtx = auc(apicalLucency, ptx);
     console.log(
       `probe AUROC: effusion ${aucEffusion.toFixed(3)}, cardiomegaly ${aucCardio.toFixed(3)}, pneumothorax ${aucPtx.toFixed(3)} (n=${N}, ${ptx.filter(Boolean).length} pneumothoraces)`,

@@ -37,7 +37,9 @@ export async function renderSampleSheet(samples: SynthSample[], options: SheetOp
   const rows = Math.ceil(samples.length / cols);
   const tiles = await Promise.all(
     samples.map(async (s, k) => {
-      let tile = sharp(Buffer.from(s.image), { raw: { width: s.width, height: s.height, channels: 1 } }).resize(cell, cell).toColourspace('srgb');
+      let tile = sharp(Buffer.from(s.image), { raw: { width: s.width, height: s.height, channels: 1 } })
+        .resize(cell, cell)
+        .toColourspace('srgb');
       if (annotate) {
         const sc = cell / s.width;
         const rects = s.findings.flatMap((f) =>

@@ -22,7 +22,9 @@ export function textProblem(s: string, invalidUtf8 = false): string | null {
   const ctl = /[\u0000-\u0008\u000e-\u001f\u007f]/.exec(s);
   if (ctl) {
     const code = ctl[0].charCodeAt(0);
-    return code === 0 ? `binary data: a NUL byte at character ${ctl.index}` : `binary data: control character U+${code.toString(16).toUpperCase().padStart(4, '0')} at character ${ctl.index}`;
+    return code === 0
+      ? `binary data: a NUL byte at character ${ctl.index}`
+      : `binary data: control character U+${code.toString(16).toUpperCase().padStart(4, '0')} at character ${ctl.index}`;
   }
   if (invalidUtf8) {
     const k = s.indexOf('\ufffd');

@@ -31,16 +31,31 @@ describe('fuzz corpus', () => {
     const corpus = await writeCorpus(root, 1);
     const groups: Record<string, number> = {};
     for (const c of corpus.cases) groups[c.id.split('/')[0]] = (groups[c.id.split('/')[0]] ?? 0) + 1;
-    console.log(`fuzz corpus (seed 1): ${corpus.cases.length} cases (${Object.entries(groups).map(([g, n]) => `${g} ${n}`).join(', ')}), ${corpus.files} files, ${(corpus.bytes / 1024).toFixed(0)} KB`);
+    console.log(
+      `fuzz corpus (seed 1): ${corpus.cases.length} cases (${Object.entries(groups)
+        .map(([g, n]) => `${g} ${n}`)
+        .join(', ')}), ${corpus.files} files, ${(corpus.bytes / 1024).toFixed(0)} KB`,
+    );
     const rows = await runCorpus(root, corpus.cases);
     console.log(resultsTable(rows, 90));
     const t = totals(rows);
-    console.log(`${t.cases} cases × 2 policies = ${t.runs} runs: ${t.passed} as expected, ${t.crashes} crashes, ${t.hangs} hangs; outcomes ${JSON.stringify(t.byKind)}`);
-    const failures = rows.flatMap((r) => [['skip', r.skip], ['fail', r.fail]] as const).filter(([, v]) => !v.pass);
+    console.log(
+      `${t.cases} cases × 2 policies = ${t.runs} runs: ${t.passed} as expected, ${t.crashes} crashes, ${t.hangs} hangs; outcomes ${JSON.stringify(t.byKind)}`,
+    );
+    const failures = rows
+      .flatMap(
+        (r) =>
+          [
+            ['skip', r.skip],
+            ['fail', r.fail],
+          ] as const,
+      )
+      .filter(([, v]) => !v.pass);
     expect(failures.map(([p, v]) => `${p}: ${v.outcome} — ${v.problem}`)).toEqual([]);
     expect([t.crashes, t.hangs, t.passed]).toEqual([0, 0, 2 * corpus.cases.length]);
     // The corpus covers what issue 11 lists.
-    for (const g of ['png', 'png16', 'jpeg', 'dicom', 'loader', 'report', 'csv', 'windows', 'iu', 'mimic', 'ffa', 'list', 'siim', 'boxes', 'masks']) expect(groups[g], g).toBeGreaterThan(0);
+    for (const g of ['png', 'png16', 'jpeg', 'dicom', 'loader', 'report', 'csv', 'windows', 'iu', 'mimic', 'ffa', 'list', 'siim', 'boxes', 'masks'])
+      expect(groups[g], g).toBeGreaterThan(0);
     expect(corpus.cases.length).toBeGreaterThanOrEqual(100);
   });
 

@@ -61,10 +61,16 @@ function summarise(o: Observation): string {
 /** Judges one run of case `c` under `policy` against its expectation. */
 export function judge(root: string, c: FuzzCase, policy: OnBadSample, run: IsolatedOutcome<Observation>): Verdict {
   if (run.status === 'timeout') return { pass: false, kind: 'HANG', outcome: `HANG (no answer within the time limit)`, problem: 'timed out' };
-  if (run.status !== 'ok') return { pass: false, kind: 'CRASH', outcome: `CRASH ${run.error.name}: ${run.error.message}`, problem: `worker ${run.status}: ${run.error.message}` };
+  if (run.status !== 'ok')
+    return { pass: false, kind: 'CRASH', outcome: `CRASH ${run.error.name}: ${run.error.message}`, problem: `worker ${run.status}: ${run.error.message}` };
   const o = run.value;
   const exp = expectationFor(c, policy);
-  const rel = (m: string) => m.split(join(root, 'cases', c.id) + '/').join('').split(`${root}/`).join('');
+  const rel = (m: string) =>
+    m
+      .split(join(root, 'cases', c.id) + '/')
+      .join('')
+      .split(`${root}/`)
+      .join('');
   if (o.error) {
     const crash = CRASH_NAMES.has(o.error.name);
     const outcome = `${crash ? `CRASH ${o.error.name}` : 'error'}: ${rel(o.error.message)}`;
@@ -84,7 +90,8 @@ export function judge(root: string, c: FuzzCase, policy: OnBadSample, run: Isola
   if (JSON.stringify(o.records) !== JSON.stringify(exp.records)) return fail(`records ${JSON.stringify(o.records)}, expected ${JSON.stringify(exp.records)}`);
   const counts: Record<string, number> = {};
   for (const b of exp.bad) counts[b.reason] = (counts[b.reason] ?? 0) + 1;
-  if (JSON.stringify(Object.entries(o.skips ?? {}).sort()) !== JSON.stringify(Object.entries(counts).sort())) return fail(`skip counts ${JSON.stringify(o.skips)}, expected ${JSON.stringify(counts)}`);
+  if (JSON.stringify(Object.entries(o.skips ?? {}).sort()) !== JSON.stringify(Object.entries(counts).sort()))
+    return fail(`skip counts ${JSON.stringify(o.skips)}, expected ${JSON.stringify(counts)}`);
   const lines = o.lines ?? [];
   if (lines.length !== exp.bad.length) return fail(`${lines.length} skip lines, expected ${exp.bad.length}`);
   for (let k = 0; k < lines.length; k++) {
@@ -92,7 +99,8 @@ export function judge(root: string, c: FuzzCase, policy: OnBadSample, run: Isola
     const problem = badMatches(root, c, lines[k].slice(7), exp.bad[k]);
     if (problem) return fail(`skip line ${k + 1}: ${problem}`);
   }
-  if (exp.info && JSON.stringify(o.info) !== JSON.stringify(exp.info)) return fail(`image info ${JSON.stringify(o.info)}, expected ${JSON.stringify(exp.info)}`);
+  if (exp.info && JSON.stringify(o.info) !== JSON.stringify(exp.info))
+    return fail(`image info ${JSON.stringify(o.info)}, expected ${JSON.stringify(exp.info)}`);
   return { pass: true, kind, outcome };
 }
 
@@ -122,5 +130,12 @@ export function totals(rows: ResultRow[]): { cases: number; runs: number; passed
   const verdicts = rows.flatMap((r) => [r.skip, r.fail]);
   const byKind: Record<string, number> = {};
   for (const v of verdicts) byKind[v.kind] = (byKind[v.kind] ?? 0) + 1;
-  return { cases: rows.length, runs: verdicts.length, passed: verdicts.filter((v) => v.pass).length, crashes: byKind.CRASH ?? 0, hangs: byKind.HANG ?? 0, byKind };
+  return {
+    cases: rows.length,
+    runs: verdicts.length,
+    passed: verdicts.filter((v) => v.pass).length,
+    crashes: byKind.CRASH ?? 0,
+    hangs: byKind.HANG ?? 0,
+    byKind,
+  };
 }

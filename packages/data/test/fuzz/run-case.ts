@@ -32,14 +32,26 @@ async function run(input: RunInput, log: BadSampleLog): Promise<Pick<Observation
   switch (op.reader) {
     case 'authors':
       return {
-        records: readAuthorsCsv({ csvPath: at(op.csv), windowsCsvPath: op.windows && at(op.windows), labelColumns: op.labels, imageRoot: at(op.imageRoot), ...opts }).map(
-          (r) => `${r.id}${r.window ? `@${r.window.i}${r.window.j}` : ''}${r.labels ? `:${r.labels.join('')}` : ''}`,
-        ),
+        records: readAuthorsCsv({
+          csvPath: at(op.csv),
+          windowsCsvPath: op.windows && at(op.windows),
+          labelColumns: op.labels,
+          imageRoot: at(op.imageRoot),
+          ...opts,
+        }).map((r) => `${r.id}${r.window ? `@${r.window.i}${r.window.j}` : ''}${r.labels ? `:${r.labels.join('')}` : ''}`),
       };
     case 'iu':
       return { records: readIuXray({ reportsCsv: at(op.reports), projectionsCsv: at(op.projections), imageRoot: at(op.imageRoot), ...opts }).map((r) => r.id) };
     case 'mimic':
-      return { records: readMimicCxr({ root: at(op.root), splitCsv: at(op.split), metadataCsv: op.metadata && at(op.metadata), views: op.metadata ? undefined : [], ...opts }).map((r) => r.id) };
+      return {
+        records: readMimicCxr({
+          root: at(op.root),
+          splitCsv: at(op.split),
+          metadataCsv: op.metadata && at(op.metadata),
+          views: op.metadata ? undefined : [],
+          ...opts,
+        }).map((r) => r.id),
+      };
     case 'ffa':
       return { records: readFfaIr({ annotationJson: at(op.json), imageRoot: at(op.imageRoot), ...opts }).map((r) => r.id) };
     case 'list':
@@ -67,11 +79,17 @@ async function run(input: RunInput, log: BadSampleLog): Promise<Pick<Observation
     }
     case 'open': {
       const img = await openImage(at(op.image));
-      const raw = await img.pipeline().raw(img.bitDepth === 16 ? { depth: 'ushort' } : {}).toBuffer();
+      const raw = await img
+        .pipeline()
+        .raw(img.bitDepth === 16 ? { depth: 'ushort' } : {})
+        .toBuffer();
       const view = img.bitDepth === 16 ? new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2) : raw;
       const t = await downstreamTransform(img, { size: 32 });
       if (t.pixels.some((v) => !Number.isFinite(v))) throw new Error('non-finite pixels after the transform');
-      return { records: [stem(op.image)], info: { width: img.width, height: img.height, channels: img.channels, bitDepth: img.bitDepth, samples: Array.from(view.subarray(0, 4)) } };
+      return {
+        records: [stem(op.image)],
+        info: { width: img.width, height: img.height, channels: img.channels, bitDepth: img.bitDepth, samples: Array.from(view.subarray(0, 4)) },
+      };
     }
   }
 }

@@ -18,7 +18,11 @@ export interface RunCorpusOptions {
 export async function runCorpus(root: string, cases: FuzzCase[], options: RunCorpusOptions = {}): Promise<ResultRow[]> {
   const policies: OnBadSample[] = ['skip', 'fail'];
   const inputs: RunInput[] = cases.flatMap((c) => policies.map((policy) => ({ root, policy, op: c.op })));
-  const runs = await runIsolated<RunInput, Observation>(inputs, { entry: new URL('./run-case.ts', import.meta.url).href, timeoutMs: options.timeoutMs ?? 20_000, execArgv: ['--conditions=source'] });
+  const runs = await runIsolated<RunInput, Observation>(inputs, {
+    entry: new URL('./run-case.ts', import.meta.url).href,
+    timeoutMs: options.timeoutMs ?? 20_000,
+    execArgv: ['--conditions=source'],
+  });
   return cases.map((c, k) => ({
     c,
     skip: judge(root, c, 'skip', runs[2 * k]),

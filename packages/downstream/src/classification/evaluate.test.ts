@@ -55,7 +55,17 @@ describe('evaluateClassification', () => {
       encoder: new PixelEncoder(1),
       head,
       task: 'multi-class',
-      batches: [batch([[5, 0, 0], [0, 5, 0], [0, 0, 5], [5, 0, 1]], [0, 1, 2, 2])],
+      batches: [
+        batch(
+          [
+            [5, 0, 0],
+            [0, 5, 0],
+            [0, 0, 5],
+            [5, 0, 1],
+          ],
+          [0, 1, 2, 2],
+        ),
+      ],
     });
     expect(r.accuracy).toBe(0.75);
     expect(r.confusion).toEqual([

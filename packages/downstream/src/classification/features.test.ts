@@ -30,7 +30,12 @@ describe('extractPooledFeatures', () => {
 
   it('rejects labels that do not match the images', async () => {
     await expect(
-      extractPooledFeatures({ encoder: new PixelEncoder(1), batches: [{ images: tf.zeros([2, 1, 1, 3]) as tf.Tensor4D, labels: [0] }], task: 'multi-class', numClasses: 3 }),
+      extractPooledFeatures({
+        encoder: new PixelEncoder(1),
+        batches: [{ images: tf.zeros([2, 1, 1, 3]) as tf.Tensor4D, labels: [0] }],
+        task: 'multi-class',
+        numClasses: 3,
+      }),
     ).rejects.toThrow(/2 images but labels for 1/);
   });
 });

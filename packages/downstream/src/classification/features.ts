@@ -62,7 +62,12 @@ export async function extractPooledFeatures(options: ExtractFeaturesOptions): Pr
  * Rows `indices` of the pooled features and their labels, as a minibatch.
  * @returns features [K, D] (caller disposes) and the labels of those rows
  */
-export function featureRows(data: PooledFeatures, indices: readonly number[], task: ClassificationTask, numClasses: number): { features: tf.Tensor2D; labels: Float32Array } {
+export function featureRows(
+  data: PooledFeatures,
+  indices: readonly number[],
+  task: ClassificationTask,
+  numClasses: number,
+): { features: tf.Tensor2D; labels: Float32Array } {
   const d = data.dim;
   const x = new Float32Array(indices.length * d);
   const per = task === 'multi-label' ? numClasses : 1;

@@ -44,7 +44,12 @@ describe('fitLinearProbe on cached features', () => {
 
   it('calls onEpochEnd after every epoch and stops when it says so', async () => {
     const head = new ClassificationHead(2, 2, { numPrefixTokens: 0 });
-    const data = { features: Float32Array.from({ length: 20 }, (_, i) => i % 3), labels: Float32Array.from({ length: 20 }, (_, i) => i % 2), count: 10, dim: 2 };
+    const data = {
+      features: Float32Array.from({ length: 20 }, (_, i) => i % 3),
+      labels: Float32Array.from({ length: 20 }, (_, i) => i % 2),
+      count: 10,
+      dim: 2,
+    };
     const seen: number[] = [];
     const fit = await fitLinearProbe({
       head,
@@ -96,10 +101,26 @@ describe('fitLinearProbe on cached features', () => {
     const fit = async (featureNorm: boolean) => {
       const head = new ClassificationHead(dim, 1, { numPrefixTokens: 0, featureNorm, rng: new Rng(1) });
       const normBefore = Array.from(head.fcNorm.weight.dataSync());
-      const r = await fitLinearProbe({ head, data: train, task: 'multi-label', epochs: 5, batchSize: 32, optimiser: { lr: 1e-2, weightDecay: 0 }, rng: new Rng(2) });
+      const r = await fitLinearProbe({
+        head,
+        data: train,
+        task: 'multi-label',
+        epochs: 5,
+        batchSize: 32,
+        optimiser: { lr: 1e-2, weightDecay: 0 },
+        rng: new Rng(2),
+      });
       const auroc = evaluatePooledFeatures(head, test, 'multi-label').auroc;
       const normAfter = Array.from(head.fcNorm.weight.dataSync());
-      const z = tf.tidy(() => head.normalise(tf.tensor2d(train.features, [train.count, dim])).mean(0).abs().max().dataSync()[0]);
+      const z = tf.tidy(
+        () =>
+          head
+            .normalise(tf.tensor2d(train.features, [train.count, dim]))
+            .mean(0)
+            .abs()
+            .max()
+            .dataSync()[0],
+      );
       r.dispose();
       head.dispose();
       return { auroc, normMoved: normAfter.some((v, i) => v !== normBefore[i]), z };

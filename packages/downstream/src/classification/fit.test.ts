@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@ecamp/core';
-import { fitClassifier, trainableParameters, type ClassificationProtocol, type ClassifierProgress, type FitClassifierOptions, type FitClassifierResult } from './fit.js';
+import {
+  fitClassifier,
+  trainableParameters,
+  type ClassificationProtocol,
+  type ClassifierProgress,
+  type FitClassifierOptions,
+  type FitClassifierResult,
+} from './fit.js';
 import type { ClassificationTask } from './task.js';
 import { GroupedAdamW } from '../training/layer-decay.js';
 import { evaluateClassification } from './evaluate.js';
@@ -94,7 +101,11 @@ describe('fitClassifier', () => {
     const { encoder, head, problem } = multiClassFinetune();
     const before = snapshot(encoder);
     const memory: number[] = [];
-    const options = { ...problem, optimiser: { lr: 1e-2, warmupSteps: 2, stepsPerEpoch: 8, maxGradNorm: 5 }, onProgress: () => memory.push(tf.memory().numTensors) };
+    const options = {
+      ...problem,
+      optimiser: { lr: 1e-2, warmupSteps: 2, stepsPerEpoch: 8, maxGradNorm: 5 },
+      onProgress: () => memory.push(tf.memory().numTensors),
+    };
     await fitAndCheck(encoder, head, options, async (result) => {
       expect(result.steps).toBe(16);
       expect(new Set(memory.slice(1)).size).toBe(1);
@@ -135,7 +146,12 @@ describe('fitClassifier', () => {
     const options = { ...syntheticProblem('multi-label', 'finetune', 1, 1, 4, 3), layerDecay: 0.1, optimiser: { lr: 1e-2, weightDecay: 0 } };
     await fitAndCheck(encoder, head, options, (result) => {
       expect(result.optimiser).toBeInstanceOf(GroupedAdamW);
-      expect((result.optimiser as GroupedAdamW).groups.map((g) => g.scale)).toEqual([1, expect.closeTo(0.1, 12), expect.closeTo(0.01, 12), expect.closeTo(0.001, 12)]);
+      expect((result.optimiser as GroupedAdamW).groups.map((g) => g.scale)).toEqual([
+        1,
+        expect.closeTo(0.1, 12),
+        expect.closeTo(0.01, 12),
+        expect.closeTo(0.001, 12),
+      ]);
       // after one Adam step an element moves by at most its group's rate (plus rounding)
       const moved = (name: string, variable: tf.Variable) => Math.max(...Array.from(variable.dataSync()).map((v, i) => Math.abs(v - start.get(name)![i])));
       const biggest = (prefix: string, params: { name: string; variable: tf.Variable }[]) =>
@@ -146,7 +162,17 @@ describe('fitClassifier', () => {
       expect(biggest('patch_embed.', encoder.namedParameters())).toBeLessThan(1.1e-5);
     });
     await expect(
-      fitClassifier({ encoder, head, task: 'multi-label', protocol: 'linear-probe', layerDecay: 0.5, epochs: 1, batches: () => [], optimiser: { lr: 1 }, rng: new Rng(0) }),
+      fitClassifier({
+        encoder,
+        head,
+        task: 'multi-label',
+        protocol: 'linear-probe',
+        layerDecay: 0.5,
+        epochs: 1,
+        batches: () => [],
+        optimiser: { lr: 1 },
+        rng: new Rng(0),
+      }),
     ).rejects.toThrow(/layerDecay applies to fine-tuning only/);
   });
 
@@ -167,9 +193,9 @@ describe('fitClassifier', () => {
     const head = new ClassificationHead(8, 2);
     const base = { encoder, head, task: 'multi-label' as const, protocol: 'linear-probe' as const, epochs: 1, rng: new Rng(0), optimiser: { lr: 1e-3 } };
     await expect(fitClassifier({ ...base, optimiser: { lr: 0 }, batches: () => [] })).rejects.toThrow(/lr must be > 0/);
-    await expect(
-      fitClassifier({ ...base, batches: () => [{ images: tf.zeros([2, 8, 8, 3]) as tf.Tensor4D, labels: [1, 0, 1] }] }),
-    ).rejects.toThrow(/3 label values are not rows of 2 classes/);
+    await expect(fitClassifier({ ...base, batches: () => [{ images: tf.zeros([2, 8, 8, 3]) as tf.Tensor4D, labels: [1, 0, 1] }] })).rejects.toThrow(
+      /3 label values are not rows of 2 classes/,
+    );
     // a failing run frees what it allocated (the first step's AdamW moments included)
     const before = tf.memory().numTensors;
     let calls = 0;

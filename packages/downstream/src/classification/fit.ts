@@ -77,7 +77,13 @@ export async function fitClassifier(options: FitClassifierOptions): Promise<FitC
   const { encoder, head, task, protocol } = options;
   const params = trainableParameters(encoder, head, protocol);
   if (options.layerDecay !== undefined && protocol !== 'finetune') throw new Error('fitClassifier: layerDecay applies to fine-tuning only');
-  const scaleOf = options.layerDecay !== undefined ? vitLayerScales(params.map((p) => p.name), options.layerDecay) : undefined;
+  const scaleOf =
+    options.layerDecay !== undefined
+      ? vitLayerScales(
+          params.map((p) => p.name),
+          options.layerDecay,
+        )
+      : undefined;
   const finetune = protocol === 'finetune';
   return fitEncoderHead({
     ...options,

@@ -39,7 +39,19 @@ describe('ClassificationHead', () => {
     head.head.weight.assign(tf.tensor2d([[2], [-1]]));
     head.head.bias!.assign(tf.tensor1d([0.5]));
     // tokens mean = [1, 3] → normalised ≈ [−1, 1] → 2·(−1) − 1·1 + 0.5 = −2.5
-    const out = tf.tidy(() => head.forward(tf.tensor3d([[[0, 2], [2, 4]]])).dataSync()[0]);
+    const out = tf.tidy(
+      () =>
+        head
+          .forward(
+            tf.tensor3d([
+              [
+                [0, 2],
+                [2, 4],
+              ],
+            ]),
+          )
+          .dataSync()[0],
+    );
     expect(out).toBeCloseTo(-2.5, 4);
     head.dispose();
   });
@@ -67,7 +79,19 @@ describe('ClassificationHead', () => {
     head.head.bias!.assign(tf.tensor1d([0.5]));
     head.setFeatureStatistics({ mean: Float32Array.from([-0.5, 0.5]), variance: Float32Array.from([0.25, 4]) });
     // fc_norm([1, 3]) ≈ [−1, 1] → ((−1 + 0.5)/0.5, (1 − 0.5)/2) = (−1, 0.25) → 2·(−1) − 0.25 + 0.5 = −1.75
-    const out = tf.tidy(() => head.forward(tf.tensor3d([[[0, 2], [2, 4]]])).dataSync()[0]);
+    const out = tf.tidy(
+      () =>
+        head
+          .forward(
+            tf.tensor3d([
+              [
+                [0, 2],
+                [2, 4],
+              ],
+            ]),
+          )
+          .dataSync()[0],
+    );
     expect(out).toBeCloseTo(-1.75, 3);
     const before = tf.memory().numTensors;
     head.setFeatureStatistics({ mean: new Float32Array(2), variance: new Float32Array(2).fill(1) });

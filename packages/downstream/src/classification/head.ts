@@ -6,7 +6,8 @@ import { LayerNorm, Linear, Module, Rng, tf, type Parameter } from '@ecamp/core'
  */
 export function meanPatchTokens(tokens: tf.Tensor, numPrefixTokens: number): tf.Tensor2D {
   const [batch, length, dim] = tokens.shape;
-  if (tokens.rank !== 3 || length <= numPrefixTokens) throw new Error(`meanPatchTokens: tokens [${tokens.shape}] have no patch tokens after ${numPrefixTokens} prefix tokens`);
+  if (tokens.rank !== 3 || length <= numPrefixTokens)
+    throw new Error(`meanPatchTokens: tokens [${tokens.shape}] have no patch tokens after ${numPrefixTokens} prefix tokens`);
   return tf.tidy(() => tokens.slice([0, numPrefixTokens, 0], [batch, length - numPrefixTokens, dim]).mean(1)) as tf.Tensor2D;
 }
 

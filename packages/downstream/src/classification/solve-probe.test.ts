@@ -133,7 +133,15 @@ describe('solveLinearProbe', () => {
     const solved = new ClassificationHead(d, c, { numPrefixTokens: 0, featureNorm: true, rng: new Rng(1) });
     const r = solveLinearProbe({ head: solved, data: train, task: 'multi-label' });
     const trained = new ClassificationHead(d, c, { numPrefixTokens: 0, featureNorm: true, rng: new Rng(1) });
-    const fit = await fitLinearProbe({ head: trained, data: train, task: 'multi-label', epochs: 20, batchSize: 64, optimiser: { lr: 1e-2, weightDecay: 0 }, rng: new Rng(2) });
+    const fit = await fitLinearProbe({
+      head: trained,
+      data: train,
+      task: 'multi-label',
+      epochs: 20,
+      batchSize: 64,
+      optimiser: { lr: 1e-2, weightDecay: 0 },
+      rng: new Rng(2),
+    });
     expect(r.trainLoss).toBeLessThan(fit.losses[fit.losses.length - 1]);
     const a = evaluatePooledFeatures(solved, test, 'multi-label').auroc;
     const b = evaluatePooledFeatures(trained, test, 'multi-label').auroc;
@@ -150,11 +158,17 @@ describe('solveLinearProbe', () => {
   it('names what is wrong with its input', () => {
     const head = new ClassificationHead(3, 2, { numPrefixTokens: 0 });
     const data = problem(1, 4, 3, 2, 'multi-label');
-    expect(() => solveLinearProbe({ head, data: { ...data, dim: 4, features: new Float32Array(16) }, task: 'multi-label' })).toThrow(/width 4, the head expects 3/);
+    expect(() => solveLinearProbe({ head, data: { ...data, dim: 4, features: new Float32Array(16) }, task: 'multi-label' })).toThrow(
+      /width 4, the head expects 3/,
+    );
     expect(() => solveLinearProbe({ head, data: { ...data, labels: new Float32Array(3) }, task: 'multi-label' })).toThrow(/3 label values are not 4 rows of 2/);
-    expect(() => solveLinearProbe({ head, data: { ...data, labels: Float32Array.from([0, 1, 2, 1]) }, task: 'multi-class' })).toThrow(/row 2 has class 2, outside \[0, 2\)/);
+    expect(() => solveLinearProbe({ head, data: { ...data, labels: Float32Array.from([0, 1, 2, 1]) }, task: 'multi-class' })).toThrow(
+      /row 2 has class 2, outside \[0, 2\)/,
+    );
     expect(() => solveLinearProbe({ head, data, task: 'multi-label', l2: 0 })).toThrow(/l2 must be a positive number/);
-    expect(() => solveLinearProbe({ head, data: { ...data, count: 0, features: new Float32Array(0), labels: new Float32Array(0) }, task: 'multi-label' })).toThrow(/no training rows/);
+    expect(() =>
+      solveLinearProbe({ head, data: { ...data, count: 0, features: new Float32Array(0), labels: new Float32Array(0) }, task: 'multi-label' }),
+    ).toThrow(/no training rows/);
     head.dispose();
   });
 });

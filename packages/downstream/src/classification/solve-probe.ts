@@ -227,7 +227,8 @@ export function solveLinearProbe(options: SolveLinearProbeOptions): SolveLinearP
   if (d !== head.embedDim) throw new Error(`solveLinearProbe: features have width ${d}, the head expects ${head.embedDim}`);
   if (data.features.length !== n * d) throw new Error(`solveLinearProbe: ${data.features.length} feature values are not ${n} rows of ${d}`);
   const per = task === 'multi-label' ? c : 1;
-  if (data.labels.length !== n * per) throw new Error(`solveLinearProbe: ${data.labels.length} label values are not ${n} rows of ${per} (${task}, ${c} classes)`);
+  if (data.labels.length !== n * per)
+    throw new Error(`solveLinearProbe: ${data.labels.length} label values are not ${n} rows of ${per} (${task}, ${c} classes)`);
   if (task === 'multi-class') {
     const bad = data.labels.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= c);
     if (bad >= 0) throw new Error(`solveLinearProbe: row ${bad} has class ${data.labels[bad]}, outside [0, ${c})`);

@@ -24,9 +24,15 @@ export interface DetectionConfig {
  */
 export function yoloV3Config(imageSize = 224, numClasses = 1): DetectionConfig {
   const coco: Array<[number, number]> = [
-    [10, 13], [16, 30], [33, 23],
-    [30, 61], [62, 45], [59, 119],
-    [116, 90], [156, 198], [373, 326],
+    [10, 13],
+    [16, 30],
+    [33, 23],
+    [30, 61],
+    [62, 45],
+    [59, 119],
+    [116, 90],
+    [156, 198],
+    [373, 326],
   ];
   const s = imageSize / 416;
   const scaled = coco.map(([w, h]) => [w * s, h * s] as [number, number]);

@@ -12,7 +12,7 @@ describe('YOLO box coding', () => {
 
   it('decoding inverts encoding for random boxes on every scale', () => {
     let seed = 17;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const grid of [28, 14, 7]) {
       for (let k = 0; k < 50; k++) {
         const x1 = rand() * 200;

@@ -26,7 +26,13 @@ export interface DecodeOptions extends NmsOptions {
 }
 
 /** The authors' post-processing: σ(objectness) ≥ 0.5, class-wise NMS at IoU 0.5, no clipping (100 boxes kept per image, as COCO's maxDets). */
-export const AUTHORS_DECODE: Readonly<DecodeOptions> = Object.freeze({ score: 'objectness', scoreThreshold: 0.5, iouThreshold: 0.5, clip: false, maxDetections: 100 });
+export const AUTHORS_DECODE: Readonly<DecodeOptions> = Object.freeze({
+  score: 'objectness',
+  scoreThreshold: 0.5,
+  iouThreshold: 0.5,
+  clip: false,
+  maxDetections: 100,
+});
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -38,7 +44,8 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
  * @param outputs per scale [S·S·A·(5 + C)] values of one image
  */
 export function decodeAll(outputs: ArrayLike<number>[], config: DetectionConfig, score: DetectionScore = 'objectness-class'): DecodedDetections {
-  if (score !== 'objectness-class' && score !== 'objectness') throw new Error(`decodeDetections: unknown score '${String(score)}' (use 'objectness-class' or 'objectness')`);
+  if (score !== 'objectness-class' && score !== 'objectness')
+    throw new Error(`decodeDetections: unknown score '${String(score)}' (use 'objectness-class' or 'objectness')`);
   const c = config.numClasses;
   const stride = 5 + c;
   const boxes: Array<[number, number, number, number]> = [];
@@ -101,7 +108,11 @@ export function decodeDetections(outputs: tf.Tensor[], config: DetectionConfig, 
     const kept: number[] = [];
     for (let c = 0; c < config.numClasses; c++) {
       const ofClass = keep.filter((i) => all.labels[i] === c);
-      const chosen = nonMaxSuppression(ofClass.map((i) => all.boxes[i]), ofClass.map((i) => all.scores[i]), { iouThreshold, maxDetections });
+      const chosen = nonMaxSuppression(
+        ofClass.map((i) => all.boxes[i]),
+        ofClass.map((i) => all.scores[i]),
+        { iouThreshold, maxDetections },
+      );
       kept.push(...chosen.map((j) => ofClass[j]));
     }
     kept.sort((i, j) => all.scores[j] - all.scores[i] || i - j);

@@ -21,7 +21,15 @@ describe('fitDetector', () => {
       encoder,
       () => evaluateDetection({ encoder, head, batches: syntheticDetectionBatches(new Rng(50), 2, 8) }),
       (onProgress) =>
-        fitDetector({ encoder, head, epochs: 1, batches: (_e, rng) => syntheticDetectionBatches(rng, 40, 8), optimiser: { lr: 1e-2, weightDecay: 0 }, rng: new Rng(4), onProgress }),
+        fitDetector({
+          encoder,
+          head,
+          epochs: 1,
+          batches: (_e, rng) => syntheticDetectionBatches(rng, 40, 8),
+          optimiser: { lr: 1e-2, weightDecay: 0 },
+          rng: new Rng(4),
+          onProgress,
+        }),
     );
     expect(result.steps).toBe(40);
     expect(final.count).toBe(16);

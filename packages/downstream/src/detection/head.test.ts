@@ -30,7 +30,12 @@ describe('DetectionHead', () => {
       [2, 14, 14, 18],
       [2, 7, 7, 18],
     ]);
-    expect(head.namedParameters().map((p) => p.name).filter((n) => n.startsWith('scales.0'))).toEqual([
+    expect(
+      head
+        .namedParameters()
+        .map((p) => p.name)
+        .filter((n) => n.startsWith('scales.0')),
+    ).toEqual([
       'scales.0.conv.weight',
       'scales.0.bn.weight',
       'scales.0.bn.bias',

@@ -26,7 +26,14 @@ describe('upsampleNearest2', () => {
 describe('yoloNeckWidths', () => {
   it('scales the authors’ widths, keeping bottleneck widths multiples of the expansion', () => {
     expect(yoloNeckWidths(1)).toEqual(AUTHORS_YOLO_NECK);
-    expect(yoloNeckWidths(0.25)).toEqual({ backbone: [128, 256, 512], filters: [[32, 64], [64, 128], [128, 256]] });
+    expect(yoloNeckWidths(0.25)).toEqual({
+      backbone: [128, 256, 512],
+      filters: [
+        [32, 64],
+        [64, 128],
+        [128, 256],
+      ],
+    });
     expect(yoloNeckWidths(1 / 64, 8).backbone).toEqual([8, 16, 32]);
     expect(() => yoloNeckWidths(0)).toThrow(/scale must be > 0/);
   });
@@ -44,7 +51,14 @@ describe('YoloNeckHead', () => {
     ]);
     const names = head.namedParameters().map((p) => p.name);
     expect(names[0]).toBe('det_head.weight');
-    for (const n of ['backbone.up.bias', 'backbone.down.weight', 'backbone.coarse.bn3.running_var', 'embedding0.blocks.5.conv.weight', 'embedding2.out.bias', 'lateral1.conv.weight']) {
+    for (const n of [
+      'backbone.up.bias',
+      'backbone.down.weight',
+      'backbone.coarse.bn3.running_var',
+      'embedding0.blocks.5.conv.weight',
+      'embedding2.out.bias',
+      'lateral1.conv.weight',
+    ]) {
       expect(names).toContain(n);
     }
     expect(names).not.toContain('backbone.down.bias'); // the authors' stride-2 conv has no bias
@@ -58,7 +72,10 @@ describe('YoloNeckHead', () => {
     expect(head.namedParameters().some((p) => p.name.startsWith('det_head'))).toBe(false);
     const x = tf.randomNormal([2, 4, 4, 8], 0, 1, 'float32', 4) as tf.Tensor4D;
     const loss = () => tf.addN(head.forward(x).map((o) => tf.mean(tf.square(o)))) as tf.Scalar;
-    const trainable = head.namedParameters().filter((p) => p.variable.trainable).map((p) => p.variable);
+    const trainable = head
+      .namedParameters()
+      .filter((p) => p.variable.trainable)
+      .map((p) => p.variable);
     const first = tf.variableGrads(loss, trainable);
     expect(Object.keys(first.grads)).toHaveLength(trainable.length);
     for (const g of Object.values(first.grads)) expect(tf.tidy(() => g.abs().sum().dataSync()[0])).toBeGreaterThan(0);

@@ -219,7 +219,10 @@ export class YoloNeckHead extends Module {
     const out = config.scales[0].anchors.length * (5 + config.numClasses);
     if (options.tokenProjection ?? true) {
       const bound = 1 / Math.sqrt(inChannels);
-      this.tokenHead = this.addModule('det_head', new Linear(inChannels, inChannels, { init: (shape, r) => uniformInit(shape, r, -bound, bound), rng: rng.fork('det_head') }));
+      this.tokenHead = this.addModule(
+        'det_head',
+        new Linear(inChannels, inChannels, { init: (shape, r) => uniformInit(shape, r, -bound, bound), rng: rng.fork('det_head') }),
+      );
     }
     this.backbone = this.addModule('backbone', new NeckBackbone(inChannels, [c28, c14, c7], expansion, rng.fork('backbone')));
     this.embedding0 = this.addModule('embedding0', new YoloEmbedding(c7, f7, out, rng.fork('embedding0')));

@@ -21,7 +21,15 @@ describe('nonMaxSuppression', () => {
   });
 
   it('visits equal scores in input order and rejects mismatched lengths', () => {
-    expect(nonMaxSuppression([[0, 0, 1, 1], [0, 0, 1, 1]], [0.5, 0.5])).toEqual([0]);
+    expect(
+      nonMaxSuppression(
+        [
+          [0, 0, 1, 1],
+          [0, 0, 1, 1],
+        ],
+        [0.5, 0.5],
+      ),
+    ).toEqual([0]);
     expect(() => nonMaxSuppression([[0, 0, 1, 1]], [])).toThrow(/1 boxes but 0 scores/);
   });
 });

@@ -9,7 +9,13 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu', quiet: true });
 });
 
-const boxes: Box[][] = [[[2, 2, 7, 6]], [[4, 4, 28, 26], [20, 20, 28, 30]]];
+const boxes: Box[][] = [
+  [[2, 2, 7, 6]],
+  [
+    [4, 4, 28, 26],
+    [20, 20, 28, 30],
+  ],
+];
 
 function randomOutputs(seed: number): tf.Tensor4D[] {
   return config.scales.map((s, i) => tf.randomNormal([2, s.grid, s.grid, 2 * 6], 0, 1, 'float32', seed + i) as tf.Tensor4D);

@@ -109,7 +109,12 @@ export function yoloLoss(
       const objBce1 = bceWithLogitsElementwise(predObj, tf.onesLike(predObj));
       const objBce0 = bceWithLogitsElementwise(predObj, tf.zerosLike(predObj));
       obj = obj.add(objBce1.mul(positive).add(objBce0.mul(negative)).sum());
-      cls = cls.add(bceWithLogitsElementwise(predCls, tf.tensor(t.classes, [...shape, c])).sum(-1).mul(positive).sum());
+      cls = cls.add(
+        bceWithLogitsElementwise(predCls, tf.tensor(t.classes, [...shape, c]))
+          .sum(-1)
+          .mul(positive)
+          .sum(),
+      );
     });
     const parts = [xy, wh, obj, cls].map((p) => p.div(batch) as tf.Scalar);
     return { total: tf.addN(parts) as tf.Scalar, xy: parts[0], wh: parts[1], objectness: parts[2], classes: parts[3] };

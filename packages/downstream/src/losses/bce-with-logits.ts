@@ -28,6 +28,9 @@ export function bceWithLogitsElementwise(logits: tf.Tensor, targets: tf.Tensor):
   return tf.tidy(() => {
     const x = logits.toFloat();
     const t = targets.toFloat();
-    return tf.relu(x).sub(x.mul(t)).add(tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
+    return tf
+      .relu(x)
+      .sub(x.mul(t))
+      .add(tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
   });
 }

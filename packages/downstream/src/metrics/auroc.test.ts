@@ -24,7 +24,7 @@ describe('auroc', () => {
 
   it('matches the pairwise definition with ties', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const scores = Array.from({ length: 200 }, () => Math.round(rand() * 20) / 20);
     const targets = scores.map((s) => (rand() < 0.3 + 0.4 * s ? 1 : 0));
     expect(auroc(scores, targets)).toBeCloseTo(bruteForce(scores, targets), 12);

@@ -15,7 +15,7 @@ export function auroc(scores: ArrayLike<number>, targets: ArrayLike<number>): nu
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let rankSumPos = 0;
   let positives = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start;
     while (end + 1 < n && scores[order[end + 1]] === scores[order[start]]) end++;
     const averageRank = (start + end) / 2 + 1; // 1-based ranks
@@ -42,11 +42,7 @@ export function auroc(scores: ArrayLike<number>, targets: ArrayLike<number>): nu
  * @param numLabels C
  * @returns `perLabel[c]` (NaN where a label has one class only) and `mean` over defined labels.
  */
-export function multiLabelAuroc(
-  scores: ArrayLike<number>,
-  targets: ArrayLike<number>,
-  numLabels: number,
-): { perLabel: number[]; mean: number } {
+export function multiLabelAuroc(scores: ArrayLike<number>, targets: ArrayLike<number>, numLabels: number): { perLabel: number[]; mean: number } {
   if (scores.length !== targets.length || scores.length % numLabels !== 0) {
     throw new Error(`multiLabelAuroc: shapes differ (${scores.length} scores, ${targets.length} targets, ${numLabels} labels)`);
   }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@ecamp/core';
-import { bootstrapMeanAuroc, bootstrapMeanAurocOverDraws, bootstrapRows, pairedBootstrapAurocDifference, pairedBootstrapAurocDifferenceOverDraws } from './bootstrap.js';
+import {
+  bootstrapMeanAuroc,
+  bootstrapMeanAurocOverDraws,
+  bootstrapRows,
+  pairedBootstrapAurocDifference,
+  pairedBootstrapAurocDifferenceOverDraws,
+} from './bootstrap.js';
 
 describe('bootstrapRows', () => {
   it('gives the full-sample estimate and an interval as wide as the normal theory says for a mean', () => {

@@ -70,7 +70,12 @@ export function bootstrapRows(n: number, statistic: (rows: readonly number[]) =>
  * Mean AUROC over labels (as {@link multiLabelAuroc}) with its bootstrap interval over images.
  * @param scores [N, C] row-major @param targets [N, C] row-major 0/1
  */
-export function bootstrapMeanAuroc(scores: ArrayLike<number>, targets: ArrayLike<number>, numLabels: number, options: BootstrapOptions = {}): BootstrapInterval {
+export function bootstrapMeanAuroc(
+  scores: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  numLabels: number,
+  options: BootstrapOptions = {},
+): BootstrapInterval {
   return bootstrapMeanAurocOverDraws([scores], targets, numLabels, options);
 }
 
@@ -81,7 +86,12 @@ export function bootstrapMeanAuroc(scores: ArrayLike<number>, targets: ArrayLike
  * {@link bootstrapMeanAuroc}.
  * @param draws each [N, C] row-major @param targets [N, C] row-major 0/1
  */
-export function bootstrapMeanAurocOverDraws(draws: readonly ArrayLike<number>[], targets: ArrayLike<number>, numLabels: number, options: BootstrapOptions = {}): BootstrapInterval {
+export function bootstrapMeanAurocOverDraws(
+  draws: readonly ArrayLike<number>[],
+  targets: ArrayLike<number>,
+  numLabels: number,
+  options: BootstrapOptions = {},
+): BootstrapInterval {
   checkDraws('bootstrapMeanAurocOverDraws', [draws], targets, numLabels);
   const n = targets.length / numLabels;
   return bootstrapRows(
@@ -121,14 +131,19 @@ export function pairedBootstrapAurocDifferenceOverDraws(
   numLabels: number,
   options: BootstrapOptions = {},
 ): BootstrapInterval {
-  if (drawsA.length !== drawsB.length) throw new Error(`pairedBootstrapAurocDifference: ${drawsA.length} draws of A but ${drawsB.length} of B (draws are paired)`);
+  if (drawsA.length !== drawsB.length)
+    throw new Error(`pairedBootstrapAurocDifference: ${drawsA.length} draws of A but ${drawsB.length} of B (draws are paired)`);
   checkDraws('pairedBootstrapAurocDifference', [drawsA, drawsB], targets, numLabels);
   const n = targets.length / numLabels;
   return bootstrapRows(
     n,
     (rows) => {
       const t = rowsOf(targets, rows, numLabels);
-      return mean(drawsA.map((a, k) => multiLabelAuroc(rowsOf(a, rows, numLabels), t, numLabels).mean - multiLabelAuroc(rowsOf(drawsB[k], rows, numLabels), t, numLabels).mean));
+      return mean(
+        drawsA.map(
+          (a, k) => multiLabelAuroc(rowsOf(a, rows, numLabels), t, numLabels).mean - multiLabelAuroc(rowsOf(drawsB[k], rows, numLabels), t, numLabels).mean,
+        ),
+      );
     },
     options,
   );
@@ -142,6 +157,11 @@ function checkDraws(what: string, models: readonly (readonly ArrayLike<number>[]
   if (models.some((draws) => draws.length === 0)) throw new Error(`${what}: no draws of scores`);
   const bad = models.flat().find((s) => s.length !== targets.length);
   if (bad || targets.length % numLabels !== 0) {
-    throw new Error(`${what}: shapes differ (${models.flat().map((s) => s.length).join(', ')} scores, ${targets.length} targets, ${numLabels} labels)`);
+    throw new Error(
+      `${what}: shapes differ (${models
+        .flat()
+        .map((s) => s.length)
+        .join(', ')} scores, ${targets.length} targets, ${numLabels} labels)`,
+    );
   }
 }

@@ -30,8 +30,18 @@ describe('confusionMatrix', () => {
   });
 
   it('quadratic kappa is 1 when perfect and matches a hand-worked value', () => {
-    expect(quadraticWeightedKappa([[3, 0], [0, 2]])).toBe(1);
+    expect(
+      quadraticWeightedKappa([
+        [3, 0],
+        [0, 2],
+      ]),
+    ).toBe(1);
     // [[1,1],[0,2]]: w = [[0,1],[1,0]], O = 1, rows = [2,2], cols = [1,3], E = (2·3 + 2·1)/4 = 2 → 1 − 1/2
-    expect(quadraticWeightedKappa([[1, 1], [0, 2]])).toBeCloseTo(0.5, 15);
+    expect(
+      quadraticWeightedKappa([
+        [1, 1],
+        [0, 2],
+      ]),
+    ).toBeCloseTo(0.5, 15);
   });
 });

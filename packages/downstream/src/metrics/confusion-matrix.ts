@@ -16,7 +16,10 @@ export function confusionMatrix(predicted: ArrayLike<number>, targets: ArrayLike
   for (let i = 0; i < predicted.length; i++) {
     const p = predicted[i];
     const t = targets[i];
-    for (const [what, v] of [['prediction', p], ['target', t]] as const) {
+    for (const [what, v] of [
+      ['prediction', p],
+      ['target', t],
+    ] as const) {
       if (!Number.isInteger(v) || v < 0 || v >= numClasses) {
         throw new Error(`confusionMatrix: ${what} ${i} is ${v}, expected an integer in [0, ${numClasses})`);
       }

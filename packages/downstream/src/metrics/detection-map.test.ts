@@ -84,7 +84,7 @@ describe('detectionMap', () => {
 
   it('agrees with a brute-force all-point AP on random data', () => {
     let seed = 11;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const box = (): Box => {
       const x = rand() * 50;
       const y = rand() * 50;
@@ -119,7 +119,15 @@ describe('COCO matching (pycocotools evaluateImg, as torchmetrics)', () => {
       [2, 0, 12, 10],
     ],
   ];
-  const preds: ImageDetections[] = [{ boxes: [[0, 0, 10, 10], [1, 0, 11, 10]], scores: [0.9, 0.8] }];
+  const preds: ImageDetections[] = [
+    {
+      boxes: [
+        [0, 0, 10, 10],
+        [1, 0, 11, 10],
+      ],
+      scores: [0.9, 0.8],
+    },
+  ];
 
   it('lets a detection fall back to the best unmatched box above the threshold, where VOC calls it a false positive', () => {
     // VOC: detection 2's best box (A, IoU 9/11) is taken → FP; recall stops at 1/2.
@@ -133,7 +141,15 @@ describe('COCO matching (pycocotools evaluateImg, as torchmetrics)', () => {
   });
 
   it('keeps only the best maxDetections per image before ranking', () => {
-    const noisy: ImageDetections[] = [{ boxes: [[50, 50, 60, 60], [0, 0, 10, 10]], scores: [0.9, 0.1] }];
+    const noisy: ImageDetections[] = [
+      {
+        boxes: [
+          [50, 50, 60, 60],
+          [0, 0, 10, 10],
+        ],
+        scores: [0.9, 0.1],
+      },
+    ];
     const single: Box[][] = [[[0, 0, 10, 10]]];
     expect(averagePrecision(noisy, single, 0.5, { matching: 'coco', maxDetections: 2 })).toBeCloseTo(0.5, 12);
     expect(averagePrecision(noisy, single, 0.5, { matching: 'coco', maxDetections: 1 })).toBe(0);

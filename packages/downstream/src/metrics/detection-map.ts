@@ -36,9 +36,7 @@ export interface ApOptions {
 }
 
 /** The IoU thresholds of the paper's detection metric: 0.40, 0.45, …, 0.75 (8 thresholds, step 0.05). */
-export const RSNA_IOU_THRESHOLDS: readonly number[] = Object.freeze(
-  Array.from({ length: 8 }, (_, k) => Math.round((0.4 + 0.05 * k) * 100) / 100),
-);
+export const RSNA_IOU_THRESHOLDS: readonly number[] = Object.freeze(Array.from({ length: 8 }, (_, k) => Math.round((0.4 + 0.05 * k) * 100) / 100));
 
 interface RankedDetection {
   image: number;
@@ -77,12 +75,7 @@ function rankDetections(predictions: ImageDetections[], perImageCap = Number.POS
  * @param groundTruth [N images] true boxes
  * @returns AP in [0, 1]; NaN when there is no ground-truth box at all.
  */
-export function averagePrecision(
-  predictions: ImageDetections[],
-  groundTruth: Box[][],
-  iouThreshold: number,
-  options: ApOptions = {},
-): number {
+export function averagePrecision(predictions: ImageDetections[], groundTruth: Box[][], iouThreshold: number, options: ApOptions = {}): number {
   const curve = precisionRecallCurve(predictions, groundTruth, iouThreshold, options);
   if (curve.totalPositives === 0) return Number.NaN;
   return areaUnderEnvelope(curve.precision, curve.recall, options.interpolation ?? 'all-point');

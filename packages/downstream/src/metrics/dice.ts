@@ -42,13 +42,7 @@ export interface OverlapCounts {
  * Overlap counts of one binarised prediction against its 0/1 target.
  * Target pixels count as foreground when `> 0.5` (masks may be stored as 0/1 or 0/255 scaled to [0, 1]).
  */
-export function overlapCounts(
-  probs: ArrayLike<number>,
-  targets: ArrayLike<number>,
-  threshold = 0.5,
-  offset = 0,
-  length = probs.length,
-): OverlapCounts {
+export function overlapCounts(probs: ArrayLike<number>, targets: ArrayLike<number>, threshold = 0.5, offset = 0, length = probs.length): OverlapCounts {
   let intersection = 0;
   let predicted = 0;
   let actual = 0;
@@ -80,12 +74,7 @@ export function dice(probs: ArrayLike<number>, targets: ArrayLike<number>, optio
  * @param targets [N, H·W] 0/1 ground truth
  * @param pixelsPerImage H·W
  */
-export function perImageDice(
-  probs: ArrayLike<number>,
-  targets: ArrayLike<number>,
-  pixelsPerImage: number,
-  options: MaskMetricOptions = {},
-): PerImageScores {
+export function perImageDice(probs: ArrayLike<number>, targets: ArrayLike<number>, pixelsPerImage: number, options: MaskMetricOptions = {}): PerImageScores {
   return perImageOverlapScores('perImageDice', probs, targets, pixelsPerImage, options, (c) => (2 * c.intersection) / (c.predicted + c.actual));
 }
 

@@ -23,7 +23,7 @@ describe('boxIou', () => {
 describe('perImageMaskIou', () => {
   it('relates to Dice by J = D / (2 − D) per image', () => {
     let seed = 3;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const probs = Array.from({ length: 6 * 25 }, rand);
     const targets = Array.from({ length: 6 * 25 }, () => (rand() < 0.4 ? 1 : 0));
     const iou = perImageMaskIou(probs, targets, 25);

@@ -10,12 +10,7 @@ import { perImageOverlapScores, type MaskMetricOptions, type PerImageScores } fr
  * @param targets [N, H·W] 0/1 ground truth
  * @param pixelsPerImage H·W
  */
-export function perImageMaskIou(
-  probs: ArrayLike<number>,
-  targets: ArrayLike<number>,
-  pixelsPerImage: number,
-  options: MaskMetricOptions = {},
-): PerImageScores {
+export function perImageMaskIou(probs: ArrayLike<number>, targets: ArrayLike<number>, pixelsPerImage: number, options: MaskMetricOptions = {}): PerImageScores {
   return perImageOverlapScores('perImageMaskIou', probs, targets, pixelsPerImage, options, (c) => c.intersection / (c.predicted + c.actual - c.intersection));
 }
 

@@ -12,7 +12,13 @@ describe('rsnaKaggleScore', () => {
         // image 2: nothing predicted, nothing true → left out
         { boxes: [], scores: [] },
         // image 3: exact match plus a spurious box → 1/2 at every threshold
-        { boxes: [[20, 20, 30, 30], [0, 0, 3, 3]], scores: [0.8, 0.9] },
+        {
+          boxes: [
+            [20, 20, 30, 30],
+            [0, 0, 3, 3],
+          ],
+          scores: [0.8, 0.9],
+        },
       ],
       [[[0, 0, 10, 10]], [], [], [[20, 20, 30, 30]]],
     );

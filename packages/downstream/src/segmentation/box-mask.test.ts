@@ -3,7 +3,14 @@ import { boxesToMask } from './box-mask.js';
 
 describe('boxesToMask', () => {
   it('fills pixels whose centres are inside, clipped to the image', () => {
-    const m = boxesToMask([[1, 0, 3, 2], [3.6, 2.6, 10, 10]], 4, 5);
+    const m = boxesToMask(
+      [
+        [1, 0, 3, 2],
+        [3.6, 2.6, 10, 10],
+      ],
+      4,
+      5,
+    );
     // prettier-ignore
     expect(Array.from(m)).toEqual([
       0, 1, 1, 0, 0,

@@ -19,7 +19,15 @@ describe('fitSegmenter', () => {
       encoder,
       () => evaluateSegmentation({ encoder, decoder, batches: syntheticSegmentationBatches(new Rng(77), 2, 4, 2, 16) }),
       (onProgress) =>
-        fitSegmenter({ encoder, decoder, epochs: 1, batches: (_e, rng) => syntheticSegmentationBatches(rng, 25, 4, 2, 16), optimiser: { lr: 1e-2, weightDecay: 0 }, rng: new Rng(7), onProgress }),
+        fitSegmenter({
+          encoder,
+          decoder,
+          epochs: 1,
+          batches: (_e, rng) => syntheticSegmentationBatches(rng, 25, 4, 2, 16),
+          optimiser: { lr: 1e-2, weightDecay: 0 },
+          rng: new Rng(7),
+          onProgress,
+        }),
     );
     expect(result.steps).toBe(25);
     expect(final.count).toBe(8);

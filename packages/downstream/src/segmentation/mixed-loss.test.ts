@@ -39,7 +39,7 @@ function reference(x: number[], t: number[], perImage: number, reduction: 'batch
 
 describe('segmentation loss', () => {
   let seed = 5;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const x = Array.from({ length: 2 * 4 * 4 }, () => (rand() - 0.5) * 6);
   const t = Array.from({ length: 2 * 4 * 4 }, () => (rand() < 0.3 ? 1 : 0));
   const shape = [2, 4, 4, 1];

@@ -54,7 +54,10 @@ export function softDice(logits: tf.Tensor, targets: tf.Tensor, smooth = 1, redu
     const p = tf.sigmoid(logits.toFloat()).reshape(reduction === 'batch' ? [1, -1] : [batch, -1]);
     const t = targets.toFloat().reshape(p.shape);
     const intersection = p.mul(t).sum(1);
-    const coefficient = intersection.mul(2).add(smooth).div(p.sum(1).add(t.sum(1)).add(smooth));
+    const coefficient = intersection
+      .mul(2)
+      .add(smooth)
+      .div(p.sum(1).add(t.sum(1)).add(smooth));
     return coefficient.mean() as tf.Scalar;
   });
 }
@@ -70,7 +73,9 @@ export function softDice(logits: tf.Tensor, targets: tf.Tensor, smooth = 1, redu
 export function segmentationLoss(logits: tf.Tensor, targets: tf.Tensor, options: SegmentationLossOptions = {}): tf.Scalar {
   const { focalWeight = 10, gamma = 2, smooth = 1, diceReduction = 'batch' } = options;
   return tf.tidy(() =>
-    focalLoss(logits, targets, gamma).mul(focalWeight).sub(tf.log(softDice(logits, targets, smooth, diceReduction))),
+    focalLoss(logits, targets, gamma)
+      .mul(focalWeight)
+      .sub(tf.log(softDice(logits, targets, smooth, diceReduction))),
   ) as tf.Scalar;
 }
 

@@ -28,7 +28,13 @@ export interface PreparedStep<X> {
 export function headAndEncoderParameters(head: { namedParameters(): Parameter[] }, encoder: FeatureEncoder, trainEncoder: boolean): Parameter[] {
   const own = head.namedParameters().filter((p) => p.variable.trainable);
   if (!trainEncoder) return own;
-  return [...encoder.namedParameters().filter((p) => p.variable.trainable).map((p) => ({ ...p, name: `encoder.${p.name}` })), ...own];
+  return [
+    ...encoder
+      .namedParameters()
+      .filter((p) => p.variable.trainable)
+      .map((p) => ({ ...p, name: `encoder.${p.name}` })),
+    ...own,
+  ];
 }
 
 /** The options `fitClassifier`, `fitSegmenter` and `fitDetector` share. */

@@ -12,7 +12,15 @@ function param(name: string, values: number[]): Parameter {
 
 describe('vitLayerScales', () => {
   it('gives layer l of a depth-L encoder decay^(L + 1 − l), the head 1', () => {
-    const names = ['encoder.cls_token', 'encoder.patch_embed.proj.weight', 'encoder.blocks.0.attn.qkv.weight', 'encoder.blocks.1.mlp.fc1.bias', 'encoder.norm.weight', 'fc_norm.weight', 'head.weight'];
+    const names = [
+      'encoder.cls_token',
+      'encoder.patch_embed.proj.weight',
+      'encoder.blocks.0.attn.qkv.weight',
+      'encoder.blocks.1.mlp.fc1.bias',
+      'encoder.norm.weight',
+      'fc_norm.weight',
+      'head.weight',
+    ];
     const scale = vitLayerScales(names, 0.5);
     expect(names.map(scale)).toEqual([0.125, 0.125, 0.25, 0.5, 1, 1, 1]);
     expect(names.map(vitLayerScales(names, 1))).toEqual(names.map(() => 1));

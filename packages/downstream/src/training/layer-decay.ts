@@ -1,4 +1,15 @@
-import { AdamW, clipGradNorm, disposeGrads, globalNorm, namedGradients, tf, type AdamWOptions, type NamedGrads, type Parameter, type StepReport } from '@ecamp/core';
+import {
+  AdamW,
+  clipGradNorm,
+  disposeGrads,
+  globalNorm,
+  namedGradients,
+  tf,
+  type AdamWOptions,
+  type NamedGrads,
+  type Parameter,
+  type StepReport,
+} from '@ecamp/core';
 
 /**
  * Learning-rate multiplier per parameter for ViT fine-tuning with layer-wise
@@ -94,7 +105,8 @@ export function groupedTrainStep(
   loss.dispose();
   const clipped = maxGradNorm !== undefined ? clipGradNorm(grads, maxGradNorm) : { grads, norm: Number.NaN };
   try {
-    if (!Number.isFinite(lossValue)) return { applied: false, gradNorm: Number.NaN, reason: `non-finite loss ${lossValue}`, step: optimiser.stepCount, loss: lossValue };
+    if (!Number.isFinite(lossValue))
+      return { applied: false, gradNorm: Number.NaN, reason: `non-finite loss ${lossValue}`, step: optimiser.stepCount, loss: lossValue };
     const report = optimiser.step(clipped.grads, lr);
     return { ...report, gradNorm: maxGradNorm !== undefined ? clipped.norm : report.gradNorm, loss: lossValue };
   } finally {

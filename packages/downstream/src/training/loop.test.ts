@@ -18,7 +18,13 @@ describe('runTrainingLoop', () => {
   });
 
   it('stops early on the epoch hook', async () => {
-    const r = await runTrainingLoop({ epochs: 5, batchesOf: () => [1], step: () => ({ loss: 0, applied: true }), onEpochEnd: (e) => (e === 1 ? 'stop' : undefined), optimiser: { dispose: () => undefined } });
+    const r = await runTrainingLoop({
+      epochs: 5,
+      batchesOf: () => [1],
+      step: () => ({ loss: 0, applied: true }),
+      onEpochEnd: (e) => (e === 1 ? 'stop' : undefined),
+      optimiser: { dispose: () => undefined },
+    });
     expect(r.epochsRun).toBe(2);
   });
 

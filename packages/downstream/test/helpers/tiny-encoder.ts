@@ -27,7 +27,10 @@ export class TinyEncoder extends Module implements FeatureEncoder {
     this.patchEmbed = this.addModule('patch_embed', new Conv2d(3, embedDim, patchSize, { stride: patchSize, padding: 'valid', rng: rng.fork('pe') }));
     this.clsToken = this.addParameter('cls_token', tf.tensor(rng.normalArray(embedDim, 0, 0.02), [1, 1, embedDim]));
     this.posEmbed = this.addParameter('pos_embed', tf.tensor(rng.normalArray((1 + gridSize ** 2) * embedDim, 0, 0.02), [1, 1 + gridSize ** 2, embedDim]));
-    this.blocks = this.addModule('blocks', new ModuleList(Array.from({ length: depth }, (_, i) => new TransformerBlock(embedDim, 2, { rng: rng.fork(`b${i}`) }))));
+    this.blocks = this.addModule(
+      'blocks',
+      new ModuleList(Array.from({ length: depth }, (_, i) => new TransformerBlock(embedDim, 2, { rng: rng.fork(`b${i}`) }))),
+    );
     this.norm = this.addModule('norm', new LayerNorm(embedDim, { eps: 1e-6 }));
   }
 

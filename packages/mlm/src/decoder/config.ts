@@ -33,7 +33,9 @@ function check(c: TextDecoderConfig): TextDecoderConfig {
 }
 
 /** Fill defaults (BERT's) and validate; throws naming the bad field. */
-export function textDecoderConfig(partial: Partial<TextDecoderConfig> & Pick<TextDecoderConfig, 'vocabSize' | 'dim' | 'numLayers' | 'numHeads' | 'intermediate'>): TextDecoderConfig {
+export function textDecoderConfig(
+  partial: Partial<TextDecoderConfig> & Pick<TextDecoderConfig, 'vocabSize' | 'dim' | 'numLayers' | 'numHeads' | 'intermediate'>,
+): TextDecoderConfig {
   return check({ maxPositions: 256, typeVocabSize: 2, dropout: 0.1, eps: 1e-12, ...partial });
 }
 

@@ -29,7 +29,10 @@ describe('FirstTextLayer contract', () => {
 
   it('the decoder passes text states, a float mask, patches, pooled token and the attention flag', () => {
     const first = new RecordingLayer();
-    const dec = new TextDecoder(textDecoderConfig({ vocabSize: 20, dim: 8, numLayers: 1, numHeads: 2, intermediate: 8, maxPositions: 4, dropout: 0 }), { firstLayer: first, rng: new Rng(1) });
+    const dec = new TextDecoder(textDecoderConfig({ vocabSize: 20, dim: 8, numLayers: 1, numHeads: 2, intermediate: 8, maxPositions: 4, dropout: 0 }), {
+      firstLayer: first,
+      rng: new Rng(1),
+    });
     const out = dec.forward({
       inputIds: tf.tensor2d([[2, 5, 6]], [1, 3], 'int32'),
       attentionMask: tf.tensor2d([[1, 1, 0]], [1, 3], 'int32'),

@@ -11,7 +11,12 @@ describe('PlainTextLayer', () => {
   it('is a post-norm layer: each output row is LayerNorm-ed (mean 0, variance 1)', () => {
     const layer: FirstTextLayer = new PlainTextLayer({ dim: 8, numHeads: 2, intermediate: 16, dropout: 0, rng: new Rng(1) });
     const hidden = tf.randomNormal([2, 3, 8], 0, 1, 'float32', 5) as tf.Tensor3D;
-    const out = layer.forward({ hidden, textMask: tf.ones([2, 3]) as tf.Tensor2D, patches: tf.zeros([2, 1, 4]) as tf.Tensor3D, pooled: tf.zeros([2, 4]) as tf.Tensor2D });
+    const out = layer.forward({
+      hidden,
+      textMask: tf.ones([2, 3]) as tf.Tensor2D,
+      patches: tf.zeros([2, 1, 4]) as tf.Tensor3D,
+      pooled: tf.zeros([2, 4]) as tf.Tensor2D,
+    });
     const { mean, variance } = tf.moments(out.hidden, -1);
     expect(tf.max(tf.abs(mean)).dataSync()[0]).toBeLessThan(1e-5);
     expect(tf.max(tf.abs(tf.sub(variance, 1))).dataSync()[0]).toBeLessThan(1e-3);

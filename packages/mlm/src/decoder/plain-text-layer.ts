@@ -56,7 +56,8 @@ export class PlainTextLayer extends Module implements FirstTextLayer {
    */
   forward(input: PlainTextLayerInput): FirstTextLayerOutput {
     const { hidden, textMask } = input;
-    if (hidden.rank !== 3 || hidden.shape[2] !== this.dim) throw new Error(`PlainTextLayer(${this.dim}): hidden must be [B, L, ${this.dim}], got [${hidden.shape}]`);
+    if (hidden.rank !== 3 || hidden.shape[2] !== this.dim)
+      throw new Error(`PlainTextLayer(${this.dim}): hidden must be [B, L, ${this.dim}], got [${hidden.shape}]`);
     if (textMask.rank !== 2 || textMask.shape[0] !== hidden.shape[0] || textMask.shape[1] !== hidden.shape[1]) {
       throw new Error(`PlainTextLayer: textMask must be [${hidden.shape[0]}, ${hidden.shape[1]}], got [${textMask.shape}]`);
     }

@@ -84,7 +84,10 @@ for (const backend of ['native', 'cpu', 'wasm'] as const) {
       authors.loss.dispose();
 
       const params = dec.namedParameters();
-      const { value, grads } = tf.variableGrads(() => dec.loss({ inputIds, attentionMask, labels, weights }).loss, params.map((p) => p.variable));
+      const { value, grads } = tf.variableGrads(
+        () => dec.loss({ inputIds, attentionMask, labels, weights }).loss,
+        params.map((p) => p.variable),
+      );
       expect(value.dataSync()[0]).toBeCloseTo((tensors['out/loss_weighted'].data as Float32Array)[0], 4);
       let worst = 0;
       let worstName = '';
@@ -159,7 +162,16 @@ describe('TextDecoder behaviour', () => {
   it('names parameters in BERT/timm style and wires the supplied first layer', () => {
     const dec = new TextDecoder(cfg, { firstLayer: new PooledAddLayer(8, 4), rng: new Rng(1) });
     const names = dec.namedParameters().map((p) => p.name);
-    for (const n of ['embeddings.word_embeddings.weight', 'embeddings.LayerNorm.bias', 'layers.0.proj.weight', 'layers.1.attn.qkv.weight', 'layers.2.mlp_norm.weight', 'head.transform.dense.weight', 'head.transform.LayerNorm.weight', 'head.decoder.bias']) {
+    for (const n of [
+      'embeddings.word_embeddings.weight',
+      'embeddings.LayerNorm.bias',
+      'layers.0.proj.weight',
+      'layers.1.attn.qkv.weight',
+      'layers.2.mlp_norm.weight',
+      'head.transform.dense.weight',
+      'head.transform.LayerNorm.weight',
+      'head.decoder.bias',
+    ]) {
       expect(names).toContain(n);
     }
     dec.dispose();
@@ -167,8 +179,22 @@ describe('TextDecoder behaviour', () => {
 
   it('returns hidden, logits and the first layer attention with the documented shapes', () => {
     const dec = new TextDecoder(cfg, { firstLayer: new PooledAddLayer(8, 4), rng: new Rng(1) });
-    const inputIds = tf.tensor2d([[2, 5, 6, 0], [2, 7, 3, 8]], [2, 4], 'int32');
-    const attentionMask = tf.tensor2d([[1, 1, 1, 0], [1, 1, 1, 1]], [2, 4], 'int32');
+    const inputIds = tf.tensor2d(
+      [
+        [2, 5, 6, 0],
+        [2, 7, 3, 8],
+      ],
+      [2, 4],
+      'int32',
+    );
+    const attentionMask = tf.tensor2d(
+      [
+        [1, 1, 1, 0],
+        [1, 1, 1, 1],
+      ],
+      [2, 4],
+      'int32',
+    );
     const image = { patches: tf.randomNormal([2, 5, 4]) as tf.Tensor3D, pooled: tf.randomNormal([2, 4]) as tf.Tensor2D };
     const out = dec.forward({ inputIds, attentionMask, image, returnAttention: true, returnLogits: true });
     expect(out.hidden.shape).toEqual([2, 4, 8]);
@@ -184,8 +210,22 @@ describe('TextDecoder behaviour', () => {
 
   it('loss equals the weighted cross-entropy computed from full logits (no one-hot path)', () => {
     const dec = new TextDecoder(cfg, { rng: new Rng(4) });
-    const inputIds = tf.tensor2d([[2, 3, 6, 3, 0], [2, 7, 3, 8, 9]], [2, 5], 'int32');
-    const attentionMask = tf.tensor2d([[1, 1, 1, 1, 0], [1, 1, 1, 1, 1]], [2, 5], 'int32');
+    const inputIds = tf.tensor2d(
+      [
+        [2, 3, 6, 3, 0],
+        [2, 7, 3, 8, 9],
+      ],
+      [2, 5],
+      'int32',
+    );
+    const attentionMask = tf.tensor2d(
+      [
+        [1, 1, 1, 1, 0],
+        [1, 1, 1, 1, 1],
+      ],
+      [2, 5],
+      'int32',
+    );
     const labels = Int32Array.from([-100, 11, -100, 14, -100, -100, -100, 20, -100, -100]);
     const weights = Float32Array.from([1, 0.3, 1, 2.5, 0, 1, 1, 0.05, 1, 1]);
     const logits = dec.forward({ inputIds, attentionMask, returnLogits: true }).logits!.arraySync() as number[][][];
@@ -222,11 +262,10 @@ describe('TextDecoder behaviour', () => {
     const labels = Int32Array.from([-100, 11, -100, 14, -100]);
     const weights = Float32Array.from([1, 0.7, 1, 1.8, 0]);
     const pooled = tf.randomNormal([1, 4], 0, 1, 'float32', 8);
-    const r = checkGradients(
-      (p) => dec.loss({ inputIds, attentionMask, labels, weights, image: { patches, pooled: p as tf.Tensor2D } }).loss,
-      [pooled],
-      { eps: 1e-2, probes: 4 },
-    );
+    const r = checkGradients((p) => dec.loss({ inputIds, attentionMask, labels, weights, image: { patches, pooled: p as tf.Tensor2D } }).loss, [pooled], {
+      eps: 1e-2,
+      probes: 4,
+    });
     expect(r.maxRelError).toBeLessThan(2e-2);
     dec.dispose();
   });

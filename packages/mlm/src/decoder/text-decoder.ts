@@ -178,7 +178,8 @@ export class TextDecoder extends Module {
     const rows: number[] = [];
     for (let i = 0; i < n; i++) {
       if (labels[i] < 0) continue;
-      if (labels[i] >= this.config.vocabSize) throw new Error(`TextDecoder.loss: label ${labels[i]} at flat position ${i} is ≥ vocabSize ${this.config.vocabSize}`);
+      if (labels[i] >= this.config.vocabSize)
+        throw new Error(`TextDecoder.loss: label ${labels[i]} at flat position ${i} is ≥ vocabSize ${this.config.vocabSize}`);
       // The authors' form counts every masked position; ours only real tokens.
       if (reduction === 'weighted-mean' && real[i] === 0) continue;
       rows.push(i);

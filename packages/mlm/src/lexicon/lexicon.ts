@@ -23,7 +23,6 @@ export function bundledLexiconPath(file: string): string {
   return fileURLToPath(new URL(file, LEXICON_DIR));
 }
 
-
 /** Validate a template lexicon object (lowercases and trims the phrases). */
 export function templateLexiconFrom(obj: unknown, source = '<object>'): TemplateLexicon {
   if (obj === null || typeof obj !== 'object') throw new Error(`template lexicon: ${source} is not an object`);
@@ -44,7 +43,8 @@ export function templateLexiconFrom(obj: unknown, source = '<object>'): Template
 /** Read a template lexicon JSON file `{ name, templates: string[] }`. */
 export function loadTemplateLexicon(path: string): TemplateLexicon {
   const json = readJsonFile(path, 'template lexicon');
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`template lexicon: ${path} is not a valid lexicon JSON: top level is not an object`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new Error(`template lexicon: ${path} is not a valid lexicon JSON: top level is not an object`);
   return templateLexiconFrom(json, path);
 }
 

@@ -52,7 +52,9 @@ describe('analyseTokens', () => {
     const enc = tok.encode('bilateral effusions and opacities');
     expect(analyseTokens(enc, tok, lexicon, templates).hasEntity).toBe(false);
     const a = analyseTokens(enc, tok, { ...lexicon, matchPlurals: true }, templates);
-    const texts = wordSpans(enc).filter((_, w) => a.entityWord[w]).map((w) => w.text);
+    const texts = wordSpans(enc)
+      .filter((_, w) => a.entityWord[w])
+      .map((w) => w.text);
     expect(texts).toEqual(['effusions', 'opacities']);
   });
 
@@ -62,18 +64,27 @@ describe('analyseTokens', () => {
     expect(Array.from(markTemplates(enc, [[5, 6, 7]]))).toEqual([0, 0, 0, 0]);
     expect(Array.from(markTemplates(enc, [[5, 6]]))).toEqual([1, 1, 0, 0]);
     // Overlapping templates are unioned.
-    expect(Array.from(markTemplates(enc, [[5, 6], [6, 7, 8]]))).toEqual([1, 1, 1, 1]);
+    expect(
+      Array.from(
+        markTemplates(enc, [
+          [5, 6],
+          [6, 7, 8],
+        ]),
+      ),
+    ).toEqual([1, 1, 1, 1]);
   });
 });
 
 const AUTHORS = 'tokenizers/mimic_wordpiece.json';
-const hasAuthors = !skipWithoutSharedData(AUTHORS, 'entity matching with the authors\' tokenizer');
+const hasAuthors = !skipWithoutSharedData(AUTHORS, "entity matching with the authors' tokenizer");
 describe.runIf(hasAuthors)("analyseTokens with the authors' tokenizer", () => {
   it('matches aerate and copd, which the per-piece lookup dropped', () => {
     const tok = loadTokenizer(sharedDataPath(AUTHORS)!, { maxLength: 32 });
     const enc = tok.encode('Lungs aerate well. Known COPD.');
     const a = analyseTokens(enc, tok, lexicon, templates);
-    const texts = wordSpans(enc).filter((_, w) => a.entityWord[w]).map((w) => w.text);
+    const texts = wordSpans(enc)
+      .filter((_, w) => a.entityWord[w])
+      .map((w) => w.text);
     expect(texts).toEqual(['aerate', 'copd']);
   });
 });

@@ -101,12 +101,7 @@ export function markTemplates(enc: Pick<EncodedText, 'ids' | 'wordIds' | 'length
  * Classify every token of an encoded report as entity / descriptor / template.
  * `tokenizer` is needed to tokenise the templates the same way as the report.
  */
-export function analyseTokens(
-  enc: EncodedText,
-  tokenizer: MlmTokenizer,
-  lexicon: EntityLexicon,
-  templates: TemplateLexicon,
-): TokenAnalysis {
+export function analyseTokens(enc: EncodedText, tokenizer: MlmTokenizer, lexicon: EntityLexicon, templates: TemplateLexicon): TokenAnalysis {
   const L = enc.ids.length;
   const prefix = (tokenizer.json.model.continuing_subword_prefix as string | undefined) ?? '##';
   const words = wordSpans(enc, prefix);

@@ -40,7 +40,7 @@ describe('rebalancedWeights', () => {
 
   it('conserves the total weight on random configurations', () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let trial = 0; trial < 500; trial++) {
       const Lpad = 40;
       const L = 2 + Math.floor(rand() * 38);

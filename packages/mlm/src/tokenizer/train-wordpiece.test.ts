@@ -22,7 +22,7 @@ describe('trainWordPiece', () => {
   const json = trainWordPiece(corpus, { vocabSize: 150, minFrequency: 2 });
   const vocab = json.model.vocab as Record<string, number>;
 
-  it('puts the special tokens first in the authors\' order', () => {
+  it("puts the special tokens first in the authors' order", () => {
     DEFAULT_SPECIAL_TOKENS.forEach((t, i) => expect(vocab[t]).toBe(i));
     expect(json.added_tokens!.map((t) => t.content)).toEqual([...DEFAULT_SPECIAL_TOKENS]);
   });

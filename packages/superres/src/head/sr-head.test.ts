@@ -1,6 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkGradients, checkParameterGradients, gradStepTensorLeak, initBackend, readSafetensors, resizeBilinear, Rng, tensorFromData, tf, torchConvToTf, type TensorData } from '@ecamp/core';
+import {
+  checkGradients,
+  checkParameterGradients,
+  gradStepTensorLeak,
+  initBackend,
+  readSafetensors,
+  resizeBilinear,
+  Rng,
+  tensorFromData,
+  tf,
+  torchConvToTf,
+  type TensorData,
+} from '@ecamp/core';
 import { SrHead } from './sr-head.js';
 import { srWindowLoss, srWindowLossCropped } from '../loss/sr-loss.js';
 
@@ -149,7 +161,13 @@ describe('SrHead.forwardWindows', () => {
 
   it('equals the full output cropped to each window (corners, edges, centre), and the losses agree', () => {
     const head = new SrHead({ hidden: 4, rng: new Rng(6) });
-    const windows = [{ i: 0, j: 0 }, { i: 2, j: 2 }, { i: 1, j: 0 }, { i: 0, j: 2 }, { i: 1, j: 1 }];
+    const windows = [
+      { i: 0, j: 0 },
+      { i: 2, j: 2 },
+      { i: 1, j: 0 },
+      { i: 0, j: 2 },
+      { i: 1, j: 1 },
+    ];
     const x = tf.tensor4d(rng.normalArray(5 * 12 * 12 * 3), [5, 12, 12, 3]);
     const target = tf.tensor4d(rng.normalArray(5 * 24 * 24 * 3), [5, 24, 24, 3]);
     const full = head.forward(x);
@@ -169,7 +187,9 @@ describe('SrHead.forwardWindows', () => {
     const gWin = tf.variableGrads(() => srWindowLossCropped(head.forwardWindows(x, windows, geometry), target, windows, { geometry }), head.parameters());
     for (const p of head.parameters()) expect(maxAbsDiff(gFull.grads[p.name], gWin.grads[p.name])).toBeLessThan(1e-5);
     const [gx1] = tf.grads((xi: tf.Tensor) => srWindowLoss(head.forward(xi as tf.Tensor4D), target, windows, { geometry }))([x]);
-    const [gx2] = tf.grads((xi: tf.Tensor) => srWindowLossCropped(head.forwardWindows(xi as tf.Tensor4D, windows, geometry), target, windows, { geometry }))([x]);
+    const [gx2] = tf.grads((xi: tf.Tensor) => srWindowLossCropped(head.forwardWindows(xi as tf.Tensor4D, windows, geometry), target, windows, { geometry }))([
+      x,
+    ]);
     expect(maxAbsDiff(gx1, gx2)).toBeLessThan(1e-6);
     tf.dispose([x, target, full, win, a, b, gFull.value, gWin.value, gx1, gx2, ...Object.values(gFull.grads), ...Object.values(gWin.grads)]);
     head.dispose();

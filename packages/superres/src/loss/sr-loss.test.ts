@@ -14,13 +14,17 @@ describe('srWindowLoss', () => {
   it('is the mean squared error over the window pixels, averaged over the batch', () => {
     const out = rand([2, 8, 8, 3]);
     const target = rand([2, 8, 8, 3]);
-    const windows = [{ i: 1, j: 0 }, { i: 2, j: 2 }];
+    const windows = [
+      { i: 1, j: 0 },
+      { i: 2, j: 2 },
+    ];
     const o = out.arraySync();
     const t = target.arraySync();
     let total = 0;
     windows.forEach((w, b) => {
       let s = 0;
-      for (let y = w.i * 2; y < w.i * 2 + 4; y++) for (let x = w.j * 2; x < w.j * 2 + 4; x++) for (let c = 0; c < 3; c++) s += (o[b][y][x][c] - t[b][y][x][c]) ** 2;
+      for (let y = w.i * 2; y < w.i * 2 + 4; y++)
+        for (let x = w.j * 2; x < w.j * 2 + 4; x++) for (let c = 0; c < 3; c++) s += (o[b][y][x][c] - t[b][y][x][c]) ** 2;
       total += s / (4 * 4 * 3);
     });
     const loss = srWindowLoss(out, target, windows, { geometry });
@@ -59,7 +63,10 @@ describe('srWindowLoss', () => {
   it('is zero when output equals target inside the window, whatever lies outside', () => {
     const target = rand([1, 8, 8, 2]);
     const out = tf.tidy(() => {
-      const keep = tf.tensor4d(Array.from({ length: 64 }, (_, k) => (Math.floor(k / 8) >= 2 && Math.floor(k / 8) < 6 && k % 8 >= 2 && k % 8 < 6 ? 1 : 0)), [1, 8, 8, 1]);
+      const keep = tf.tensor4d(
+        Array.from({ length: 64 }, (_, k) => (Math.floor(k / 8) >= 2 && Math.floor(k / 8) < 6 && k % 8 >= 2 && k % 8 < 6 ? 1 : 0)),
+        [1, 8, 8, 1],
+      );
       return tf.add(tf.mul(target, keep), tf.mul(tf.sub(1, keep), 7)) as tf.Tensor4D;
     });
     const loss = srWindowLoss(out, target, [{ i: 1, j: 1 }], { geometry });

@@ -56,7 +56,11 @@ export function srWindowLossCropped(outputWindows: tf.Tensor4D, target: tf.Tenso
     throw new Error(`srWindowLossCropped: target must be [${b}, ${size}, ${size}, ${c}], got [${target.shape}]`);
   }
   return tf.tidy(() => {
-    const targets = cropWindows(target, windows.map((win) => ({ top: win.i * geometry.cellPx, left: win.j * geometry.cellPx })), [side, side]);
+    const targets = cropWindows(
+      target,
+      windows.map((win) => ({ top: win.i * geometry.cellPx, left: win.j * geometry.cellPx })),
+      [side, side],
+    );
     return tf.mean(tf.square(tf.sub(outputWindows, targets))) as tf.Scalar;
   });
 }

@@ -9,7 +9,13 @@ beforeAll(async () => {
 describe('windowMask', () => {
   it('marks rows from i and columns from j (i = row, j = column), one mask per example', () => {
     const geometry = { gridSize: 4, windowCells: 2, cellPx: 2 }; // 8×8 view, 4×4-px windows
-    const m = windowMask([{ i: 2, j: 0 }, { i: 0, j: 1 }], geometry);
+    const m = windowMask(
+      [
+        { i: 2, j: 0 },
+        { i: 0, j: 1 },
+      ],
+      geometry,
+    );
     expect(m.shape).toEqual([2, 8, 8, 1]);
     const d = m.dataSync();
     const at = (b: number, y: number, x: number) => d[(b * 8 + y) * 8 + x];
@@ -32,6 +38,11 @@ describe('windowMask', () => {
   });
 
   it('rejects a window outside the grid, naming the example', () => {
-    expect(() => windowMask([{ i: 0, j: 0 }, { i: 3, j: 0 }])).toThrow(/window 1 \(i=3, j=0\)/);
+    expect(() =>
+      windowMask([
+        { i: 0, j: 0 },
+        { i: 3, j: 0 },
+      ]),
+    ).toThrow(/window 1 \(i=3, j=0\)/);
   });
 });

@@ -59,7 +59,7 @@ export function renderPanel(images: readonly PanelImage[], options: PanelOptions
       const sy = Math.min(im.height - 1, Math.floor((y * im.height) / H));
       for (let x = 0; x < w; x++) {
         const sx = Math.min(im.width - 1, Math.floor((x * im.width) / w));
-        const o = ((y * W) + x0 + x) * 3;
+        const o = (y * W + x0 + x) * 3;
         for (let c = 0; c < 3; c++) {
           const v = im.pixels[(sy * im.width + sx) * im.channels + (im.channels === 3 ? c : 0)] * std + mean;
           rgb[o + c] = Math.max(0, Math.min(255, Math.round(v * 255)));
@@ -69,7 +69,8 @@ export function renderPanel(images: readonly PanelImage[], options: PanelOptions
     if (im.showWindow && options.window) {
       const box = windowPixelBox(options.window, geometry);
       const s = w / viewSizePx(geometry);
-      const bx0 = Math.round(box.x * s), by0 = Math.round(box.y * (H / viewSizePx(geometry)));
+      const bx0 = Math.round(box.x * s),
+        by0 = Math.round(box.y * (H / viewSizePx(geometry)));
       const bx1 = Math.min(w - 1, Math.round((box.x + box.size) * s) - 1);
       const by1 = Math.min(H - 1, Math.round((box.y + box.size) * (H / viewSizePx(geometry))) - 1);
       const red = (x: number, y: number) => {

@@ -39,7 +39,12 @@ describe('SR example picture', () => {
 
     const output = tf.tidy(() => head.forward(x).squeeze([0]) as tf.Tensor3D);
     const panels = srExamplePanels({ input, target, output, window, attention }, { geometry });
-    expect(panels.map((p) => [p.height, p.width, p.showWindow])).toEqual([[S / 2, S / 2, false], [S, S, true], [S, S, true], [14, 14, true]]);
+    expect(panels.map((p) => [p.height, p.width, p.showWindow])).toEqual([
+      [S / 2, S / 2, false],
+      [S, S, true],
+      [S, S, true],
+      [14, 14, true],
+    ]);
 
     const path = join(await dir, 'sr.png');
     const img = await writeSrExamplePng(path, { input, target, output, window, attention }, { geometry });

@@ -9,7 +9,11 @@ const full = (width: number, height: number, flip = false): CropGeometry => ({
 
 describe('mapWindowThroughCrop', () => {
   it('is the identity for the full, unflipped image (any source size)', () => {
-    for (const [W, H] of [[448, 448], [1024, 800], [300, 500]]) {
+    for (const [W, H] of [
+      [448, 448],
+      [1024, 800],
+      [300, 500],
+    ]) {
       for (let i = 0; i < 3; i++) {
         for (let j = 0; j < 3; j++) {
           const m = mapWindowThroughCrop({ i, j }, full(W, H));
@@ -77,9 +81,15 @@ describe('mapWindowThroughCrop', () => {
   });
 
   it('rejects a crop outside the source, naming the field', () => {
-    expect(() => mapWindowThroughCrop({ i: 0, j: 0 }, { crop: { x: 0, y: 0, w: 600, h: 100 }, flip: false, sourceSize: { width: 500, height: 500 } })).toThrow(/exceeds the 500×500 source/);
-    expect(() => mapWindowThroughCrop({ i: 0, j: 0 }, { crop: { x: 0, y: 0, w: 0, h: 100 }, flip: false, sourceSize: { width: 500, height: 500 } })).toThrow(/crop.w/);
-    expect(() => mapWindowThroughCrop({ i: 0, j: 0 }, { crop: { x: NaN, y: 0, w: 10, h: 100 }, flip: false, sourceSize: { width: 500, height: 500 } })).toThrow(/crop.x/);
+    expect(() => mapWindowThroughCrop({ i: 0, j: 0 }, { crop: { x: 0, y: 0, w: 600, h: 100 }, flip: false, sourceSize: { width: 500, height: 500 } })).toThrow(
+      /exceeds the 500×500 source/,
+    );
+    expect(() => mapWindowThroughCrop({ i: 0, j: 0 }, { crop: { x: 0, y: 0, w: 0, h: 100 }, flip: false, sourceSize: { width: 500, height: 500 } })).toThrow(
+      /crop.w/,
+    );
+    expect(() => mapWindowThroughCrop({ i: 0, j: 0 }, { crop: { x: NaN, y: 0, w: 10, h: 100 }, flip: false, sourceSize: { width: 500, height: 500 } })).toThrow(
+      /crop.x/,
+    );
   });
 });
 
@@ -109,7 +119,10 @@ describe('mapWindowThroughCrop on real resampling', () => {
       if (flip) vx = 448 - vx;
       const m = mapWindowThroughCrop(stored, { crop, flip, sourceSize: { width: W, height: H } });
       // 1. The mapped box is where the stored window's anatomy went: it contains the marker.
-      expect(vx >= m.box.x - 1e-6 && vx <= m.box.x + m.box.w + 1e-6 && vy >= m.box.y - 1e-6 && vy <= m.box.y + m.box.h + 1e-6, `trial ${t}: marker outside box`).toBe(true);
+      expect(
+        vx >= m.box.x - 1e-6 && vx <= m.box.x + m.box.w + 1e-6 && vy >= m.box.y - 1e-6 && vy <= m.box.y + m.box.h + 1e-6,
+        `trial ${t}: marker outside box`,
+      ).toBe(true);
       // 2. No valid window overlaps that anatomy more than the chosen one (brute force over all 9).
       const ov = (w: { i: number; j: number }) =>
         Math.max(0, Math.min(w.j * 32 + 384, m.box.x + m.box.w) - Math.max(w.j * 32, m.box.x)) *

@@ -72,11 +72,7 @@ function overlap(a0: number, a1: number, b0: number, b1: number): number {
  * Maps a window of the un-augmented view onto the augmented (cropped, maybe flipped)
  * view's grid. See the file comment for the maths and the (i, j) = (row, column) convention.
  */
-export function mapWindowThroughCrop(
-  window: ContextWindow,
-  geometry: CropGeometry,
-  grid: WindowGeometry = ECAMP_WINDOW_GEOMETRY,
-): MappedWindow {
+export function mapWindowThroughCrop(window: ContextWindow, geometry: CropGeometry, grid: WindowGeometry = ECAMP_WINDOW_GEOMETRY): MappedWindow {
   validateGeometry(grid);
   checkGeometry(geometry);
   const view = viewSizePx(grid);

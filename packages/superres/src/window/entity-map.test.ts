@@ -15,7 +15,9 @@ function attention(H: number, L: number, M: number, hotToken: (h: number, l: num
 
 describe('entityAttentionMap', () => {
   it('sums over entity tokens only and averages over heads', () => {
-    const H = 2, L = 3, M = 196;
+    const H = 2,
+      L = 3,
+      M = 196;
     // Token 1 is the entity: head 0 looks at cell 20, head 1 at cell 30. Non-entity rows look at cell 0.
     const data = attention(H, L, M, (h, l) => (l === 1 ? (h === 0 ? 20 : 30) : 0));
     const map = entityAttentionMap({ data, heads: H, textLength: L, patches: M }, [0, 1, 0])!;
@@ -31,7 +33,9 @@ describe('entityAttentionMap', () => {
   });
 
   it('scatters visible tokens to their cells and fills unseen cells with the mean (or zero)', () => {
-    const H = 1, L = 1, M = 4;
+    const H = 1,
+      L = 1,
+      M = 4;
     const cells = [5, 100, 150, 195];
     const data = Float32Array.from([0.1, 0.2, 0.3, 0.4]);
     const mean = entityAttentionMap({ data, heads: H, textLength: L, patches: M }, [1], { patchCells: cells })!;
@@ -46,6 +50,8 @@ describe('entityAttentionMap', () => {
     expect(() => entityAttentionMap({ data, heads: 1, textLength: 1, patches: 9 }, [1])).toThrow(/expected H·L·M/);
     expect(() => entityAttentionMap({ data, heads: 1, textLength: 1, patches: 10 }, [1])).toThrow(/pass patchCells/);
     expect(() => entityAttentionMap({ data, heads: 1, textLength: 1, patches: 10 }, [1, 0])).toThrow(/entity mask has length 2/);
-    expect(() => entityAttentionMap({ data, heads: 1, textLength: 1, patches: 10 }, [1], { patchCells: [0, 1, 2, 3, 4, 5, 6, 7, 8, 196] })).toThrow(/patchCells\[9\] = 196/);
+    expect(() => entityAttentionMap({ data, heads: 1, textLength: 1, patches: 10 }, [1], { patchCells: [0, 1, 2, 3, 4, 5, 6, 7, 8, 196] })).toThrow(
+      /patchCells\[9\] = 196/,
+    );
   });
 });

@@ -38,11 +38,7 @@ export interface EntityMapOptions {
  * example has no entity token (the caller then falls back to the centred window).
  * `entityMask[l]` is non-zero where text position `l` is an entity token.
  */
-export function entityAttentionMap(
-  attention: ExampleAttention,
-  entityMask: ArrayLike<number>,
-  options: EntityMapOptions = {},
-): Float64Array | null {
+export function entityAttentionMap(attention: ExampleAttention, entityMask: ArrayLike<number>, options: EntityMapOptions = {}): Float64Array | null {
   const { heads: H, textLength: L, patches: M, data } = attention;
   const g = options.geometry ?? ECAMP_WINDOW_GEOMETRY;
   const cells = g.gridSize * g.gridSize;
@@ -60,7 +56,8 @@ export function entityAttentionMap(
   const seen = new Uint8Array(cells);
   for (let m = 0; m < M; m++) {
     const cell = patchCells[m];
-    if (!Number.isInteger(cell) || cell < 0 || cell >= cells) throw new Error(`entityAttentionMap: patchCells[${m}] = ${cell} is not a cell of the ${g.gridSize}×${g.gridSize} grid`);
+    if (!Number.isInteger(cell) || cell < 0 || cell >= cells)
+      throw new Error(`entityAttentionMap: patchCells[${m}] = ${cell} is not a cell of the ${g.gridSize}×${g.gridSize} grid`);
     let sum = 0;
     for (let h = 0; h < H; h++) for (const l of entities) sum += data[(h * L + l) * M + m];
     map[cell] += sum / H;

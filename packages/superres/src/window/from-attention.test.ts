@@ -18,10 +18,18 @@ describe('selectWindowsFromAttention', () => {
   it('selects per example from tensors, falls back without entities, and counts', () => {
     // Example 0 looks at row 13 col 13 → (2,2); example 1 at row 0 col 0 → (0,0); example 2 has no entity.
     const att = focused(3, 2, 4, 196, [13 * 14 + 13, 0, 5]);
-    const entity = tf.tensor2d([[0, 1, 0, 0], [1, 0, 0, 1], [0, 0, 0, 0]]);
+    const entity = tf.tensor2d([
+      [0, 1, 0, 0],
+      [1, 0, 0, 1],
+      [0, 0, 0, 0],
+    ]);
     const selector = new WindowSelector();
     const got = selectWindowsFromAttention({ attention: att, entityMask: entity }, selector);
-    expect(windowsOnly(got)).toEqual([{ i: 2, j: 2 }, { i: 0, j: 0 }, { i: 1, j: 1 }]);
+    expect(windowsOnly(got)).toEqual([
+      { i: 2, j: 2 },
+      { i: 0, j: 0 },
+      { i: 1, j: 1 },
+    ]);
     expect(got.map((w) => w.source)).toEqual(['attention', 'attention', 'fallback-no-entity']);
     expect(selector.counts()).toEqual({ selected: 2, fallbackNoEntity: 1 });
     tf.dispose([att, entity]);

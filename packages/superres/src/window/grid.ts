@@ -70,10 +70,7 @@ export function isValidWindow(w: ContextWindow, g: WindowGeometry = ECAMP_WINDOW
 }
 
 /** The window's pixel box in the high-resolution view: `{x, y, size}` (top-left and side). */
-export function windowPixelBox(
-  w: ContextWindow,
-  g: WindowGeometry = ECAMP_WINDOW_GEOMETRY,
-): { x: number; y: number; size: number } {
+export function windowPixelBox(w: ContextWindow, g: WindowGeometry = ECAMP_WINDOW_GEOMETRY): { x: number; y: number; size: number } {
   return { x: w.j * g.cellPx, y: w.i * g.cellPx, size: g.windowCells * g.cellPx };
 }
 
@@ -95,7 +92,8 @@ export interface WindowGeometryFor {
  * high-resolution view. ECAMP: (224, 16, 2, 12) → 14 cells of 32 px, 12-cell windows.
  */
 export function windowGeometryFor(o: WindowGeometryFor): WindowGeometry {
-  if (!Number.isInteger(o.imageSize / o.patchSize)) throw new Error(`windowGeometryFor: imageSize ${o.imageSize} is not a multiple of patchSize ${o.patchSize}`);
+  if (!Number.isInteger(o.imageSize / o.patchSize))
+    throw new Error(`windowGeometryFor: imageSize ${o.imageSize} is not a multiple of patchSize ${o.patchSize}`);
   const g = { gridSize: o.imageSize / o.patchSize, windowCells: o.windowCells, cellPx: o.patchSize * o.scale };
   validateGeometry(g);
   return g;

@@ -40,7 +40,11 @@ describe('offlineWindowPass', () => {
     expect(r.counts).toEqual({ selected: 2, fallbackNoEntity: 1 });
     expect(progress).toEqual([2, 3]);
     const rows = await readWindowCsv(out);
-    expect(rows.map((x) => [x.fields.img_path, x.i, x.j])).toEqual([['a.jpg', 0, 0], ['b.jpg', 0, 2], ['c.jpg', 1, 1]]);
+    expect(rows.map((x) => [x.fields.img_path, x.i, x.j])).toEqual([
+      ['a.jpg', 0, 0],
+      ['b.jpg', 0, 2],
+      ['c.jpg', 1, 1],
+    ]);
   });
 
   it('names a batch whose keys do not match its examples, still freeing its tensors', async () => {

@@ -21,7 +21,12 @@ describe('integral image', () => {
     const n = 7;
     const map = Array.from({ length: n * n }, () => rng.next());
     const s = integralImage(map, n);
-    for (const [r, c, h, w] of [[0, 0, 7, 7], [2, 3, 4, 2], [6, 6, 1, 1], [1, 0, 3, 5]]) {
+    for (const [r, c, h, w] of [
+      [0, 0, 7, 7],
+      [2, 3, 4, 2],
+      [6, 6, 1, 1],
+      [1, 0, 3, 5],
+    ]) {
       let direct = 0;
       for (let y = r; y < r + h; y++) for (let x = c; x < c + w; x++) direct += map[y * n + x];
       expect(boxSum(s, n, r, c, h, w)).toBeCloseTo(direct, 12);

@@ -7,7 +7,10 @@ import { formatWindowCsv, parseWindowCsv, readWindowCsv, writeWindowCsv } from '
 describe('window CSV', () => {
   it("reads the authors' format: label_i is the row, label_j the column; extra columns kept", () => {
     const rows = parseWindowCsv(',label_i,label_j\n0,2,0\n1,1.0,2\n');
-    expect(rows.map(({ i, j }) => ({ i, j }))).toEqual([{ i: 2, j: 0 }, { i: 1, j: 2 }]);
+    expect(rows.map(({ i, j }) => ({ i, j }))).toEqual([
+      { i: 2, j: 0 },
+      { i: 1, j: 2 },
+    ]);
     expect(rows[1]).toMatchObject({ line: 3, fields: { '': '1', label_i: '1.0', label_j: '2' } });
   });
 
@@ -35,10 +38,18 @@ describe('window CSV', () => {
     await writeWindowCsv(path, entries);
     expect(await readdir(await dir)).toEqual(['windows.csv']);
     const back = await readWindowCsv(path);
-    expect(back.map((r) => [r.fields.img_path, r.i, r.j])).toEqual([['a, b.jpg', 0, 2], ['c.jpg', 2, 1]]);
+    expect(back.map((r) => [r.fields.img_path, r.i, r.j])).toEqual([
+      ['a, b.jpg', 0, 2],
+      ['c.jpg', 2, 1],
+    ]);
   });
 
   it('refuses entries with inconsistent extra columns', () => {
-    expect(() => formatWindowCsv([{ i: 0, j: 0, extra: { a: '1' } }, { i: 0, j: 0, extra: { b: '1' } }])).toThrow(/entry 1/);
+    expect(() =>
+      formatWindowCsv([
+        { i: 0, j: 0, extra: { a: '1' } },
+        { i: 0, j: 0, extra: { b: '1' } },
+      ]),
+    ).toThrow(/entry 1/);
   });
 });

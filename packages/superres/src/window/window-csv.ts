@@ -18,11 +18,7 @@ export interface WindowCsvRow extends ContextWindow {
 }
 
 /** Parses window-CSV text; `source` names the file in errors. */
-export function parseWindowCsv(
-  text: string,
-  source = 'window csv',
-  geometry: WindowGeometry = ECAMP_WINDOW_GEOMETRY,
-): WindowCsvRow[] {
+export function parseWindowCsv(text: string, source = 'window csv', geometry: WindowGeometry = ECAMP_WINDOW_GEOMETRY): WindowCsvRow[] {
   validateGeometry(geometry);
   const records = parseCsv(text, source);
   if (records.length === 0) throw new Error(`${source}: empty file, expected a header with label_i and label_j`);

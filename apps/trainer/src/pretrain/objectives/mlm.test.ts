@@ -14,13 +14,25 @@ import { mlmObjective } from './mlm.js';
  */
 function train(fusion: 'patches+pooled' | 'patches' | 'none', steps: number): number {
   const [b, l, m, encoderDim, vocab] = [16, 8, 12, 32, 40];
-  const config = loadConfig('tiny', ['model.text.dim=32', 'model.text.layers=2', 'model.text.heads=2', 'model.text.intermediate=64', 'model.text.maxLength=16', `model.fusion=${fusion}`, 'objectives.superres.window=center']);
+  const config = loadConfig('tiny', [
+    'model.text.dim=32',
+    'model.text.layers=2',
+    'model.text.heads=2',
+    'model.text.intermediate=64',
+    'model.text.maxLength=16',
+    `model.fusion=${fusion}`,
+    'objectives.superres.window=center',
+  ]);
   const modules = mlmObjective.build({ config, encoderDim, vocabSize: vocab, rng: new Rng(1) });
   const params = [...modules.image_proj.namedParameters('image_proj.'), ...modules.text.namedParameters('text.')];
   const optimiser = new AdamW(params, { lr: 1e-3, weightDecay: 0.01 });
   const rng = new Rng(7);
   const direction = rng.normalArray(encoderDim);
-  const inputIds = tf.tensor2d(Int32Array.from({ length: b * l }, (_, i) => (i % l === 0 ? 2 : i % l === 4 ? 3 : 5 + (i % l))), [b, l], 'int32');
+  const inputIds = tf.tensor2d(
+    Int32Array.from({ length: b * l }, (_, i) => (i % l === 0 ? 2 : i % l === 4 ? 3 : 5 + (i % l))),
+    [b, l],
+    'int32',
+  );
   const attentionMask = tf.ones([b, l], 'int32') as tf.Tensor2D;
   const weights = new Float32Array(b * l).fill(1);
   let loss = Number.NaN;

@@ -73,7 +73,11 @@ describe('the objective registry', () => {
       expect(o.label).toMatch(/^[A-Z]+$/);
       expect(o.brief).toMatch(/^[a-z][a-z -]+$/);
       // what the run report's configuration table shows of it: paths that exist in a resolved configuration
-      for (const s of o.reportSettings ?? []) expect(s.path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], config), s.path).toBeDefined();
+      for (const s of o.reportSettings ?? [])
+        expect(
+          s.path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], config),
+          s.path,
+        ).toBeDefined();
     }
     expect(enabledObjectives(withObjectives(config, ['mlm'])).map((o) => o.name)).toEqual(['mlm']);
     expect(() => withObjectives(config, ['nope' as never])).toThrow(/no registered objective named nope/);
@@ -142,8 +146,16 @@ describe('the objective registry', () => {
     expect(without.objectiveModules[name]).toBeUndefined();
     expect(withIt.objectiveModules[name]).toBeDefined();
     const prefixes = ownedPrefixes(objective, withIt);
-    const owned = withIt.namedParameters().map((p) => p.name).filter((n) => prefixes.some((p) => n.startsWith(p)));
-    expect(without.namedParameters().map((p) => p.name)).toEqual(withIt.namedParameters().map((p) => p.name).filter((n) => !owned.includes(n)));
+    const owned = withIt
+      .namedParameters()
+      .map((p) => p.name)
+      .filter((n) => prefixes.some((p) => n.startsWith(p)));
+    expect(without.namedParameters().map((p) => p.name)).toEqual(
+      withIt
+        .namedParameters()
+        .map((p) => p.name)
+        .filter((n) => !owned.includes(n)),
+    );
 
     const a = pass(withIt, full);
     const b = pass(without, off);

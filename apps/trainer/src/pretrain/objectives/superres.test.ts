@@ -9,7 +9,17 @@ import { pretrainLoss } from '../step.js';
 import { disposeInputs, toPretrainInputs } from '../tensors.js';
 import { authorsSrScale, srWindowGeometry } from './superres.js';
 
-const small = ['model.encoder.dim=32', 'model.encoder.depth=1', 'model.encoder.heads=2', 'model.decoder.dim=16', 'model.decoder.depth=1', 'model.decoder.heads=2', 'objectives.mlm.enabled=false', 'objectives.superres.window=center', 'data.batchSize=1'];
+const small = [
+  'model.encoder.dim=32',
+  'model.encoder.depth=1',
+  'model.encoder.heads=2',
+  'model.decoder.dim=16',
+  'model.decoder.depth=1',
+  'model.decoder.heads=2',
+  'objectives.mlm.enabled=false',
+  'objectives.superres.window=center',
+  'data.batchSize=1',
+];
 
 describe('model.superres.windowCells', () => {
   beforeAll(async () => {
@@ -27,7 +37,21 @@ describe('model.superres.windowCells', () => {
     expect(inputs.windows).toEqual([{ i: 2, j: 2 }]); // 5 positions per axis
     const model = new EcampPretrainModel(config, 1);
     const before = tf.memory().numTensors;
-    const value = tf.tidy(() => pretrainLoss(model, inputs, config, maskingFromNoise(Array.from({ length: 196 }, (_, k) => k / 196), 1, 196, 0.75), new WindowSelector({ geometry })).parts.superres!);
+    const value = tf.tidy(
+      () =>
+        pretrainLoss(
+          model,
+          inputs,
+          config,
+          maskingFromNoise(
+            Array.from({ length: 196 }, (_, k) => k / 196),
+            1,
+            196,
+            0.75,
+          ),
+          new WindowSelector({ geometry }),
+        ).parts.superres!,
+    );
     expect(tf.memory().numTensors).toBe(before);
     expect(Number.isFinite(value) && value > 0).toBe(true);
     disposeInputs(inputs);

@@ -50,7 +50,9 @@ export const superresObjective: Objective<'superres', SuperresModules, typeof su
   reportSettings: [{ label: 'window', path: 'objectives.superres.window' }],
   slice: superresSlice,
   usesPixelDecoder: true,
-  build: ({ config, rng }) => ({ sr: new SrHead({ hidden: config.model.superres.hidden, finalActivation: config.model.superres.finalActivation, rng: rng.fork('sr') }) }),
+  build: ({ config, rng }) => ({
+    sr: new SrHead({ hidden: config.model.superres.hidden, finalActivation: config.model.superres.finalActivation, rng: rng.fork('sr') }),
+  }),
   needsFusionAttention: (config) => config.objectives.superres.window === 'online',
   loss(ctx) {
     const { sr } = ctx.model;

@@ -44,15 +44,37 @@ const forward: NativeKernel = {
     const { x, mask } = inputs;
     const r = b * n;
     const shapes: Record<(typeof BLOCK_SAVED)[number], number[]> = {
-      mean1: [r], rstd1: [r], qkv: [b, n, 3 * d], probs: [b, heads, n, n], a: [b, n, d], x2: [b, n, d], mean2: [r], rstd2: [r], f1: [b, n, hidden],
+      mean1: [r],
+      rstd1: [r],
+      qkv: [b, n, 3 * d],
+      probs: [b, heads, n, n],
+      a: [b, n, d],
+      x2: [b, n, d],
+      mean2: [r],
+      rstd2: [r],
+      f1: [b, n, hidden],
     };
     const y = allocOutput(backend, [b, n, d]);
     const saved = BLOCK_SAVED.map((k) => allocOutput(backend, shapes[k]));
     requireNative().blockForward(
-      heapOf(backend), ...dims, o(x),
-      o(inputs.ln1w), o(inputs.ln1b), o(inputs.wqkv), o(inputs.bqkv), o(inputs.wproj), o(inputs.bproj),
-      o(inputs.ln2w), o(inputs.ln2b), o(inputs.w1), o(inputs.b1), o(inputs.w2), o(inputs.b2), o(mask),
-      o(y), ...(saved.map(o) as Nine),
+      heapOf(backend),
+      ...dims,
+      o(x),
+      o(inputs.ln1w),
+      o(inputs.ln1b),
+      o(inputs.wqkv),
+      o(inputs.bqkv),
+      o(inputs.wproj),
+      o(inputs.bproj),
+      o(inputs.ln2w),
+      o(inputs.ln2b),
+      o(inputs.w1),
+      o(inputs.b1),
+      o(inputs.w2),
+      o(inputs.b2),
+      o(mask),
+      o(y),
+      ...(saved.map(o) as Nine),
     );
     return [y, ...saved];
   },
@@ -72,14 +94,42 @@ const backward: NativeKernel = {
     const grads = names.map((k) => allocOutput(backend, inputs[k].shape));
     const byName = new Map(names.map((k, i) => [k, grads[i]]));
     requireNative().blockBackward(
-      heapOf(backend), ...dims,
-      o(x), o(inputs.ln1w), o(inputs.ln1b), o(inputs.wqkv), o(inputs.bqkv), o(inputs.wproj), o(inputs.ln2w), o(inputs.ln2b),
-      o(inputs.w1), o(inputs.b1), o(inputs.w2),
-      o(inputs.mean1), o(inputs.rstd1), o(inputs.qkv), o(inputs.probs), o(inputs.a), o(inputs.x2), o(inputs.mean2), o(inputs.rstd2), o(inputs.f1),
+      heapOf(backend),
+      ...dims,
+      o(x),
+      o(inputs.ln1w),
+      o(inputs.ln1b),
+      o(inputs.wqkv),
+      o(inputs.bqkv),
+      o(inputs.wproj),
+      o(inputs.ln2w),
+      o(inputs.ln2b),
+      o(inputs.w1),
+      o(inputs.b1),
+      o(inputs.w2),
+      o(inputs.mean1),
+      o(inputs.rstd1),
+      o(inputs.qkv),
+      o(inputs.probs),
+      o(inputs.a),
+      o(inputs.x2),
+      o(inputs.mean2),
+      o(inputs.rstd2),
+      o(inputs.f1),
       o(dy),
-      o(byName.get('x')), o(byName.get('ln1w')), o(byName.get('ln1b')), o(byName.get('wqkv')), o(byName.get('bqkv')),
-      o(byName.get('wproj')), o(byName.get('bproj')), o(byName.get('ln2w')), o(byName.get('ln2b')),
-      o(byName.get('w1')), o(byName.get('b1')), o(byName.get('w2')), o(byName.get('b2')),
+      o(byName.get('x')),
+      o(byName.get('ln1w')),
+      o(byName.get('ln1b')),
+      o(byName.get('wqkv')),
+      o(byName.get('bqkv')),
+      o(byName.get('wproj')),
+      o(byName.get('bproj')),
+      o(byName.get('ln2w')),
+      o(byName.get('ln2b')),
+      o(byName.get('w1')),
+      o(byName.get('b1')),
+      o(byName.get('w2')),
+      o(byName.get('b2')),
     );
     return grads;
   },
@@ -87,4 +137,3 @@ const backward: NativeKernel = {
 
 /** Fused-block kernels. */
 export const blockKernels: NativeKernel[] = [forward, backward];
-

@@ -12,7 +12,17 @@ describe('native Conv2D and its gradients against the cpu reference', () => {
   const cases: Array<[number[], number[], number, Pad]> = [
     [[2, 9, 11, 3], [3, 3, 3, 3], 1, 'same'], // SR head: planes
     [[1, 8, 8, 3], [3, 3, 3, 5], 1, 'valid'],
-    [[2, 7, 6, 2], [3, 3, 2, 4], 1, [[0, 0], [1, 2], [2, 0], [0, 0]]], // explicit, asymmetric
+    [
+      [2, 7, 6, 2],
+      [3, 3, 2, 4],
+      1,
+      [
+        [0, 0],
+        [1, 2],
+        [2, 0],
+        [0, 0],
+      ],
+    ], // explicit, asymmetric
     [[2, 10, 9, 4], [3, 3, 4, 20], 1, 'same'], // GEMM path (4·20 > 64)
     [[2, 11, 12, 5], [3, 3, 5, 6], 2, 'same'], // stride 2
     [[2, 32, 32, 3], [16, 16, 3, 8], 16, 'valid'], // patch embedding

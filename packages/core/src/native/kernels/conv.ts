@@ -24,9 +24,18 @@ function shapeArgs(info: ConvInfo): number[] | undefined {
   const { padInfo } = info;
   if (padInfo.top < 0 || padInfo.left < 0) return undefined;
   return [
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-    info.outHeight, info.outWidth, info.outChannels,
-    info.filterHeight, info.filterWidth, info.strideHeight, padInfo.top, padInfo.left,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    padInfo.top,
+    padInfo.left,
   ];
 }
 
@@ -87,7 +96,9 @@ const conv2DBackpropFilter: NativeKernel = {
     const s = shapeArgs(info);
     if (x.dtype !== 'float32' || dy.dtype !== 'float32' || !s) {
       // No wasm kernel to fall back to: say what is unsupported.
-      throw new Error(`native Conv2DBackpropFilter: only float32 NHWC with dilation 1 and equal strides (got ${x.dtype}, ${String(attrs.dataFormat)}, strides ${String(attrs.strides)}, dilations ${String(attrs.dilations)})`);
+      throw new Error(
+        `native Conv2DBackpropFilter: only float32 NHWC with dilation 1 and equal strides (got ${x.dtype}, ${String(attrs.dataFormat)}, strides ${String(attrs.strides)}, dilations ${String(attrs.dilations)})`,
+      );
     }
     return filterGradient(backend, x, dy, info, s);
   },

@@ -17,10 +17,19 @@ describe('native element-wise and reduction kernels against the cpu reference', 
     ['squaredDifference', tf.squaredDifference],
   ];
   const shapes: Array<[number[], number[]]> = [
-    [[4, 5], [4, 5]],
+    [
+      [4, 5],
+      [4, 5],
+    ],
     [[4, 5], [5]], // bias
-    [[4, 1], [1, 5]], // outer product pattern
-    [[2, 3, 4], [3, 1]],
+    [
+      [4, 1],
+      [1, 5],
+    ], // outer product pattern
+    [
+      [2, 3, 4],
+      [3, 1],
+    ],
     [[6], []], // scalar
     [[], [2, 3]],
     [[300000], [300000]], // one long run, split over threads
@@ -62,7 +71,14 @@ describe('native element-wise and reduction kernels against the cpu reference', 
     ['min', (x: tf.Tensor, axis: number | number[], keep: boolean) => tf.min(x, axis, keep)],
     ['mean', (x: tf.Tensor, axis: number | number[], keep: boolean) => tf.mean(x, axis, keep)],
   ] as const)('%s over leading, middle, trailing, all and scattered axes', async (_, op) => {
-    for (const [axis, keep] of [[-1, false], [0, true], [1, false], [[1, 2], true], [[0, 1, 2], false], [[0, 2], false]] as const) {
+    for (const [axis, keep] of [
+      [-1, false],
+      [0, true],
+      [1, false],
+      [[1, 2], true],
+      [[0, 1, 2], false],
+      [[0, 2], false],
+    ] as const) {
       await expectMatchesReference((x) => op(x, axis as number | number[], keep), [rand([5, 6, 7], 7)], 1e-5);
     }
     // 1000-term sums: float32 rounding of either summation order is ~1e-4 of the terms' scale.
@@ -71,10 +87,14 @@ describe('native element-wise and reduction kernels against the cpu reference', 
     await expectMatchesReference((x) => op(x, [0, 1], false), [rand([8, 40000, 3], 9)], 2e-3);
   });
 
-  it('Sum and Mean gradients (broadcast by Tile on native) equal tfjs\'s', async () => {
+  it("Sum and Mean gradients (broadcast by Tile on native) equal tfjs's", async () => {
     for (const axis of [-1, 0, [0, 2]] as const) {
       await expectMatchesReference((x) => tf.grad((a: tf.Tensor) => tf.sum(tf.sin(tf.sum(a, axis as number | number[]))))(x), [rand([4, 5, 6], 9)], 1e-6);
-      await expectMatchesReference((x) => tf.grad((a: tf.Tensor) => tf.sum(tf.sin(tf.mean(a, axis as number | number[], true))))(x), [rand([4, 5, 6], 10)], 1e-6);
+      await expectMatchesReference(
+        (x) => tf.grad((a: tf.Tensor) => tf.sum(tf.sin(tf.mean(a, axis as number | number[], true))))(x),
+        [rand([4, 5, 6], 10)],
+        1e-6,
+      );
     }
   });
 

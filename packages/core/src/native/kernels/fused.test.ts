@@ -32,7 +32,11 @@ describe('native fused kernels against the TF.js compositions (cpu)', () => {
   it('cross-entropy: loss and gradient over a 30k vocabulary, with ignored rows', async () => {
     const labels = { values: Int32Array.from([5, -100, 29999, 0]), shape: [4] };
     await expectMatchesReference((l, y) => softmaxCrossEntropyWithIntLabels(l, y), [rand([4, 30000], 5), labels], 1e-5);
-    await expectMatchesReference((l, y) => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(softmaxCrossEntropyWithIntLabels(a, y), tf.tensor1d([1, 2, 3, 4]))))(l), [rand([4, 30000], 6), labels], 1e-5);
+    await expectMatchesReference(
+      (l, y) => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(softmaxCrossEntropyWithIntLabels(a, y), tf.tensor1d([1, 2, 3, 4]))))(l),
+      [rand([4, 30000], 6), labels],
+      1e-5,
+    );
   });
 
   it('linear + cross-entropy (logits reused in place for the gradient): loss and gradients of x, W, b', async () => {
@@ -52,13 +56,22 @@ describe('native fused kernels against the TF.js compositions (cpu)', () => {
   });
 
   it('attention on [B, H, N, hd] heads: output, probabilities and every gradient, with key padding', async () => {
-    const inputs = [rand([2, 3, 5, 4], 7), rand([2, 3, 6, 4], 8), rand([2, 3, 6, 4], 9), { values: Float32Array.from([1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1]), shape: [2, 6] }];
+    const inputs = [
+      rand([2, 3, 5, 4], 7),
+      rand([2, 3, 6, 4], 8),
+      rand([2, 3, 6, 4], 9),
+      { values: Float32Array.from([1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1]), shape: [2, 6] },
+    ];
     const attend = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor) =>
       scaledDotProductAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, 0.5, { keyPaddingMask: mask, returnProbs: true });
-    await expectMatchesReference((q, k, v, m) => {
-      const r = attend(q, k, v, m);
-      return [r.output, r.probs!];
-    }, inputs, 1e-5);
+    await expectMatchesReference(
+      (q, k, v, m) => {
+        const r = attend(q, k, v, m);
+        return [r.output, r.probs!];
+      },
+      inputs,
+      1e-5,
+    );
     await expectMatchesReference(
       (q, k, v, m) =>
         tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
@@ -89,8 +102,12 @@ describe('native fused kernels against the TF.js compositions (cpu)', () => {
     expect(maxDiff(cross.output, merged(crossRef.output))).toBeLessThan(1e-5);
     expect(maxDiff(cross.probs!, crossRef.probs!)).toBeLessThan(1e-6);
     // Gradients flow to the fused sources.
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => lossOf(projectedAttention({ tensor: a, column: 0 }, { tensor: b, column: 0 }, { tensor: b, column: 12 }, 3, 0.5).output))([q, kv]);
-    const gRef = tf.grads((a: tf.Tensor, b: tf.Tensor) => lossOf(merged(scaledDotProductAttention(heads(a, 0, 3, 4), heads(b, 0, 3, 4), heads(b, 12, 3, 4), 0.5).output)))([q, kv]);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      lossOf(projectedAttention({ tensor: a, column: 0 }, { tensor: b, column: 0 }, { tensor: b, column: 12 }, 3, 0.5).output),
+    )([q, kv]);
+    const gRef = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      lossOf(merged(scaledDotProductAttention(heads(a, 0, 3, 4), heads(b, 0, 3, 4), heads(b, 12, 3, 4), 0.5).output)),
+    )([q, kv]);
     expect(maxDiff(g[0], gRef[0])).toBeLessThan(1e-5);
     expect(maxDiff(g[1], gRef[1])).toBeLessThan(1e-5);
     tf.dispose([qkv, q, kv, self.output, selfRef, cross.output, cross.probs!, crossRef.output, crossRef.probs!, ...g, ...gRef]);

@@ -33,7 +33,26 @@ const linear: NativeKernel = {
     const y = allocOutput(backend, [...x.shape.slice(0, -1), outF]);
     const native = requireNative();
     if (bias) native.stridedCopy(heapOf(backend), Float64Array.of(2, rows, outF, 0, 1, outF, 1), offsetOf(backend, bias), offsetOf(backend, y));
-    native.gemm(heapOf(backend), 0, 0, 1, rows, outF, inF, 1, offsetOf(backend, x), 0, Math.max(1, inF), offsetOf(backend, weight), 0, Math.max(1, outF), bias ? 1 : 0, offsetOf(backend, y), 0, Math.max(1, outF));
+    native.gemm(
+      heapOf(backend),
+      0,
+      0,
+      1,
+      rows,
+      outF,
+      inF,
+      1,
+      offsetOf(backend, x),
+      0,
+      Math.max(1, inF),
+      offsetOf(backend, weight),
+      0,
+      Math.max(1, outF),
+      bias ? 1 : 0,
+      offsetOf(backend, y),
+      0,
+      Math.max(1, outF),
+    );
     return y;
   },
 };
@@ -206,7 +225,13 @@ const attention: NativeKernel = {
     const probs = allocOutput(backend, [b, h, n, m]);
     const mask = inputs.mask;
     requireNative().attention(
-      heapOf(backend), b, h, n, m, hd, a.scale,
+      heapOf(backend),
+      b,
+      h,
+      n,
+      m,
+      hd,
+      a.scale,
       ...qkvArgs(backend, a, src),
       ...(viewArgs(backend, out, outView(a)) as Quad),
       offsetOf(backend, probs),
@@ -231,7 +256,13 @@ const attentionGrad: NativeKernel = {
     });
     const { dOut, probs, dProbs } = inputs;
     native.attentionGrad(
-      heapOf(backend), b, h, n, m, hd, a.scale,
+      heapOf(backend),
+      b,
+      h,
+      n,
+      m,
+      hd,
+      a.scale,
       ...qkvArgs(backend, a, src),
       ...(viewArgs(backend, dOut, outView(a)) as Quad),
       offsetOf(backend, probs),
@@ -243,4 +274,16 @@ const attentionGrad: NativeKernel = {
 };
 
 /** Fused kernels (native backend only). */
-export const fusedKernels: NativeKernel[] = [linear, linearCrossEntropy, linearCrossEntropyGrad, layerNorm, layerNormGrad, gelu, geluGrad, crossEntropy, crossEntropyGrad, attention, attentionGrad];
+export const fusedKernels: NativeKernel[] = [
+  linear,
+  linearCrossEntropy,
+  linearCrossEntropyGrad,
+  layerNorm,
+  layerNormGrad,
+  gelu,
+  geluGrad,
+  crossEntropy,
+  crossEntropyGrad,
+  attention,
+  attentionGrad,
+];

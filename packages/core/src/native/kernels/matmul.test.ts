@@ -50,7 +50,9 @@ describe('native BatchMatMul / _FusedMatMul against the cpu reference', () => {
     );
     await expectMatchesReference(
       (a, b, bias) => {
-        const g = tf.grads((x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => tf.sum(tf.square(tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: c, activation }))));
+        const g = tf.grads((x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) =>
+          tf.sum(tf.square(tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: c, activation }))),
+        );
         return g([a, b, bias]);
       },
       [rand([9, 5], 5), rand([5, 7], 6), rand([...biasShape], 7)],
@@ -59,7 +61,11 @@ describe('native BatchMatMul / _FusedMatMul against the cpu reference', () => {
   });
 
   it('fused product with transposed operands', async () => {
-    await expectMatchesReference((a, b, bias) => tf.fused.matMul({ a, b, bias, transposeA: true, transposeB: true }), [rand([5, 9], 8), rand([7, 5], 9), rand([7], 10)], 1e-4);
+    await expectMatchesReference(
+      (a, b, bias) => tf.fused.matMul({ a, b, bias, transposeA: true, transposeB: true }),
+      [rand([5, 9], 8), rand([7, 5], 9), rand([7], 10)],
+      1e-4,
+    );
   });
 
   it('gradients of a batched product', async () => {

@@ -6,29 +6,87 @@ describe('native data movement against the cpu reference', () => {
   requireNativeBackend();
 
   it.each([
-    [[3, 4], [1, 0]],
-    [[2, 3, 4], [0, 2, 1]],
-    [[2, 3, 4, 5], [0, 2, 1, 3]], // heads ↔ tokens
-    [[2, 3, 4, 5], [3, 1, 0, 2]],
-    [[8, 40, 70], [0, 2, 1]], // tiled inner transpose
-    [[2, 1, 3, 1, 4], [4, 3, 2, 1, 0]], // rank 5 with unit dims
+    [
+      [3, 4],
+      [1, 0],
+    ],
+    [
+      [2, 3, 4],
+      [0, 2, 1],
+    ],
+    [
+      [2, 3, 4, 5],
+      [0, 2, 1, 3],
+    ], // heads ↔ tokens
+    [
+      [2, 3, 4, 5],
+      [3, 1, 0, 2],
+    ],
+    [
+      [8, 40, 70],
+      [0, 2, 1],
+    ], // tiled inner transpose
+    [
+      [2, 1, 3, 1, 4],
+      [4, 3, 2, 1, 0],
+    ], // rank 5 with unit dims
   ])('Transpose %j by %j', async (shape, perm) => {
     await expectMatchesReference((x) => tf.transpose(x, perm), [rand(shape, 1)]);
     await expectMatchesReference((x) => tf.transpose(x, perm), [rand(shape, 2, 'int32')]);
   });
 
   it.each([
-    [[5, 6], [1, 2], [3, -1]],
-    [[4, 5, 6, 3], [1, 0, 2, 0], [2, 5, 3, 3]],
-    [[8, 12, 12, 3], [0, 2, 1, 0], [8, 9, 10, 3]], // an SR window
-    [[3, 4], [0, 0], [0, 4]], // empty
+    [
+      [5, 6],
+      [1, 2],
+      [3, -1],
+    ],
+    [
+      [4, 5, 6, 3],
+      [1, 0, 2, 0],
+      [2, 5, 3, 3],
+    ],
+    [
+      [8, 12, 12, 3],
+      [0, 2, 1, 0],
+      [8, 9, 10, 3],
+    ], // an SR window
+    [
+      [3, 4],
+      [0, 0],
+      [0, 4],
+    ], // empty
   ])('Slice %j from %j size %j', async (shape, begin, size) => {
     await expectMatchesReference((x) => tf.slice(x, begin, size), [rand(shape, 3)]);
   });
 
   it('PadV2 with zero and non-zero constants, int32 zeros', async () => {
-    await expectMatchesReference((x) => tf.pad(x, [[1, 2], [0, 3]], 0), [rand([3, 4], 4)]);
-    await expectMatchesReference((x) => tf.pad(x, [[0, 0], [2, 1], [1, 2], [0, 0]], -1.5), [rand([2, 5, 4, 3], 5)]);
+    await expectMatchesReference(
+      (x) =>
+        tf.pad(
+          x,
+          [
+            [1, 2],
+            [0, 3],
+          ],
+          0,
+        ),
+      [rand([3, 4], 4)],
+    );
+    await expectMatchesReference(
+      (x) =>
+        tf.pad(
+          x,
+          [
+            [0, 0],
+            [2, 1],
+            [1, 2],
+            [0, 0],
+          ],
+          -1.5,
+        ),
+      [rand([2, 5, 4, 3], 5)],
+    );
     await expectMatchesReference((x) => tf.pad(x, [[1, 1]], 0), [rand([4], 6, 'int32')]);
     await expectMatchesReference((x) => tf.pad(x, [[1, 1]], 7), [rand([4], 6, 'int32')]);
   });

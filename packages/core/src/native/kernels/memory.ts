@@ -29,7 +29,14 @@ const transpose: NativeKernel = {
     const xs = stridesOf(x.shape);
     const outShape = perm.map((p) => x.shape[p]);
     const out = allocOutput(backend, outShape, x.dtype);
-    copyBlock(backend, outShape, offsetOf(backend, x), perm.map((p) => xs[p]), offsetOf(backend, out), stridesOf(outShape));
+    copyBlock(
+      backend,
+      outShape,
+      offsetOf(backend, x),
+      perm.map((p) => xs[p]),
+      offsetOf(backend, out),
+      stridesOf(outShape),
+    );
     return out;
   },
 };
@@ -73,7 +80,10 @@ const concat: NativeKernel = {
     const list = Object.values(inputs);
     if (list.length === 0 || !list.every((t) => is4Byte(t.dtype) && t.dtype === list[0].dtype)) return fallback();
     const axis = tf.util.parseAxisParam(attrs.axis as number, list[0].shape)[0];
-    const outShape = tf.backend_util.computeOutShape(list.map((t) => t.shape), axis);
+    const outShape = tf.backend_util.computeOutShape(
+      list.map((t) => t.shape),
+      axis,
+    );
     const out = allocOutput(backend, outShape, list[0].dtype);
     const os = stridesOf(outShape);
     let at = 0;
