@@ -34,6 +34,34 @@ export interface NativeInfo {
 /** Heap byte offset; a negative value means "absent" for optional operands. */
 type Off = number;
 
+/** One strided operand of the attention kernels: offset, then batch, head and row strides (elements). */
+type StridedView = [off: Off, strideBatch: number, strideHead: number, strideRow: number];
+/** Shape of the attention kernels: batch, heads, query rows, key rows, head size, and the logit scale. */
+type AttentionDims = [b: number, h: number, n: number, m: number, hd: number, scale: number];
+/** Shape of the transformer-block kernels. */
+type BlockDims = [b: number, n: number, d: number, heads: number, hidden: number, eps: number];
+/** The block's input and attention-half parameters (less bproj, which its backward does not read). */
+type BlockAttentionInputs = [x: Off, ln1w: Off, ln1b: Off, wqkv: Off, bqkv: Off, wproj: Off];
+/** The block's MLP-half parameters (less b2, which its backward does not read). */
+type BlockMlpInputs = [ln2w: Off, ln2b: Off, w1: Off, b1: Off, w2: Off];
+/** What the block's forward saves for its backward. */
+type BlockSaved = [mean1: Off, rstd1: Off, qkv: Off, probs: Off, a: Off, x2: Off, mean2: Off, rstd2: Off, f1: Off];
+/** Shape of the convolution kernels: input [b, h, w, cin], output [b, ho, wo, cout], filter kh×kw, stride, top/left padding. */
+type Conv2dDims = [
+  b: number,
+  h: number,
+  w: number,
+  cin: number,
+  ho: number,
+  wo: number,
+  cout: number,
+  kh: number,
+  kw: number,
+  stride: number,
+  padTop: number,
+  padLeft: number,
+];
+
 /**
  * The addon's functions. Shapes are in elements; every operand is float32 unless noted.
  * Each throws an Error naming the function when an operand falls outside the heap.
@@ -106,212 +134,73 @@ export interface NativeAddon {
     gradScale: number,
   ): void;
   /**
-   * Scaled dot-product attention; each of q, k, v, out is (offset, strideBatch, strideHead,
-   * strideRow); probs [B, H, N, M] is written (and needed by the gradient); mask [B, M] or −1.
+   * Scaled dot-product attention; each of q, k, v, out is a {@link StridedView}; probs [B, H, N, M]
+   * is written (and needed by the gradient); mask [B, M] or −1.
    */
   attention(
-    heap: ArrayBuffer,
-    b: number,
-    h: number,
-    n: number,
-    m: number,
-    hd: number,
-    scale: number,
-    q: Off,
-    qSb: number,
-    qSh: number,
-    qSr: number,
-    k: Off,
-    kSb: number,
-    kSh: number,
-    kSr: number,
-    v: Off,
-    vSb: number,
-    vSh: number,
-    vSr: number,
-    out: Off,
-    oSb: number,
-    oSh: number,
-    oSr: number,
-    probs: Off,
-    mask: Off,
+    ...args: [heap: ArrayBuffer, ...dims: AttentionDims, ...q: StridedView, ...k: StridedView, ...v: StridedView, ...out: StridedView, probs: Off, mask: Off]
   ): void;
   /** Gradient of {@link attention}: dq, dk, dv from dOut (and dProbs or −1). */
   attentionGrad(
-    heap: ArrayBuffer,
-    b: number,
-    h: number,
-    n: number,
-    m: number,
-    hd: number,
-    scale: number,
-    q: Off,
-    qSb: number,
-    qSh: number,
-    qSr: number,
-    k: Off,
-    kSb: number,
-    kSh: number,
-    kSr: number,
-    v: Off,
-    vSb: number,
-    vSh: number,
-    vSr: number,
-    dOut: Off,
-    dSb: number,
-    dSh: number,
-    dSr: number,
-    probs: Off,
-    dProbs: Off,
-    dq: Off,
-    dqSb: number,
-    dqSh: number,
-    dqSr: number,
-    dk: Off,
-    dkSb: number,
-    dkSh: number,
-    dkSr: number,
-    dv: Off,
-    dvSb: number,
-    dvSh: number,
-    dvSr: number,
+    ...args: [
+      heap: ArrayBuffer,
+      ...dims: AttentionDims,
+      ...q: StridedView,
+      ...k: StridedView,
+      ...v: StridedView,
+      ...dOut: StridedView,
+      probs: Off,
+      dProbs: Off,
+      ...dq: StridedView,
+      ...dk: StridedView,
+      ...dv: StridedView,
+    ]
   ): void;
   /**
    * A pre-norm transformer block (timm `Block`) forward: y and the saved mean1, rstd1, qkv, probs,
    * a, x2, mean2, rstd2, f1 (bqkv and mask may be −1).
    */
   blockForward(
-    heap: ArrayBuffer,
-    b: number,
-    n: number,
-    d: number,
-    heads: number,
-    hidden: number,
-    eps: number,
-    x: Off,
-    ln1w: Off,
-    ln1b: Off,
-    wqkv: Off,
-    bqkv: Off,
-    wproj: Off,
-    bproj: Off,
-    ln2w: Off,
-    ln2b: Off,
-    w1: Off,
-    b1: Off,
-    w2: Off,
-    b2: Off,
-    mask: Off,
-    y: Off,
-    mean1: Off,
-    rstd1: Off,
-    qkv: Off,
-    probs: Off,
-    a: Off,
-    x2: Off,
-    mean2: Off,
-    rstd2: Off,
-    f1: Off,
+    ...args: [
+      heap: ArrayBuffer,
+      ...dims: BlockDims,
+      ...attnIn: BlockAttentionInputs,
+      bproj: Off,
+      ...mlpIn: BlockMlpInputs,
+      b2: Off,
+      mask: Off,
+      y: Off,
+      ...saved: BlockSaved,
+    ]
   ): void;
   /** Its backward: dx and every parameter gradient (bqkv/dbqkv may be −1). */
   blockBackward(
-    heap: ArrayBuffer,
-    b: number,
-    n: number,
-    d: number,
-    heads: number,
-    hidden: number,
-    eps: number,
-    x: Off,
-    ln1w: Off,
-    ln1b: Off,
-    wqkv: Off,
-    bqkv: Off,
-    wproj: Off,
-    ln2w: Off,
-    ln2b: Off,
-    w1: Off,
-    b1: Off,
-    w2: Off,
-    mean1: Off,
-    rstd1: Off,
-    qkv: Off,
-    probs: Off,
-    a: Off,
-    x2: Off,
-    mean2: Off,
-    rstd2: Off,
-    f1: Off,
-    dy: Off,
-    dx: Off,
-    dln1w: Off,
-    dln1b: Off,
-    dwqkv: Off,
-    dbqkv: Off,
-    dwproj: Off,
-    dbproj: Off,
-    dln2w: Off,
-    dln2b: Off,
-    dw1: Off,
-    db1: Off,
-    dw2: Off,
-    db2: Off,
+    ...args: [
+      heap: ArrayBuffer,
+      ...dims: BlockDims,
+      ...attnIn: BlockAttentionInputs,
+      ...mlpIn: BlockMlpInputs,
+      ...saved: BlockSaved,
+      dy: Off,
+      dx: Off,
+      dln1w: Off,
+      dln1b: Off,
+      dwqkv: Off,
+      dbqkv: Off,
+      dwproj: Off,
+      dbproj: Off,
+      dln2w: Off,
+      dln2b: Off,
+      dw1: Off,
+      db1: Off,
+      dw2: Off,
+      db2: Off,
+    ]
   ): void;
   /** NHWC convolution, [kh, kw, Cin, Cout] filter, zero padding top/left (bottom/right implied by Ho/Wo). */
-  conv2d(
-    heap: ArrayBuffer,
-    b: number,
-    h: number,
-    w: number,
-    cin: number,
-    ho: number,
-    wo: number,
-    cout: number,
-    kh: number,
-    kw: number,
-    stride: number,
-    padTop: number,
-    padLeft: number,
-    x: Off,
-    filter: Off,
-    y: Off,
-  ): void;
-  conv2dInputGrad(
-    heap: ArrayBuffer,
-    b: number,
-    h: number,
-    w: number,
-    cin: number,
-    ho: number,
-    wo: number,
-    cout: number,
-    kh: number,
-    kw: number,
-    stride: number,
-    padTop: number,
-    padLeft: number,
-    dy: Off,
-    filter: Off,
-    dx: Off,
-  ): void;
-  conv2dFilterGrad(
-    heap: ArrayBuffer,
-    b: number,
-    h: number,
-    w: number,
-    cin: number,
-    ho: number,
-    wo: number,
-    cout: number,
-    kh: number,
-    kw: number,
-    stride: number,
-    padTop: number,
-    padLeft: number,
-    x: Off,
-    dy: Off,
-    dFilter: Off,
-  ): void;
+  conv2d(...args: [heap: ArrayBuffer, ...dims: Conv2dDims, x: Off, filter: Off, y: Off]): void;
+  conv2dInputGrad(...args: [heap: ArrayBuffer, ...dims: Conv2dDims, dy: Off, filter: Off, dx: Off]): void;
+  conv2dFilterGrad(...args: [heap: ArrayBuffer, ...dims: Conv2dDims, x: Off, dy: Off, dFilter: Off]): void;
   /** Copies an N-d block (rank ≤ 16) between strided views: plan [rank, shape…, srcStrides…, dstStrides…]. */
   stridedCopy(heap: ArrayBuffer, plan: Float64Array, src: Off, dst: Off): void;
   fill(heap: ArrayBuffer, n: number, dst: Off, value: number): void;

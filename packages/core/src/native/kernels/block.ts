@@ -41,7 +41,6 @@ const forward: NativeKernel = {
   kernelFunc: (args) => {
     const { inputs, backend } = args;
     const { b, n, d, heads, hidden, dims, o } = blockCall(args);
-    const { x, mask } = inputs;
     const r = b * n;
     const shapes: Record<(typeof BLOCK_SAVED)[number], number[]> = {
       mean1: [r],
@@ -59,35 +58,26 @@ const forward: NativeKernel = {
     requireNative().blockForward(
       heapOf(backend),
       ...dims,
-      o(x),
-      o(inputs.ln1w),
-      o(inputs.ln1b),
-      o(inputs.wqkv),
-      o(inputs.bqkv),
-      o(inputs.wproj),
-      o(inputs.bproj),
-      o(inputs.ln2w),
-      o(inputs.ln2b),
-      o(inputs.w1),
-      o(inputs.b1),
-      o(inputs.w2),
-      o(inputs.b2),
-      o(mask),
+      ...(['x', ...BLOCK_PARAMS].map((k) => o(inputs[k])) as Offsets<13>),
+      o(inputs.mask),
       o(y),
-      ...(saved.map(o) as Nine),
+      ...(saved.map(o) as Offsets<9>),
     );
     return [y, ...saved];
   },
 };
 
-type Nine = [number, number, number, number, number, number, number, number, number];
+/** A tuple of N heap offsets. */
+type Offsets<N extends number, T extends number[] = []> = T['length'] extends N ? T : Offsets<N, [...T, number]>;
+
+/** The parameters the backward reads: all but the output-projection biases bproj and b2. */
+const BACKWARD_PARAMS = BLOCK_PARAMS.filter((p) => p !== 'bproj' && p !== 'b2');
 
 const backward: NativeKernel = {
   kernelName: BLOCK.grad,
   kernelFunc: (args) => {
     const { inputs, backend } = args;
     const { dims, o } = blockCall(args);
-    const { x, dy } = inputs;
     const withBias = inputs.bqkv !== undefined;
     // One gradient per differentiable input, in the order x, then the parameters present.
     const names = ['x', ...BLOCK_PARAMS.filter((p) => withBias || p !== 'bqkv')];
@@ -96,40 +86,8 @@ const backward: NativeKernel = {
     requireNative().blockBackward(
       heapOf(backend),
       ...dims,
-      o(x),
-      o(inputs.ln1w),
-      o(inputs.ln1b),
-      o(inputs.wqkv),
-      o(inputs.bqkv),
-      o(inputs.wproj),
-      o(inputs.ln2w),
-      o(inputs.ln2b),
-      o(inputs.w1),
-      o(inputs.b1),
-      o(inputs.w2),
-      o(inputs.mean1),
-      o(inputs.rstd1),
-      o(inputs.qkv),
-      o(inputs.probs),
-      o(inputs.a),
-      o(inputs.x2),
-      o(inputs.mean2),
-      o(inputs.rstd2),
-      o(inputs.f1),
-      o(dy),
-      o(byName.get('x')),
-      o(byName.get('ln1w')),
-      o(byName.get('ln1b')),
-      o(byName.get('wqkv')),
-      o(byName.get('bqkv')),
-      o(byName.get('wproj')),
-      o(byName.get('bproj')),
-      o(byName.get('ln2w')),
-      o(byName.get('ln2b')),
-      o(byName.get('w1')),
-      o(byName.get('b1')),
-      o(byName.get('w2')),
-      o(byName.get('b2')),
+      ...(['x', ...BACKWARD_PARAMS, ...BLOCK_SAVED, 'dy'].map((k) => o(inputs[k])) as Offsets<21>),
+      ...(['x', ...BLOCK_PARAMS].map((k) => o(byName.get(k))) as Offsets<13>),
     );
     return grads;
   },
