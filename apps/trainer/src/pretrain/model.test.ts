@@ -4,19 +4,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf, writeSafetensors } from '@ecamp/core';
 import { createVit, exportTimmState, saveTimmSafetensors } from '@ecamp/vision';
+import { TINY_VISION_SETS } from '../../test/pretrain-fixtures.js';
 import { loadConfig } from '../config/load.js';
 import { EcampPretrainModel, encoderOverrides } from './model.js';
 
-const small = [
-  'model.encoder.dim=32',
-  'model.encoder.depth=1',
-  'model.encoder.heads=2',
-  'model.decoder.dim=16',
-  'model.decoder.depth=1',
-  'model.decoder.heads=2',
-  'objectives.mlm.enabled=false',
-  'objectives.superres.enabled=false',
-];
+const small = [...TINY_VISION_SETS, 'objectives.mlm.enabled=false', 'objectives.superres.enabled=false'];
 
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, Rng, tf } from '@ecamp/core';
 import { ECAMP_WINDOW_GEOMETRY, WindowSelector } from '@ecamp/superres';
 import { maskingFromNoise } from '@ecamp/vision';
+import { TINY_VISION_SETS } from '../../../test/pretrain-fixtures.js';
 import { loadConfig } from '../../config/load.js';
 import { FixedBatchSource } from '../fixed-source.js';
 import { EcampPretrainModel } from '../model.js';
@@ -9,17 +10,7 @@ import { pretrainLoss } from '../step.js';
 import { disposeInputs, toPretrainInputs } from '../tensors.js';
 import { authorsSrScale, srWindowGeometry } from './superres.js';
 
-const small = [
-  'model.encoder.dim=32',
-  'model.encoder.depth=1',
-  'model.encoder.heads=2',
-  'model.decoder.dim=16',
-  'model.decoder.depth=1',
-  'model.decoder.heads=2',
-  'objectives.mlm.enabled=false',
-  'objectives.superres.window=center',
-  'data.batchSize=1',
-];
+const small = [...TINY_VISION_SETS, 'objectives.mlm.enabled=false', 'objectives.superres.window=center', 'data.batchSize=1'];
 
 describe('model.superres.windowCells', () => {
   beforeAll(async () => {
