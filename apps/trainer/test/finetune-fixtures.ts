@@ -3,7 +3,7 @@
  * files, and one synthetic chest X-ray set (made once per test worker, shared by the files
  * that need it).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { initBackend } from '@ecamp/core';
@@ -29,6 +29,21 @@ export function writeText(path: string, text: string): string {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
   return path;
+}
+
+/**
+ * The lines of the synthetic list `file` in `dir` with a single-label class index in place of
+ * the multi-hot labels: the number of findings, at most 2 (image paths as the list has them).
+ */
+export function classIndexLines(dir: string, file: string): string[] {
+  return readFileSync(join(dir, file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const [p, ...ls] = l.split(' ');
+      const findings = ls.map(Number).reduce((a, b) => a + b, 0);
+      return `${p} ${Math.min(2, findings)}`;
+    });
 }
 
 let synthetic: Promise<{ dir: string; manifest: SynthManifest }> | undefined;

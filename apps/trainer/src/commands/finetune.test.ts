@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSafetensors, tf } from '@ecamp/core';
 import { cli } from '../../test/cli-fixtures.js';
-import { syntheticSetOnBackend, tempDir, writeText } from '../../test/finetune-fixtures.js';
+import { classIndexLines, syntheticSetOnBackend, tempDir, writeText } from '../../test/finetune-fixtures.js';
 
 // End-to-end through the CLI on 24 synthetic radiographs (12 train / 6 validation / 6 test), at
 // 64 px with a random tiny ViT so each run takes seconds: every task, every format the
@@ -65,21 +65,7 @@ describe('ecamp finetune (synthetic set, through the CLI)', () => {
 
   it('classification, single-label class indices, linear probe: accuracy and macro AUROC', async () => {
     // Class = number of findings, capped at 2, from the synthetic multi-hot labels.
-    const toIndex = (file: string) =>
-      writeText(
-        join(d, `idx_${file}`),
-        readFileSync(join(d, file), 'utf8')
-          .trim()
-          .split('\n')
-          .map((l) => {
-            const [p, ...ls] = l.split(' ');
-            return `${p} ${Math.min(
-              2,
-              ls.map(Number).reduce((a, b) => a + b, 0),
-            )}`;
-          })
-          .join('\n'),
-      );
+    const toIndex = (file: string) => writeText(join(d, `idx_${file}`), classIndexLines(d, file).join('\n'));
     const out = join(tempDir(), 'single');
     const r = await cli([
       'finetune',

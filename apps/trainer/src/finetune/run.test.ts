@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@ecamp/core';
-import { syntheticSetOnBackend, tempDir, writeText } from '../../test/finetune-fixtures.js';
+import { classIndexLines, syntheticSetOnBackend, tempDir, writeText } from '../../test/finetune-fixtures.js';
 import { createLogger } from '../run/logger.js';
 import { resolveFinetuneOptions } from './options.js';
 import { runEval, runFinetune } from './run.js';
@@ -16,17 +16,12 @@ beforeAll(async () => {
 
 /** The synthetic list with one class index per image (number of findings, at most 2). */
 function indexList(file: string): string {
-  const text = readFileSync(join(d, file), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => {
-      const [p, ...ls] = l.split(' ');
-      return `${p} ${Math.min(
-        2,
-        ls.map(Number).reduce((a, b) => a + b, 0),
-      )}`;
-    });
-  return writeText(join(tempDir(), file), text.map((l) => join(d, l.split(' ')[0]) + ' ' + l.split(' ')[1]).join('\n'));
+  return writeText(
+    join(tempDir(), file),
+    classIndexLines(d, file)
+      .map((l) => join(d, l.split(' ')[0]) + ' ' + l.split(' ')[1])
+      .join('\n'),
+  );
 }
 
 describe('runFinetune', () => {
