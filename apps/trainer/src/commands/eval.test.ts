@@ -5,6 +5,9 @@ import { cli } from '../../test/cli-fixtures.js';
 import { syntheticSetOnBackend, tempDir } from '../../test/finetune-fixtures.js';
 
 let d: string;
+/** A random 64-px encoder fine-tuned for one epoch, with a 20-resample interval: the heads these tests score. */
+const quick = ['--encoder', 'random', '--image-size', '64', '--epochs', '1', '--bootstrap', '20'];
+
 beforeAll(async () => {
   d = await syntheticSetOnBackend();
 });
@@ -16,18 +19,11 @@ describe('ecamp eval', () => {
       'finetune',
       '--task',
       'detection',
-      '--encoder',
-      'random',
-      '--image-size',
-      '64',
-      '--epochs',
-      '1',
+      ...quick,
       '--batch-size',
       '6',
       '--head-width',
       '0.03125',
-      '--bootstrap',
-      '20',
       '--data',
       join(d, 'boxes_train.csv'),
       '--test',
@@ -53,29 +49,8 @@ describe('ecamp eval', () => {
     writeSafetensors(other, { w: tf.zeros([1]) });
     await expect(cli(['eval', '--checkpoint', other, '--test', join(d, 'test.txt')])).rejects.toThrow(/other\.safetensors: not an 'ecamp finetune' checkpoint/);
     const out = join(dir, 'ft');
-    expect(
-      (
-        await cli([
-          'finetune',
-          '--task',
-          'classification',
-          '--encoder',
-          'random',
-          '--image-size',
-          '64',
-          '--epochs',
-          '1',
-          '--bootstrap',
-          '20',
-          '--data',
-          join(d, 'val.txt'),
-          '--test',
-          join(d, 'val.txt'),
-          '--out',
-          out,
-        ])
-      ).code,
-    ).toBe(0);
+    const trained = await cli(['finetune', '--task', 'classification', ...quick, '--data', join(d, 'val.txt'), '--test', join(d, 'val.txt'), '--out', out]);
+    expect(trained.code).toBe(0);
     const swap = await cli(['eval', '--checkpoint', join(out, 'checkpoints', 'head.safetensors'), '--test', join(d, 'test.txt'), '--encoder', 'random']);
     expect(swap.code).toBe(2);
     expect(swap.err).toMatch(/holds its fine-tuned encoder; it cannot be swapped/);
