@@ -10,7 +10,7 @@ import type { EntityAttentionOutcome } from './entity-attention.js';
 import { dataUri, esc, fmt, fmtBytes, fmtDuration, page, table, type Cell } from './html.js';
 import { ablationTable, LOSS_CURVES } from './objectives.js';
 import { field, numberAt, type JsonObject, type MetricRow, type RunFolder } from './read-run.js';
-import { barChart, lineChart, type LineSeries } from './svg-chart.js';
+import { barChart, lineChart, type LineChartOptions, type LineSeries } from './svg-chart.js';
 
 /** The backend as `initBackend` reports it (recorded in summary.json, or passed by the command that just ran). */
 export interface BackendLine {
@@ -61,19 +61,17 @@ function series(metrics: readonly MetricRow[], key: string): [number, number][] 
   return metrics.filter((r) => key in r.values).map((r) => [r.step, r.values[key]]);
 }
 
+/** A line chart of `s` over the optimiser steps (600×320 unless `o` sizes it). */
+function stepChart(s: readonly LineSeries[], o: Omit<LineChartOptions, 'xLabel'>): string {
+  return lineChart(s, { xLabel: 'optimiser step', ...o });
+}
+
 function lossChart(run: RunFolder): string {
   const logged = LOSS_CURVES.filter((c) => run.metrics.some((r) => c.key in r.values));
   const s: LineSeries[] = logged.map((c) => ({ name: `${c.label} (${c.brief})`, points: series(run.metrics, c.key), colour: c.colour }));
   if (run.metrics.some((r) => 'lr' in r.values))
     s.push({ name: 'learning rate', points: series(run.metrics, 'lr'), colour: '#888888', axis: 'right', dashed: true });
-  return lineChart(s, {
-    title: 'Loss per objective, and the learning rate',
-    xLabel: 'optimiser step',
-    yLabel: 'loss',
-    rightLabel: 'learning rate',
-    width: 760,
-    height: 360,
-  });
+  return stepChart(s, { title: 'Loss per objective, and the learning rate', yLabel: 'loss', rightLabel: 'learning rate', width: 760, height: 360 });
 }
 
 function throughputChart(run: RunFolder): string | undefined {
@@ -82,14 +80,7 @@ function throughputChart(run: RunFolder): string | undefined {
   const perStep = (numberAt(run.config, 'data.batchSize') ?? NaN) * (numberAt(run.config, 'optim.accumulate') ?? 1);
   const s: LineSeries[] = [{ name: 'milliseconds per step', points: ms, colour: '#6a3d9a' }];
   if (Number.isFinite(perStep)) s.push({ name: 'images per second', points: ms.map(([x, y]) => [x, (perStep * 1000) / y]), colour: '#33a02c', axis: 'right' });
-  return lineChart(s, {
-    title: 'Throughput',
-    xLabel: 'optimiser step',
-    yLabel: 'milliseconds per step',
-    rightLabel: 'images per second',
-    width: 600,
-    height: 320,
-  });
+  return stepChart(s, { title: 'Throughput', yLabel: 'milliseconds per step', rightLabel: 'images per second' });
 }
 
 function gradChart(run: RunFolder): string | undefined {
@@ -107,7 +98,7 @@ function gradChart(run: RunFolder): string | undefined {
       colour: '#e31a1c',
       dashed: true,
     });
-  return lineChart(s, { title: 'Gradient norm', xLabel: 'optimiser step', yLabel: 'global L2 norm', width: 600, height: 320 });
+  return stepChart(s, { title: 'Gradient norm', yLabel: 'global L2 norm' });
 }
 
 /** How many panels a training picture has (448-pixel panels, 4 pixels apart). */
