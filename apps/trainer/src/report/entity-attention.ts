@@ -10,13 +10,13 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadCheckpoint } from '@ecamp/core';
-import { DOWNSTREAM_NORM, Loader, type PretrainRecord } from '@ecamp/data';
+import { DOWNSTREAM_NORM, type PretrainRecord } from '@ecamp/data';
 import { loadTokenizer, type MlmExample, type MlmTokenizer } from '@ecamp/mlm';
 import { validateConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { latestCheckpoint } from '../pretrain/checkpoints.js';
 import { EcampPretrainModel } from '../pretrain/model.js';
-import { prepareRunData, syntheticSetDir } from '../run/data.js';
+import { inOrderPass, prepareRunData, syntheticSetDir } from '../run/data.js';
 import type { Logger } from '../run/logger.js';
 import { drawEntityAttention, greyOf, unmaskedText, type EntityAttentionDrawing } from './entity-attention-picture.js';
 import type { RunFolder } from './read-run.js';
@@ -119,16 +119,11 @@ export async function entityAttentionPanel(run: RunFolder, options: { examples?:
     } catch (e) {
       return { ok: false, reason: `${checkpointName} does not fit the run's config (${(e as Error).message.split('\n')[0]})` };
     }
-    const loader = new Loader({
-      records: chosen.map((c) => c.record),
-      batchSize: chosen.length,
-      seed: config.seed,
-      size,
-      mode: 'downstream',
-      shuffle: false,
-      dropLast: false,
-      epochs: 1,
-    });
+    const loader = inOrderPass(
+      chosen.map((c) => c.record),
+      chosen.length,
+      config,
+    );
     const examples: EntityAttentionExample[] = [];
     for await (const b of loader) {
       // By id: the loader skips images it cannot read.

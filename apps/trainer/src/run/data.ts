@@ -128,6 +128,25 @@ export function attachContexts(records: PretrainRecord[], config: Config, log: L
 }
 
 /**
+ * One in-order pass over `records` at the model's resolution, un-augmented (whole image resized,
+ * no crop, no flip) and keeping the last partial batch: how the offline-window pass and the
+ * report's entity-attention pictures read the pre-training images.
+ */
+export function inOrderPass(records: PretrainRecord[], batchSize: number, config: Config, badSamples?: BadSampleLog): Loader {
+  return new Loader({
+    records,
+    batchSize,
+    seed: config.seed,
+    size: config.model.imageSize,
+    mode: 'downstream',
+    shuffle: false,
+    dropLast: false,
+    epochs: 1,
+    badSamples,
+  });
+}
+
+/**
  * The data loader as the trainer's batch source: cycles epochs forever, maps
  * CSV windows through each sample's crop and flip.
  */

@@ -7,10 +7,11 @@
  * Train with `objectives.superres.window=csv` and `data.windowCsv=<that file>`.
  */
 import { Rng, loadCheckpoint, tf } from '@ecamp/core';
-import { Loader, type BadSampleLog, type PretrainRecord } from '@ecamp/data';
+import type { BadSampleLog, PretrainRecord } from '@ecamp/data';
 import { collateMlmBatch, prepareMlmExample, type MlmTokenizer } from '@ecamp/mlm';
 import { offlineWindowPass, type OfflineWindowBatch, type OfflineWindowPassResult } from '@ecamp/superres';
 import type { Config } from '../config/schema.js';
+import { inOrderPass } from '../run/data.js';
 import type { Logger } from '../run/logger.js';
 import { entityMaskRows } from '../pretrain/entity-mask.js';
 import { EcampPretrainModel } from '../pretrain/model.js';
@@ -29,17 +30,7 @@ async function* attentionBatches(
   const L = config.model.text.maxLength;
   const rng = new Rng(config.seed).fork('windows');
   const pathOf = new Map(records.map((r) => [r.id, r.imagePath]));
-  const loader = new Loader({
-    records,
-    batchSize: config.data.batchSize,
-    seed: config.seed,
-    size,
-    mode: 'downstream',
-    shuffle: false,
-    dropLast: false,
-    epochs: 1,
-    badSamples,
-  });
+  const loader = inOrderPass(records, config.data.batchSize, config, badSamples);
   for await (const b of loader) {
     const examples = b.reports.map((report, n) =>
       prepareMlmExample(report, { context: b.contexts[n], contextProbability: 1, rng, tokenizer, maxLength: L, probabilities: NO_MASKING, mode: 'paper' }),
