@@ -6,6 +6,25 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu', quiet: true });
 });
 
+/** A 2 → 1 head without prefix tokens whose classifier is 2·f₀ − f₁ + 0.5. */
+function handHead(featureNorm: boolean): ClassificationHead {
+  const head = new ClassificationHead(2, 1, { numPrefixTokens: 0, featureNorm });
+  head.head.weight.assign(tf.tensor2d([[2], [-1]]));
+  head.head.bias!.assign(tf.tensor1d([0.5]));
+  return head;
+}
+
+/** The head's output for one image of the two tokens [0, 2] and [2, 4] (their mean: [1, 3]). */
+function handOutput(head: ClassificationHead): number {
+  const tokens: number[][][] = [
+    [
+      [0, 2],
+      [2, 4],
+    ],
+  ];
+  return tf.tidy(() => head.forward(tf.tensor3d(tokens)).dataSync()[0]);
+}
+
 describe('ClassificationHead', () => {
   it('has timm global-pool parameter names and shapes', () => {
     const head = new ClassificationHead(8, 3, { rng: new Rng(1) });
@@ -35,24 +54,9 @@ describe('ClassificationHead', () => {
   });
 
   it('computes LayerNorm then Linear by hand', () => {
-    const head = new ClassificationHead(2, 1, { numPrefixTokens: 0 });
-    head.head.weight.assign(tf.tensor2d([[2], [-1]]));
-    head.head.bias!.assign(tf.tensor1d([0.5]));
+    const head = handHead(false);
     // tokens mean = [1, 3] → normalised ≈ [−1, 1] → 2·(−1) − 1·1 + 0.5 = −2.5
-    const out = tf.tidy(
-      () =>
-        head
-          .forward(
-            tf.tensor3d([
-              [
-                [0, 2],
-                [2, 4],
-              ],
-            ]),
-          )
-          .dataSync()[0],
-    );
-    expect(out).toBeCloseTo(-2.5, 4);
+    expect(handOutput(head)).toBeCloseTo(-2.5, 4);
     head.dispose();
   });
 
@@ -65,7 +69,7 @@ describe('ClassificationHead', () => {
   });
 
   it('with featureNorm: fixed statistics between fc_norm and the classifier (MAE probe head), only head.* in probeParameters', () => {
-    const head = new ClassificationHead(2, 1, { numPrefixTokens: 0, featureNorm: true });
+    const head = handHead(true);
     expect(head.namedParameters().map((p) => [p.name, p.variable.trainable])).toEqual([
       ['fc_norm.weight', true],
       ['fc_norm.bias', true],
@@ -75,24 +79,9 @@ describe('ClassificationHead', () => {
       ['head.bias', true],
     ]);
     expect(head.probeParameters().map((p) => p.name)).toEqual(['head.weight', 'head.bias']);
-    head.head.weight.assign(tf.tensor2d([[2], [-1]]));
-    head.head.bias!.assign(tf.tensor1d([0.5]));
     head.setFeatureStatistics({ mean: Float32Array.from([-0.5, 0.5]), variance: Float32Array.from([0.25, 4]) });
     // fc_norm([1, 3]) ≈ [−1, 1] → ((−1 + 0.5)/0.5, (1 − 0.5)/2) = (−1, 0.25) → 2·(−1) − 0.25 + 0.5 = −1.75
-    const out = tf.tidy(
-      () =>
-        head
-          .forward(
-            tf.tensor3d([
-              [
-                [0, 2],
-                [2, 4],
-              ],
-            ]),
-          )
-          .dataSync()[0],
-    );
-    expect(out).toBeCloseTo(-1.75, 3);
+    expect(handOutput(head)).toBeCloseTo(-1.75, 3);
     const before = tf.memory().numTensors;
     head.setFeatureStatistics({ mean: new Float32Array(2), variance: new Float32Array(2).fill(1) });
     expect(tf.memory().numTensors).toBe(before);
