@@ -17,10 +17,6 @@ import { FUSION_VARIANTS, type FusionVariant } from './variant.js';
 
 const FIXTURE = fileURLToPath(new URL('../test/fixtures/fusion_layer.safetensors', import.meta.url));
 
-beforeAll(async () => {
-  await initBackend();
-});
-
 /** The layer's input from loosely typed test tensors. */
 function fusionInput(hidden: tf.Tensor, textMask: tf.Tensor, patches: tf.Tensor, pooled: tf.Tensor, returnAttention = false): ContextFusionInput {
   return { hidden: hidden as tf.Tensor3D, textMask: textMask as tf.Tensor2D, patches: patches as tf.Tensor3D, pooled: pooled as tf.Tensor2D, returnAttention };

@@ -18,10 +18,6 @@ import { srWindowLoss, srWindowLossCropped } from '../loss/sr-loss.js';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/sr_head.safetensors', import.meta.url));
 
-beforeAll(async () => {
-  await initBackend();
-});
-
 /** NCHW fixture tensor → NHWC tf tensor. */
 const nhwc = (t: TensorData) => tf.tidy(() => tf.transpose(tensorFromData(t), [0, 2, 3, 1]) as tf.Tensor4D);
 
