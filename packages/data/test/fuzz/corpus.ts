@@ -787,42 +787,17 @@ export async function writeCorpus(root: string, seed = 1): Promise<Corpus> {
   const winBad = (line: number, field: string, got: string) =>
     badRow(line, field, 'bad-value', new RegExp(`^window offset must be 0, 1 or 2, got "${got.replace(/[.+-]/g, '\\$&')}"$`), 'windows.csv');
   windowCase('windows/ok', 'windows row-aligned with the CSV', main4, win(records(['a@01', 'd@22', 'b@10', 'c@11']), '0,1', '2,2', '1,0', '1,1'));
-  windowCase(
-    'windows/out-of-range',
-    'a window offset of 3',
-    main4,
-    win(records(['a@01', 'b@10', 'c@11'], [winBad(3, 'label_i', '3')]), '0,1', '3,2', '1,0', '1,1'),
-  );
-  windowCase(
-    'windows/negative',
-    'a window offset of -1',
-    main4,
-    win(records(['a@01', 'b@10', 'c@11'], [winBad(3, 'label_j', '-1')]), '0,1', '2,-1', '1,0', '1,1'),
-  );
-  windowCase(
-    'windows/fraction',
-    'a window offset of 1.5',
-    main4,
-    win(records(['a@01', 'b@10', 'c@11'], [winBad(3, 'label_i', '1.5')]), '0,1', '1.5,1', '1,0', '1,1'),
-  );
-  windowCase(
-    'windows/text',
-    'a window offset "left"',
-    main4,
-    win(records(['a@01', 'b@10', 'c@11'], [winBad(3, 'label_j', 'left')]), '0,1', '1,left', '1,0', '1,1'),
-  );
-  windowCase(
-    'windows/empty-cell',
-    'an empty window cell (was read as 0)',
-    main4,
-    win(records(['a@01', 'b@10', 'c@11'], [winBad(3, 'label_i', '')]), '0,1', ',1', '1,0', '1,1'),
-  );
-  windowCase(
-    'windows/huge',
-    'a window offset of 1e308',
-    main4,
-    win(records(['a@01', 'b@10', 'c@11'], [winBad(3, 'label_i', '1e308')]), '0,1', '1e308,1', '1,0', '1,1'),
-  );
+  // One bad offset in the second window row: that sample only is left out.
+  const badOffsets: [id: string, what: string, row: string, field: string, got: string][] = [
+    ['out-of-range', 'a window offset of 3', '3,2', 'label_i', '3'],
+    ['negative', 'a window offset of -1', '2,-1', 'label_j', '-1'],
+    ['fraction', 'a window offset of 1.5', '1.5,1', 'label_i', '1.5'],
+    ['text', 'a window offset "left"', '1,left', 'label_j', 'left'],
+    ['empty-cell', 'an empty window cell (was read as 0)', ',1', 'label_i', ''],
+    ['huge', 'a window offset of 1e308', '1e308,1', 'label_i', '1e308'],
+  ];
+  for (const [id, what, row, field, got] of badOffsets)
+    windowCase(`windows/${id}`, what, main4, win(records(['a@01', 'b@10', 'c@11'], [winBad(3, field, got)]), '0,1', row, '1,0', '1,1'));
   windowCase(
     'windows/bad-quote',
     'a window row with a stray quote: that sample only is left out, the rest stay aligned',
