@@ -77,6 +77,9 @@ describe('runEvidence (shrunk)', () => {
     const text = lines.join('');
     expect(text).toMatch(/mim seed 0 .*1 of 4 scores to compute/);
     expect(text).toMatch(/pre-training done earlier/);
+    expect(readFileSync(join(report.dir, 'table.md'), 'utf8')).toMatch(
+      /wall time of this run [\d.]+ min: 1 of 24 scores computed, 23 reused from earlier runs/,
+    );
     expect(text).not.toMatch(/random seed 1 .*scores to compute/);
     expect(probe.settings).toEqual({ ...task, weightDecay: 0.05, solver: 'lbfgs' });
     expect(probe.extra.trainLoss).toBeGreaterThan(0);

@@ -169,6 +169,7 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
   await startBackend(base, log);
   const sets = await loadSets(base, grid, log);
   const results: CellResult[] = [];
+  let computed = 0; // scores this run computed (the rest of `results` were reused)
 
   for (const row of rows) {
     for (const seed of grid.seeds) {
@@ -236,6 +237,7 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
           };
           writeFileAtomic(p.file, `${JSON.stringify(result, null, 2)}\n`);
           results.push(result);
+          computed++;
           log.info(`evidence: ${row.name} seed ${seed} ${p.t} @ ${p.f * 100} %: ${value.toFixed(4)} (${result.seconds.toFixed(0)} s)`);
         }
       } finally {
@@ -245,7 +247,8 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const { aggregates, table, differences } = writeOutputs(dir, grid, rows, tasks, results, seconds, options.gridPath);
+  const reused = results.length - computed;
+  const { aggregates, table, differences } = writeOutputs(dir, grid, rows, tasks, results, { seconds, computed, reused }, options.gridPath);
   return { results, aggregates, table, differences, dir, seconds };
 }
 
@@ -262,7 +265,18 @@ export function evidenceContrasts(rows: readonly EvidenceRow[], extra: readonly 
   return pairs;
 }
 
-function writeOutputs(dir: string, grid: EvidenceGrid, rows: EvidenceRow[], tasks: EvidenceTask[], results: CellResult[], seconds: number, gridPath: string) {
+function writeOutputs(
+  dir: string,
+  grid: EvidenceGrid,
+  rows: EvidenceRow[],
+  tasks: EvidenceTask[],
+  results: CellResult[],
+  run: { seconds: number; computed: number; reused: number },
+  gridPath: string,
+) {
+  const { seconds } = run;
+  // Wall time is this run's: say how much of the table it computed.
+  const wall = `wall time of this run ${(seconds / 60).toFixed(1)} min: ${run.computed} of ${run.computed + run.reused} scores computed${run.reused ? `, ${run.reused} reused from earlier runs (with the same settings)` : ''}.`;
   const aggregates = aggregate(
     results,
     rows.map((r) => r.name),
@@ -277,7 +291,7 @@ function writeOutputs(dir: string, grid: EvidenceGrid, rows: EvidenceRow[], task
   const title = `ECAMP evidence (${grid.seeds.length} seeds; ${gridPath.split('/').pop()})`;
   writeFileAtomic(
     join(dir, 'table.md'),
-    `# ${title}\n\n${table}\n\nmean ± sample standard deviation over seeds ${grid.seeds.join(', ')}.\n\n## Differences, paired by seed\n\n${differences}\n\nmean ± standard deviation of the per-seed differences (seeds where the first row scored higher / seeds). Rows of one seed share the label subset, the MAE start and the test images, so these are less noisy than the spreads above.\n\nwall time so far ${(seconds / 60).toFixed(1)} min.\n`,
+    `# ${title}\n\n${table}\n\nmean ± sample standard deviation over seeds ${grid.seeds.join(', ')}.\n\n## Differences, paired by seed\n\n${differences}\n\nmean ± standard deviation of the per-seed differences (seeds where the first row scored higher / seeds). Rows of one seed share the label subset, the MAE start and the test images, so these are less noisy than the spreads above.\n\n${wall}\n`,
   );
   writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify({ grid, seconds, aggregates, contrasts, results }, null, 2)}\n`);
   writeFileAtomic(join(dir, 'chart.svg'), evidenceChartSvg(aggregates, rows, tasks, grid.fractions, title));
