@@ -243,7 +243,15 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
       } finally {
         frozen.dispose();
       }
-      writeOutputs(dir, grid, rows, tasks, results, (performance.now() - started) / 1000, options.gridPath);
+      writeOutputs(
+        dir,
+        grid,
+        rows,
+        tasks,
+        results,
+        { seconds: (performance.now() - started) / 1000, computed, reused: results.length - computed },
+        options.gridPath,
+      );
     }
   }
   const seconds = (performance.now() - started) / 1000;
