@@ -260,7 +260,6 @@ export async function runEvidence(options: EvidenceOptions): Promise<EvidenceRep
   return { results, aggregates, table, differences, dir, seconds };
 }
 
-/** (Re)writes the table, JSON and chart from the results so far (after every cell, so a killed run leaves a current report). */
 /**
  * The contrasts of the table of differences: every row against the one above it (what that
  * component added), then the grid's extra `contrasts` (e.g. full ECAMP against the MIM control).
@@ -273,6 +272,7 @@ export function evidenceContrasts(rows: readonly EvidenceRow[], extra: readonly 
   return pairs;
 }
 
+/** (Re)writes the table, JSON and chart from the results so far (after every row and seed, so a killed run leaves a current report). */
 function writeOutputs(
   dir: string,
   grid: EvidenceGrid,
